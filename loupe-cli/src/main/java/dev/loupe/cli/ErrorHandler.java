@@ -1,0 +1,46 @@
+package dev.loupe.cli;
+
+import dev.loupe.core.LoupeException;
+import picocli.CommandLine;
+
+/**
+ * Decides exit codes in one place: a LoupeException is the user's to fix (one line, exit 2);
+ * anything else is a bug (exit 1, with the trace; {@code --debug} or LOUPE_DEBUG=1 always shows traces).
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    static final int USER_ERROR = 2;
+    static final int BUG = 1;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean debug = "1".equals(System.getenv("LOUPE_DEBUG")) || parsed.originalArgs().contains("--debug");
+        Throwable user = userCause(ex);
+        if (user != null) {
+            cl.getErr().println("loupe: " + user.getMessage());
+            if (debug) {
+                ex.printStackTrace(cl.getErr());
+            }
+            return USER_ERROR;
+        }
+        if (ex.getCause() instanceof OutOfMemoryError) {
+            cl.getErr().println("loupe: out of memory; raise the heap with LOUPE_HEAP=16g (or JAVA_OPTS=-Xmx16g)");
+            return BUG;
+        }
+        cl.getErr().println("loupe: internal error (please report): " + ex);
+        ex.printStackTrace(cl.getErr());
+        return BUG;
+    }
+
+    static int exitCode(Throwable t) {
+        return userCause(t) != null ? USER_ERROR : BUG;
+    }
+
+    private static Throwable userCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof LoupeException) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

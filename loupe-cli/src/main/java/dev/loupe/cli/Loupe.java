@@ -1,0 +1,32 @@
+package dev.loupe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code loupe} command: shows usage when no subcommand is given. */
+@Command(name = "loupe", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"What is inside a trained neural network, and how to make it smaller.", ""},
+        subcommands = {LsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error (a bug: please report), 2 bad input or usage."})
+public final class Loupe implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by black-box tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Loupe());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

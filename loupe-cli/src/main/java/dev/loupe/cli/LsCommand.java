@@ -1,0 +1,98 @@
+package dev.loupe.cli;
+
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.graph.Graph;
+import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/** {@code loupe ls}: the tensors of a checkpoint, read from its header only. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List the tensors of a checkpoint: name, stored dtype, shape, parameters, bytes.",
+                "Reads only the header/index (memory-mapped), so it is instant even on huge files.",
+                "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
+final class LsCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to list.")
+    Path path;
+
+    @Option(names = "--filter", paramLabel = "REGEX", description = "Only tensors whose name contains a match of REGEX.")
+    Pattern filter;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    /** One listed tensor. {@code consumer} is the op that reads it (ONNX only). */
+    record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer) {
+    }
+
+    /** The whole listing. */
+    record Listing(String source, String format, int tensors, long parameters, long bytes, Map<String, String> metadata,
+                   List<Row> rows) {
+    }
+
+    @Override
+    public Integer call() {
+        try (Checkpoint cp = Checkpoints.open(path)) {
+            Map<String, String> consumers = consumers(cp);
+            List<Row> rows = new ArrayList<>();
+            for (Tensor t : cp.tensors()) {
+                if (filter == null || filter.matcher(t.name()).find()) {
+                    rows.add(new Row(t.name(), t.dtype().name(), t.shape(), t.numel(), t.byteSize(), consumers.get(t.name())));
+                }
+            }
+            Listing l = new Listing(cp.source().toString(), cp.format().name(), rows.size(),
+                    rows.stream().mapToLong(Row::parameters).sum(), rows.stream().mapToLong(Row::bytes).sum(),
+                    cp.metadata(), rows);
+            if (json) {
+                Output.json(l);
+            } else {
+                printTable(l, consumers.isEmpty());
+            }
+        }
+        return 0;
+    }
+
+    private static Map<String, String> consumers(Checkpoint cp) {
+        Map<String, String> out = new HashMap<>();
+        cp.graph().map(Graph::allNodes).orElse(List.of()).forEach(n -> {
+            for (String in : n.inputs()) {
+                out.merge(in, label(n), (a, b) -> a.equals(b) ? a : a + "," + b);
+            }
+        });
+        return out;
+    }
+
+    private static String label(Node n) {
+        return n.opType();
+    }
+
+    private static void printTable(Listing l, boolean noGraph) {
+        Table t = new Table("name", "dtype", "shape", "params", "bytes");
+        if (!noGraph) {
+            t = new Table("name", "dtype", "shape", "params", "bytes", "consumer");
+        }
+        for (Row r : l.rows()) {
+            String shape = Table.shape(r.shape());
+            if (noGraph) {
+                t.row(r.name(), r.dtype(), shape, Table.count(r.parameters()), Table.bytes(r.bytes()));
+            } else {
+                t.row(r.name(), r.dtype(), shape, Table.count(r.parameters()), Table.bytes(r.bytes()),
+                        r.consumer() == null ? "-" : r.consumer());
+            }
+        }
+        t.print(System.out);
+        System.out.printf("%s (%s): %d tensors, %s parameters, %s%n", l.source(), l.format(), l.tensors(),
+                Table.count(l.parameters()), Table.bytes(l.bytes()));
+    }
+}

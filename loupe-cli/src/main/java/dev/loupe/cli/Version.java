@@ -1,0 +1,13 @@
+package dev.loupe.cli;
+
+import picocli.CommandLine;
+
+/** Version from the jar manifest (filled by Maven), with the JVM it runs on. */
+final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String v = Loupe.class.getPackage().getImplementationVersion();
+        return new String[] {"loupe " + (v == null ? "dev" : v),
+                "JVM " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+    }
+}

@@ -1,0 +1,80 @@
+package dev.loupe.core.checkpoint;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.gguf.GgufReader;
+import dev.loupe.core.format.onnx.OnnxReader;
+import dev.loupe.core.format.pytorch.PyTorchReader;
+import dev.loupe.core.format.safetensors.SafetensorsReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The one way to open weights: a file of any supported format, a shard index
+ * ({@code *.index.json}) or a directory holding a checkpoint.
+ */
+public final class Checkpoints {
+    private static final List<CheckpointReader> READERS = List.of(
+            new GgufReader(), new PyTorchReader(), new OnnxReader(), new SafetensorsReader());
+
+    private Checkpoints() {
+    }
+
+    /** Opens {@code path}; throws LoupeException naming the file when it is not a readable checkpoint. */
+    public static Checkpoint open(Path path) {
+        if (Files.isDirectory(path)) {
+            return open(CheckpointDirectory.pick(path));
+        }
+        if (!Files.exists(path)) {
+            throw new LoupeException(path, "no such file or directory");
+        }
+        if (path.getFileName().toString().endsWith(".index.json")) {
+            return ShardedCheckpoint.open(path);
+        }
+        byte[] head = head(path);
+        for (CheckpointReader r : READERS) {
+            if (r.accepts(path, head)) {
+                return r.open(path);
+            }
+        }
+        throw new LoupeException(path, "not a recognized checkpoint (expected .safetensors, .onnx, .gguf, "
+                + ".pt/.pth/.bin or a *.index.json shard index)");
+    }
+
+    /** Whether {@code file} looks like something {@link #open} takes (used to discover checkpoints). */
+    public static boolean looksLikeCheckpoint(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        String n = file.getFileName().toString();
+        if (n.endsWith(".index.json")) {
+            return true;
+        }
+        byte[] head = head(file);
+        return READERS.stream().anyMatch(r -> r.accepts(file, head));
+    }
+
+    static List<CheckpointReader> readers() {
+        return READERS;
+    }
+
+    private static byte[] head(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(16);
+        } catch (IOException e) {
+            throw new LoupeException(path, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    static Stream<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList().stream();
+        } catch (IOException e) {
+            throw new LoupeException(dir, "cannot list directory: " + e.getMessage(), e);
+        }
+    }
+}

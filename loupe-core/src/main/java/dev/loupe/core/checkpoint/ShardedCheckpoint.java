@@ -1,0 +1,141 @@
+package dev.loupe.core.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Several shard files opened as one checkpoint through a Hugging Face shard index
+ * ({@code model.safetensors.index.json}, {@code pytorch_model.bin.index.json}). Every tensor the
+ * index names must be in the shard it names; shard paths must stay inside the index's directory.
+ */
+public final class ShardedCheckpoint implements Checkpoint {
+    private static final long MAX_INDEX_BYTES = 64L << 20;
+
+    private final Path index;
+    private final List<Checkpoint> shards;
+    private final List<Tensor> tensors;
+    private final Map<String, String> metadata;
+
+    private ShardedCheckpoint(Path index, List<Checkpoint> shards, List<Tensor> tensors, Map<String, String> metadata) {
+        this.index = index;
+        this.shards = shards;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    public static Checkpoint open(Path index) {
+        JsonNode root = readIndex(index);
+        JsonNode map = root.get("weight_map");
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new LoupeException(index, "shard index has no \"weight_map\" object");
+        }
+        Path dir = index.toAbsolutePath().getParent();
+        Map<String, String> wanted = new LinkedHashMap<>();
+        Set<String> shardNames = new LinkedHashSet<>();
+        for (var e : map.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new LoupeException(index, "weight_map entry '" + e.getKey() + "' is not a file name");
+            }
+            String shard = e.getValue().asText();
+            Path p = dir.resolve(shard).normalize();
+            if (!p.startsWith(dir) || shard.isEmpty()) {
+                throw new LoupeException(index, "shard path '" + shard + "' leaves the index's directory");
+            }
+            wanted.put(e.getKey(), shard);
+            shardNames.add(shard);
+        }
+        List<Checkpoint> opened = new ArrayList<>();
+        try {
+            Map<String, Tensor> byName = new HashMap<>();
+            List<Tensor> ordered = new ArrayList<>();
+            CheckpointFormat format = null;
+            for (String shard : shardNames) {
+                Path p = dir.resolve(shard);
+                if (!Files.isRegularFile(p)) {
+                    throw new LoupeException(index, "shard '" + shard + "' is missing");
+                }
+                Checkpoint c = Checkpoints.open(p);
+                opened.add(c);
+                if (format != null && c.format() != format) {
+                    throw new LoupeException(index, "shards mix formats " + format + " and " + c.format());
+                }
+                format = c.format();
+                for (Tensor t : c.tensors()) {
+                    if (shard.equals(wanted.get(t.name()))) {
+                        if (byName.put(t.name(), t) == null) {
+                            ordered.add(t);
+                        }
+                    }
+                }
+            }
+            for (String name : wanted.keySet()) {
+                if (!byName.containsKey(name)) {
+                    throw new LoupeException(index, "tensor '" + name + "' is not in shard '" + wanted.get(name) + "'");
+                }
+            }
+            Map<String, String> meta = new LinkedHashMap<>();
+            JsonNode m = root.get("metadata");
+            if (m != null && m.isObject()) {
+                m.properties().forEach(e -> meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            }
+            meta.put("shards", String.valueOf(shardNames.size()));
+            return new ShardedCheckpoint(index, List.copyOf(opened), List.copyOf(ordered), Map.copyOf(meta));
+        } catch (RuntimeException e) {
+            opened.forEach(Checkpoint::close);
+            throw e;
+        }
+    }
+
+    private static JsonNode readIndex(Path index) {
+        try {
+            if (Files.size(index) > MAX_INDEX_BYTES) {
+                throw new LoupeException(index, "shard index is larger than " + (MAX_INDEX_BYTES >> 20) + " MB");
+            }
+            JsonNode root = new ObjectMapper().readTree(index.toFile());
+            if (root == null || !root.isObject()) {
+                throw new LoupeException(index, "shard index is not a JSON object");
+            }
+            return root;
+        } catch (IOException e) {
+            throw new LoupeException(index, "shard index is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    @Override
+    public Path source() {
+        return index;
+    }
+
+    @Override
+    public CheckpointFormat format() {
+        return shards.getFirst().format();
+    }
+
+    @Override
+    public List<Tensor> tensors() {
+        return tensors;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    @Override
+    public void close() {
+        shards.forEach(Checkpoint::close);
+    }
+}

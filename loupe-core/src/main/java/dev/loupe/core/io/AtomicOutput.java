@@ -1,0 +1,76 @@
+package dev.loupe.core.io;
+
+import dev.loupe.core.LoupeException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a file atomically: everything goes to a temporary file beside the target, which is renamed
+ * over the target only when the writer finished without error. A failed write leaves no partial file.
+ */
+public final class AtomicOutput {
+    private AtomicOutput() {
+    }
+
+    /** The body of a write: gets a stream to the temporary file. */
+    @FunctionalInterface
+    public interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes to a temp file next to {@code target}, then renames it into place. */
+    public static void write(Path target, Body body) {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                body.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException | UncheckedIOException e) {
+            throw new LoupeException(target, "cannot write: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the failure that got us here is what the user needs to see
+                }
+            }
+        }
+    }
+
+    /** Writes a string (UTF-8) atomically. */
+    public static void writeString(Path target, String text) {
+        write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Refuses to write over any of the inputs, so that a command never modifies what it reads. */
+    public static void refuseOverwrite(Path out, Iterable<Path> inputs) {
+        for (Path in : inputs) {
+            try {
+                if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
+                    throw new LoupeException(out, "output would overwrite an input file");
+                }
+            } catch (IOException e) {
+                throw new LoupeException(out, "cannot check output path: " + e.getMessage(), e);
+            }
+        }
+    }
+}

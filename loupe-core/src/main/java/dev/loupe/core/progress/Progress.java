@@ -1,0 +1,30 @@
+package dev.loupe.core.progress;
+
+/**
+ * How long work reports how far it got. The library calls it; the CLI shows a bar; tests pass
+ * {@link #NONE}. Implementations must be thread-safe: layers are analyzed in parallel.
+ */
+public interface Progress {
+    /** Starts a task of {@code total} units (bytes, layers, grid points). */
+    void start(String task, long total);
+
+    /** Adds {@code units} done. */
+    void advance(long units);
+
+    /** The task is finished (or abandoned). */
+    void done();
+
+    Progress NONE = new Progress() {
+        @Override
+        public void start(String task, long total) {
+        }
+
+        @Override
+        public void advance(long units) {
+        }
+
+        @Override
+        public void done() {
+        }
+    };
+}
