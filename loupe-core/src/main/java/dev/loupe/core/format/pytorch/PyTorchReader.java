@@ -104,8 +104,8 @@ public final class PyTorchReader implements CheckpointReader {
     /** A small text record such as "version" or "byteorder", or null when absent. */
     private static String record(ZipArchive zip, String name) {
         ZipArchive.Entry e = zip.entries().get(name);
-        if (e == null || e.size() > 64) {
-            return null;
+        if (e == null || e.size() > 64 || e.method() != 0) {
+            return null; // absent or not a plain text record: nothing to check
         }
         return new String(zip.data(e).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).strip();
     }
