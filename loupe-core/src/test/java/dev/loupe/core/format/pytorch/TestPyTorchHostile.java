@@ -216,7 +216,7 @@ class TestPyTorchHostile {
         ByteBuffer b = ByteBuffer.wrap(z).order(ByteOrder.LITTLE_ENDIAN);
         int eocd = z.length - 22;
         b.putShort(eocd + 10, (short) (b.getShort(eocd + 10) + 1));
-        refusedFile(Files.write(dir.resolve("cd.pt"), z), "zip central directory is truncated or corrupt at offset");
+        refusedFile(Files.write(dir.resolve("cd.pt"), z), "zip claims 4 entries, more than its central directory");
         // The directory cut short: the end record moved up over the last central entry.
         byte[] cut = valid();
         int cd = ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).getInt(cut.length - 22 + 16);
