@@ -42,11 +42,14 @@ public final class SafetensorsHeader {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     static final int LENGTH_BYTES = 8;
     static final String METADATA_KEY = "__metadata__";
+    /** numpy's NPY_MAXDIMS; no real tensor has more, and it bounds what a hostile shape costs. */
+    static final int MAX_RANK = 64;
+    /** Longest name or value quoted in an error message, so a hostile header cannot flood the terminal. */
+    private static final int MAX_QUOTED = 120;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One tensor as the header describes it; offsets are relative to the data section. */
     public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
@@ -140,7 +143,7 @@ public final class SafetensorsHeader {
             root = JSON.readTree(text);
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw bad(file, "header is not valid JSON: " + msg.lines().findFirst().orElse(""));
+            throw bad(file, "header is not valid JSON: " + brief(msg.lines().findFirst().orElse("")));
         }
         if (root == null || !root.isObject()) {
             throw bad(file, "header is not a JSON object");
@@ -154,14 +157,14 @@ public final class SafetensorsHeader {
         }
         for (var e : node.properties()) {
             if (!e.getValue().isTextual()) {
-                throw bad(file, METADATA_KEY + " value of '" + e.getKey() + "' is not a string");
+                throw bad(file, METADATA_KEY + " value of '" + brief(e.getKey()) + "' is not a string");
             }
             out.put(e.getKey(), e.getValue().textValue());
         }
     }
 
     private static Entry readEntry(Path file, String name, JsonNode node, long dataSize) {
-        String where = "tensor '" + name + "': ";
+        String where = "tensor '" + brief(name) + "': ";
         if (!node.isObject()) {
             throw bad(file, where + "entry is not an object");
         }
@@ -171,8 +174,12 @@ public final class SafetensorsHeader {
         }
         String dtypeName = dtypeNode.textValue();
         DType dtype = DType.parse(dtypeName).filter(d -> !d.isQuantized() && d.name().equals(dtypeName))
-                .orElseThrow(() -> bad(file, where + "unknown dtype \"" + dtypeName + "\""));
-        long[] shape = longs(file, where, node.get("shape"), "shape", -1);
+                .orElseThrow(() -> bad(file, where + "unknown dtype \"" + brief(dtypeName) + "\""));
+        JsonNode shapeNode = node.get("shape");
+        if (shapeNode != null && shapeNode.size() > MAX_RANK) {
+            throw bad(file, where + "shape has " + shapeNode.size() + " dimensions, more than " + MAX_RANK);
+        }
+        long[] shape = longs(file, where, shapeNode, "shape", -1);
         long[] offsets = longs(file, where, node.get("data_offsets"), "data_offsets", 2);
         long begin = offsets[0];
         long end = offsets[1];
@@ -205,10 +212,10 @@ public final class SafetensorsHeader {
         for (int i = 0; i < out.length; i++) {
             JsonNode v = node.get(i);
             if (!v.isIntegralNumber()) {
-                throw bad(file, where + "\"" + field + "\" holds " + v + ", not an integer");
+                throw bad(file, where + "\"" + field + "\" holds " + brief(v.toString()) + ", not an integer");
             }
-            if (v.bigIntegerValue().signum() < 0 || !v.canConvertToLong()) {
-                throw bad(file, where + "\"" + field + "\" value " + v + " is negative or too large");
+            if (!v.canConvertToLong() || v.longValue() < 0) {
+                throw bad(file, where + "\"" + field + "\" value " + brief(v.toString()) + " is negative or too large");
             }
             out[i] = v.longValue();
         }
@@ -224,8 +231,8 @@ public final class SafetensorsHeader {
                 continue; // empty tensors occupy no bytes
             }
             if (prev != null && e.begin() < prev.end()) {
-                throw bad(file, "tensors '" + prev.name() + "' [" + prev.begin() + ", " + prev.end() + ") and '"
-                        + e.name() + "' [" + e.begin() + ", " + e.end() + ") overlap");
+                throw bad(file, "tensors '" + brief(prev.name()) + "' [" + prev.begin() + ", " + prev.end() + ") and '"
+                        + brief(e.name()) + "' [" + e.begin() + ", " + e.end() + ") overlap");
             }
             prev = e;
         }
@@ -264,6 +271,10 @@ public final class SafetensorsHeader {
             out.put((byte) ' ');
         }
         return out.array();
+    }
+
+    private static String brief(String s) {
+        return s.length() <= MAX_QUOTED ? s : s.substring(0, MAX_QUOTED) + "...(" + s.length() + " chars)";
     }
 
     private static LoupeException bad(Path file, String problem) {

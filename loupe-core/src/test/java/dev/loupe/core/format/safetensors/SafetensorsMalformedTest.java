@@ -69,6 +69,8 @@ class SafetensorsMalformedTest {
                 arguments("three offsets", file(entry("F32", "[1]", "[0,4,8]"), 16), "array of 2 integers"),
                 arguments("missing shape", file("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", 4), "\"shape\" is missing"),
                 arguments("entry not an object", file("{\"w\":17}", 0), "entry is not an object"),
+                arguments("65 dimensions", file(entry("F32", "[" + "1,".repeat(64) + "1]", "[0,4]"), 4),
+                        "65 dimensions, more than 64"),
                 arguments("deeply nested JSON", file("{\"w\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 0),
                         "not valid JSON"));
     }
@@ -79,6 +81,15 @@ class SafetensorsMalformedTest {
         Path f = dir.resolve(what.replace(' ', '_') + ".safetensors");
         Files.write(f, bytes);
         MalformedInput.assertRejected(f, fragment);
+    }
+
+    @org.junit.jupiter.api.Test
+    void hostileNamesAreAbbreviatedInTheMessage() throws IOException {
+        Path f = dir.resolve("long-name.safetensors");
+        Files.write(f, file("{\"" + "x".repeat(40_000) + "\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4));
+        String msg = MalformedInput.assertRejected(f, "unknown dtype").getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(msg.length() < 400, () -> msg.length() + " chars");
+        org.junit.jupiter.api.Assertions.assertTrue(msg.contains("(40000 chars)"), msg);
     }
 
     private static String entry(String dtype, String shape, String offsets) {
