@@ -25,12 +25,7 @@ final class ElementDecoder {
 
     static void decodeFloats(DType t, MemorySegment s, long start, float[] dst, int off, int len) {
         switch (t) {
-            case F32 -> {
-                long b = start * 4;
-                for (int i = 0; i < len; i++) {
-                    dst[off + i] = s.get(F32, b + 4L * i);
-                }
-            }
+            case F32 -> MemorySegment.copy(s, F32, start * 4, dst, off, len); // a memcpy on little-endian hosts
             case F16 -> {
                 long b = start * 2;
                 for (int i = 0; i < len; i++) {
@@ -49,6 +44,12 @@ final class ElementDecoder {
                     dst[off + i] = (float) s.get(F64, b + 8L * i);
                 }
             }
+            case F8_E4M3, F8_E5M2 -> {
+                float[] table = t == DType.F8_E4M3 ? E4M3 : E5M2;
+                for (int i = 0; i < len; i++) {
+                    dst[off + i] = table[s.get(ValueLayout.JAVA_BYTE, start + i) & 0xff];
+                }
+            }
             default -> {
                 if (t.isQuantized()) {
                     GgmlDequantizer.dequantize(t, s, start / t.blockElements(), dst, off, len);
@@ -63,12 +64,7 @@ final class ElementDecoder {
 
     static void decodeDoubles(DType t, MemorySegment s, long start, double[] dst, int off, int len) {
         switch (t) {
-            case F64 -> {
-                long b = start * 8;
-                for (int i = 0; i < len; i++) {
-                    dst[off + i] = s.get(F64, b + 8L * i);
-                }
-            }
+            case F64 -> MemorySegment.copy(s, F64, start * 8, dst, off, len);
             case F32 -> {
                 long b = start * 4;
                 for (int i = 0; i < len; i++) {
