@@ -1,0 +1,142 @@
+package dev.loupe.core.format.onnx;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.loupe.core.graph.Graph;
+import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Tensor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes the few messages the writer creates (TensorProto with raw_data, NodeProto, AttributeProto)
+ * with protobuf-java's CodedOutputStream. A tensor is returned as pieces (header bytes, then the data
+ * segment itself) so that large weights are streamed, never copied into a byte[].
+ */
+final class ProtoEncoder {
+    private ProtoEncoder() {
+    }
+
+    /** Field {@code field} holding a TensorProto with raw_data: header piece, then the data. */
+    static List<MemorySegment> tensorField(int field, String name, DType dtype, long[] shape, MemorySegment data) {
+        byte[] head = bytes(out -> {
+            for (long d : shape) {
+                out.writeInt64(OnnxLayout.Tensor.DIMS, d);
+            }
+            out.writeInt32(OnnxLayout.Tensor.DATA_TYPE, OnnxLayout.code(dtype));
+            out.writeString(OnnxLayout.Tensor.NAME, name);
+            out.writeTag(OnnxLayout.Tensor.RAW_DATA, ProtoReader.LEN);
+            out.writeUInt64NoTag(data.byteSize());
+        });
+        long content = head.length + data.byteSize();
+        byte[] envelope = bytes(out -> {
+            out.writeTag(field, ProtoReader.LEN);
+            out.writeUInt64NoTag(content);
+        });
+        return List.of(MemorySegment.ofArray(envelope), MemorySegment.ofArray(head), data);
+    }
+
+    /** Field {@code field} holding a NodeProto. */
+    static MemorySegment nodeField(int field, Node node) {
+        byte[] body = bytes(out -> {
+            for (String in : node.inputs()) {
+                out.writeString(OnnxLayout.Node.INPUT, in);
+            }
+            for (String o : node.outputs()) {
+                out.writeString(OnnxLayout.Node.OUTPUT, o);
+            }
+            if (!node.name().isEmpty()) {
+                out.writeString(OnnxLayout.Node.NAME, node.name());
+            }
+            out.writeString(OnnxLayout.Node.OP_TYPE, node.opType());
+            for (Map.Entry<String, Object> a : node.attributes().entrySet()) {
+                out.writeByteArray(OnnxLayout.Node.ATTRIBUTE, attribute(a.getKey(), a.getValue()));
+            }
+            if (!node.domain().isEmpty()) {
+                out.writeString(OnnxLayout.Node.DOMAIN, node.domain());
+            }
+        });
+        return MemorySegment.ofArray(bytes(out -> out.writeByteArray(field, body)));
+    }
+
+    /** Varint encoding of a length. */
+    static MemorySegment varint(long v) {
+        return MemorySegment.ofArray(bytes(out -> out.writeUInt64NoTag(v)));
+    }
+
+    private static byte[] attribute(String name, Object value) {
+        return bytes(out -> {
+            out.writeString(OnnxLayout.Attribute.NAME, name);
+            int type = switch (value) {
+                case Long l -> {
+                    out.writeInt64(OnnxLayout.Attribute.I, l);
+                    yield OnnxLayout.Attribute.TYPE_INT;
+                }
+                case Integer i -> {
+                    out.writeInt64(OnnxLayout.Attribute.I, i);
+                    yield OnnxLayout.Attribute.TYPE_INT;
+                }
+                case Double d -> {
+                    out.writeFloat(OnnxLayout.Attribute.F, d.floatValue());
+                    yield OnnxLayout.Attribute.TYPE_FLOAT;
+                }
+                case String s -> {
+                    out.writeString(OnnxLayout.Attribute.S, s);
+                    yield OnnxLayout.Attribute.TYPE_STRING;
+                }
+                case long[] ls -> {
+                    for (long l : ls) {
+                        out.writeInt64(OnnxLayout.Attribute.INTS, l);
+                    }
+                    yield OnnxLayout.Attribute.TYPE_INTS;
+                }
+                case double[] ds -> {
+                    for (double d : ds) {
+                        out.writeFloat(OnnxLayout.Attribute.FLOATS, (float) d);
+                    }
+                    yield OnnxLayout.Attribute.TYPE_FLOATS;
+                }
+                case String[] ss -> {
+                    for (String s : ss) {
+                        out.writeString(OnnxLayout.Attribute.STRINGS, s);
+                    }
+                    yield OnnxLayout.Attribute.TYPE_STRINGS;
+                }
+                case Tensor t -> {
+                    List<MemorySegment> pieces = tensorField(OnnxLayout.Attribute.T, t.name(), t.dtype(), t.shape(), t.storedBytes());
+                    List<byte[]> parts = new ArrayList<>();
+                    pieces.forEach(p -> parts.add(p.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+                    for (byte[] p : parts) {
+                        out.writeRawBytes(p);
+                    }
+                    yield OnnxLayout.Attribute.TYPE_TENSOR;
+                }
+                case Graph g -> throw new IllegalArgumentException("writing graph attributes is not supported (" + name + ")");
+                default -> throw new IllegalArgumentException("attribute '" + name + "' has unsupported value " + value.getClass());
+            };
+            out.writeInt32(OnnxLayout.Attribute.TYPE, type);
+        });
+    }
+
+    private interface Body {
+        void write(CodedOutputStream out) throws IOException;
+    }
+
+    private static byte[] bytes(Body body) {
+        try {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            CodedOutputStream out = CodedOutputStream.newInstance(buf);
+            body.write(out);
+            out.flush();
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
