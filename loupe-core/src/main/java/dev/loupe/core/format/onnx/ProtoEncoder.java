@@ -1,23 +1,23 @@
 package dev.loupe.core.format.onnx;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes the few messages the writer creates (TensorProto with raw_data, NodeProto, AttributeProto)
- * with protobuf-java's CodedOutputStream. A tensor is returned as pieces (header bytes, then the data
- * segment itself) so that large weights are streamed, never copied into a byte[].
+ * Encodes the few messages the writer creates (TensorProto with raw_data, NodeProto, AttributeProto).
+ * A tensor is returned as pieces (header bytes, then the data segment itself) so that large weights
+ * are streamed, never copied into a byte[].
+ *
+ * <p>Hand-written ({@link Out}, five methods) instead of protobuf-java's CodedOutputStream, which
+ * uses sun.misc.Unsafe and so makes JDK 24+ print a deprecation warning on stderr at first use.
  */
 final class ProtoEncoder {
     private ProtoEncoder() {
@@ -125,18 +125,61 @@ final class ProtoEncoder {
     }
 
     private interface Body {
-        void write(CodedOutputStream out) throws IOException;
+        void write(Out out);
     }
 
     private static byte[] bytes(Body body) {
-        try {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(buf);
-            body.write(out);
-            out.flush();
-            return buf.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Out out = new Out();
+        body.write(out);
+        return out.buf.toByteArray();
+    }
+
+    /** The protobuf wire encodings the writer needs. */
+    private static final class Out {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        void writeTag(int field, int wire) {
+            writeUInt64NoTag(((long) field << 3) | wire);
+        }
+
+        void writeUInt64NoTag(long v) {
+            while ((v & ~0x7fL) != 0) {
+                buf.write((int) ((v & 0x7f) | 0x80));
+                v >>>= 7;
+            }
+            buf.write((int) v);
+        }
+
+        void writeInt64(int field, long v) {
+            writeTag(field, ProtoReader.VARINT);
+            writeUInt64NoTag(v);
+        }
+
+        /** int32 is sign-extended to 64 bits on the wire, as protobuf does. */
+        void writeInt32(int field, int v) {
+            writeInt64(field, v);
+        }
+
+        void writeFloat(int field, float f) {
+            writeTag(field, ProtoReader.FIXED32);
+            int b = Float.floatToRawIntBits(f);
+            for (int i = 0; i < 4; i++) {
+                buf.write(b >>> (8 * i));
+            }
+        }
+
+        void writeString(int field, String s) {
+            writeByteArray(field, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        void writeByteArray(int field, byte[] b) {
+            writeTag(field, ProtoReader.LEN);
+            writeUInt64NoTag(b.length);
+            writeRawBytes(b);
+        }
+
+        void writeRawBytes(byte[] b) {
+            buf.write(b, 0, b.length);
         }
     }
 }
