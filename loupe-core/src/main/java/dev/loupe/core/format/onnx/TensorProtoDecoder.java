@@ -180,6 +180,10 @@ final class TensorProtoDecoder {
             long[] r = runs.getFirst();
             return p.segment().asSlice(r[0], r[1] - r[0]);
         }
+        long values = countValues(p, field, runs);
+        if (values != numel) {
+            throw bad(n, "typed field holds " + values + " elements, its shape needs " + numel);
+        }
         if (bytes > MAX_TYPED_BYTES) {
             throw bad(n, "typed-field data of " + bytes + " bytes exceeds the " + (MAX_TYPED_BYTES >> 20)
                     + " MB limit (store large tensors as raw_data)");
@@ -220,6 +224,28 @@ final class TensorProtoDecoder {
             throw bad(n, "typed field holds " + count[0] + " elements, its shape needs " + numel);
         }
         return out;
+    }
+
+    /**
+     * How many values the runs hold, counted before anything is allocated: fixed-width values by
+     * length, varints by their final bytes (high bit clear).
+     */
+    private long countValues(ProtoReader p, int field, List<long[]> runs) {
+        boolean fixed = field == Tensor.FLOAT_DATA || field == Tensor.DOUBLE_DATA;
+        int width = field == Tensor.FLOAT_DATA ? 4 : 8;
+        long count = 0;
+        for (long[] r : runs) {
+            if (fixed) {
+                count += (r[1] - r[0]) / width;
+            } else {
+                for (long at = r[0]; at < r[1]; at++) {
+                    if (p.segment().get(ValueLayout.JAVA_BYTE, at) >= 0) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     /** Which typed field onnx.proto says holds each type. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +168,33 @@ class TestOnnxMalformed {
         Pb badName = new Pb().varint(1, 1).varint(2, OnnxLayout.FLOAT).len(8, new byte[]{(byte) 0xC3, 0x28}).len(9, new byte[4]);
         assertRejected(model("utf8.onnx", new Pb().msg(5, badName)), "not valid UTF-8");
         assertRejected(model("sparse.onnx", new Pb().msg(15, new Pb())), "sparse initializers");
+    }
+
+    @Test
+    void randomCorruptionsFailCleanly() throws IOException {
+        // a model using most message kinds (subgraph, Constant, typed and raw tensors, attributes)
+        Pb body = new Pb().str(2, "body").msg(5, Pb.rawTensor("b", OnnxLayout.FLOAT, Pb.floats(1f, 2f), 2));
+        Pb g = goodGraph().msg(1, Pb.node("Loop", "loop", new String[0], new String[]{"z"},
+                        new Pb().str(1, "body").msg(6, body).varint(20, 5),
+                        new Pb().str(1, "axes").varint(8, 1).varint(8, 2).varint(20, 7),
+                        new Pb().str(1, "alpha").fixed32(2, 1).varint(20, 1)))
+                .msg(1, Pb.node("Constant", "c", new String[0], new String[]{"c_out"},
+                        new Pb().str(1, "value").msg(5, new Pb().varint(1, 2).varint(2, OnnxLayout.INT64).varint(7, 3).varint(7, -1))))
+                .msg(5, new Pb().varint(1, 1).varint(2, OnnxLayout.FLOAT16).str(8, "h").varint(5, 0x3C00));
+        byte[] good = Pb.model(g).bytes();
+        Random rnd = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] bad = good.clone();
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                bad[rnd.nextInt(bad.length)] = (byte) (rnd.nextInt(3) == 0 ? 0xff : rnd.nextInt(256));
+            }
+            Path f = write("mut.onnx", bad);
+            try (Checkpoint cp = Checkpoints.open(f)) {
+                cp.tensors().forEach(Tensor::toDoubles);
+            } catch (LoupeException e) {
+                assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+            }
+        }
     }
 
     private static Pb external(String name, String location, long offset, long length) {

@@ -143,6 +143,23 @@ class TestOnnxTensorFields {
     }
 
     @Test
+    void externalDataBeyondTwoGigabytes() throws IOException {
+        // a sparse 3 GB file (no disk used) with one tensor 2.5 GB in: offsets past int range must work
+        long offset = 5L << 29;
+        try (var f = new java.io.RandomAccessFile(dir.resolve("huge.bin").toFile(), "rw")) {
+            f.setLength(3L << 30);
+            f.seek(offset);
+            f.write(Pb.floats(-1.25f, 8f));
+        }
+        Pb ext = new Pb().varint(1, 2).varint(2, OnnxLayout.FLOAT).str(8, "far")
+                .msg(13, new Pb().str(1, "location").str(2, "huge.bin"))
+                .msg(13, new Pb().str(1, "offset").str(2, Long.toString(offset))).varint(14, 1);
+        try (Checkpoint cp = open(graph().msg(5, ext))) {
+            assertArrayEquals(new float[]{-1.25f, 8f}, cp.tensor("far").orElseThrow().toFloats());
+        }
+    }
+
+    @Test
     void emptyTensorNeedsNoData() throws IOException {
         try (Checkpoint cp = open(graph().msg(5, new Pb().varint(1, 0).varint(1, 3).varint(2, OnnxLayout.FLOAT).str(8, "e")))) {
             assertEquals(0, cp.tensor("e").orElseThrow().numel());
