@@ -32,7 +32,7 @@ final class OnnxModelParser {
     static final int MAX_NAME = 1 << 20;
     static final int MAX_GRAPH_DEPTH = 32;
     static final int MAX_LIST = 1 << 22;
-    static final long MAX_ITEMS = 16_000_000L;
+    static final long MAX_ITEMS = 4_000_000L;
     /** Protobuf messages (and so .onnx files) cannot exceed 2 GB; larger models use external data. */
     static final long MAX_FILE = Integer.MAX_VALUE;
 

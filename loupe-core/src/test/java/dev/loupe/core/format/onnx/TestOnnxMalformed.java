@@ -159,6 +159,13 @@ class TestOnnxMalformed {
             g = new Pb().msg(1, Pb.node("Loop", "l" + i, new String[0], new String[0], new Pb().str(1, "body").msg(6, g)));
         }
         assertRejected(model("deep.onnx", g), "nested deeper than 32");
+        Pb ok = new Pb().str(2, "leaf").msg(5, Pb.rawTensor("w", OnnxLayout.FLOAT, Pb.floats(1f), 1));
+        for (int i = 0; i < OnnxModelParser.MAX_GRAPH_DEPTH; i++) {
+            ok = new Pb().msg(1, Pb.node("Loop", "l" + i, new String[0], new String[0], new Pb().str(1, "body").msg(6, ok)));
+        }
+        try (Checkpoint cp = Checkpoints.open(model("deepest-allowed.onnx", ok))) {
+            assertEquals(1, cp.tensors().size());
+        }
     }
 
     @Test

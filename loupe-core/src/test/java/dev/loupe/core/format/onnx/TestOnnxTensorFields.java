@@ -126,6 +126,25 @@ class TestOnnxTensorFields {
     }
 
     @Test
+    void graphListAttributesAndUnknownFields() throws IOException {
+        // AttributeProto.graphs (field 11) holds several subgraphs; fields onnx.proto may add later
+        // (here 99 in GraphProto and 98 in ModelProto) are skipped
+        Pb a = new Pb().str(2, "a").msg(5, Pb.rawTensor("wa", OnnxLayout.FLOAT, Pb.floats(1f), 1));
+        Pb b = new Pb().str(2, "b").msg(5, Pb.rawTensor("wb", OnnxLayout.FLOAT, Pb.floats(2f), 1))
+                .msg(1, Pb.node("Relu", "r", new String[]{"wb"}, new String[]{"o"}));
+        Pb g = graph().msg(1, Pb.node("Custom", "n", new String[0], new String[0],
+                new Pb().str(1, "branches").msg(11, a).msg(11, b).varint(20, 10))).str(99, "future");
+        Path f = dir.resolve("m.onnx");
+        Files.write(f, Pb.model(g).varint(98, 5).bytes());
+        try (Checkpoint cp = Checkpoints.open(f)) {
+            assertEquals(List.of("wa", "wb"), cp.tensors().stream().map(Tensor::name).toList());
+            Graph graph = cp.graph().orElseThrow();
+            assertEquals(List.of("Custom", "Relu"), graph.allNodes().stream().map(Node::opType).toList());
+            assertEquals(2, ((List<?>) graph.nodes().getFirst().attributes().get("branches")).size());
+        }
+    }
+
+    @Test
     void externalDataIsReadFromBesideTheModel() throws IOException {
         byte[] blob = new byte[64];
         System.arraycopy(Pb.floats(4f, 5f, 6f), 0, blob, 16, 12);

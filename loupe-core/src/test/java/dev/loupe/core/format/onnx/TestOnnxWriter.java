@@ -65,6 +65,14 @@ class TestOnnxWriter {
     }
 
     @Test
+    void noEditsCopiesTheFileByteForByte() throws IOException {
+        Path src = BundledModels.miniLmQuantized();
+        Path out = dir.resolve("copy.onnx");
+        OnnxWriter.edit(src).write(out);
+        assertEquals(-1, Files.mismatch(src, out));
+    }
+
+    @Test
     void dequantizeLinearModelWithPrependedNodeAndRemovedInitializer() throws IOException {
         // IR 3 style: the initializer "w" is also listed as a graph input, so removing it must drop the input too
         Pb graph = new Pb().msg(1, Pb.node("MatMul", "mm", new String[]{"x", "w"}, new String[]{"y"}))
