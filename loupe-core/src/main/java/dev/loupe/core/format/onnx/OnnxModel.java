@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * @param graphEnvelope the main GraphProto (new initializers and nodes go inside it)
  * @param inputSites    the main graph's inputs by name (an initializer removed by the writer loses its input too)
+ * @param opsets        opset_import versions by domain ("ai.onnx" for the default domain)
  */
 record OnnxModel(Graph graph, List<Tensor> tensors, Map<String, Site> sites, List<String> skipped,
                  Map<String, String> metadata, Envelope graphEnvelope, Map<String, Site> inputSites,
-                 boolean usesExternalData) {
+                 boolean usesExternalData, Map<String, Long> opsets) {
 }

@@ -61,7 +61,7 @@ final class OnnxModelParser {
         ProtoReader p = new ProtoReader(seg, file, "ModelProto", 0, seg.byteSize());
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, String> props = new LinkedHashMap<>();
-        List<String> opsets = new ArrayList<>();
+        Map<String, Long> opsets = new LinkedHashMap<>();
         Parsed main = null;
         Envelope graphEnv = null;
         Map<String, Site> inputSites = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ final class OnnxModelParser {
                 case Model.PRODUCER_VERSION -> meta.put("producer_version", p.string(MAX_NAME));
                 case Model.DOMAIN -> meta.put("domain", p.string(MAX_NAME));
                 case Model.MODEL_VERSION -> meta.put("model_version", Long.toString(p.int64()));
-                case Model.OPSET_IMPORT -> opsets.add(opset(p.sub("opset_import", p.lengthDelimited())));
+                case Model.OPSET_IMPORT -> opset(p.sub("opset_import", p.lengthDelimited()), opsets);
                 case Model.METADATA_PROPS -> {
                     String[] kv = keyValue(p.sub("metadata_props", p.lengthDelimited()));
                     props.put(kv[0], kv[1]);
@@ -95,13 +95,14 @@ final class OnnxModelParser {
         if (!meta.containsKey("ir_version")) {
             throw new LoupeException(file, "not a valid ONNX file: the ModelProto has no ir_version");
         }
-        meta.put("opset_import", String.join(",", opsets));
+        meta.put("opset_import", String.join(",", opsets.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()));
         meta.put("graph_name", main.graph().name());
         props.forEach((k, v) -> meta.put(meta.containsKey(k) ? "metadata_props." + k : k, v));
-        return finish(main, meta, graphEnv, inputSites);
+        return finish(main, meta, graphEnv, inputSites, opsets);
     }
 
-    private OnnxModel finish(Parsed main, Map<String, String> meta, Envelope graphEnv, Map<String, Site> inputSites) {
+    private OnnxModel finish(Parsed main, Map<String, String> meta, Envelope graphEnv, Map<String, Site> inputSites,
+                             Map<String, Long> opsets) {
         List<Tensor> tensors = new ArrayList<>();
         Map<String, Site> sites = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -130,7 +131,7 @@ final class OnnxModelParser {
                     + (skipped.size() > 10 ? ", ..." : ""));
         }
         return new OnnxModel(main.graph(), List.copyOf(tensors), Map.copyOf(sites), List.copyOf(skipped),
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta)), graphEnv, Map.copyOf(inputSites), external);
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta)), graphEnv, Map.copyOf(inputSites), external, Map.copyOf(opsets));
     }
 
     private Parsed graph(ProtoReader g, Envelope env, int depth, Map<String, Site> inputSites) {
@@ -325,7 +326,7 @@ final class OnnxModelParser {
         return name;
     }
 
-    private static String opset(ProtoReader o) {
+    private static void opset(ProtoReader o, Map<String, Long> sink) {
         String domain = "";
         long version = 0;
         while (o.next()) {
@@ -335,7 +336,7 @@ final class OnnxModelParser {
                 default -> o.skip();
             }
         }
-        return (domain.isEmpty() ? "ai.onnx" : domain) + ":" + version;
+        sink.put(domain.isEmpty() ? "ai.onnx" : domain, version);
     }
 
     private static String[] keyValue(ProtoReader e) {

@@ -41,6 +41,7 @@ public final class OnnxWriter {
     private final Set<String> removed = new LinkedHashSet<>();
     private final List<NewTensor> added = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Long> opsets = new LinkedHashMap<>();
 
     private OnnxWriter(Path source) {
         this.source = source;
@@ -88,6 +89,17 @@ public final class OnnxWriter {
         return this;
     }
 
+    /**
+     * Makes sure the model imports {@code domain} (e.g. "com.microsoft"; "ai.onnx" is the default
+     * domain) at least at {@code version}: adds the import when missing. An existing lower version is
+     * refused rather than raised, because raising an opset changes the meaning of ops already in the
+     * graph (ai.onnx 13 moved Unsqueeze/ReduceSum axes from attributes to inputs).
+     */
+    public OnnxWriter requireOpset(String domain, long version) {
+        opsets.merge(domain.isEmpty() ? "ai.onnx" : domain, version, Math::max);
+        return this;
+    }
+
     /** Writes the edited model to {@code target} (atomically; never over the source). */
     public void write(Path target) {
         AtomicOutput.refuseOverwrite(target, List.of(source));
@@ -128,6 +140,16 @@ public final class OnnxWriter {
             Site input = model.inputSites().get(name);
             if (input != null && site.in() == graph) {
                 s.add(new Splicer.Edit(input.start(), input.end(), input.in(), List.of()));
+            }
+        }
+        for (Map.Entry<String, Long> o : opsets.entrySet()) {
+            Long has = model.opsets().get(o.getKey());
+            if (has == null) {
+                // at the very start: field order does not matter in protobuf, and nothing nested begins there
+                s.add(new Splicer.Edit(0, 0, null, List.of(ProtoEncoder.opsetField(o.getKey(), o.getValue()))));
+            } else if (has < o.getValue()) {
+                throw new LoupeException(source, "imports opset " + o.getKey() + " " + has + " but the edit needs "
+                        + o.getValue() + "; raising it would change the meaning of existing ops");
             }
         }
         Set<String> names = new LinkedHashSet<>(model.sites().keySet());

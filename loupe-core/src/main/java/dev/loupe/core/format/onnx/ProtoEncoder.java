@@ -65,6 +65,15 @@ final class ProtoEncoder {
         return MemorySegment.ofArray(bytes(out -> out.writeByteArray(field, body)));
     }
 
+    /** ModelProto.opset_import holding an OperatorSetIdProto. */
+    static MemorySegment opsetField(String domain, long version) {
+        byte[] body = bytes(out -> {
+            out.writeString(OnnxLayout.OperatorSetId.DOMAIN, "ai.onnx".equals(domain) ? "" : domain);
+            out.writeInt64(OnnxLayout.OperatorSetId.VERSION, version);
+        });
+        return MemorySegment.ofArray(bytes(out -> out.writeByteArray(OnnxLayout.Model.OPSET_IMPORT, body)));
+    }
+
     /** Varint encoding of a length. */
     static MemorySegment varint(long v) {
         return MemorySegment.ofArray(bytes(out -> out.writeUInt64NoTag(v)));

@@ -65,8 +65,11 @@ final class Splicer {
                 delta.merge(parent, d + prefix.byteSize() - (env.contentStart() - env.lenStart()), Long::sum);
             }
         }
-        // stable sort: insertions at one position keep the order they were added in
-        all.sort(Comparator.comparingLong(Edit::start).thenComparingLong(e -> e.end() - e.start()));
+        // At one position: insertions before replacements, and the innermost message's insertions first
+        // (a position can be both the end of a nested message and a field boundary outside it). The sort is
+        // stable, so insertions into one message keep the order they were added in.
+        all.sort(Comparator.comparingLong(Edit::start).thenComparingLong(e -> e.end() - e.start())
+                .thenComparingInt(e -> e.in() == null ? Integer.MAX_VALUE : -e.in().depth()));
         for (int i = 1; i < all.size(); i++) {
             if (all.get(i).start() < all.get(i - 1).end()) {
                 throw new IllegalStateException("overlapping edits at byte " + all.get(i).start());

@@ -86,7 +86,7 @@ class TestOnnxWriter {
                 .add("w_q", DType.I8, new long[]{2, 2}, MemorySegment.ofArray(new byte[]{1, 2, 3, 4}))
                 .add("w_scale", DType.F32, new long[]{2}, MemorySegment.ofArray(new float[]{1f, 0.5f}))
                 .add("w_zp", DType.I8, new long[]{2}, MemorySegment.ofArray(new byte[]{0, 0}))
-                .addNode(dq).write(out);
+                .addNode(dq).requireOpset("ai.onnx", 13).requireOpset("com.microsoft", 1).write(out);
         try (Checkpoint cp = Checkpoints.open(out)) {
             Graph g = cp.graph().orElseThrow();
             assertEquals(List.of("w_q", "w_scale", "w_zp"), g.initializers());
@@ -96,7 +96,9 @@ class TestOnnxWriter {
             assertEquals(List.of("w"), g.nodes().getFirst().outputs());
             assertArrayEquals(new double[]{1, 0.5}, cp.tensor("w_scale").orElseThrow().toDoubles());
             assertTrue(cp.tensor("w").isEmpty());
+            assertEquals("com.microsoft:1,ai.onnx:17", cp.metadata().get("opset_import")); // added imports go first
         }
+        assertThrows(LoupeException.class, () -> OnnxWriter.edit(src).requireOpset("", 18).write(dir.resolve("x.onnx")));
     }
 
     @Test
