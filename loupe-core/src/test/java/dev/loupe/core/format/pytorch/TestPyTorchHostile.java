@@ -4,6 +4,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.tensor.Tensor;
+import dev.loupe.core.testing.MalformedInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,15 +41,8 @@ class TestPyTorchHostile {
     }
 
     private static String refusedFile(Path f, String expected) {
-        LoupeException e = assertThrows(LoupeException.class, () -> {
-            try (Checkpoint cp = Checkpoints.open(f)) {
-                cp.tensors().forEach(Tensor::toDoubles);
-            }
-        });
-        String m = e.getMessage();
+        String m = MalformedInput.assertRejected(f, expected).getMessage();
         assertTrue(m.startsWith(f.toString() + ": "), m);
-        assertTrue(m.contains(expected), m);
-        assertFalse(m.contains("\n"), m);
         return m;
     }
 
@@ -251,7 +244,7 @@ class TestPyTorchHostile {
         byte[] z = Files.readAllBytes(TestPyTorchReader.fixture("module.pt"));
         for (int len = 0; len < z.length; len += 7) {
             Path f = Files.write(dir.resolve("t" + len + ".pt"), Arrays.copyOf(z, len));
-            assertThrows(LoupeException.class, () -> Checkpoints.open(f).close(), "length " + len);
+            MalformedInput.assertRejected(f, "");
         }
     }
 
