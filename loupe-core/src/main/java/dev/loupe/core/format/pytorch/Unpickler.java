@@ -28,7 +28,10 @@ final class Unpickler {
     static final int MAX_MARKS = 10_000;
     static final int MAX_MEMO = 1 << 20;
     static final long MAX_OPS = 50_000_000;
-    /** Objects and container slots created; a state_dict needs ~20 per tensor. */
+    /**
+     * Values created and container slots filled (memo fetches and None/True/False are free): bounds
+     * the live heap a pickle can build to a few hundred MB. A state_dict needs ~15 per tensor.
+     */
     static final long MAX_OBJECTS = 4_000_000;
     static final int MAX_STRING = 64 << 20;
     static final int MAX_LONG_BYTES = 64;
@@ -85,9 +88,9 @@ final class Unpickler {
                     }
                     marks.add(stack.size());
                 }
-                case 'N' -> push(PyValue.None.NONE);
-                case 0x88 -> push(Boolean.TRUE);
-                case 0x89 -> push(Boolean.FALSE);
+                case 'N' -> pushShared(PyValue.None.NONE);
+                case 0x88 -> pushShared(Boolean.TRUE);
+                case 0x89 -> pushShared(Boolean.FALSE);
                 case 'J' -> push((long) need(4).get(I32, 0));
                 case 'K' -> push((long) u8());
                 case 'M' -> push((long) (need(2).get(I16, 0) & 0xffff));
@@ -123,12 +126,12 @@ final class Unpickler {
                 }
                 case '0' -> pop(1);
                 case '1' -> popMark();
-                case '2' -> push(peek());
+                case '2' -> pushShared(peek());
                 case 'q' -> put(u8());
                 case 'r' -> put(need(4).get(I32, 0) & 0xffffffffL);
                 case 0x94 -> put(memo.size());
-                case 'h' -> push(get(u8()));
-                case 'j' -> push(get(need(4).get(I32, 0) & 0xffffffffL));
+                case 'h' -> pushShared(get(u8()));
+                case 'j' -> pushShared(get(need(4).get(I32, 0) & 0xffffffffL));
                 case 'c' -> push(globals.resolve(line(), line()));
                 case 0x93 -> {
                     List<Object> mn = pop(2);
@@ -266,11 +269,17 @@ final class Unpickler {
         }
     }
 
+    /** Pushes a newly created value. */
     private void push(Object v) {
+        counted(1);
+        pushShared(v);
+    }
+
+    /** Pushes a value that already exists (memo, singletons): costs a stack slot only. */
+    private void pushShared(Object v) {
         if (stack.size() >= MAX_STACK) {
             throw fail("stack deeper than " + MAX_STACK);
         }
-        counted(1);
         stack.add(v);
     }
 

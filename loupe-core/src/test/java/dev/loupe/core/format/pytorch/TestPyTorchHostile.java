@@ -113,6 +113,23 @@ class TestPyTorchHostile {
     }
 
     @Test
+    void cyclesAndFloodsThroughTheMemoAreBounded() {
+        // d = {}; d['k'] = d: a cycle, which flattening must stop at its depth cap.
+        refused(new Pickle().proto(2).op('}').op(0x94).str("k").op('h').op(0).op('s').stop().bytes(), "nested deeper than 64");
+        // l = []; l.append(l) five million times: refused by the object budget, not by the heap.
+        Pickle flood = new Pickle().proto(2).op(']').op(0x94);
+        for (int i = 0; i < 5_000_000; i++) {
+            flood.ops('h', 0, 'a');
+        }
+        refused(flood.stop().bytes(), "more than 4000000 objects");
+        Pickle memo = new Pickle().proto(2).op('N');
+        for (int i = 0; i <= Unpickler.MAX_MEMO; i++) {
+            memo.op('r').u32(i);
+        }
+        refused(memo.stop().bytes(), "memo larger than 1048576");
+    }
+
+    @Test
     void tooManyValuesOnTheStackAreRefused() {
         Pickle p = new Pickle().proto(2);
         for (int i = 0; i < 200_000; i++) {

@@ -162,6 +162,26 @@ class TestPyTorchReader {
         }
     }
 
+    @Test
+    void torch2StyleSubclassRebuildAndLittleByteorder(@TempDir Path dir) {
+        // torch >= 2 wraps Parameters as _rebuild_from_type_v2(_rebuild_tensor_v2, Parameter, args, state)
+        // and writes a "byteorder" record; both are hand-built here (only torch 1.13 is installed).
+        byte[] storage = new byte[8];
+        java.nio.ByteBuffer.wrap(storage).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(3f).putFloat(-1f);
+        Pickle p = new Pickle().proto(2).op('}').str("p").global("torch._tensor", "_rebuild_from_type_v2").op('(')
+                .global("torch._utils", "_rebuild_tensor_v2").global("torch.nn.parameter", "Parameter").op('(')
+                .op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(2).op('t').op('Q')
+                .integer(0).ints(2).ints(1).op(0x88).global("collections", "OrderedDict").op(')').op('R').op('t')
+                .op('}').op('t').op('R').op('s').stop();
+        Path f = TorchZip.checkpoint(p.bytes(), storage).add("archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII))
+                .write(dir.resolve("t2.pt"));
+        try (Checkpoint cp = Checkpoints.open(f)) {
+            assertArrayEquals(new double[]{3, -1}, cp.tensor("p").orElseThrow().toDoubles(), 0.0);
+            assertEquals("little", cp.metadata().get("byteorder"));
+            assertEquals("archive", cp.metadata().get("archive"));
+        }
+    }
+
     private static List<String> names(JsonNode expected) {
         List<String> out = new ArrayList<>();
         expected.forEach(e -> out.add(e.get("name").asText()));
