@@ -3,6 +3,7 @@ package dev.loupe.core.format.pytorch;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
+import dev.loupe.core.checkpoint.LoadedCheckpoint;
 import dev.loupe.core.checkpoint.CheckpointReader;
 import dev.loupe.core.io.MappedFile;
 import dev.loupe.core.tensor.Tensor;
@@ -81,7 +82,7 @@ public final class PyTorchReader implements CheckpointReader {
         StorageTable storages = new StorageTable(file, zip, prefix);
         Object root = new Unpickler(file, pkl, new TorchGlobals(file), storages::load).load();
         List<Tensor> tensors = StateDictFlattener.flatten(file, root);
-        return new PyTorchCheckpoint(file, mapped, tensors, Map.copyOf(meta));
+        return new LoadedCheckpoint(file, CheckpointFormat.PYTORCH, tensors, meta, null, List.of(mapped));
     }
 
     /** The folder holding data.pkl: "archive/" for recent torch, the file's stem for older ones. */
