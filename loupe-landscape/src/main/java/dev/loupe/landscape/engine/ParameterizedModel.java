@@ -38,6 +38,11 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
 
     /** Opens {@code file} and splits its initializers into trainable weights and fixed tensors. */
     public static ParameterizedModel open(Path file) {
+        return open(file, name -> true);
+    }
+
+    /** As {@link #open(Path)}, moving only the trainable weights whose name passes {@code include}. */
+    public static ParameterizedModel open(Path file, java.util.function.Predicate<String> include) {
         Checkpoint ckpt = Checkpoints.open(file);
         try {
             Graph g = ckpt.graph().orElseThrow(() -> new LoupeException(file, "has no computation graph (not an ONNX model)"));
@@ -61,7 +66,7 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
                 if (!inits.contains(t.name())) {
                     continue; // a Constant node's value or a subgraph weight: stays in the nodes
                 }
-                if (t.dtype() == DType.F32 && t.numel() > 0 && !buffers.contains(t.name())) {
+                if (t.dtype() == DType.F32 && t.numel() > 0 && !buffers.contains(t.name()) && include.test(t.name())) {
                     names.add(t.name());
                     shapes.add(t.shape());
                     axes.add(filterAxis(g, t));
@@ -71,7 +76,7 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
                 }
             }
             if (params.isEmpty()) {
-                throw new LoupeException(file, "has no float32 weights to move through");
+                throw new LoupeException(file, "has no float32 weights to move through (or none matches the selection)");
             }
             int[] offsets = new int[params.size() + 1];
             for (int i = 0; i < params.size(); i++) {

@@ -1,0 +1,87 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.graph.Node;
+import dev.loupe.landscape.TinyMlp;
+import dev.loupe.landscape.engine.Dataset;
+import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import dev.loupe.landscape.onnx.OnnxModelBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GradientGraphTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Every weight's gradient against a central difference of the loss, h = 1e-3: small enough that few
+     * samples cross a ReLU kink (with h = 1e-2 one does and moves weight 0's estimate by 2e-4), large
+     * enough that float32 logits (≈ 1e-8 noise in the mean loss) give ≈ 1e-5 error.
+     */
+    @Test
+    void mlpGradientsMatchCentralDifferencesOfTheLoss() throws Exception {
+        TinyMlp mlp = new TinyMlp(9);
+        Dataset data = Dataset.classification(TinyMlp.inputs(64, 10), new long[]{TinyMlp.IN}, TinyMlp.labels(64, 11));
+        try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
+             LossEvaluator loss = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, 16, 1);
+             GradientEvaluator grad = new GradientEvaluator(m, data, LossKind.CROSS_ENTROPY, 16, 1)) {
+            LossGradient lg = grad.evaluate(m.theta0());
+            assertEquals(loss.evaluate(m.theta0()).loss(), lg.loss(), 1e-5);
+            double h = 1e-3;
+            for (int i = 0; i < m.layout().size(); i++) {
+                float[] plus = m.theta0().clone(), minus = m.theta0().clone();
+                plus[i] += (float) h;
+                minus[i] -= (float) h;
+                double fd = (loss.evaluate(plus).loss() - loss.evaluate(minus).loss()) / ((double) plus[i] - minus[i]);
+                assertEquals(fd, lg.gradient()[i], 5e-5, "weight " + i);
+            }
+        }
+    }
+
+    @Test
+    void mseGradientMatchesCentralDifferences() throws Exception {
+        TinyMlp mlp = new TinyMlp(12);
+        float[] targets = TinyMlp.inputs(16, 13);
+        Dataset data = Dataset.regression(TinyMlp.inputs(32, 14), new long[]{TinyMlp.IN}, java.util.Arrays.copyOf(targets, 64), 2);
+        try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
+             LossEvaluator loss = new LossEvaluator(m, data, LossKind.MSE, 10, 1);
+             GradientEvaluator grad = new GradientEvaluator(m, data, LossKind.MSE, 10, 1)) {
+            LossGradient lg = grad.evaluate(m.theta0());
+            assertEquals(loss.evaluate(m.theta0()).loss(), lg.loss(), 1e-5);
+            for (int i = 0; i < m.layout().size(); i++) {
+                float[] plus = m.theta0().clone(), minus = m.theta0().clone();
+                plus[i] += 1e-2f;
+                minus[i] -= 1e-2f;
+                double fd = (loss.evaluate(plus).loss() - loss.evaluate(minus).loss()) / ((double) plus[i] - minus[i]);
+                assertEquals(fd, lg.gradient()[i], 5e-4, "weight " + i);
+            }
+        }
+    }
+
+    @Test
+    void unsupportedOpsAreNamed() throws Exception {
+        OnnxModelBuilder b = new OnnxModelBuilder(13);
+        b.input("x", OnnxModelBuilder.FLOAT, -1, 1, 4, 4);
+        b.initializer("w", new float[9], 1, 1, 3, 3);
+        b.node(new Node("c", "Conv", "", List.of("x", "w"), List.of("y"), Map.of()));
+        b.node(new Node("f", "Flatten", "", List.of("y"), List.of("z"), Map.of()));
+        b.output("z", OnnxModelBuilder.FLOAT, -1, 4);
+        Path p = dir.resolve("conv.onnx");
+        Files.write(p, b.build());
+        try (ParameterizedModel m = ParameterizedModel.open(p)) {
+            LoupeException e = assertThrows(LoupeException.class, () -> GradientGraph.build(m, LossKind.CROSS_ENTROPY, 4));
+            assertTrue(e.getMessage().startsWith("unsupported op Conv for gradients"), e.getMessage());
+        }
+    }
+}
