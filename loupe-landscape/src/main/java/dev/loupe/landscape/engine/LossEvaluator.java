@@ -23,14 +23,14 @@ import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
 /**
- * Evaluates loss (and accuracy) of a {@link ParameterizedModel} on a {@link Dataset} at points θ.
+ * Evaluates loss (and accuracy) of a {@link ParameterizedModel} on a {@link Samples} at points θ.
  * One ORT session serves every point; the data batches are turned into tensors once. Points run in
  * parallel on {@code threads} workers, each with its own direct weight buffers that ORT reads in place.
  * Results do not depend on the thread count: each point sums its batches in the same order in double.
  */
 public final class LossEvaluator implements AutoCloseable {
     private final ParameterizedModel model;
-    private final Dataset data;
+    private final Samples data;
     private final LossKind kind;
     private final int threads;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -44,7 +44,7 @@ public final class LossEvaluator implements AutoCloseable {
      * @param batchSize samples per ORT run
      * @param threads   points evaluated at once (each run uses one intra-op thread)
      */
-    public LossEvaluator(ParameterizedModel model, Dataset data, LossKind kind, int batchSize, int threads) {
+    public LossEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int threads) {
         this.model = model;
         this.data = data;
         this.kind = kind;
@@ -81,7 +81,7 @@ public final class LossEvaluator implements AutoCloseable {
         return model;
     }
 
-    public Dataset data() {
+    public Samples data() {
         return data;
     }
 

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
-import dev.loupe.landscape.engine.Dataset;
+import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterLayout;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -31,7 +31,7 @@ public final class GradientEvaluator implements AutoCloseable {
     private final List<Double> weights = new ArrayList<>();
 
     /** @param data may be null for a model without data inputs (then {@code kind} must be MODEL_OUTPUT) */
-    public GradientEvaluator(ParameterizedModel model, Dataset data, LossKind kind, int batchSize, int intraOpThreads) {
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads) {
         this.model = model;
         int width = switch (kind) {
             case CROSS_ENTROPY -> classes(model, data);
@@ -129,7 +129,7 @@ public final class GradientEvaluator implements AutoCloseable {
         return OnnxTensor.createTensor(env, fb, shape);
     }
 
-    private static int classes(ParameterizedModel m, Dataset data) {
+    private static int classes(ParameterizedModel m, Samples data) {
         long[] dims = m.outputs().getFirst().dims();
         if (dims.length == 2 && dims[1] > 0) {
             return (int) dims[1];

@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
  * {@code hessian.density}: iter 100, n_v 1). Each run: m Lanczos steps from a Rademacher vector with
  * full reorthogonalization; the tridiagonal T's eigenvalues are quadrature nodes and the squared first
  * components of its eigenvectors their weights. The density is the nodes' weights averaged over runs,
- * each node broadened by a Gaussian of variance σ² (PyHessian: sigma_squared = 1e-5 on a grid spanning
- * [min − 0.01·range... ]; here the caller picks the grid).
+ * each node broadened by a Gaussian of variance σ² ({@link HessianAnalysis} picks grid and σ² as
+ * PyHessian's density_generate does).
  */
 public final class SpectralDensity {
     private SpectralDensity() {

@@ -21,7 +21,7 @@ class LossEvaluatorTest {
         float[] x = TinyMlp.inputs(37, 2);
         int[] y = TinyMlp.labels(37, 3);
         try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
-             LossEvaluator ev = new LossEvaluator(m, Dataset.classification(x, new long[]{TinyMlp.IN}, y), LossKind.CROSS_ENTROPY, 10, 2)) {
+             LossEvaluator ev = new LossEvaluator(m, Samples.classification(x, new long[]{TinyMlp.IN}, y), LossKind.CROSS_ENTROPY, 10, 2)) {
             assertEquals(List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), m.layout().names());
             // Gemm(transB=1) weight [out,in]: filters on axis 0; MatMul weight [in,out]: on the last axis
             assertArrayEquals(new int[]{0, 0, 1, 0}, m.layout().filterAxes());
@@ -35,7 +35,7 @@ class LossEvaluatorTest {
         float[] x = TinyMlp.inputs(20, 5);
         int[] y = TinyMlp.labels(20, 6);
         try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
-             LossEvaluator ev = new LossEvaluator(m, Dataset.classification(x, new long[]{TinyMlp.IN}, y), LossKind.CROSS_ENTROPY, 7, 2)) {
+             LossEvaluator ev = new LossEvaluator(m, Samples.classification(x, new long[]{TinyMlp.IN}, y), LossKind.CROSS_ENTROPY, 7, 2)) {
             float[] theta = m.theta0().clone();
             for (int i = 0; i < theta.length; i++) {
                 theta[i] *= 1.5f;

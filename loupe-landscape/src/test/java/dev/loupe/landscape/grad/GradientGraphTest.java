@@ -3,7 +3,7 @@ package dev.loupe.landscape.grad;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.graph.Node;
 import dev.loupe.landscape.TinyMlp;
-import dev.loupe.landscape.engine.Dataset;
+import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -32,7 +32,7 @@ class GradientGraphTest {
     @Test
     void mlpGradientsMatchCentralDifferencesOfTheLoss() throws Exception {
         TinyMlp mlp = new TinyMlp(9);
-        Dataset data = Dataset.classification(TinyMlp.inputs(64, 10), new long[]{TinyMlp.IN}, TinyMlp.labels(64, 11));
+        Samples data = Samples.classification(TinyMlp.inputs(64, 10), new long[]{TinyMlp.IN}, TinyMlp.labels(64, 11));
         try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
              LossEvaluator loss = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, 16, 1);
              GradientEvaluator grad = new GradientEvaluator(m, data, LossKind.CROSS_ENTROPY, 16, 1)) {
@@ -53,7 +53,7 @@ class GradientGraphTest {
     void mseGradientMatchesCentralDifferences() throws Exception {
         TinyMlp mlp = new TinyMlp(12);
         float[] targets = TinyMlp.inputs(16, 13);
-        Dataset data = Dataset.regression(TinyMlp.inputs(32, 14), new long[]{TinyMlp.IN}, java.util.Arrays.copyOf(targets, 64), 2);
+        Samples data = Samples.regression(TinyMlp.inputs(32, 14), new long[]{TinyMlp.IN}, java.util.Arrays.copyOf(targets, 64), 2);
         try (ParameterizedModel m = ParameterizedModel.open(mlp.write(dir));
              LossEvaluator loss = new LossEvaluator(m, data, LossKind.MSE, 10, 1);
              GradientEvaluator grad = new GradientEvaluator(m, data, LossKind.MSE, 10, 1)) {

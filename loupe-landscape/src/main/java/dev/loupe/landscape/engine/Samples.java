@@ -8,27 +8,27 @@ import java.util.Arrays;
  * Evaluation samples held in memory: inputs row-major as {@code [n, sampleShape...]}, and either
  * integer class labels (classification) or float targets of {@code targetWidth} per sample (regression).
  */
-public record Dataset(float[] inputs, long[] sampleShape, int size, int[] labels, float[] targets, int targetWidth) {
-    public Dataset {
+public record Samples(float[] inputs, long[] sampleShape, int size, int[] labels, float[] targets, int targetWidth) {
+    public Samples {
         long per = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
         if (size <= 0 || (long) size * per != inputs.length) {
-            throw new LoupeException("dataset: " + inputs.length + " input values do not make " + size
+            throw new LoupeException("samples: " + inputs.length + " input values do not make " + size
                     + " samples of shape " + Arrays.toString(sampleShape));
         }
         if (labels != null && labels.length != size) {
-            throw new LoupeException("dataset: " + labels.length + " labels for " + size + " samples");
+            throw new LoupeException("samples: " + labels.length + " labels for " + size + " samples");
         }
         if (targets != null && targets.length != (long) size * targetWidth) {
-            throw new LoupeException("dataset: " + targets.length + " targets for " + size + " samples of width " + targetWidth);
+            throw new LoupeException("samples: " + targets.length + " targets for " + size + " samples of width " + targetWidth);
         }
     }
 
-    public static Dataset classification(float[] inputs, long[] sampleShape, int[] labels) {
-        return new Dataset(inputs, sampleShape.clone(), labels.length, labels, null, 0);
+    public static Samples classification(float[] inputs, long[] sampleShape, int[] labels) {
+        return new Samples(inputs, sampleShape.clone(), labels.length, labels, null, 0);
     }
 
-    public static Dataset regression(float[] inputs, long[] sampleShape, float[] targets, int targetWidth) {
-        return new Dataset(inputs, sampleShape.clone(), targets.length / Math.max(1, targetWidth), null, targets, targetWidth);
+    public static Samples regression(float[] inputs, long[] sampleShape, float[] targets, int targetWidth) {
+        return new Samples(inputs, sampleShape.clone(), targets.length / Math.max(1, targetWidth), null, targets, targetWidth);
     }
 
     /** Values per sample. */
@@ -37,12 +37,12 @@ public record Dataset(float[] inputs, long[] sampleShape, int size, int[] labels
     }
 
     /** The first {@code n} samples (n is clamped to the size). */
-    public Dataset head(int n) {
+    public Samples head(int n) {
         int k = Math.min(n, size);
         if (k == size) {
             return this;
         }
-        return new Dataset(Arrays.copyOf(inputs, k * sampleLength()), sampleShape, k,
+        return new Samples(Arrays.copyOf(inputs, k * sampleLength()), sampleShape, k,
                 labels == null ? null : Arrays.copyOf(labels, k),
                 targets == null ? null : Arrays.copyOf(targets, k * targetWidth), targetWidth);
     }
