@@ -103,6 +103,11 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
 
     /** A builder holding the data inputs, the weights as float inputs, the fixed initializers and all nodes. */
     public OnnxModelBuilder builder() {
+        return builder(java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #builder()}, with every node passed through {@code rewrite} (e.g. to add an output). */
+    public OnnxModelBuilder builder(java.util.function.UnaryOperator<Node> rewrite) {
         OnnxModelBuilder b = new OnnxModelBuilder(opset);
         for (ValueType v : dataInputs) {
             b.input(v.name(), v.elemType(), v.dims());
@@ -113,7 +118,7 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
         for (Tensor t : fixed.values()) {
             b.initializer(t.name(), code(t), t.storedBytes().toArray(ValueLayout.JAVA_BYTE), t.shape());
         }
-        nodes.forEach(b::node);
+        nodes.forEach(n -> b.node(rewrite.apply(n)));
         return b;
     }
 

@@ -11,11 +11,17 @@ import java.util.Set;
  * Vector–Jacobian products of the ONNX ops of MLPs, as ONNX nodes. Shapes of activations are those of
  * 2-D [batch, features] tensors; weight shapes are known. Supported: Gemm (alpha = beta = 1, transA = 0),
  * MatMul (2-D), Add/Sub (bias broadcast over the batch axis), Mul (same shapes), Relu, Tanh, Sigmoid,
- * Flatten, Reshape, Identity, Dropout (inference), ReduceSum over all axes.
+ * Flatten, Reshape, Identity, Dropout (inference), ReduceSum over all axes; Conv (2-D, stride 1, dilation 1,
+ * group 1, explicit pads) and MaxPool (non-overlapping windows, no padding).
+ *
+ * <p>Conv: dX = ConvTranspose(dY, W) with the same pads; dW = Conv of X and dY with batch and channel
+ * axes swapped (Transpose [1,0,2,3] on X, dY and the result); dB = ΣdY over batch and space.
+ * MaxPool: the forward node also outputs Indices (ORT: flat positions in the whole input tensor);
+ * dX = ScatterElements of dY into zeros of X's size at those positions.
  */
 final class BackwardRules {
     private static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Relu", "Tanh", "Sigmoid",
-            "Flatten", "Reshape", "Identity", "Dropout", "ReduceSum");
+            "Flatten", "Reshape", "Identity", "Dropout", "ReduceSum", "Conv", "MaxPool");
 
     private BackwardRules() {
     }
@@ -26,6 +32,29 @@ final class BackwardRules {
         }
         if (n.opType().equals("Gemm") && (n.intAttribute("transA", 0) != 0 || alpha(n, "alpha") != 1 || alpha(n, "beta") != 1)) {
             throw GradientGraph.unsupported(n, "only alpha = beta = 1, transA = 0");
+        }
+        if (n.opType().equals("Conv")) {
+            for (String k : List.of("strides", "dilations")) {
+                if (n.attributes().get(k) instanceof long[] v && java.util.Arrays.stream(v).anyMatch(x -> x != 1)) {
+                    throw GradientGraph.unsupported(n, "only stride 1 and dilation 1");
+                }
+            }
+            if (n.intAttribute("group", 1) != 1 || !"NOTSET".equals(n.attributes().getOrDefault("auto_pad", "NOTSET"))) {
+                throw GradientGraph.unsupported(n, "only group 1 and explicit pads");
+            }
+        }
+        if (n.opType().equals("MaxPool")) {
+            long[] k = n.attributes().get("kernel_shape") instanceof long[] v ? v : new long[0];
+            long[] s = n.attributes().get("strides") instanceof long[] v ? v : new long[0];
+            boolean overlap = s.length != k.length;
+            for (int i = 0; i < k.length && !overlap; i++) {
+                overlap = s[i] < k[i];
+            }
+            boolean padded = n.attributes().get("pads") instanceof long[] p && java.util.Arrays.stream(p).anyMatch(x -> x != 0);
+            if (overlap || padded || n.intAttribute("ceil_mode", 0) != 0 || n.attributes().containsKey("dilations")
+                    || !"NOTSET".equals(n.attributes().getOrDefault("auto_pad", "NOTSET"))) {
+                throw GradientGraph.unsupported(n, "only non-overlapping windows without padding");
+            }
         }
         if (n.opType().equals("ReduceSum") && (n.inputs().size() > 1 || n.attributes().containsKey("axes") || n.intAttribute("keepdims", 1) != 0)) {
             throw GradientGraph.unsupported(n, "only a sum over all axes to a scalar");
@@ -97,6 +126,27 @@ final class BackwardRules {
             case "Flatten", "Reshape" -> g.put(0, b.op("Reshape", dy, b.op("Shape", in.get(0))));
             case "Identity", "Dropout" -> g.put(0, dy);
             case "ReduceSum" -> g.put(0, b.op("Expand", dy, b.op("Shape", in.get(0))));
+            case "Conv" -> {
+                Map<String, Object> pads = n.attributes().get("pads") instanceof long[] p ? Map.of("pads", p) : Map.of();
+                Map<String, Object> swap = Map.of("perm", new long[]{1, 0, 2, 3});
+                if (live.contains(in.get(0))) {
+                    g.put(0, b.op("ConvTranspose", pads, dy, in.get(1)));
+                }
+                if (live.contains(in.get(1))) {
+                    String c = b.op("Conv", pads, b.op("Transpose", swap, in.get(0)), b.op("Transpose", swap, dy));
+                    g.put(1, b.op("Transpose", swap, c));
+                }
+                if (in.size() > 2 && !in.get(2).isEmpty() && live.contains(in.get(2))) {
+                    g.put(2, e.reduceSum(dy, new long[]{0, 2, 3}, false));
+                }
+            }
+            case "MaxPool" -> {
+                String flatX = b.op("Reshape", in.get(0), e.ints(-1));
+                String zeros = b.op("ConstantOfShape", b.op("Shape", flatX));
+                String scattered = b.op("ScatterElements", Map.of("axis", 0L), zeros,
+                        b.op("Reshape", GradientGraph.poolIndices(n), e.ints(-1)), b.op("Reshape", dy, e.ints(-1)));
+                g.put(0, b.op("Reshape", scattered, b.op("Shape", in.get(0))));
+            }
             default -> throw GradientGraph.unsupported(n, "");
         }
         return g;

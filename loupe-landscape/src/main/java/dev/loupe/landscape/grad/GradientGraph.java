@@ -54,7 +54,11 @@ public final class GradientGraph {
                 BackwardRules.check(n);
             }
         }
-        OnnxModelBuilder b = m.builder();
+        // MaxPool's backward needs the argmax: ask the forward node for its Indices output too
+        OnnxModelBuilder b = m.builder(n -> n.opType().equals("MaxPool") && live.contains(n.outputs().getFirst())
+                && n.outputs().size() == 1
+                ? new Node(n.name(), n.opType(), n.domain(), n.inputs(), List.of(n.outputs().getFirst(), poolIndices(n)), n.attributes())
+                : n);
         Emit e = new Emit(b, m.opset());
         String y = m.outputs().getFirst().name();
         String seed;
@@ -107,6 +111,10 @@ public final class GradientGraph {
             b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
         return b.build();
+    }
+
+    static String poolIndices(Node n) {
+        return "loupe_pool_idx_" + n.outputs().getFirst();
     }
 
     /** The data input names a gradient model expects besides the weights. */
