@@ -5,7 +5,7 @@ import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
-import dev.loupe.landscape.hessian.FiniteDifferenceHvp;
+import dev.loupe.landscape.hessian.ExactHvp;
 import dev.loupe.landscape.hessian.PowerIteration;
 
 import java.util.ArrayList;
@@ -25,9 +25,8 @@ public final class HessianDirections {
 
     public static Top top(ParameterizedModel m, Samples data, LossKind kind, int n, int batch, int maxIter, double tol,
                           long seed, Progress progress) {
-        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, 1)) {
-            PowerIteration.Result r = PowerIteration.top(new FiniteDifferenceHvp(g, m.theta0(), FiniteDifferenceHvp.DEFAULT_STEP),
-                    n, maxIter, tol, seed, progress);
+        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, Runtime.getRuntime().availableProcessors(), true)) {
+            PowerIteration.Result r = PowerIteration.top(new ExactHvp(g, m.theta0()), n, maxIter, tol, seed, progress);
             List<float[]> dirs = new ArrayList<>();
             for (double[] v : r.eigenvectors()) {
                 float[] f = new float[v.length];

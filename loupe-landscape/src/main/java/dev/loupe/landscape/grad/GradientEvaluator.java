@@ -30,9 +30,21 @@ public final class GradientEvaluator implements AutoCloseable {
     private final List<Map<String, OnnxTensor>> batches = new ArrayList<>();
     private final List<Double> weights = new ArrayList<>();
 
+    private final boolean hvp;
+
     /** @param data may be null for a model without data inputs (then {@code kind} must be MODEL_OUTPUT) */
     public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads) {
+        this(model, data, kind, batchSize, intraOpThreads, false);
+    }
+
+    /**
+     * @param hvp also build the tangent pass ({@link HvpGraph}) so that {@link #hessianVectorProduct} works
+     *            (about three times the work of a gradient per run)
+     */
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
+                             boolean hvp) {
         this.model = model;
+        this.hvp = hvp;
         int width = switch (kind) {
             case CROSS_ENTROPY -> classes(model, data);
             case MSE -> data.targetWidth();
@@ -41,7 +53,7 @@ public final class GradientEvaluator implements AutoCloseable {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(GradientGraph.build(model, kind, width), o);
+            session = env.createSession(hvp ? HvpGraph.build(model, kind, width) : GradientGraph.build(model, kind, width), o);
             if (model.dataInputs().isEmpty()) {
                 batches.add(Map.of());
                 weights.add(1.0);
@@ -89,8 +101,12 @@ public final class GradientEvaluator implements AutoCloseable {
         ParameterLayout l = model.layout();
         Map<String, OnnxTensor> params = new HashMap<>();
         try {
+            float[] zeros = hvp ? new float[l.size()] : null;
             for (int i = 0; i < l.count(); i++) {
                 params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                if (hvp) { // ORT wants every graph input even when only gradient outputs are fetched
+                    params.put(HvpGraph.tangentName(i), tensor(zeros, l.offset(i), l.length(i), l.shapes().get(i)));
+                }
             }
             double loss = 0;
             double[] grad = new double[l.size()];
@@ -99,7 +115,7 @@ public final class GradientEvaluator implements AutoCloseable {
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
                 feed.putAll(batches.get(b));
                 double w = weights.get(b);
-                try (OrtSession.Result r = session.run(feed)) {
+                try (OrtSession.Result r = session.run(feed, gradOutputs())) {
                     loss += w * ((OnnxTensor) r.get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
                     for (int i = 0; i < l.count(); i++) {
                         FloatBuffer fb = ((OnnxTensor) r.get(GradientGraph.gradName(i)).orElseThrow()).getFloatBuffer();
@@ -121,6 +137,77 @@ public final class GradientEvaluator implements AutoCloseable {
         } finally {
             params.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** H·v at θ, exact up to float32 rounding (forward-over-reverse); needs the {@code hvp} constructor flag. */
+    public double[] hessianVectorProduct(float[] theta, double[] v) {
+        if (!hvp) {
+            throw new IllegalStateException("built without the Hessian-vector product graph");
+        }
+        ParameterLayout l = model.layout();
+        // scale v to unit length in float32 and back, so tiny or huge directions keep their precision
+        double norm = 0;
+        for (double x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        double[] out = new double[l.size()];
+        if (norm == 0) {
+            return out;
+        }
+        float[] u = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            u[i] = (float) (v[i] / norm);
+        }
+        Map<String, OnnxTensor> params = new HashMap<>();
+        try {
+            for (int i = 0; i < l.count(); i++) {
+                params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                params.put(HvpGraph.tangentName(i), tensor(u, l.offset(i), l.length(i), l.shapes().get(i)));
+            }
+            float[] buf = new float[0];
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, OnnxTensor> feed = new HashMap<>(params);
+                feed.putAll(batches.get(b));
+                double w = weights.get(b) * norm;
+                try (OrtSession.Result r = session.run(feed, hvpOutputs())) {
+                    for (int i = 0; i < l.count(); i++) {
+                        FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i)).orElseThrow()).getFloatBuffer();
+                        int n = fb.remaining();
+                        if (buf.length < n) {
+                            buf = new float[n];
+                        }
+                        fb.get(buf, 0, n);
+                        int off = l.offset(i);
+                        for (int k = 0; k < n; k++) {
+                            out[off + k] += w * buf[k];
+                        }
+                    }
+                }
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
+        } finally {
+            params.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private java.util.Set<String> gradOutputs() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        names.add(GradientGraph.LOSS);
+        for (int i = 0; i < model.layout().count(); i++) {
+            names.add(GradientGraph.gradName(i));
+        }
+        return names;
+    }
+
+    private java.util.Set<String> hvpOutputs() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < model.layout().count(); i++) {
+            names.add(HvpGraph.hvpName(i));
+        }
+        return names;
     }
 
     private OnnxTensor tensor(float[] src, int off, int len, long[] shape) throws OrtException {

@@ -40,6 +40,11 @@ public final class GradientGraph {
 
     /** The model bytes; {@code classesOrWidth} is the logits' class count (CE) or the target width (MSE). */
     public static byte[] build(ParameterizedModel m, LossKind kind, int classesOrWidth) {
+        return builder(m, kind, classesOrWidth).build();
+    }
+
+    /** The builder holding the forward graph, loss, backward graph and outputs (for further rewriting). */
+    public static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth) {
         ParameterLayout layout = m.layout();
         Set<String> params = new HashSet<>(layout.names());
         Map<String, long[]> shapes = new HashMap<>();
@@ -110,7 +115,7 @@ public final class GradientGraph {
             e.out(total, gradName(p));
             b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
-        return b.build();
+        return b;
     }
 
     static String poolIndices(Node n) {

@@ -9,10 +9,11 @@ public final class HessianAnalysis {
     private HessianAnalysis() {
     }
 
+    /** @param grad built with the Hessian-vector product graph unless {@code o.fdStep() > 0} */
     public static HessianResult run(GradientEvaluator grad, int samples, HessianOptions o, Progress progress) {
         long t0 = System.nanoTime();
         float[] theta = grad.model().theta0();
-        HessianVectorProduct h = new FiniteDifferenceHvp(grad, theta, o.fdStep());
+        HessianVectorProduct h = o.fdStep() > 0 ? new FiniteDifferenceHvp(grad, theta, o.fdStep()) : new ExactHvp(grad, theta);
         PowerIteration.Result top = PowerIteration.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress);
         Hutchinson.Result tr = o.traceSamples() > 0 ? Hutchinson.trace(h, o.traceSamples(), o.tol(), o.seed() + 1, progress)
                 : new Hutchinson.Result(Double.NaN, Double.NaN, 0);

@@ -93,6 +93,11 @@ public final class OnnxModelBuilder {
         return op(opType, Map.of(), inputNames);
     }
 
+    /** The nodes added so far, in order (a snapshot). */
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
     /** A name not used before in this builder. */
     public String fresh(String hint) {
         return "loupe_" + hint + "_" + (fresh++);

@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Everything measured on ½xᵀAx must be A's: gradient Ax, eigenvalues λ, trace Σλ = 12.75, SLQ nodes λ. */
+/**
+ * Everything measured on ½xᵀAx must be A's: gradient Ax, eigenvalues λ, trace Σλ = 12.75, SLQ nodes λ; each
+ * check runs with the exact (R-operator) and the finite-difference Hessian-vector product.
+ */
 class HessianOnQuadraticTest {
     private static final float[] X0 = {0.3f, -1.2f, 0.7f, 2.0f, -0.4f, 1.1f};
     private static final double TRACE = 12.75;
@@ -29,7 +32,8 @@ class HessianOnQuadraticTest {
 
     private void withModel(Body body) throws Exception {
         try (ParameterizedModel m = ParameterizedModel.open(QuadraticModel.write(dir, X0), "x"::equals);
-             GradientEvaluator g = new GradientEvaluator(m, null, LossKind.MODEL_OUTPUT, 1, 1)) {
+             GradientEvaluator g = new GradientEvaluator(m, null, LossKind.MODEL_OUTPUT, 1, 1, true)) {
+            body.run(g, new ExactHvp(g, m.theta0()));
             body.run(g, new FiniteDifferenceHvp(g, m.theta0(), FiniteDifferenceHvp.DEFAULT_STEP));
         }
     }
