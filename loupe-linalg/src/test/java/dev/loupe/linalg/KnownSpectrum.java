@@ -9,15 +9,23 @@ import java.util.Random;
  * double-precision orthogonality) of Gaussian matrices. The Gram of the smaller side then has
  * exactly the eigenvalues s², independently of any backend.
  */
-record KnownSpectrum(double[] a, int rows, int cols, double[] singularValues) {
+public record KnownSpectrum(double[] a, int rows, int cols, double[] singularValues) {
 
+    /** Singular values spread evenly over 0.1 .. 10 (distinct). */
     static KnownSpectrum of(int rows, int cols, long seed) {
         Random rnd = new Random(seed);
         int k = Math.min(rows, cols);
         double[] s = new double[k];
         for (int i = 0; i < k; i++) {
-            s[i] = 0.1 + 9.9 * i / Math.max(1, k - 1) + 0.01 * rnd.nextDouble(); // spread 0.1 .. 10, distinct
+            s[i] = 0.1 + 9.9 * i / Math.max(1, k - 1) + 0.01 * rnd.nextDouble();
         }
+        return of(rows, cols, s, seed);
+    }
+
+    /** The given singular values (at most min(rows, cols) of them). */
+    public static KnownSpectrum of(int rows, int cols, double[] s, long seed) {
+        Random rnd = new Random(seed ^ 0x5DEECE66DL);
+        int k = s.length;
         double[][] u = orthonormalColumns(rows, k, rnd);
         double[][] v = orthonormalColumns(cols, k, rnd);
         double[] a = new double[rows * cols];

@@ -5,6 +5,9 @@ import dev.loupe.linalg.Backends;
 import dev.loupe.linalg.DenseBackend;
 import dev.loupe.linalg.openblas.OpenBlasBackend;
 import dev.loupe.linalg.openblas.OpenBlasBackend.EigenDriver;
+import dev.loupe.linalg.sketch.MatrixProducts;
+import dev.loupe.linalg.sketch.TopEigenvalues;
+import dev.loupe.linalg.sketch.TopSpectrum;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,7 @@ public final class LinalgBench {
             }
             if (cfg.esdShape() != null) {
                 b.esdGroup(cfg.esdShape()[0], cfg.esdShape()[1]);
+                b.topGroup(cfg.esdShape()[0], cfg.esdShape()[1]);
             }
             progress.advance(1);
             return new LinalgBenchResult(b.blas.name(), cfg.threads(), cfg.repeats(), b.out);
@@ -128,6 +132,28 @@ public final class LinalgBench {
         add(group, "dgemm + dsyevd (baseline)", "dgemm + dsyevd", base, base);
         add(group, "fp64: dsyrk + dsyevd", "dgemm + dsyevd", time(() -> blas.smallerGramEigenvalues(a, rows, cols)), base);
         add(group, "fp32: ssyrk + ssyevd", "dgemm + dsyevd", time(() -> blas.smallerGramEigenvalues(f, rows, cols)), base);
+    }
+
+    /**
+     * Top-10 eigenvalues by matrix-free Lanczos vs the exact ESD (fp64 dsyrk + dsyevd) of the same
+     * matrix: the time ratio and the largest error relative to λmax, as the issue asks for sketches.
+     */
+    private void topGroup(int rows, int cols) {
+        String group = "top-10 " + rows + "x" + cols;
+        double[] a = random(rows * cols);
+        double[][] exact = new double[1][];
+        double base = time(() -> exact[0] = blas.smallerGramEigenvalues(a, rows, cols));
+        add(group, "exact ESD dsyrk + dsyevd (baseline)", "exact ESD", base, base);
+        TopSpectrum[] top = new TopSpectrum[1];
+        double t = time(() -> top[0] = TopEigenvalues.of(MatrixProducts.dense(a, rows, cols), 10, 1e-10, 400, cfg.seed()));
+        double[] ev = exact[0];
+        double lmax = ev[ev.length - 1];
+        double err = 0;
+        for (int i = 0; i < top[0].eigenvalues().length; i++) {
+            err = Math.max(err, Math.abs(top[0].eigenvalues()[i] - ev[ev.length - 1 - i]) / lmax);
+        }
+        add(group, String.format(java.util.Locale.ROOT, "lanczos (%d steps, max err/λmax %.1e, bound %.1e)",
+                top[0].steps(), err, top[0].maxRelativeBound()), "exact ESD", t, base);
     }
 
     private void add(String group, String kernel, String baseline, double seconds, double base) {
