@@ -6,12 +6,9 @@ import dev.loupe.core.format.pytorch.Pickle;
 import dev.loupe.core.format.pytorch.TorchZip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,14 +22,12 @@ class TestLsPyTorch {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @Test
     void listsAModuleStateDict() throws IOException {
         // module.pt: Linear(3,4) + Conv2d(1,2,3) + BatchNorm2d(2), written by fixtures/pytorch/make_pt_fixtures.py.
         Path pt = copy("module.pt");
-        Run r = run("ls", pt.toString());
+        CliRun r = CliRun.of("ls", pt.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
@@ -45,7 +40,7 @@ class TestLsPyTorch {
 
     @Test
     void jsonListingOfANestedCheckpoint() throws IOException {
-        Run r = run("ls", "--json", "--filter", "^state_dict\\.2\\.", copy("nested.pt").toString());
+        CliRun r = CliRun.of("ls", "--json", "--filter", "^state_dict\\.2\\.", copy("nested.pt").toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals("PYTORCH", root.get("format").asText());
@@ -59,7 +54,7 @@ class TestLsPyTorch {
         Path marker = dir.resolve("pwned");
         byte[] pkl = new Pickle().proto(2).global("os", "system").str("touch " + marker).op(0x85).op('R').stop().bytes();
         Path evil = TorchZip.checkpoint(pkl).write(dir.resolve("evil.pt"));
-        Run r = run("ls", evil.toString());
+        CliRun r = CliRun.of("ls", evil.toString());
         assertEquals(2, r.exit());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -75,13 +70,4 @@ class TestLsPyTorch {
         }
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Loupe.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 }
