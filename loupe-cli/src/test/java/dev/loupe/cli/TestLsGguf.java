@@ -7,11 +7,8 @@ import dev.loupe.core.format.gguf.GgufValueType;
 import dev.loupe.core.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -26,19 +23,6 @@ class TestLsGguf {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Loupe.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     /** A llama-style layer: ffn_up with ne = [512, 3] (3 rows of 512) in Q4_K, plus Q6_K, Q8_0 and F16 tensors. */
     private Path model() {
         return GgufFixture.v3()
@@ -52,7 +36,7 @@ class TestLsGguf {
 
     @Test
     void listsStoredTypesAndRowMajorShapes() {
-        Run r = run("ls", model().toString());
+        CliRun r = CliRun.of("ls", model().toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
@@ -66,7 +50,7 @@ class TestLsGguf {
 
     @Test
     void jsonCarriesShapesAndRenderedMetadata() throws IOException {
-        Run r = run("ls", "--json", model().toString());
+        CliRun r = CliRun.of("ls", "--json", model().toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("GGUF", j.get("format").asText());
@@ -82,10 +66,8 @@ class TestLsGguf {
         byte[] b = GgufFixture.v3().tensor("w", DType.F32, new long[]{4}, new byte[16]).build().bytes();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 1L << 40); // tensor_count
         Path bad = Files.write(dir.resolve("bad.gguf"), b);
-        Run r = run("ls", bad.toString());
-        assertEquals(2, r.exit());
-        assertEquals("", r.out());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("loupe: ") && r.err().contains("bad.gguf") && r.err().contains("tensor count"), r.err());
+        CliRun r = CliRun.of("ls", bad.toString());
+        r.assertUserError(bad);
+        assertTrue(r.err().contains("tensor count 1099511627776 is more than"), r.err());
     }
 }
