@@ -113,15 +113,14 @@ final class KBlocks {
             float m1 = min * (sm1 >>> 8);
             float d2 = d * (sm2 & 0xff);
             float m2 = min * (sm2 >>> 8);
-            int u1 = 1 << (2 * j);
-            int u2 = 2 << (2 * j);
+            int shift = 2 * j; // ggml's masks u1 = 1 << 2j and u2 = 2 << 2j, as shifts (no branches)
             int q = p + 48 + 32 * j;
             int base = o + 64 * j;
             for (int l = 0; l < 32; l++) {
                 int v = b[q + l] & 0xff;
-                int hb = b[qh + l];
-                y[base + l] = d1 * ((v & 0x0f) + ((hb & u1) != 0 ? 16 : 0)) - m1;
-                y[base + 32 + l] = d2 * ((v >>> 4) + ((hb & u2) != 0 ? 16 : 0)) - m2;
+                int hb = (b[qh + l] & 0xff) >>> shift;
+                y[base + l] = d1 * ((v & 0x0f) | (hb & 1) << 4) - m1;
+                y[base + 32 + l] = d2 * ((v >>> 4) | (hb & 2) << 3) - m2;
             }
         }
     }
@@ -158,7 +157,7 @@ final class KBlocks {
             int sc = p + 192 + 8 * h;
             int base = o + 128 * h;
             for (int l = 0; l < 32; l++) {
-                int is = l / 16;
+                int is = l >>> 4;
                 int lo0 = b[ql + l] & 0xff;
                 int lo1 = b[ql + l + 32] & 0xff;
                 int hi = b[qh + l] & 0xff;
