@@ -12,7 +12,7 @@ import java.util.List;
  * @param mp           Marchenko–Pastur fit, or null
  * @param randomized   randomized-ESD comparison, or null
  * @param weights      element statistics and quantization errors
- * @param warning      "over-trained" (alpha &lt; 2), "under-trained" (alpha &gt; 6 or failed fit) or ""
+ * @param warning      "over-trained" (alpha &lt; 2), "under-trained" (alpha &gt; 6), "fit-failed" or ""
  * @param seconds      wall time spent on this layer
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
