@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 public final class ReadBenchmark {
     public static final int ROWS = 4096;
     public static final int COLS = 11008;
+    private static final int WARMUP = 3;
 
     /** One measurement: GB/s of output (1 GB = 1e9 bytes), best of the runs. */
     public record Result(DType dtype, String into, long outputBytes, double bestSeconds, double gbPerSecond,
@@ -43,7 +44,7 @@ public final class ReadBenchmark {
 
     /**
      * Writes the two files into {@code dir} and measures, best of {@code runs}. Decode and baseline runs
-     * alternate after one unmeasured round of each, so both see the same warmed JIT and heap.
+     * alternate after a few unmeasured rounds of each, so both see the same warmed JIT and heap.
      */
     public static List<Result> run(Path dir, int runs) {
         List<Result> out = new ArrayList<>();
@@ -74,8 +75,10 @@ public final class ReadBenchmark {
     }
 
     private static Result measure(DType t, String into, long bytes, int runs, Supplier<Object> decode, Supplier<Object> copy) {
-        once(decode);
-        once(copy);
+        for (int i = 0; i < WARMUP; i++) { // JIT (the decode loops start in the interpreter) and heap growth
+            once(decode);
+            once(copy);
+        }
         double bestDecode = Double.MAX_VALUE;
         double bestCopy = Double.MAX_VALUE;
         for (int i = 0; i < runs; i++) {

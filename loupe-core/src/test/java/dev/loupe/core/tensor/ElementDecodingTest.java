@@ -140,6 +140,25 @@ class ElementDecodingTest {
         assertArrayEquals(new float[] {0, 0, 2, 3, 4}, dst);
     }
 
+    @Test
+    void rangesOfEveryFastPathLandAtTheRightOffset() {
+        ByteBuffer f32 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3).putFloat(4);
+        ByteBuffer f64 = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putDouble(1).putDouble(2).putDouble(3).putDouble(4);
+        float[] f = new float[4];
+        double[] d = new double[4];
+        of(DType.F32, f32.array()).readFloats(2, f, 1, 2);
+        assertArrayEquals(new float[] {0, 3, 4, 0}, f);
+        of(DType.F32, f32.array()).readDoubles(1, d, 0, 3);
+        assertArrayEquals(new double[] {2, 3, 4, 0}, d);
+        of(DType.F64, f64.array()).readDoubles(3, d, 3, 1);
+        assertArrayEquals(new double[] {2, 3, 4, 4}, d);
+        // E4M3 0x38 = 1, 0x40 = 0.1000.000 = 2, 0x44 = 0.1000.100 = 3; E5M2 0x3C = 1, 0x40 = 2, 0x42 = 3
+        of(DType.F8_E4M3, bytes(0x38, 0x40, 0x44)).readFloats(1, f, 0, 2);
+        assertArrayEquals(new float[] {2, 3}, java.util.Arrays.copyOf(f, 2));
+        of(DType.F8_E5M2, bytes(0x3C, 0x40, 0x42)).readFloats(1, f, 2, 2);
+        assertArrayEquals(new float[] {2, 3, 2, 3}, f);
+    }
+
     /** F16 by its definition (NaN patterns compare as NaN). */
     private static double f16ByFormula(int bits) {
         int s = bits >> 15;

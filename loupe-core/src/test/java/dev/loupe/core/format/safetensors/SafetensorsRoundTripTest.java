@@ -72,6 +72,7 @@ class SafetensorsRoundTripTest {
                 assertArrayEquals(want.shape(), got.shape());
                 assertArrayEquals(bytesOf(want), bytesOf(got), want.name());
                 assertEquals(f, got.file());
+                assertTrue(got.storedBytes().isMapped(), "a zero-copy slice of the mapping");
             }
         }
     }
@@ -114,6 +115,28 @@ class SafetensorsRoundTripTest {
             long[] got = c.tensors().getFirst().storedBytes().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
             assertArrayEquals(new long[] {0, 3, 1, 4, 2, Long.MIN_VALUE + 5}, got);
             assertTrue(c.metadata().isEmpty());
+        }
+    }
+
+    /** A sparse 3 GiB file: offsets past 2^31 must work (long arithmetic, MemorySegment not ByteBuffer). */
+    @Test
+    void tensorsBeyondTwoGigabytes() throws IOException {
+        long big = 3L << 30;
+        String json = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[" + big + "],\"data_offsets\":[0," + big + "]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + big + "," + (big + 8) + "]}}";
+        byte[] header = SafetensorsMalformedTest.file(json, 0);
+        Path f = dir.resolve("sparse.safetensors");
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(header));
+            ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f).flip(),
+                    header.length + big);
+        }
+        try (Checkpoint c = Checkpoints.open(f)) {
+            assertArrayEquals(new float[] {1.5f, -2f}, c.tensor("w").orElseThrow().toFloats());
+            assertEquals(big, c.tensor("pad").orElseThrow().numel());
+        } finally {
+            Files.delete(f);
         }
     }
 
