@@ -30,7 +30,9 @@ public final class HtmlPage {
         StringBuilder b = new StringBuilder("<div class=\"cards\">");
         for (Card c : cards) {
             b.append("<div class=\"card\"><div class=\"card-label\">").append(Html.escape(c.label()))
-                    .append("</div><div class=\"card-value ").append(Html.escape(c.tone())).append("\">")
+                    .append("</div><div class=\"card-value ").append(Html.escape(c.tone()))
+                    .append(c.value().length() > 9 ? " long" : "").append("\" title=\"").append(Html.escape(c.value()))
+                    .append("\">")
                     .append(Html.escape(c.value())).append("</div>");
             if (!c.note().isEmpty()) {
                 b.append("<div class=\"card-note\">").append(Html.escape(c.note())).append("</div>");

@@ -24,6 +24,7 @@ public final class Chart {
     private double[] yRange;
     private List<Tick> xTicks;
     private boolean legendLeft;
+    private boolean legendAbove;
     private ColorBar colorBar;
     private final List<Mark> marks = new ArrayList<>();
 
@@ -82,6 +83,12 @@ public final class Chart {
         return this;
     }
 
+    /** Puts the legend in rows above the plot instead of inside it (for small charts where it would hide data). */
+    public Chart legendAbove() {
+        legendAbove = true;
+        return this;
+    }
+
     public Chart colorBar(String label, double min, double max) {
         colorBar = new ColorBar(label, min, max);
         return this;
@@ -117,7 +124,7 @@ public final class Chart {
             labelW = Math.max(labelW, textWidth(t.label(), TICK_FONT));
         }
         double left = 14 + labelW + (yTitle.isEmpty() ? 0 : AXIS_FONT + 10);
-        double top = title.isEmpty() ? 12 : TITLE_FONT + 20;
+        double top = (title.isEmpty() ? 12 : TITLE_FONT + 20) + (legendAbove ? legendRows().size() * 16 + 4 : 0);
         double right = colorBar == null ? 18 : 84;
         double bottom = 26 + (xTitle.isEmpty() ? 0 : AXIS_FONT + 10);
         return new Frame(left, top, width - left - right, height - top - bottom, xs, ys);
@@ -183,12 +190,58 @@ public final class Chart {
         }
     }
 
-    private void drawLegend(Frame f, Canvas c) {
+    private List<LegendEntry> legendEntries() {
         List<LegendEntry> entries = new ArrayList<>();
         for (Mark m : marks) {
             entries.addAll(m.legend());
         }
+        return entries;
+    }
+
+    /** Legend entries flowed into rows that fit the chart width (for {@link #legendAbove()}). */
+    private List<List<LegendEntry>> legendRows() {
+        List<List<LegendEntry>> rows = new ArrayList<>();
+        double x = width;
+        for (LegendEntry e : legendEntries()) {
+            double w = textWidth(e.label(), TICK_FONT) + 40;
+            if (rows.isEmpty() || x + w > width - 12) {
+                rows.add(new ArrayList<>());
+                x = 40;
+            }
+            rows.getLast().add(e);
+            x += w;
+        }
+        return rows;
+    }
+
+    private void swatch(Canvas c, LegendEntry e, double x, double cy) {
+        Style s = e.style();
+        switch (e.swatch()) {
+            case LINE -> c.line(x + 8, cy - 4, x + 28, cy - 4, s);
+            case POINT -> c.circle(x + 18, cy - 4, 3.5, s, null);
+            case BOX -> c.rect(x + 10, cy - 10, 16, 11, s.fill() == null ? s : s.withStroke(s.fill(), 0.8), null);
+        }
+        c.text(x + 34, cy, e.label(), TextStyle.of(TICK_FONT, "start"));
+    }
+
+    private void drawLegend(Frame f, Canvas c) {
+        List<LegendEntry> entries = legendEntries();
         if (entries.isEmpty()) {
+            return;
+        }
+        if (legendAbove) {
+            c.beginGroup("legend");
+            List<List<LegendEntry>> rows = legendRows();
+            double cy = f.top() - rows.size() * 16 + 6;
+            for (List<LegendEntry> row : rows) {
+                double x = f.left() - 8;
+                for (LegendEntry e : row) {
+                    swatch(c, e, x, cy);
+                    x += textWidth(e.label(), TICK_FONT) + 40;
+                }
+                cy += 16;
+            }
+            c.endGroup();
             return;
         }
         double w = 0;
@@ -202,15 +255,7 @@ public final class Chart {
         c.beginGroup("legend");
         c.rect(x, y, w, h, new Style("#ffffff", Palette.GRID, 1, 0.92, null), null);
         for (int i = 0; i < entries.size(); i++) {
-            LegendEntry e = entries.get(i);
-            double cy = y + 13 + i * 17;
-            Style s = e.style();
-            switch (e.swatch()) {
-                case LINE -> c.line(x + 8, cy - 4, x + 28, cy - 4, s);
-                case POINT -> c.circle(x + 18, cy - 4, 3.5, s, null);
-                case BOX -> c.rect(x + 10, cy - 10, 16, 11, s.fill() == null ? s : s.withStroke(s.fill(), 0.8), null);
-            }
-            c.text(x + 34, cy, e.label(), TextStyle.of(TICK_FONT, "start"));
+            swatch(c, entries.get(i), x, y + 13 + i * 17);
         }
         c.endGroup();
     }
