@@ -56,7 +56,7 @@ final class DepthCharts {
             top = Math.max(top, Double.isFinite(hill[i]) ? hill[i] : 0);
         }
         Chart c = new Chart(width, height)
-                .title("Power-law exponent α per layer")
+                .title("Power-law exponent α per layer").legendAbove()
                 .xTitle("layer (model order)").yTitle("α")
                 .xRange(-0.5, Math.max(n, 1) - 0.5)
                 .yRange(0, Math.max(8, Math.ceil(top + 0.5)))
@@ -88,7 +88,7 @@ final class DepthCharts {
         Chart c = new Chart(width, height)
                 .title("Relative quantization error ‖W − Q(W)‖ / ‖W‖ per layer")
                 .xTitle("layer (model order)").yTitle("relative error")
-                .xRange(-0.5, Math.max(n, 1) - 0.5).xTicks(layerTicks(n)).logY().legendTopLeft();
+                .xRange(-0.5, Math.max(n, 1) - 0.5).xTicks(layerTicks(n)).logY().legendAbove();
         for (int k = 0; k < 4; k++) {
             c.add(new Marks.Line(names[k], xs, ys[k], Style.stroke(colors[k], 1.6).withDash(k % 2 == 1 ? "5 3" : null)));
         }

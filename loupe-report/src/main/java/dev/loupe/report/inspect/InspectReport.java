@@ -101,7 +101,7 @@ public final class InspectReport {
                     + "  ·  α " + Ticks.compact(m.alpha()) + warn;
             String caption = m.layer().numEvals() + " eigenvalues" + (s.subsampled() ? " (histogram of all)" : "")
                     + ", " + m.fit().numPlSpikes() + " in the fitted tail, KS D = " + Ticks.compact(m.fit().D())
-                    + (m.mp() == null ? "" : ", " + m.mp().numSpikes() + " spikes above the MP edge")
+                    + (m.mp() == null ? "" : ", " + m.mp().numSpikes() + (m.mp().numSpikes() == 1 ? " spike" : " spikes") + " above the MP edge")
                     + (m.notes().isEmpty() ? "" : ". " + String.join("; ", m.notes()));
             figs.add(new Figure(svg, caption, head, warn.isEmpty() ? "" : "flagged"));
         }

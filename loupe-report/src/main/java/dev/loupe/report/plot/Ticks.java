@@ -52,6 +52,9 @@ public final class Ticks {
         if (Double.isNaN(v)) {
             return "–";
         }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "∞" : "−∞";
+        }
         double a = Math.abs(v);
         if (a == 0) {
             return "0";
