@@ -32,7 +32,7 @@ final class LayerCharts {
         if (Double.isFinite(s.mpBulkMax()) && s.mpBulkMax() > 0) {
             c.add(new Marks.Band("MP bulk", s.mpBulkMin(), s.mpBulkMax(), Style.fill(Palette.GREEN).withOpacity(0.16)));
         }
-        c.add(Marks.Bars.histogram("ESD", h.edges(), density, "#90b4dc"));
+        c.add(new Marks.Histogram("ESD", h.edges(), density, "#90b4dc"));
         if (Double.isFinite(s.alpha()) && s.xmin() > 0 && s.xmax() > s.xmin() && total > 0) {
             double frac = (double) m.fit().numPlSpikes() / total;
             double[] x = new double[CURVE_POINTS];
@@ -60,7 +60,7 @@ final class LayerCharts {
         if (yr != null) {
             c.yRange(yr[0], yr[1]);
         }
-        c.add(Marks.Bars.histogram("weights", edges, density, "#b7c4d4"));
+        c.add(new Marks.Histogram("weights", edges, density, "#b7c4d4"));
         if (s.ggdBeta() > 0 && s.ggdScale() > 0 && edges.length > 1) {
             double[] x = new double[CURVE_POINTS * 2];
             double[] y = new double[x.length];

@@ -143,16 +143,18 @@ public final class Chart {
             c.text(f.left(), TITLE_FONT + 6, title, TextStyle.of(TITLE_FONT, "start").asBold());
         }
         c.beginGroup("axes");
-        Style grid = Style.stroke(Palette.GRID, 1);
-        Style minorGrid = Style.stroke(Palette.GRID, 0.6).withDash("2 3");
+        // grid lines and ticks are collected into one path per style: far fewer SVG elements
+        Segments grid = new Segments();
+        Segments minorGrid = new Segments();
+        Segments ticks = new Segments();
         List<Tick> xt = xTicks != null ? xTicks : f.x().ticks();
         for (Tick t : xt) {
             double px = f.px(t.value());
             if (Double.isNaN(px) || px < f.left() - 0.5 || px > f.right() + 0.5) {
                 continue;
             }
-            c.line(px, f.top(), px, f.bottom(), t.major() ? grid : minorGrid);
-            c.line(px, f.bottom(), px, f.bottom() + (t.major() ? 5 : 3), Style.stroke(Palette.AXIS, 1));
+            (t.major() ? grid : minorGrid).add(px, f.top(), px, f.bottom());
+            ticks.add(px, f.bottom(), px, f.bottom() + (t.major() ? 5 : 3));
             if (!t.label().isEmpty()) {
                 c.text(px, f.bottom() + 17, t.label(), TextStyle.of(TICK_FONT, "middle").colored(Palette.MUTED));
             }
@@ -162,12 +164,15 @@ public final class Chart {
             if (Double.isNaN(py) || py < f.top() - 0.5 || py > f.bottom() + 0.5) {
                 continue;
             }
-            c.line(f.left(), py, f.right(), py, t.major() ? grid : minorGrid);
-            c.line(f.left() - (t.major() ? 5 : 3), py, f.left(), py, Style.stroke(Palette.AXIS, 1));
+            (t.major() ? grid : minorGrid).add(f.left(), py, f.right(), py);
+            ticks.add(f.left() - (t.major() ? 5 : 3), py, f.left(), py);
             if (!t.label().isEmpty()) {
                 c.text(f.left() - 8, py + 4, t.label(), TextStyle.of(TICK_FONT, "end").colored(Palette.MUTED));
             }
         }
+        minorGrid.draw(c, Style.stroke(Palette.GRID, 0.6).withDash("2 3"));
+        grid.draw(c, Style.stroke(Palette.GRID, 1));
+        ticks.draw(c, Style.stroke(Palette.AXIS, 1));
         c.line(f.left(), f.bottom(), f.right(), f.bottom(), Style.stroke(Palette.AXIS, 1));
         c.line(f.left(), f.top(), f.left(), f.bottom(), Style.stroke(Palette.AXIS, 1));
         if (!xTitle.isEmpty()) {
@@ -275,6 +280,33 @@ public final class Chart {
             c.text(x + 21, py + 4, t.label(), TextStyle.of(10, "start").colored(Palette.MUTED));
         }
         c.text(x + 7, f.top() - 6, colorBar.label(), TextStyle.of(10, "middle").colored(Palette.MUTED));
+    }
+
+    /** Line segments drawn as one polyline broken by NaN. */
+    private static final class Segments {
+        private final List<double[]> segs = new ArrayList<>();
+
+        void add(double x1, double y1, double x2, double y2) {
+            segs.add(new double[]{x1, y1, x2, y2});
+        }
+
+        void draw(Canvas c, Style style) {
+            if (segs.isEmpty()) {
+                return;
+            }
+            double[] xs = new double[segs.size() * 3];
+            double[] ys = new double[xs.length];
+            for (int i = 0; i < segs.size(); i++) {
+                double[] s = segs.get(i);
+                xs[3 * i] = s[0];
+                ys[3 * i] = s[1];
+                xs[3 * i + 1] = s[2];
+                ys[3 * i + 1] = s[3];
+                xs[3 * i + 2] = Double.NaN;
+                ys[3 * i + 2] = Double.NaN;
+            }
+            c.polyline(xs, ys, style);
+        }
     }
 
     /** Rough width of a text in the sans-serif fonts used (0.6 em per glyph), for layout only. */

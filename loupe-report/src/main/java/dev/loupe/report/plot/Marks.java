@@ -1,6 +1,5 @@
 package dev.loupe.report.plot;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** The ordinary marks: lines, points, bars, vertical lines and shaded vertical bands. */
@@ -72,22 +71,6 @@ public final class Marks {
     /** Rectangles [x0, x1] × [y0, y1], each with its own colour and hover text; legend given explicitly. */
     public record Bars(double[] x0, double[] x1, double[] y0, double[] y1, List<String> colors, List<String> tooltips,
                        List<LegendEntry> legend) implements Mark {
-        /** Histogram bars from bin edges and heights, one colour. */
-        public static Bars histogram(String label, double[] edges, double[] heights, String color) {
-            int n = heights.length;
-            double[] x0 = new double[n];
-            double[] x1 = new double[n];
-            double[] y0 = new double[n];
-            List<String> colors = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                x0[i] = edges[i];
-                x1[i] = edges[i + 1];
-                colors.add(color);
-            }
-            return new Bars(x0, x1, y0, heights.clone(), colors, null,
-                    entry(label, LegendEntry.Swatch.BOX, Style.fill(color)));
-        }
-
         @Override
         public void draw(Frame f, Canvas c) {
             for (int i = 0; i < x0.length; i++) {
@@ -113,6 +96,61 @@ public final class Marks {
                 e.y(y0[i]);
                 e.y(y1[i]);
             }
+        }
+    }
+
+    /**
+     * A histogram drawn as one filled step outline (contiguous bins {@code edges[i]..edges[i+1]} with
+     * heights {@code heights[i]}): one SVG element instead of one per bin keeps big reports small.
+     */
+    public record Histogram(String label, double[] edges, double[] heights, String color) implements Mark {
+        public Histogram {
+            if (edges.length != heights.length + 1) {
+                throw new IllegalArgumentException(edges.length + " edges for " + heights.length + " bins");
+            }
+        }
+
+        @Override
+        public void draw(Frame f, Canvas c) {
+            int n = heights.length;
+            double[] xs = new double[2 * n + 2];
+            double[] ys = new double[2 * n + 2];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                double top = f.py(heights[i]);
+                top = Double.isNaN(top) ? f.bottom() : Math.max(f.top() - 1, Math.min(f.bottom(), top));
+                double a = f.px(edges[i]);
+                double b = f.px(edges[i + 1]);
+                if (Double.isNaN(a) || Double.isNaN(b)) {
+                    return; // a log axis cannot show bins that start at or below zero; nothing sensible to draw
+                }
+                if (i == 0) {
+                    xs[k] = a;
+                    ys[k++] = f.bottom();
+                }
+                xs[k] = a;
+                ys[k++] = top;
+                xs[k] = b;
+                ys[k++] = top;
+            }
+            xs[k] = f.px(edges[n]);
+            ys[k] = f.bottom();
+            c.polygon(xs, ys, Style.fill(color).withStroke(color, 0.6), label);
+        }
+
+        @Override
+        public void extent(Extent e) {
+            for (int i = 0; i < heights.length; i++) {
+                e.x(edges[i]);
+                e.y(heights[i]);
+            }
+            e.x(edges[heights.length]);
+            e.y(0);
+        }
+
+        @Override
+        public List<LegendEntry> legend() {
+            return entry(label, LegendEntry.Swatch.BOX, Style.fill(color));
         }
     }
 

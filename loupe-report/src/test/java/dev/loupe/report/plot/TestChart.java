@@ -80,17 +80,39 @@ class TestChart {
     }
 
     @Test
-    void barsAndHistogramHaveOneRectPerBin() {
-        double[] edges = {0, 1, 2, 3, 4, 5};
+    void barsHaveOneRectPerBarWithHeightsOnTheScale() {
+        double[] x0 = {0, 1, 2, 3, 4};
+        double[] x1 = {1, 2, 3, 4, 5};
         double[] h = {1, 4, 9, 4, 1};
-        Chart c = new Chart(300, 200).add(Marks.Bars.histogram("h", edges, h, Palette.BLUE));
+        List<String> colors = List.of("#000000", "#000000", "#ff0000", "#000000", "#000000");
+        Chart c = new Chart(300, 200).add(new Marks.Bars(x0, x1, new double[5], h, colors, null, List.of()));
         Frame f = c.frame();
         List<Element> rects = Svg.inGroup(Svg.parse(c.toSvg()), "marks", "rect");
         assertEquals(5, rects.size());
-        // tallest bar (9 on a 0..10 nice axis) reaches 90 % of the plot height
+        // tallest bar (9 on the nice 0..10 axis) reaches 90 % of the plot height
         Element mid = rects.get(2);
         assertEquals(f.height() * 0.9, Svg.num(mid, "height"), PX);
         assertEquals(f.width() / 5, Svg.num(mid, "width"), PX);
+        assertEquals("#ff0000", mid.getAttribute("fill"));
+    }
+
+    @Test
+    void histogramIsOneStepOutline() {
+        double[] edges = {1, 10, 100, 1000};
+        double[] h = {0.1, 0, 0.001}; // the empty bin must drop to the bottom of the log axis
+        Chart c = new Chart(300, 200).logX().logY().xRange(1, 1000).yRange(1e-3, 1)
+                .add(new Marks.Histogram("h", edges, h, Palette.BLUE));
+        Frame f = c.frame();
+        List<Element> polys = Svg.inGroup(Svg.parse(c.toSvg()), "marks", "polygon");
+        assertEquals(1, polys.size());
+        String[] pts = polys.getFirst().getAttribute("points").split(" ");
+        assertEquals(2 * h.length + 2, pts.length);
+        // first bin top: log10(0.1) is 2/3 of the way up from 1e-3 to 1; x from 0 to 1/3 of the width
+        assertEquals(f.left(), Double.parseDouble(pts[1].split(",")[0]), PX);
+        assertEquals(f.top() + f.height() / 3, Double.parseDouble(pts[1].split(",")[1]), PX);
+        assertEquals(f.left() + f.width() / 3, Double.parseDouble(pts[2].split(",")[0]), PX);
+        assertEquals(f.bottom(), Double.parseDouble(pts[3].split(",")[1]), PX);
+        assertEquals(f.bottom(), Double.parseDouble(pts[6].split(",")[1]), PX);
     }
 
     @Test
