@@ -8,11 +8,8 @@ import dev.loupe.core.tensor.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,19 +25,7 @@ class LsCommandTest {
     Path dir;
     Path model;
 
-    /** What one run printed. */
-    record Run(int exit, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Loupe.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static Tensor zeros(String name, DType t, long... shape) {
         long n = 1;
@@ -60,7 +45,7 @@ class LsCommandTest {
 
     @Test
     void tableListsEveryTensorAndTotals() {
-        Run r = run("ls", model.toString());
+        CliRun r = CliRun.of("ls", model.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
@@ -75,7 +60,7 @@ class LsCommandTest {
 
     @Test
     void jsonParsesAndTotalsAreRight() throws IOException {
-        Run r = run("ls", "--json", model.toString());
+        CliRun r = CliRun.of("ls", "--json", model.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("SAFETENSORS", j.get("format").asText());
@@ -101,13 +86,13 @@ class LsCommandTest {
 
     @Test
     void filterKeepsMatchingTensorsAndTotalsThem() throws IOException {
-        Run r = run("ls", "--json", "--filter", "^encoder\\.", model.toString());
+        CliRun r = CliRun.of("ls", "--json", "--filter", "^encoder\\.", model.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(2, j.get("tensors").asInt());
         assertEquals(9, j.get("parameters").asLong());
         assertEquals(36, j.get("bytes").asLong());
-        Run none = run("ls", "--filter", "nothing-matches", model.toString());
+        CliRun none = CliRun.of("ls", "--filter", "nothing-matches", model.toString());
         assertEquals(0, none.exit());
         assertTrue(none.out().lines().toList().getLast().contains(": 0 tensors, 0 parameters, 0 B"), none.out());
     }
@@ -117,7 +102,7 @@ class LsCommandTest {
         Path bad = dir.resolve("broken.safetensors");
         byte[] good = Files.readAllBytes(model);
         Files.write(bad, java.util.Arrays.copyOf(good, good.length - 100)); // truncated inside the data
-        Run r = run("ls", bad.toString());
+        CliRun r = CliRun.of("ls", bad.toString());
         assertEquals(2, r.exit());
         assertEquals("", r.out());
         List<String> err = r.err().lines().toList();
@@ -128,7 +113,7 @@ class LsCommandTest {
 
     @Test
     void missingFileIsExit2() {
-        Run r = run("ls", dir.resolve("absent.safetensors").toString());
+        CliRun r = CliRun.of("ls", dir.resolve("absent.safetensors").toString());
         assertEquals(2, r.exit());
         List<String> err = r.err().lines().toList();
         assertEquals(1, err.size(), r.err());

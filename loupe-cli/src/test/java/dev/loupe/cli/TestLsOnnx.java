@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.core.bundled.BundledModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,12 +20,10 @@ class TestLsOnnx {
     Path dir;
 
     /** Exit code, stdout and stderr of one run. */
-    record Run(int exit, String out, String err) {
-    }
 
     @Test
     void listsMiniLmWithConsumingOps() {
-        Run r = run("ls", BundledModels.miniLm().toString());
+        CliRun r = CliRun.of("ls", BundledModels.miniLm().toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
@@ -41,7 +36,7 @@ class TestLsOnnx {
 
     @Test
     void jsonListing() throws IOException {
-        Run r = run("ls", "--json", "--filter", "^encoder\\.layer\\.0\\.", BundledModels.miniLm().toString());
+        CliRun r = CliRun.of("ls", "--json", "--filter", "^encoder\\.layer\\.0\\.", BundledModels.miniLm().toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals("ONNX", root.get("format").asText());
@@ -61,20 +56,11 @@ class TestLsOnnx {
     void malformedModelIsOneLineAndExitTwo() throws IOException {
         Path bad = dir.resolve("broken.onnx");
         Files.write(bad, new byte[]{0x08, 0x08, 0x3a, (byte) 0xff, 0x7f, 0x01});
-        Run r = run("ls", bad.toString());
+        CliRun r = CliRun.of("ls", bad.toString());
         assertEquals(2, r.exit());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("loupe: " + bad), r.err());
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Loupe.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 }

@@ -21,21 +21,12 @@ import java.util.Set;
  * ({@code model.safetensors.index.json}, {@code pytorch_model.bin.index.json}). Every tensor the
  * index names must be in the shard it names; shard paths must stay inside the index's directory.
  */
-public final class ShardedCheckpoint implements Checkpoint {
+public final class ShardedCheckpoint {
     private static final long MAX_INDEX_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final Path index;
-    private final List<Checkpoint> shards;
-    private final List<Tensor> tensors;
-    private final Map<String, String> metadata;
-
-    private ShardedCheckpoint(Path index, List<Checkpoint> shards, List<Tensor> tensors, Map<String, String> metadata) {
-        this.index = index;
-        this.shards = shards;
-        this.tensors = tensors;
-        this.metadata = metadata;
+    private ShardedCheckpoint() {
     }
 
     public static Checkpoint open(Path index) {
@@ -95,7 +86,7 @@ public final class ShardedCheckpoint implements Checkpoint {
                 m.properties().forEach(e -> meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
             }
             meta.put("shards", String.valueOf(shardNames.size()));
-            return new ShardedCheckpoint(index, List.copyOf(opened), List.copyOf(ordered), Map.copyOf(meta));
+            return new LoadedCheckpoint(index, format, ordered, meta, null, opened);
         } catch (RuntimeException e) {
             opened.forEach(Checkpoint::close);
             throw e;
@@ -129,30 +120,5 @@ public final class ShardedCheckpoint implements Checkpoint {
             throw new LoupeException(index, "shard index is not valid JSON: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
-    }
-
-    @Override
-    public Path source() {
-        return index;
-    }
-
-    @Override
-    public CheckpointFormat format() {
-        return shards.getFirst().format();
-    }
-
-    @Override
-    public List<Tensor> tensors() {
-        return tensors;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return metadata;
-    }
-
-    @Override
-    public void close() {
-        shards.forEach(Checkpoint::close);
     }
 }

@@ -3,10 +3,12 @@ package dev.loupe.core.format.onnx;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
+import dev.loupe.core.checkpoint.LoadedCheckpoint;
 import dev.loupe.core.checkpoint.CheckpointReader;
 import dev.loupe.core.io.MappedFile;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,7 +36,8 @@ public final class OnnxReader implements CheckpointReader {
         ExternalData external = new ExternalData(file);
         try {
             OnnxModel model = parse(file, mapped, external);
-            return new OnnxCheckpoint(mapped, external, model);
+            return new LoadedCheckpoint(file, CheckpointFormat.ONNX, model.tensors(), model.metadata(), model.graph(),
+                    List.of(external, mapped));
         } catch (RuntimeException e) {
             external.close();
             mapped.close();

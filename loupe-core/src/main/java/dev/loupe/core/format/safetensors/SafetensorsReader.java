@@ -2,6 +2,7 @@ package dev.loupe.core.format.safetensors;
 
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
+import dev.loupe.core.checkpoint.LoadedCheckpoint;
 import dev.loupe.core.checkpoint.CheckpointReader;
 import dev.loupe.core.io.MappedFile;
 import dev.loupe.core.tensor.Tensor;
@@ -47,7 +48,7 @@ public final class SafetensorsReader implements CheckpointReader {
                 tensors.add(Tensor.contiguous(e.name(), e.dtype(), e.shape(),
                         map.segment().asSlice(header.dataStart() + e.begin(), e.byteSize()), file));
             }
-            return new SafetensorsCheckpoint(map, tensors, header.metadata());
+            return new LoadedCheckpoint(file, CheckpointFormat.SAFETENSORS, tensors, header.metadata(), null, List.of(map));
         } catch (RuntimeException e) {
             map.close();
             throw e;
