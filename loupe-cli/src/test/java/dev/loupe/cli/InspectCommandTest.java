@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import static dev.loupe.cli.LsCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,12 +49,12 @@ class InspectCommandTest {
 
     @Test
     void tableJsonCsvAgree() throws Exception {
-        LsCommandTest.Run t = run("inspect", "--quiet", model.toString());
+        CliRun t = CliRun.of("inspect", "--quiet", model.toString());
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("fc") && t.out().contains("[64x32]") && t.out().contains("conv2d"), t.out());
         assertTrue(t.out().contains("2 layers analyzed"), t.out());
 
-        LsCommandTest.Run j = run("inspect", "--json", model.toString());
+        CliRun j = CliRun.of("inspect", "--json", model.toString());
         assertEquals(0, j.exit(), j.err());
         JsonNode root = new ObjectMapper().readTree(j.out());
         JsonNode layers = root.get("layers");
@@ -71,7 +70,7 @@ class InspectCommandTest {
                 java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model)));
         assertEquals(sha, root.get("provenance").get("sha256").asText());
 
-        LsCommandTest.Run c = run("inspect", "--csv", model.toString());
+        CliRun c = CliRun.of("inspect", "--csv", model.toString());
         assertEquals(0, c.exit(), c.err());
         String[] lines = c.out().split("\n");
         assertEquals(3, lines.length);
@@ -85,19 +84,19 @@ class InspectCommandTest {
     @Test
     void outDirWritesBothFiles() {
         Path out = dir.resolve("out");
-        assertEquals(0, run("inspect", "--quiet", "--out", out.toString(), model.toString()).exit());
+        assertEquals(0, CliRun.of("inspect", "--quiet", "--out", out.toString(), model.toString()).exit());
         assertTrue(Files.isRegularFile(out.resolve("inspect.json")));
         assertTrue(Files.isRegularFile(out.resolve("inspect.csv")));
     }
 
     @Test
     void userErrorsExitTwoWithOneLine() {
-        LsCommandTest.Run p = run("inspect", "--precision", "fp16", model.toString());
+        CliRun p = CliRun.of("inspect", "--precision", "fp16", model.toString());
         assertEquals(2, p.exit());
         assertTrue(p.err().contains("fp64 or fp32"), p.err());
         assertFalse(p.err().contains("\tat "), "no stack trace");
-        assertEquals(2, run("inspect", dir.resolve("missing.safetensors").toString()).exit());
-        LsCommandTest.Run r = run("inspect", "--report", dir.resolve("r.html").toString(), model.toString());
+        assertEquals(2, CliRun.of("inspect", dir.resolve("missing.safetensors").toString()).exit());
+        CliRun r = CliRun.of("inspect", "--report", dir.resolve("r.html").toString(), model.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("not available yet"), r.err());
         assertFalse(Files.exists(dir.resolve("r.html")));

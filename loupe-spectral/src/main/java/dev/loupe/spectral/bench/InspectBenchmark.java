@@ -61,7 +61,7 @@ public final class InspectBenchmark {
                     t.toFloats();
                 }
             });
-            float[] square = cp.tensors().getFirst().toFloats();
+            float[] square = cp.tensor("model.layers.0.self_attn.q_proj.weight").orElseThrow().toFloats();
             for (Precision p : precisions) {
                 EsdCalculator esd = new EsdCalculator(backend, p);
                 double one = seconds(() -> esd.eigenvalues(square, d, d));
