@@ -142,7 +142,9 @@ final class InspectCommand implements Callable<Integer> {
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);
         }
-        w.printf(java.util.Locale.ROOT, "backend %s, %s, %d threads, %.1f s%n", r.provenance().backend(),
-                r.provenance().precision(), r.provenance().threads(), r.provenance().wallSeconds());
+        w.printf(java.util.Locale.ROOT, "backend %s, %s, %d threads, %.1f s, peak heap %s of %s%n",
+                r.provenance().backend(), r.provenance().precision(), r.provenance().threads(),
+                r.provenance().wallSeconds(), Table.bytes(r.provenance().peakHeapBytes()),
+                Table.bytes(r.provenance().maxHeapBytes()));
     }
 }
