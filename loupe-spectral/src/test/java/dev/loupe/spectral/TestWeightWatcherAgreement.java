@@ -121,6 +121,30 @@ class TestWeightWatcherAgreement {
         }
     }
 
+    /**
+     * WeightWatcher's shuffles are unseeded, so randomized metrics agree only statistically: on the
+     * two big layers rand_distance within 0.02; conv1's 16x1 slices keep their norm under any
+     * shuffle, so its randomized ESD equals its ESD exactly (distance 0). Same seed, same result.
+     */
+    @Test
+    void randomizeAgreesStatisticallyAndIsSeeded() {
+        InspectOptions o = new InspectOptions(Precision.FP64, ConvMode.SLICES, false, false, true, 7, 2);
+        InspectResult r = inspect(o);
+        for (Map<String, String> row : WwFixtures.csv("fmnist_cnn.randomize.csv")) {
+            LayerMetrics m = layer(r, row.get("key"));
+            double tol = switch (row.get("key")) {
+                case "conv1" -> 1e-6;
+                case "fc1", "fc2" -> 0.02;
+                default -> 0.1;
+            };
+            assertEquals(num(row, "rand_distance"), m.randomized().randDistance(), tol, row.get("key") + " rand_distance");
+        }
+        InspectResult again = inspect(o);
+        for (int i = 0; i < r.layers().size(); i++) {
+            assertEquals(r.layers().get(i).randomized(), again.layers().get(i).randomized());
+        }
+    }
+
     static InspectResult inspect(InspectOptions o) {
         try (Checkpoint cp = Checkpoints.open(WwFixtures.path("fmnist_cnn.safetensors"))) {
             return new Inspector(Backends.best(), o).inspect(cp, Progress.NONE, "test", false);

@@ -54,6 +54,8 @@ public final class Inspector {
         long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
         progress.start("inspect", totalWork);
         List<LayerAnalyzer.Outcome> outcomes = new ArrayList<>();
+        HeapPeak.reset();
+        MemoryBudget budget = MemoryBudget.ofHeap();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "loupe-inspect");
             t.setDaemon(true);
@@ -69,9 +71,14 @@ public final class Inspector {
             Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
             for (int i : order) {
                 futures[i] = pool.submit(() -> {
-                    LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
-                    progress.advance(cost(ms.get(i)));
-                    return o;
+                    long bytes = budget.acquire(workingBytes(ms.get(i)));
+                    try {
+                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
+                        progress.advance(cost(ms.get(i)));
+                        return o;
+                    } finally {
+                        budget.release(bytes);
+                    }
                 });
             }
             for (Future<LayerAnalyzer.Outcome> f : futures) {
@@ -95,7 +102,8 @@ public final class Inspector {
         Provenance p = new Provenance(src.toString(), cp.format().name(), cp.byteSize(),
                 hash && Files.isRegularFile(src) ? sha256(src) : "", backend.name(), options.precision().label(),
                 version, options.seed(), options.threads(), options.describe(), started,
-                (System.nanoTime() - t0) / 1e9, System.getProperty("java.version"));
+                (System.nanoTime() - t0) / 1e9, System.getProperty("java.version"), HeapPeak.bytes(),
+                Runtime.getRuntime().maxMemory());
         return new InspectResult(p, Summaries.of(metrics), metrics, spectra, d.skipped());
     }
 
@@ -103,6 +111,17 @@ public final class Inspector {
     static long cost(WeightMatrix m) {
         long mm = m.M();
         return Math.max(1, m.rf() * (m.N() * mm * mm + mm * mm * mm) / 1_000_000);
+    }
+
+    /**
+     * Heap a layer needs at once: the decoded floats (twice for conv slices), their double copy in
+     * fp64, the Gram matrix and the eigensolver's workspace (~2 more M×M).
+     */
+    long workingBytes(WeightMatrix m) {
+        long n = (long) m.rows() * m.cols() * m.rf();
+        long mm = (long) m.M() * m.M() * m.rf();
+        long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP64 ? 8 : 4;
+        return n * 4 * (m.rf() > 1 ? 2 : 1) + (elem == 8 ? n * 8 : 0) + 3 * mm * elem;
     }
 
     static String sha256(Path file) {

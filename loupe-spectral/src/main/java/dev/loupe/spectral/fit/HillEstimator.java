@@ -26,6 +26,7 @@ public final class HillEstimator {
         for (int j = i; j < n; j++) {
             sum += Math.log(sortedEvals[j]);
         }
-        return 1 + k / (sum - k * logXmin);
+        double denom = sum - k * logXmin;
+        return denom > 0 ? 1 + k / denom : Double.NaN; // all tail values equal: no tail to estimate
     }
 }

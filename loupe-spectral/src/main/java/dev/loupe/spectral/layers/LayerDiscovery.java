@@ -69,8 +69,8 @@ public final class LayerDiscovery {
     }
 
     static WeightMatrix describe(Tensor t, Node consumer, ConvMode conv) {
-        String name = t.name().endsWith(".weight") ? t.name().substring(0, t.name().length() - 7) : t.name();
         String op = consumer == null ? "" : consumer.opType();
+        String name = layerName(t.name(), consumer);
         List<String> notes = new ArrayList<>();
         long[] s = t.shape();
         LayerKind kind;
@@ -119,6 +119,23 @@ public final class LayerDiscovery {
             notes.add(t.dtype() + " weights dequantized to float32 before analysis");
         }
         return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
+    }
+
+    /**
+     * The tensor name without {@code .weight}; for ONNX exporters' anonymous initializers
+     * ({@code onnx::MatMul_787}) the consuming node's path instead ({@code encoder/layer.0/attention/self/query}).
+     */
+    static String layerName(String tensor, Node consumer) {
+        if (tensor.startsWith("onnx::") && consumer != null && !consumer.name().isEmpty()) {
+            String n = consumer.name();
+            n = n.startsWith("/") ? n.substring(1) : n;
+            int slash = n.lastIndexOf('/');
+            if (slash > 0 && n.substring(slash + 1).startsWith(consumer.opType())) {
+                n = n.substring(0, slash);
+            }
+            return n;
+        }
+        return tensor.endsWith(".weight") ? tensor.substring(0, tensor.length() - 7) : tensor;
     }
 
     static List<String> weightWatcherNotes(WeightMatrix m) {

@@ -18,10 +18,12 @@ import java.util.List;
  * @param startedAt     ISO-8601 UTC start time
  * @param wallSeconds   total wall time
  * @param javaVersion   java.version
+ * @param peakHeapBytes peak Java heap in use during the analysis (sum of the heap pools' peaks)
+ * @param maxHeapBytes  the heap limit (-Xmx, LOUPE_HEAP) the analysis was scheduled within
  */
 public record Provenance(String file, String format, long sizeBytes, String sha256, String backend, String precision,
                          String loupeVersion, long seed, int threads, List<String> options, String startedAt,
-                         double wallSeconds, String javaVersion) {
+                         double wallSeconds, String javaVersion, long peakHeapBytes, long maxHeapBytes) {
     public Provenance {
         options = List.copyOf(options);
     }
