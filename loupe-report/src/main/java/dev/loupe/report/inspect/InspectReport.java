@@ -86,7 +86,8 @@ public final class InspectReport {
                         s.underTrained() > 0 ? "warn" : "good"),
                 new Card("Mean α weighted", Ticks.compact(s.alphaWeighted()), "log norm " + Ticks.compact(s.logNorm()), ""),
                 new Card("Backend", p.backend(), p.threads() + " threads", ""),
-                new Card("Precision", p.precision(), String.format(Locale.ROOT, "%.1f s wall", p.wallSeconds()), ""));
+                new Card("Precision", p.precision(), String.format(Locale.ROOT, "%.1f s wall, peak heap %s", p.wallSeconds(),
+                        humanBytes(p.peakHeapBytes())), ""));
     }
 
     private static List<Figure> layerFigures(InspectResult r) {
@@ -131,6 +132,7 @@ public final class InspectReport {
         kv.add(new String[]{"threads", Integer.toString(p.threads())});
         kv.add(new String[]{"started", p.startedAt()});
         kv.add(new String[]{"wall time", String.format(Locale.ROOT, "%.2f s", p.wallSeconds())});
+        kv.add(new String[]{"peak heap", humanBytes(p.peakHeapBytes()) + " of " + humanBytes(p.maxHeapBytes())});
         kv.add(new String[]{"Loupe", p.loupeVersion()});
         kv.add(new String[]{"Java", p.javaVersion()});
         return kv;

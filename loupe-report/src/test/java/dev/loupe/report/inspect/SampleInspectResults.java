@@ -49,7 +49,7 @@ public final class SampleInspectResults {
                 mean(layers, LayerMetrics::stableRank), 0.12, 3.9, Double.NaN);
         Provenance prov = new Provenance("/models/all-MiniLM-L6-v2/model.onnx", "ONNX", 90_400_000L,
                 "3f1c" + "0".repeat(60), "openblas (bytedeco 0.3.30)", "fp64", "0.1.0-SNAPSHOT", 7, 2,
-                List.of("precision=fp64", "conv=ww", "mp_fit=true"), "2026-11-23T10:00:00Z", 12.4, "25.0.1");
+                List.of("precision=fp64", "conv=ww", "mp_fit=true"), "2026-11-23T10:00:00Z", 12.4, "25.0.1", 310_000_000L, 4L << 30);
         List<SkippedTensor> skipped = List.of(
                 new SkippedTensor("embeddings.LayerNorm.weight", "F32", new long[]{384}, "1-D: norm scale"),
                 new SkippedTensor("encoder.layer.0.attention.self.query.bias", "F32", new long[]{384}, "1-D: bias"));
