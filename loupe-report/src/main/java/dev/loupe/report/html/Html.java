@@ -20,8 +20,12 @@ public final class Html {
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
                 default -> {
-                    // control characters are not allowed in XML 1.0; drop them rather than break the SVG
-                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+                    // characters XML 1.0 forbids (controls, U+FFFE/U+FFFF, lone surrogates) become U+FFFD
+                    // rather than break the SVG; a valid surrogate pair is copied whole
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        b.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0xFFFE || c == 0xFFFF
+                            || Character.isSurrogate(c)) {
                         b.append('\uFFFD');
                     } else {
                         b.append(c);

@@ -15,6 +15,7 @@ class TestHtmlPage {
         assertEquals("&lt;script&gt;a&amp;b&quot;c&#39;d&lt;/script&gt;", Html.escape("<script>a&b\"c'd</script>"));
         assertEquals("a\uFFFDb", Html.escape("a\u0001b"));
         assertEquals("", Html.escape(null));
+        assertEquals("\uFFFDx\uFFFD\uD83D\uDE00", Html.escape("\uD800x\uFFFF\uD83D\uDE00")); // lone surrogate, U+FFFF, 😀
     }
 
     @Test

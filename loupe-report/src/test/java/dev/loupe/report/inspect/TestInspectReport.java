@@ -3,6 +3,8 @@ package dev.loupe.report.inspect;
 import dev.loupe.report.plot.Svg;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.LayerSpectrum;
+import dev.loupe.spectral.result.PowerLawFit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -64,6 +66,36 @@ class TestInspectReport {
         for (LayerMetrics lm : r.layers()) {
             assertTrue(table.contains("data-v=\"" + lm.alpha() + "\""), lm.name());
         }
+    }
+
+    @Test
+    void rendersEmptyModelsAndFailedFits() {
+        InspectResult empty = SampleInspectResults.encoder(0, null);
+        assertEquals(0, empty.layers().size());
+        assertTrue(InspectReport.render(empty).contains("</html>"));
+
+        InspectResult one = SampleInspectResults.encoder(1, null);
+        LayerMetrics m = one.layers().getFirst();
+        LayerSpectrum s = one.spectra().getFirst();
+        LayerMetrics failed = new LayerMetrics(m.layer(), PowerLawFit.failed(s.xmax()), m.norms(), Double.NaN, null,
+                null, m.weights(), "fit-failed", 0);
+        LayerSpectrum noFit = new LayerSpectrum(s.name(), s.eigenvalues(), false, s.esdHistogram(), Double.NaN,
+                Double.NaN, s.xmax(), Double.NaN, Double.NaN, Double.NaN, s.Q(), null, s.weightHistogram(), Double.NaN,
+                Double.NaN, 0);
+        List<LayerMetrics> layers = new ArrayList<>(one.layers());
+        List<LayerSpectrum> spectra = new ArrayList<>(one.spectra());
+        layers.set(0, failed);
+        spectra.set(0, noFit);
+        String html = InspectReport.render(new InspectResult(one.provenance(), one.summary(), layers, spectra,
+                one.skipped()));
+        Matcher svg = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL).matcher(html);
+        int found = 0;
+        while (svg.find()) {
+            Svg.parse(svg.group().replaceFirst("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" "));
+            found++;
+        }
+        assertEquals(2 + 2 * layers.size(), found);
+        assertFalse(html.contains("power law α = –")); // no fitted line is drawn for a failed fit
     }
 
     @Test

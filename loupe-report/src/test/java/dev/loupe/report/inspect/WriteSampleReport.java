@@ -8,6 +8,6 @@ public final class WriteSampleReport {
     }
 
     public static void main(String[] args) {
-        InspectReport.write(SampleInspectResults.encoder(6, "<script>alert('x')</script>&\"layer\""), Path.of(args[0]));
+        InspectReport.write(SampleInspectResults.encoder(args.length > 1 ? Integer.parseInt(args[1]) : 6, "<script>alert('x')</script>&\"layer\""), Path.of(args[0]));
     }
 }
