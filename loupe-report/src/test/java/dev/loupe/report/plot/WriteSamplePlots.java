@@ -31,6 +31,8 @@ public final class WriteSamplePlots {
                         Style.stroke("#ffffff", 0.8).withOpacity(0.8)));
         PlotFiles.write(heat, dir.resolve("landscape.png"));
         PlotFiles.write(heat, dir.resolve("landscape.svg"));
+        PlotFiles.write(new SurfacePlot(560, 420, z, 0, 1.6).title("Loss surface (sample)").zLabel("loss"),
+                dir.resolve("surface.png"));
         double[] x = new double[60];
         double[] y = new double[60];
         for (int i = 0; i < 60; i++) {
