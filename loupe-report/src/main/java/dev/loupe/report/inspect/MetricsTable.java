@@ -8,13 +8,16 @@ import dev.loupe.spectral.result.MetricColumns;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The layer table: every column of {@link MetricColumns#ALL}, numeric columns sortable by value. */
+/** The layer table: every column of {@link MetricColumns#ALL} (key first), numeric columns sortable by value. */
 final class MetricsTable {
     private MetricsTable() {
     }
 
     static Table of(List<LayerMetrics> layers) {
-        List<MetricColumns.Column> cols = MetricColumns.ALL;
+        // the layer key first: it stays visible (sticky) while the wide table scrolls sideways
+        List<MetricColumns.Column> cols = new ArrayList<>();
+        MetricColumns.ALL.stream().filter(c -> c.name().equals("key")).forEach(cols::add);
+        MetricColumns.ALL.stream().filter(c -> !c.name().equals("key")).forEach(cols::add);
         List<Table.Column> header = new ArrayList<>();
         for (MetricColumns.Column c : cols) {
             boolean numeric = false;
