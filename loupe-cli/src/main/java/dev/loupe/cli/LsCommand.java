@@ -5,10 +5,12 @@ import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.Tensor;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,9 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     /** One listed tensor. {@code consumer} is the op that reads it (ONNX only). */
     record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer) {
     }
@@ -54,11 +59,13 @@ final class LsCommand implements Callable<Integer> {
             Listing l = new Listing(cp.source().toString(), cp.format().name(), rows.size(),
                     rows.stream().mapToLong(Row::parameters).sum(), rows.stream().mapToLong(Row::bytes).sum(),
                     cp.metadata(), rows);
+            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Output.json(l);
+                Output.json(l, out);
             } else {
-                printTable(l, consumers.isEmpty());
+                printTable(l, consumers.isEmpty(), out);
             }
+            out.flush();
         }
         return 0;
     }
@@ -77,7 +84,7 @@ final class LsCommand implements Callable<Integer> {
         return n.opType();
     }
 
-    private static void printTable(Listing l, boolean noGraph) {
+    private static void printTable(Listing l, boolean noGraph, PrintWriter out) {
         Table t = new Table("name", "dtype", "shape", "params", "bytes");
         if (!noGraph) {
             t = new Table("name", "dtype", "shape", "params", "bytes", "consumer");
@@ -91,8 +98,8 @@ final class LsCommand implements Callable<Integer> {
                         r.consumer() == null ? "-" : r.consumer());
             }
         }
-        t.print(System.out);
-        System.out.printf("%s (%s): %d tensors, %s parameters, %s%n", l.source(), l.format(), l.tensors(),
+        t.print(out);
+        out.printf("%s (%s): %d tensors, %s parameters, %s%n", l.source(), l.format(), l.tensors(),
                 Table.count(l.parameters()), Table.bytes(l.bytes()));
     }
 }

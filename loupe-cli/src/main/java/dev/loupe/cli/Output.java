@@ -15,6 +15,10 @@ final class Output {
         System.out.println(toJson(value));
     }
 
+    static void json(Object value, java.io.PrintWriter out) {
+        out.println(toJson(value));
+    }
+
     static String toJson(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -1,6 +1,7 @@
 package dev.loupe.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +27,12 @@ final class Table {
     }
 
     void print(PrintStream out) {
+        PrintWriter w = new PrintWriter(out, true);
+        print(w);
+        w.flush();
+    }
+
+    void print(PrintWriter out) {
         int[] w = new int[header.length];
         boolean[] numeric = new boolean[header.length];
         Arrays.fill(numeric, true);

@@ -21,19 +21,12 @@ import java.util.Set;
  * ({@code model.safetensors.index.json}, {@code pytorch_model.bin.index.json}). Every tensor the
  * index names must be in the shard it names; shard paths must stay inside the index's directory.
  */
-public final class ShardedCheckpoint implements Checkpoint {
+public final class ShardedCheckpoint {
     private static final long MAX_INDEX_BYTES = 64L << 20;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final Path index;
-    private final List<Checkpoint> shards;
-    private final List<Tensor> tensors;
-    private final Map<String, String> metadata;
-
-    private ShardedCheckpoint(Path index, List<Checkpoint> shards, List<Tensor> tensors, Map<String, String> metadata) {
-        this.index = index;
-        this.shards = shards;
-        this.tensors = tensors;
-        this.metadata = metadata;
+    private ShardedCheckpoint() {
     }
 
     public static Checkpoint open(Path index) {
@@ -42,7 +35,7 @@ public final class ShardedCheckpoint implements Checkpoint {
         if (map == null || !map.isObject() || map.isEmpty()) {
             throw new LoupeException(index, "shard index has no \"weight_map\" object");
         }
-        Path dir = index.toAbsolutePath().getParent();
+        Path dir = index.toAbsolutePath().normalize().getParent();
         Map<String, String> wanted = new LinkedHashMap<>();
         Set<String> shardNames = new LinkedHashSet<>();
         for (var e : map.properties()) {
@@ -50,9 +43,10 @@ public final class ShardedCheckpoint implements Checkpoint {
                 throw new LoupeException(index, "weight_map entry '" + e.getKey() + "' is not a file name");
             }
             String shard = e.getValue().asText();
-            Path p = dir.resolve(shard).normalize();
-            if (!p.startsWith(dir) || shard.isEmpty()) {
-                throw new LoupeException(index, "shard path '" + shard + "' leaves the index's directory");
+            Path p = resolveInside(index, dir, shard);
+            if (p.getFileName().toString().endsWith(".index.json")) {
+                // an index naming an index (perhaps itself) would recurse without end
+                throw new LoupeException(index, "shard '" + shard + "' is itself a shard index");
             }
             wanted.put(e.getKey(), shard);
             shardNames.add(shard);
@@ -63,7 +57,7 @@ public final class ShardedCheckpoint implements Checkpoint {
             List<Tensor> ordered = new ArrayList<>();
             CheckpointFormat format = null;
             for (String shard : shardNames) {
-                Path p = dir.resolve(shard);
+                Path p = dir.resolve(shard).normalize();
                 if (!Files.isRegularFile(p)) {
                     throw new LoupeException(index, "shard '" + shard + "' is missing");
                 }
@@ -92,11 +86,24 @@ public final class ShardedCheckpoint implements Checkpoint {
                 m.properties().forEach(e -> meta.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
             }
             meta.put("shards", String.valueOf(shardNames.size()));
-            return new ShardedCheckpoint(index, List.copyOf(opened), List.copyOf(ordered), Map.copyOf(meta));
+            return new LoadedCheckpoint(index, format, ordered, meta, null, opened);
         } catch (RuntimeException e) {
             opened.forEach(Checkpoint::close);
             throw e;
         }
+    }
+
+    private static Path resolveInside(Path index, Path dir, String shard) {
+        Path p;
+        try {
+            p = dir.resolve(shard).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new LoupeException(index, "shard path '" + shard + "' is not a valid path");
+        }
+        if (shard.isEmpty() || !p.startsWith(dir) || p.equals(dir)) {
+            throw new LoupeException(index, "shard path '" + shard + "' leaves the index's directory");
+        }
+        return p;
     }
 
     private static JsonNode readIndex(Path index) {
@@ -104,38 +111,14 @@ public final class ShardedCheckpoint implements Checkpoint {
             if (Files.size(index) > MAX_INDEX_BYTES) {
                 throw new LoupeException(index, "shard index is larger than " + (MAX_INDEX_BYTES >> 20) + " MB");
             }
-            JsonNode root = new ObjectMapper().readTree(index.toFile());
+            JsonNode root = JSON.readTree(index.toFile());
             if (root == null || !root.isObject()) {
                 throw new LoupeException(index, "shard index is not a JSON object");
             }
             return root;
         } catch (IOException e) {
-            throw new LoupeException(index, "shard index is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new LoupeException(index, "shard index is not valid JSON: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
-    }
-
-    @Override
-    public Path source() {
-        return index;
-    }
-
-    @Override
-    public CheckpointFormat format() {
-        return shards.getFirst().format();
-    }
-
-    @Override
-    public List<Tensor> tensors() {
-        return tensors;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return metadata;
-    }
-
-    @Override
-    public void close() {
-        shards.forEach(Checkpoint::close);
     }
 }

@@ -34,6 +34,12 @@ public record Graph(String name, List<Node> nodes, List<String> inputs, List<Str
             for (Object v : n.attributes().values()) {
                 if (v instanceof Graph sub) {
                     collect(sub, out);
+                } else if (v instanceof List<?> list) {
+                    for (Object o : list) {
+                        if (o instanceof Graph sub) {
+                            collect(sub, out);
+                        }
+                    }
                 }
             }
         }

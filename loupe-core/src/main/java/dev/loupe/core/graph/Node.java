@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * One operator of a computation graph (ONNX NodeProto). Attribute values are Long, Double, String,
- * long[], double[], String[] or a nested {@link Graph} (If/Loop bodies), so later stages can tell,
- * for instance, that a Gemm has transB=1.
+ * long[], double[], String[], a {@link dev.loupe.core.tensor.Tensor} (e.g. a Constant's value), a nested
+ * {@link Graph} (If/Loop bodies) or a List of Graphs, so later stages can tell, for instance, that a
+ * Gemm has transB=1.
  */
 public record Node(String name, String opType, String domain, List<String> inputs, List<String> outputs,
                    Map<String, Object> attributes) {

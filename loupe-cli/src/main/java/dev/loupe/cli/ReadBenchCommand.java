@@ -1,0 +1,53 @@
+package dev.loupe.cli;
+
+import dev.loupe.core.bench.ReadBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code loupe bench read}: decoding a 4096x11008 BF16/F16 tensor into float[]/double[]. */
+@Command(name = "read", mixinStandardHelpOptions = true,
+        description = {"Decode a 4096x11008 BF16 and F16 safetensors tensor into float[] and double[];",
+                "GB/s of output, best of N runs, against a raw memory copy of the same size measured in the same run."})
+final class ReadBenchCommand implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "7", description = "Runs per measurement; the best counts (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = Files.createTempDirectory("loupe-bench-read");
+        try {
+            List<ReadBenchmark.Result> results = ReadBenchmark.run(dir, Math.max(1, runs));
+            PrintWriter out = spec.commandLine().getOut();
+            Table t = new Table("dtype", "into", "output", "best ms", "GB/s", "copy GB/s", "ratio");
+            for (ReadBenchmark.Result r : results) {
+                t.row(r.dtype(), r.into(), Table.bytes(r.outputBytes()), Table.num(r.bestSeconds() * 1e3, 1),
+                        Table.num(r.gbPerSecond(), 2), Table.num(r.baselineGbPerSecond(), 2), Table.num(r.ratio(), 2));
+            }
+            t.print(out);
+            out.printf("%d cores; ratio = decode GB/s / copy GB/s (a single-threaded copy of the same output bytes)%n",
+                    Runtime.getRuntime().availableProcessors());
+            out.flush();
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (UncheckedIOException ignored) {
+                // best effort cleanup of a temp dir
+            }
+        }
+        return 0;
+    }
+}
