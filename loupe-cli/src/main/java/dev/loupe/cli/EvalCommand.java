@@ -61,6 +61,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** Summary of an embedding run. */
     record Embeddings(String model, String text, int sentences, int dimension, double meanTokens, int maxTokens,
                       double meanNorm, String output, double seconds) {
@@ -113,9 +116,9 @@ final class EvalCommand implements Callable<Integer> {
         Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
                 (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
         if (json) {
-            Output.json(r);
+            Output.json(r, spec.commandLine().getOut());
         } else {
-            System.out.printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
+            spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
         }
@@ -137,9 +140,9 @@ final class EvalCommand implements Callable<Integer> {
 
     private void print(Evaluation e) {
         if (json) {
-            Output.json(e);
+            Output.json(e, spec.commandLine().getOut());
         } else {
-            System.out.printf("%s on %s: accuracy %.4f (%d/%d), mean cross-entropy %.6f  [%d classes, batch %d, %d threads, %.2f s]%n",
+            spec.commandLine().getOut().printf("%s on %s: accuracy %.4f (%d/%d), mean cross-entropy %.6f  [%d classes, batch %d, %d threads, %.2f s]%n",
                     e.model(), e.data(), e.accuracy(), e.correct(), e.n(), e.meanCrossEntropy(), e.classes(), e.batch(), e.threads(),
                     e.seconds());
         }
