@@ -44,6 +44,9 @@ final class LandscapeLineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (points < 2 || points > 100_000) {
+            throw new LoupeException("--points must be between 2 and 100000, got " + points);
+        }
         try (ParameterizedModel m = in.open();
              LossEvaluator ev = new LossEvaluator(m, in.samples(m), in.loss, in.batch, in.threads())) {
             float[] d;

@@ -48,6 +48,9 @@ final class LandscapePlaneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (grid < 2 || grid > 1001) {
+            throw new dev.loupe.core.LoupeException("--grid must be between 2 and 1001, got " + grid);
+        }
         Progress progress = TerminalProgress.forTerminal(false);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);

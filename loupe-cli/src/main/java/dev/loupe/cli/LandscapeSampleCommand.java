@@ -59,6 +59,9 @@ final class LandscapeSampleCommand implements Callable<Integer> {
             case "random" -> false;
             default -> throw new LoupeException("--sampling must be random or grid");
         };
+        if (points < 2 || points > 1_000_000 || dims > 64) {
+            throw new LoupeException("--points must be between 2 and 1000000 and --dims at most 64");
+        }
         if (!(radius > 0) || dims < 1 || knn < 1) {
             throw new LoupeException("--radius must be > 0, --dims and --knn at least 1");
         }

@@ -46,8 +46,8 @@ public record NeighborGraph(int[][] adjacency) {
     /** Symmetric k-NN graph of points (an edge when either is among the other's k nearest). O(n²). */
     public static NeighborGraph knn(double[][] points, int k) {
         int n = points.length;
-        if (n > 50_000) {
-            throw new LoupeException(n + " samples are too many for the brute-force k-NN graph (limit 50,000)");
+        if (n > 20_000) {
+            throw new LoupeException(n + " samples are too many for the brute-force k-NN graph (limit 20,000)");
         }
         List<java.util.Set<Integer>> nb = new ArrayList<>();
         for (int i = 0; i < n; i++) {
