@@ -4,6 +4,9 @@ import dev.loupe.landscape.result.HessianResult;
 import dev.loupe.landscape.result.LineResult;
 import dev.loupe.landscape.result.PlaneResult;
 import dev.loupe.landscape.result.TopologyResult;
+import dev.loupe.core.io.AtomicOutput;
+import dev.loupe.report.html.Card;
+import dev.loupe.report.html.HtmlPage;
 import dev.loupe.report.plot.Chart;
 import dev.loupe.report.plot.GridMarks;
 import dev.loupe.report.plot.Marks;
@@ -61,16 +64,31 @@ final class LandscapePlots {
             double f = (i + 1.0) / (levels.length + 1);
             levels[i] = min + (max - min) * f * f;
         }
-        save(new Chart(W, H).title("Loss plane: heatmap and contours").xTitle("d₁").yTitle("d₂").colorBar("loss", min, max)
+        Chart heat = new Chart(W, H).title("Loss plane: heatmap and contours").xTitle("d₁").yTitle("d₂").colorBar("loss", min, max)
                 .add(new GridMarks.Heatmap(p.x(), p.y(), p.loss(), min, max))
-                .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels, Style.stroke("#ffffff", 0.8))), dir, "plane-heatmap");
+                .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels, Style.stroke("#ffffff", 0.8)));
+        save(heat, dir, "plane-heatmap");
         save(new Chart(W, H).title("Loss plane: contours").xTitle("d₁").yTitle("d₂")
                 .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels, Style.stroke(Palette.BLUE, 1))), dir, "plane-contour");
-        save(new SurfacePlot(W, H, p.loss(), min, max).title("Loss surface").zLabel("loss"), dir, "plane-surface");
-        topology(t, dir, "plane");
+        SurfacePlot surface = new SurfacePlot(W, H, p.loss(), min, max).title("Loss surface").zLabel("loss");
+        save(surface, dir, "plane-surface");
+        Chart[] topo = topology(t, dir, "plane");
+        int c = p.y().length / 2, ci = p.x().length / 2;
+        HtmlPage page = new HtmlPage("Loss landscape: " + Path.of(p.model()).getFileName())
+                .subtitle(p.x().length + "×" + p.y().length + " plane, " + p.samples() + " samples; directions: " + p.directions())
+                .cards(List.of(Card.of("loss at centre", String.format("%.4f", p.loss()[c][ci])),
+                        Card.of("min loss", String.format("%.4f", min)), Card.of("minima", Integer.toString(t.minima())),
+                        new Card("SMAD", String.format("%.3g", t.smad()), String.format("normalized %.3g", t.smadNormalized()), "")))
+                .section("plane", "Plane", "Loss on θ₀ + x·d₁ + y·d₂; the model is at the centre.")
+                .figure(heat.toSvg(), "heatmap with contours").figure(surface.toSvg(), "3-D surface")
+                .section("topology", "Topology", "Merge tree of the sampled loss on the grid graph: each valley of the profile is a basin,"
+                        + " nested as basins merge at saddles, as wide as the samples it holds.")
+                .figure(topo[0].toSvg(), "topological landscape profile").figure(topo[1].toSvg(), "0-dim persistence diagram");
+        AtomicOutput.writeString(dir.resolve("plane.html"), page.render());
     }
 
-    static void topology(TopologyResult t, Path dir, String prefix) {
+    /** Profile and persistence charts (also returned, for the HTML page). */
+    static Chart[] topology(TopologyResult t, Path dir, String prefix) {
         Chart prof = new Chart(W, H).title("Topological landscape profile (" + t.minima() + " minima, SMAD " + String.format("%.3g", t.smad()) + ")")
                 .xTitle("samples (basin width)").yTitle("loss");
         for (TopologyResult.ProfileBasin b : t.profile()) {
@@ -88,10 +106,12 @@ final class LandscapePlots {
         }
         double[] x = bx.stream().mapToDouble(Double::doubleValue).toArray(), y = by.stream().mapToDouble(Double::doubleValue).toArray();
         double lo = x.length == 0 ? 0 : java.util.Arrays.stream(x).min().orElse(0);
-        save(new Chart(W, H).title("0-dim persistence diagram (essential class drawn at the max loss)").xTitle("birth (minimum)")
+        Chart pers = new Chart(W, H).title("0-dim persistence diagram (essential class drawn at the max loss)").xTitle("birth (minimum)")
                 .yTitle("death (saddle)")
                 .add(new Marks.Line("diagonal", new double[]{lo, top}, new double[]{lo, top}, Style.stroke(Palette.GREY, 1).withDash("4 3")))
-                .add(new Marks.Points("pairs", x, y, 3.5, Style.fill(Palette.ORANGE), tips)), dir, prefix + "-persistence");
+                .add(new Marks.Points("pairs", x, y, 3.5, Style.fill(Palette.ORANGE), tips));
+        save(pers, dir, prefix + "-persistence");
+        return new Chart[]{prof, pers};
     }
 
     static void hessian(HessianResult r, Path dir) {

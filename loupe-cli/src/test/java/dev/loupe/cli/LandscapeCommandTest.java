@@ -66,7 +66,7 @@ class LandscapeCommandTest {
         assertEquals(want.path("accuracy").asDouble(), got.at("/plane/accuracy/2/2").asDouble(), 0.0);
         assertTrue(got.at("/topology/minima").asInt() >= 1);
         for (String name : new String[]{"plane.json", "plane.csv", "plane-heatmap.svg", "plane-contour.svg",
-                "plane-surface.png", "plane-profile.svg", "plane-persistence.svg"}) {
+                "plane-surface.png", "plane-profile.svg", "plane-persistence.svg", "plane.html"}) {
             assertTrue(Files.size(out.resolve(name)) > 100, name);
         }
         assertEquals(26, Files.readAllLines(out.resolve("plane.csv")).size());
