@@ -5,7 +5,6 @@ import dev.loupe.core.graph.Node;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterLayout;
 import dev.loupe.landscape.engine.ParameterizedModel;
-import dev.loupe.landscape.engine.ValueType;
 import dev.loupe.landscape.onnx.OnnxModelBuilder;
 
 import java.util.ArrayList;
@@ -120,11 +119,6 @@ public final class GradientGraph {
 
     static String poolIndices(Node n) {
         return "loupe_pool_idx_" + n.outputs().getFirst();
-    }
-
-    /** The data input names a gradient model expects besides the weights. */
-    public static List<String> dataInputs(ParameterizedModel m) {
-        return m.dataInputs().stream().map(ValueType::name).toList();
     }
 
     /** Small helper that writes nodes into the builder with opset-correct forms. */
