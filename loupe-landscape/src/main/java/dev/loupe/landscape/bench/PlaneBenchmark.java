@@ -50,11 +50,15 @@ public final class PlaneBenchmark {
         try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads)) {
             // warm-up: JIT and ORT arenas, a few points
             Slices.sample(ev, m.theta0(), List.of(d1, d2), new double[threads * 2][2], Progress.NONE);
-            double base = baseline(m, data, batch, threads, Math.max(threads * 4, 20));
+            // the baseline runs before and after the plane, so a load that drifts during the run (shared
+            // machines) weighs on both sides alike
+            int half = Math.max(threads * 4, 20);
+            double base = baseline(m, data, batch, threads, half);
             long t0 = System.nanoTime();
             var pts = Slices.plane(ev, m.theta0(), d1, d2, axis, axis, Progress.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
-            int baseCount = Math.max(threads * 4, 20);
+            base += baseline(m, data, batch, threads, half);
+            int baseCount = 2 * half;
             double pps = pts.length / secs;
             double fps = baseCount / base;
             return new Result(pts.length, secs, pps, baseCount, base, fps, pps / fps, data.size(), threads,
