@@ -111,13 +111,20 @@ public final class Votes {
         return pairs == 0 ? Double.NaN : (double) wrong[i] * (wrong[i] - 1) / pairs;
     }
 
-    /** Entropy (nats) of the vote shares on sample i. */
+    /**
+     * Entropy (nats) of the vote shares on sample i. Summed over the sorted counts so samples with the same vote
+     * pattern get bit-identical entropies whatever the class order (AUROC treats exact ties specially).
+     */
     public double voteEntropy(int i) {
-        double h = 0;
+        int[] v = new int[classes];
         for (int c = 0; c < classes; c++) {
-            int v = count(i, c);
-            if (v > 0) {
-                double f = (double) v / members;
+            v[c] = count(i, c);
+        }
+        java.util.Arrays.sort(v);
+        double h = 0;
+        for (int x : v) {
+            if (x > 0) {
+                double f = (double) x / members;
                 h -= f * Math.log(f);
             }
         }
