@@ -32,10 +32,10 @@ final class EnsemblePlotData {
         }
         AtomicOutput.writeString(hist, sb.toString());
         if (r.extrapolation() != null) {
-            sb = new StringBuilder("k,mv_error,pred_mv_law,pred_mv_eta,pred_mv_linear,disagreement,pred_disagreement,"
+            sb = new StringBuilder("k,mv_error,mv_error_random_ties,pred_mv_law,pred_mv_eta,pred_mv_linear,disagreement,pred_disagreement,"
                     + "tandem_loss,pred_tandem_loss\n");
             for (KPoint p : r.extrapolation().points()) {
-                sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", p.k(), p.mvError(),
+                sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", p.k(), p.mvError(), p.mvErrorRandomTies(),
                         p.predictedMvLaw(), p.predictedMvEta(), p.predictedMvLinear(), p.disagreement(),
                         p.predictedDisagreement(), p.tandemLoss(), p.predictedTandemLoss()));
             }

@@ -74,10 +74,10 @@ final class EnsembleTables {
     private static void printExtrapolation(Extrapolation e, PrintWriter out) {
         out.printf(Locale.ROOT, "Extrapolation from the first %d members (mean of %d random orders, seed %d):%n",
                 e.fromK(), e.orders(), e.seed());
-        Table t = new Table("K", "MV error", "pred 4/3·E[W²]", "pred η̂·E[W²]", "pred 4/3·(L−D/2)", "D_ρ", "pred D_ρ",
+        Table t = new Table("K", "MV error", "MV random ties", "pred 4/3·E[W²]", "pred η̂·E[W²]", "pred 4/3·(L−D/2)", "D_ρ", "pred D_ρ",
                 "E[W²]", "pred E[W²]");
         for (KPoint k : e.points()) {
-            t.row(k.k(), f(k.mvError()), f(k.predictedMvLaw()), f(k.predictedMvEta()), f(k.predictedMvLinear()),
+            t.row(k.k(), f(k.mvError()), f(k.mvErrorRandomTies()), f(k.predictedMvLaw()), f(k.predictedMvEta()), f(k.predictedMvLinear()),
                     f(k.disagreement()), f(k.predictedDisagreement()), f(k.tandemLoss()), f(k.predictedTandemLoss()));
         }
         t.print(out);

@@ -5,6 +5,7 @@ package dev.loupe.ensemble.result;
  * each averaged over the random member orders.
  *
  * @param mvError               measured majority-vote error (ties as errors)
+ * @param mvErrorRandomTies     measured expected error with ties broken uniformly at random
  * @param disagreement          measured V-statistic disagreement: mean over all k² ordered pairs incl. h = h'
  * @param tandemLoss            measured E[W_k²]
  * @param predictedDisagreement (1 − 1/k)·D̂, D̂ the distinct-pair disagreement of the first members
@@ -13,6 +14,6 @@ package dev.loupe.ensemble.result;
  * @param predictedMvEta        η̂ · predicted E[W_k²], η̂ = etaWithTies measured on the first members
  * @param predictedMvLinear     4/3 · (L̂ − predictedDisagreement/2), the linear-in-disagreement form
  */
-public record KPoint(int k, double mvError, double disagreement, double tandemLoss, double predictedDisagreement,
+public record KPoint(int k, double mvError, double mvErrorRandomTies, double disagreement, double tandemLoss, double predictedDisagreement,
                      double predictedTandemLoss, double predictedMvLaw, double predictedMvEta, double predictedMvLinear) {
 }

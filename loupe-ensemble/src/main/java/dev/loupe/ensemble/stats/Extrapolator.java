@@ -33,7 +33,7 @@ public final class Extrapolator {
         if (orders < 1) {
             throw new LoupeException("--orders must be at least 1, got " + orders);
         }
-        double[][] sums = new double[m + 1][8];
+        double[][] sums = new double[m + 1][9];
         Random random = new Random(seed);
         for (int r = 0; r < orders; r++) {
             int[] order = shuffled(m, random);
@@ -44,7 +44,7 @@ public final class Extrapolator {
                 double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
                 double predD = (1 - 1.0 / k) * e.disagreement;
                 double[] row = {measured[0], measured[1], measured[2], predD, predTandem, Polarization.LAW * predTandem,
-                        e.eta * predTandem, Polarization.LAW * (e.meanError - predD / 2)};
+                        e.eta * predTandem, Polarization.LAW * (e.meanError - predD / 2), measured[3]};
                 for (int c = 0; c < row.length; c++) {
                     sums[k][c] += row[c] / orders;
                 }
@@ -54,7 +54,7 @@ public final class Extrapolator {
         double[] mae = new double[4];
         for (int k = 1; k <= m; k++) {
             double[] s = sums[k];
-            points.add(new KPoint(k, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]));
+            points.add(new KPoint(k, s[0], s[8], s[1], s[2], s[3], s[4], s[5], s[6], s[7]));
             if (k > fromK) {
                 mae[0] += Math.abs(s[5] - s[0]);
                 mae[1] += Math.abs(s[6] - s[0]);
@@ -69,19 +69,21 @@ public final class Extrapolator {
         return new Extrapolation(fromK, orders, seed, points, mae[0], mae[1], mae[2], mae[3]);
     }
 
-    /** Measured majority-vote error, V-statistic disagreement and E[W²] of one sub-ensemble. */
+    /** Measured majority-vote error, V-statistic disagreement, E[W²] and random-tie-break error of one sub-ensemble. */
     private static double[] measure(Votes v) {
         int n = v.samples();
         int k = v.members();
         double mv = 0;
         double d = 0;
         double tandem = 0;
+        double randomTies = 0;
         for (int i = 0; i < n; i++) {
             mv += v.voteWrong(i) ? 1 : 0;
+            randomTies += v.voteErrorRandomTies(i);
             d += k == 1 ? 0 : v.pairDisagreement(i) * (1 - 1.0 / k);
             tandem += (double) v.wrong(i) * v.wrong(i) / ((double) k * k);
         }
-        return new double[] {mv / n, d / n, tandem / n};
+        return new double[] {mv / n, d / n, tandem / n, randomTies / n};
     }
 
     /** Population estimates from a few members: E[p], E[p²] (distinct pairs), D (distinct pairs), η with ties. */
