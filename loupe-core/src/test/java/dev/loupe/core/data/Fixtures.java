@@ -4,16 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates the repository's fixtures/ directory from a module's working directory. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static Path dir() {
+    public static Path dir() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("fixtures/manifest.json"))) {
+            if (Files.isRegularFile(p.resolve("fixtures/make_reference_models.py"))) {
                 return p.resolve("fixtures");
             }
         }
-        throw new IllegalStateException("fixtures/manifest.json not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("fixtures/make_reference_models.py not found above " + Path.of("").toAbsolutePath());
     }
 }

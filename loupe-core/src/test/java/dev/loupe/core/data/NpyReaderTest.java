@@ -64,6 +64,20 @@ class NpyReaderTest {
         assertMessage(Files.write(dir.resolve("lie.npy"), lie), "does not fit the file");
     }
 
+    @Test
+    void writerOutputIsAlignedAndReadsBack() throws IOException {
+        Path p = dir.resolve("w.npy");
+        NpyWriter.write(p, new float[][]{{1, -2.5f, 3}, {4, 5, 6e-8f}});
+        byte[] b = Files.readAllBytes(p);
+        int headerLen = (b[8] & 0xFF) | (b[9] & 0xFF) << 8;
+        // spec: magic(6) + version(2) + u16 length(2) + header, header ends in '\n', data 64-byte aligned
+        assertTrue((10 + headerLen) % 64 == 0 && b[10 + headerLen - 1] == '\n');
+        assertTrue(b.length == 10 + headerLen + 6 * 4);
+        NumericArray a = NpyReader.read(p);
+        assertArrayEquals(new long[]{2, 3}, a.shape());
+        assertArrayEquals(new float[]{1, -2.5f, 3, 4, 5, 6e-8f}, a.values());
+    }
+
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
