@@ -78,6 +78,10 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json and the plot data (CSV) into DIR.")
     Path out;
 
+    @Option(names = "--save-predictions", paramLabel = "DIR",
+            description = "With --models: write each member's predicted labels (.csv) and probabilities (.npy) per input set into DIR.")
+    Path savePredictions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +99,13 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             shiftedSets.put(name, p);
         });
+        if (savePredictions != null) {
+            if (models.isEmpty()) {
+                throw new LoupeException("--save-predictions needs --models");
+            }
+            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
+            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+        }
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
