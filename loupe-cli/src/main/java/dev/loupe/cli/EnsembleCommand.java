@@ -75,7 +75,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json and the plot data (CSV) into DIR.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG) and their data (CSV) into DIR.")
     Path out;
 
     @Option(names = "--save-predictions", paramLabel = "DIR",
@@ -122,6 +122,7 @@ final class EnsembleCommand implements Callable<Integer> {
             inputs.add(labels);
             inputs.addAll(shifted.values());
             EnsemblePlotData.write(report, out, inputs);
+            EnsemblePlots.write(report, out);
             AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
         }
         w.flush();

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * The data behind the three ensemble plots, as CSV files (W histogram, error vs K with predictions, disagreement vs
- * error). The SVG/HTML plots need the report module's plot kit, which is not on main yet.
+ * error), for readers who want to re-plot them; {@link EnsemblePlots} draws them.
  */
 final class EnsemblePlotData {
     private EnsemblePlotData() {
@@ -22,7 +22,8 @@ final class EnsemblePlotData {
         Path hist = dir.resolve("w_histogram.csv");
         Path k = dir.resolve("error_vs_k.csv");
         Path bins = dir.resolve("disagreement_vs_error.csv");
-        for (Path p : List.of(hist, k, bins, dir.resolve("ensemble.json"))) {
+        for (Path p : List.of(hist, k, bins, dir.resolve("ensemble.json"), dir.resolve("ensemble.html"), dir.resolve("w_histogram.svg"),
+                dir.resolve("error_vs_k.svg"), dir.resolve("disagreement_vs_error.svg"))) {
             AtomicOutput.refuseOverwrite(p, inputs);
         }
         StringBuilder sb = new StringBuilder("wrong_members,W,samples\n");

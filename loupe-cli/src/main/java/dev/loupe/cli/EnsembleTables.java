@@ -41,7 +41,7 @@ final class EnsembleTables {
                 .row("P(W ≥ 1/2)", f(p.pWAtLeastHalf()))
                 .row("polarization η = P(W > 1/2)/E[W²]", f(p.eta()))
                 .row("polarization with ties η = P(W ≥ 1/2)/E[W²]", f(p.etaWithTies()))
-                .row("within the 4/3 law (η with ties ≤ 4/3)", p.withinLaw() ? "yes" : "no")
+                .row("within the 4/3 polarization law (η ≤ 4/3)", p.withinLaw() ? "yes" : "no")
                 .print(out);
         out.println();
         Table hist = new Table("wrong members", "W", "samples");

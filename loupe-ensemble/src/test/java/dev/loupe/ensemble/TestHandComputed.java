@@ -104,6 +104,7 @@ class TestHandComputed {
         assertEquals(0, s.polarization().pWAboveHalf(), EPS);
         assertEquals(0.5, s.polarization().pWAtLeastHalf(), EPS);
         assertEquals(0.5 / (0.25 / 2), s.polarization().etaWithTies(), EPS); // E[W²] = (1/4 + 0)/2
+        assertTrue(s.polarization().withinLaw()); // the paper's η = 0/E[W²] = 0: ties do not count in P(W > 1/2)
     }
 
     @Test

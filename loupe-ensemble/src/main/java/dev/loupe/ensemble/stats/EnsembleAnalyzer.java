@@ -60,7 +60,7 @@ public final class EnsembleAnalyzer {
         double eta = tandem == 0 ? Double.NaN : pAbove / tandem;
         double etaTies = tandem == 0 ? Double.NaN : pAtLeast / tandem;
         return new Polarization(eta, etaTies, pAbove, pAtLeast, tandem, Polarization.LAW,
-                !(etaTies > Polarization.LAW));
+                !(eta > Polarization.LAW));
     }
 
     static double errorRate(int[] labels, int[] truth) {
