@@ -71,7 +71,8 @@ class TestEnsembleOnReferenceModels {
         }
         JsonNode last = report.at("/extrapolation/points/" + (m - 1));
         assertEquals(x.mvError, last.get("mvError").asDouble(), 1e-12); // every order's K = M is the whole ensemble
-        assertEquals(x.tandem, last.get("predictedTandemLoss").asDouble(), 1e-12); // identity at K = M (see TestExtrapolation)
+        assertEquals(x.tandem, last.get("tandemLoss").asDouble(), 1e-12);
+        assertEquals(x.disagreement, last.get("disagreement").asDouble(), 1e-12);
         String[] sets = {"in-distribution", "gaussian-noise-0.2", "rotation-30.0"};
         for (int k = 0; k < sets.length; k++) {
             JsonNode ind = report.get("indicators").get(k);
