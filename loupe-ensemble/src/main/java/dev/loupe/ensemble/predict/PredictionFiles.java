@@ -40,6 +40,9 @@ public final class PredictionFiles {
                 if (files.size() != 1) {
                     throw new LoupeException(f, "a stacked [members, n, k] file must be the only prediction file");
                 }
+                if (s[0] == 0) {
+                    throw new LoupeException(f, "holds no members (shape " + Arrays.toString(s) + ")");
+                }
                 k = checkClasses(f, s[2], k, kSource);
                 kSource = f;
                 checkCount(f, s[1], y.length, truth);

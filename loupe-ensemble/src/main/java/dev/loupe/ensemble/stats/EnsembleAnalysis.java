@@ -24,7 +24,7 @@ public final class EnsembleAnalysis {
         indicators.add(Indicators.of("in-distribution", inDistribution));
         shifted.forEach((name, p) -> indicators.add(Indicators.of(name, p)));
         int m = inDistribution.memberCount();
-        return new EnsembleReport(dev.loupe.ensemble.result.EnsembleReport.TIE_RULE, EnsembleAnalyzer.analyze(inDistribution),
+        return new EnsembleReport(EnsembleReport.TIE_RULE, EnsembleAnalyzer.analyze(inDistribution),
                 m >= 2 ? Extrapolator.run(inDistribution, Math.min(fromK, m), orders, seed) : null, indicators);
     }
 }

@@ -30,8 +30,8 @@ public final class Extrapolator {
         if (fromK < 2 || fromK > m) {
             throw new LoupeException("--from must be between 2 and the number of members (" + m + "), got " + fromK);
         }
-        if (orders < 1) {
-            throw new LoupeException("--orders must be at least 1, got " + orders);
+        if (orders < 1 || orders > 10_000) {
+            throw new LoupeException("--orders must be between 1 and 10,000, got " + orders);
         }
         double[][] sums = new double[m + 1][9];
         Random random = new Random(seed);
