@@ -2,43 +2,78 @@ package dev.loupe.ensemble.stats;
 
 import dev.loupe.ensemble.predict.Predictions;
 
+import java.util.Arrays;
+
 /**
- * Per-sample vote tallies, the basis of every ensemble statistic: how many members are wrong, how many
- * voted for each class, and whether the majority vote is right.
+ * Per-sample vote tallies, the basis of every ensemble statistic: how many members are wrong, how the votes split,
+ * and whether the majority vote is right. Only per-sample summaries are kept (memory O(samples + classes), never
+ * samples × classes, so a label file claiming a million classes cannot exhaust memory).
  *
  * <p>Tie rule: the vote is right only when the true class has strictly more votes than every other class.
  * So the vote can only be wrong when W ≥ 1/2 (if fewer than half are wrong, the true class has more than half the votes).
  */
 public final class Votes {
     private final int members;
-    private final int classes;
     private final int[] wrong;
-    private final int[] counts;
-    private final int[] truth;
+    private final int[] trueVotes;
+    private final int[] maxOther;
+    private final int[] tiedAtMax;
+    private final long[] sameClassPairs;
+    private final double[] entropy;
 
-    private Votes(int members, int classes, int[] wrong, int[] counts, int[] truth) {
+    private Votes(int members, int n) {
         this.members = members;
-        this.classes = classes;
-        this.wrong = wrong;
-        this.counts = counts;
-        this.truth = truth;
+        wrong = new int[n];
+        trueVotes = new int[n];
+        maxOther = new int[n];
+        tiedAtMax = new int[n];
+        sameClassPairs = new long[n];
+        entropy = new double[n];
     }
 
     public static Votes of(Predictions p) {
         int n = p.sampleCount();
-        int k = p.classes();
-        int[] wrong = new int[n];
-        int[] counts = new int[n * k];
+        int m = p.memberCount();
+        Votes v = new Votes(m, n);
+        int[] counts = new int[p.classes()];
+        int[] touched = new int[m];
+        int[][] labels = p.labels();
         int[] truth = p.truth();
-        for (int[] row : p.labels()) {
-            for (int i = 0; i < n; i++) {
-                counts[i * k + row[i]]++;
-                if (row[i] != truth[i]) {
-                    wrong[i]++;
+        for (int i = 0; i < n; i++) {
+            int distinct = 0;
+            for (int[] row : labels) {
+                int c = row[i];
+                if (counts[c]++ == 0) {
+                    touched[distinct++] = c;
                 }
             }
+            int[] shares = new int[distinct];
+            int max = 0;
+            for (int t = 0; t < distinct; t++) {
+                shares[t] = counts[touched[t]];
+                max = Math.max(max, shares[t]);
+                if (touched[t] != truth[i]) {
+                    v.maxOther[i] = Math.max(v.maxOther[i], shares[t]);
+                }
+            }
+            v.trueVotes[i] = counts[truth[i]];
+            v.wrong[i] = m - v.trueVotes[i];
+            for (int t = 0; t < distinct; t++) {
+                v.tiedAtMax[i] += shares[t] == max ? 1 : 0;
+                v.sameClassPairs[i] += (long) shares[t] * (shares[t] - 1);
+                counts[touched[t]] = 0;
+            }
+            // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
+            // whatever the class order (AUROC treats exact ties specially).
+            Arrays.sort(shares);
+            double h = 0;
+            for (int x : shares) {
+                double f = (double) x / m;
+                h -= f * Math.log(f);
+            }
+            v.entropy[i] = h;
         }
-        return new Votes(p.memberCount(), k, wrong, counts, truth);
+        return v;
     }
 
     public int members() {
@@ -54,49 +89,26 @@ public final class Votes {
         return wrong[i];
     }
 
-    /** Votes for class c on sample i. */
-    public int count(int i, int c) {
-        return counts[i * classes + c];
-    }
-
     /** True if the majority vote on sample i is wrong (ties are errors). */
     public boolean voteWrong(int i) {
-        int right = count(i, truth[i]);
-        for (int c = 0; c < classes; c++) {
-            if (c != truth[i] && count(i, c) >= right) {
-                return true;
-            }
-        }
-        return false;
+        return maxOther[i] >= trueVotes[i];
     }
 
     /** Expected 0/1 error of the vote on sample i if ties were broken uniformly at random among the tied classes. */
     public double voteErrorRandomTies(int i) {
-        int max = 0;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, count(i, c));
-        }
-        if (count(i, truth[i]) < max) {
+        if (maxOther[i] > trueVotes[i]) {
             return 1;
         }
-        int tied = 0;
-        for (int c = 0; c < classes; c++) {
-            if (count(i, c) == max) {
-                tied++;
-            }
+        if (maxOther[i] < trueVotes[i]) {
+            return 0;
         }
-        return 1 - 1.0 / tied;
+        return 1 - 1.0 / tiedAtMax[i];
     }
 
     /** Fraction of distinct member pairs that predict different classes on sample i (NaN for one member). */
     public double pairDisagreement(int i) {
-        long same = 0;
-        for (int c = 0; c < classes; c++) {
-            long v = count(i, c);
-            same += v * (v - 1);
-        }
         long pairs = (long) members * (members - 1);
-        return pairs == 0 ? Double.NaN : 1 - (double) same / pairs;
+        return pairs == 0 ? Double.NaN : 1 - (double) sameClassPairs[i] / pairs;
     }
 
     /** Fraction of distinct member pairs with exactly one of the two wrong on sample i. */
@@ -111,23 +123,8 @@ public final class Votes {
         return pairs == 0 ? Double.NaN : (double) wrong[i] * (wrong[i] - 1) / pairs;
     }
 
-    /**
-     * Entropy (nats) of the vote shares on sample i. Summed over the sorted counts so samples with the same vote
-     * pattern get bit-identical entropies whatever the class order (AUROC treats exact ties specially).
-     */
+    /** Entropy (nats) of the vote shares on sample i. */
     public double voteEntropy(int i) {
-        int[] v = new int[classes];
-        for (int c = 0; c < classes; c++) {
-            v[c] = count(i, c);
-        }
-        java.util.Arrays.sort(v);
-        double h = 0;
-        for (int x : v) {
-            if (x > 0) {
-                double f = (double) x / members;
-                h -= f * Math.log(f);
-            }
-        }
-        return h;
+        return entropy[i];
     }
 }
