@@ -66,6 +66,18 @@ class TestPredictionFiles {
         assertThrows(LoupeException.class, () -> PredictionFiles.load(List.of(labels), fractional, 0));
     }
 
+    @Test
+    void hugeClassIndicesNeitherExhaustMemoryNorPass() throws IOException {
+        // a million classes over 3 samples: analysed with O(samples + classes) memory
+        Path a = csv("big.csv", "999999\n0\n1\n");
+        Predictions p = PredictionFiles.load(List.of(a, a), csv("t.csv", "0\n0\n1\n"), 0);
+        assertEquals(1_000_000, p.classes());
+        assertEquals(1.0 / 3, dev.loupe.ensemble.stats.EnsembleAnalyzer.analyze(p).majorityVoteError(), 1e-15);
+        Path tooBig = csv("huge.csv", "2000000\n0\n1\n");
+        LoupeException e = assertThrows(LoupeException.class, () -> PredictionFiles.load(List.of(tooBig), csv("t3.csv", "0\n0\n1\n"), 0));
+        assertTrue(e.getMessage().startsWith(tooBig.toString()), e.getMessage());
+    }
+
     private Path csv(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
