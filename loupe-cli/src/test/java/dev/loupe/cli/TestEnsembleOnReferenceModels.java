@@ -35,7 +35,7 @@ class TestEnsembleOnReferenceModels {
         List<String> args = new ArrayList<>(List.of("ensemble", "-m"));
         List<Double> accuracies = new ArrayList<>();
         for (JsonNode e : manifest.path("models")) {
-            if (e.path("role").asText().equals("ensemble member") && e.path("format").asText().equals("onnx")) {
+            if (e.path("role").asText().startsWith("ensemble member") && e.path("format").asText().equals("onnx")) {
                 args.add(f.resolve(e.path("file").asText()).toString());
                 accuracies.add(e.path("accuracy").asDouble());
             }
