@@ -23,7 +23,7 @@ final class EnsemblePlotData {
         Path k = dir.resolve("error_vs_k.csv");
         Path bins = dir.resolve("disagreement_vs_error.csv");
         for (Path p : List.of(hist, k, bins, dir.resolve("ensemble.json"), dir.resolve("ensemble.html"), dir.resolve("w_histogram.svg"),
-                dir.resolve("error_vs_k.svg"), dir.resolve("disagreement_vs_error.svg"))) {
+                dir.resolve("error_vs_k.svg"), dir.resolve("disagreement_vs_error.svg"), dir.resolve("error_vs_disagreement.svg"))) {
             AtomicOutput.refuseOverwrite(p, inputs);
         }
         StringBuilder sb = new StringBuilder("wrong_members,W,samples\n");

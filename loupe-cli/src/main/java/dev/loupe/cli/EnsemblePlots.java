@@ -5,6 +5,7 @@ import dev.loupe.ensemble.result.DisagreementBin;
 import dev.loupe.ensemble.result.EnsembleReport;
 import dev.loupe.ensemble.result.ErrorIndicators;
 import dev.loupe.ensemble.result.KPoint;
+import dev.loupe.ensemble.result.Polarization;
 import dev.loupe.report.html.HtmlPage;
 import dev.loupe.report.plot.Chart;
 import dev.loupe.report.plot.Marks;
@@ -27,8 +28,10 @@ final class EnsemblePlots {
         String k = r.extrapolation() == null ? null : errorVsK(r);
         String dis = disagreementVsError(r);
         AtomicOutput.writeString(dir.resolve("w_histogram.svg"), hist);
+        String linear = r.extrapolation() == null ? null : errorVsDisagreement(r);
         if (k != null) {
             AtomicOutput.writeString(dir.resolve("error_vs_k.svg"), k);
+            AtomicOutput.writeString(dir.resolve("error_vs_disagreement.svg"), linear);
         }
         AtomicOutput.writeString(dir.resolve("disagreement_vs_error.svg"), dis);
         HtmlPage page = new HtmlPage("loupe ensemble").subtitle(r.stats().members() + " members, " + r.stats().samples()
@@ -38,6 +41,10 @@ final class EnsemblePlots {
         if (k != null) {
             page.figure(k, "Majority-vote error of k-member sub-ensembles (mean over random orders) and its prediction from the first "
                     + r.extrapolation().fromK() + " members.");
+        }
+        if (linear != null) {
+            page.figure(linear, "Each point a sub-ensemble size k: majority-vote error against its disagreement D_ρ, with the "
+                    + "derived linear form 4/3·(E[L] − D/2) evaluated at the measured D (E[L] = mean member error).");
         }
         page.figure(dis, "Majority-vote error among samples with a given pairwise disagreement, per input set.");
         AtomicOutput.writeString(dir.resolve("ensemble.html"), page.render());
@@ -81,6 +88,26 @@ final class EnsemblePlots {
                 .add(new Marks.Line("predicted 4/3·(E[L] − D/2)", k, linear, Style.stroke(Palette.GREEN, 2).withDash("6 3")))
                 .add(new Marks.VLine("from k = " + r.extrapolation().fromK(), r.extrapolation().fromK(),
                         Style.stroke(Palette.GREY, 1).withDash("3 3")))
+                .toSvg();
+    }
+
+    private static String errorVsDisagreement(EnsembleReport r) {
+        List<KPoint> pts = r.extrapolation().points();
+        double[] d = new double[pts.size()];
+        double[] mv = new double[pts.size()];
+        double[] linear = new double[pts.size()];
+        List<String> tips = new java.util.ArrayList<>();
+        for (int i = 0; i < pts.size(); i++) {
+            KPoint p = pts.get(i);
+            d[i] = p.disagreement();
+            mv[i] = p.mvError();
+            linear[i] = Polarization.LAW * (r.stats().meanError() - p.disagreement() / 2);
+            tips.add(String.format(Locale.ROOT, "k = %d: D = %.4f, MV error = %.4f", p.k(), d[i], mv[i]));
+        }
+        return new Chart(520, 320).title("Majority-vote error vs disagreement (sub-ensembles)").xTitle("disagreement D_ρ")
+                .yTitle("error")
+                .add(new Marks.Points("measured, k = 1.." + pts.size(), d, mv, 4, Style.fill(Palette.BLUE), tips))
+                .add(new Marks.Line("4/3·(E[L] − D/2)", d, linear, Style.stroke(Palette.ORANGE, 2).withDash("6 3")))
                 .toSvg();
     }
 

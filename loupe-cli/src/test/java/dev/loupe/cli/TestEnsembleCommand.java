@@ -37,7 +37,7 @@ class TestEnsembleCommand {
         assertEquals("[1,2,2,1]", s.get("wHistogram").get("samples").toString());
         assertTrue(Files.readString(dir.resolve("out/w_histogram.csv")).contains("3,1.000000,1"));
         assertTrue(Files.exists(dir.resolve("out/ensemble.json")));
-        for (String svg : new String[] {"w_histogram.svg", "error_vs_k.svg", "disagreement_vs_error.svg"}) {
+        for (String svg : new String[] {"w_histogram.svg", "error_vs_k.svg", "disagreement_vs_error.svg", "error_vs_disagreement.svg"}) {
             assertTrue(Files.readString(dir.resolve("out").resolve(svg)).startsWith("<svg"), svg);
         }
         assertTrue(Files.readString(dir.resolve("out/ensemble.html")).contains("<svg"));
