@@ -65,6 +65,7 @@ final class SparkExecutor implements ZooExecutor {
             SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master)
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.session.timeZone", "UTC")
+                    .config("spark.sql.debug.maxToStringFields", "200") // the layers table has ~70 columns
                     .config("spark.sql.parquet.compression.codec", "zstd");
             if (master.startsWith("local")) {
                 // Stay on loopback: no hostname lookups, nothing listening on an external interface.

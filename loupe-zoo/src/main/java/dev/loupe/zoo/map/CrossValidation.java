@@ -68,7 +68,8 @@ public final class CrossValidation {
                 pred[i] = m;
             }
         }
-        return score("constant (training mean)", 0, y, pred);
+        // Its Spearman would only rank the folds' means against each other: an artifact, so NaN.
+        return new Score("constant (training mean)", 0, Double.NaN, r2(y, pred), pred);
     }
 
     static double chooseLambda(double[][] x, double[] y, int k, long seed) {
