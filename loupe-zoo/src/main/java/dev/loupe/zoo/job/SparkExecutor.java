@@ -60,6 +60,11 @@ final class SparkExecutor implements ZooExecutor {
         }
     }
 
+    @Override
+    public void start() {
+        session();
+    }
+
     private SparkSession session() {
         if (spark == null) {
             SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master)

@@ -13,6 +13,10 @@ public interface ZooExecutor extends AutoCloseable {
 
     Counts run(List<FileKey> keys, String runId, String version, Path runDir);
 
+    /** Starts whatever the executor needs before the first run (the Spark session); a no-op otherwise. */
+    default void start() {
+    }
+
     /** "none" for the single-process path, else the Spark master. */
     String master();
 
