@@ -46,7 +46,7 @@ public final class ZooRun {
             Set<FileKey> done = catalog.recordedKeys();
             List<FileKey> todo = new ArrayList<>();
             for (Path f : files) {
-                FileKey k = FileKey.of(f);
+                FileKey k = key(f);
                 if (!done.contains(k)) {
                     todo.add(k);
                 }
@@ -62,6 +62,15 @@ public final class ZooRun {
                     counts.analyzed(), counts.failed(), counts.layers(), (System.nanoTime() - t0) / 1e9);
             catalog.recordRun(s, started.toString(), parquetDir, version);
             return s;
+        }
+    }
+
+    /** An unreadable file gets a placeholder key, so its task records the error; once readable it gets its real key. */
+    private static FileKey key(Path f) {
+        try {
+            return FileKey.of(f);
+        } catch (LoupeException e) {
+            return new FileKey(f.toAbsolutePath().normalize().toString(), -1, "unreadable");
         }
     }
 
