@@ -43,6 +43,10 @@ final class ZooMapCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.csv", description = "Write the map (path, pc1, pc2, label, prediction).")
     Path out;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write an HTML page: the map coloured by the label, predicted vs true, metric-vs-label scatter plots.")
+    Path report;
+
     @Override
     public Integer call() {
         if (folds < 2 || folds > 100) {
@@ -73,6 +77,10 @@ final class ZooMapCommand implements Callable<Integer> {
             }
             AtomicOutput.writeString(out, b.toString());
             w.printf("map written to %s%n", out);
+        }
+        if (report != null) {
+            AtomicOutput.writeString(report, ZooMapReport.html(r));
+            w.printf("report written to %s%n", report);
         }
         w.flush();
         return 0;

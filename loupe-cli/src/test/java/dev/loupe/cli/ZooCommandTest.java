@@ -44,8 +44,10 @@ class ZooCommandTest {
         assertTrue(j.out().contains("bad.safetensors"), j.out());
 
         CliRun m = CliRun.of("zoo", "map", "--catalog", catalog.toString(), "--manifest", zoo.resolve("manifest.csv").toString(),
-                "--folds", "3");
+                "--folds", "3", "--report", tmp.resolve("map.html").toString());
         assertEquals(0, m.exit(), m.err());
+        String html = Files.readString(tmp.resolve("map.html"));
+        assertTrue(html.contains("Weight-space map") && html.contains("<svg") && html.contains("mean alpha alone"));
         assertTrue(m.out().startsWith("12 models with a 'test_accuracy' label (0 analyzed models without one), 42 fingerprint features"), m.out());
         assertTrue(m.out().contains("mean alpha alone"), m.out());
     }

@@ -26,12 +26,26 @@ public final class ZooMap {
      * @param features   fingerprint feature names
      * @param explained  PCA explained-variance fraction of PC1, PC2
      * @param points     the map
+     * @param fingerprints per point, its fingerprint (NaN imputed), in {@code features} order
      * @param scores     predictors, all-feature ridge first, then baselines
      * @param folds      k of the cross-validation
      * @param seed       seed of the fold assignment
      */
     public record Result(String label, int models, int unlabeled, List<String> features, double[] explained,
-                         List<Point> points, List<CrossValidation.Score> scores, int folds, long seed) {
+                         List<Point> points, List<double[]> fingerprints, List<CrossValidation.Score> scores,
+                         int folds, long seed) {
+        public Result {
+            fingerprints = fingerprints.stream().map(double[]::clone).toList();
+        }
+
+        /** One fingerprint feature across the points. */
+        public double[] feature(String name) {
+            int j = features.indexOf(name);
+            if (j < 0) {
+                throw new IllegalArgumentException("no feature " + name);
+            }
+            return fingerprints.stream().mapToDouble(f -> f[j]).toArray();
+        }
     }
 
     private ZooMap() {
@@ -79,7 +93,8 @@ public final class ZooMap {
                 CrossValidation.ridge("mean alpha alone", column(xm, names.indexOf("alpha_mean")), ym, folds, seed),
                 CrossValidation.ridge("mean log_norm alone", column(xm, names.indexOf("log_norm_mean")), ym, folds, seed),
                 CrossValidation.constant(ym, folds, seed));
-        return new Result(label, paths.size(), unlabeled, names, pca.explained(), points, scores, folds, seed);
+        return new Result(label, paths.size(), unlabeled, names, pca.explained(), points, List.of(xm), scores, folds,
+                seed);
     }
 
     /** NaN features (e.g. no layer with a successful fit) get the column's mean over the models. */
