@@ -53,8 +53,8 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Batches run concurrently (default: available processors).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--shifted", paramLabel = "NAME=FILE",
             description = "A shifted input set: stacked [members,n,k] predictions on shifted inputs with the same labels (repeatable).")
@@ -72,8 +72,8 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for member orders (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print JSON instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG) and their data (CSV) into DIR.")
     Path out;
@@ -108,9 +108,7 @@ final class EnsembleCommand implements Callable<Integer> {
         }
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            Output.json(report, w);
-        } else {
+        if (!json.print(report, w)) {
             EnsembleTables.print(report, w);
         }
         if (out != null) {
@@ -134,7 +132,7 @@ final class EnsembleCommand implements Callable<Integer> {
         if (data == null) {
             throw new LoupeException("--models needs --data (the inputs) and --labels");
         }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads.resolve();
         Dataset d = Datasets.read(data, labels);
         List<ImageShift> shifts = new ArrayList<>();
         for (double s : noise) {

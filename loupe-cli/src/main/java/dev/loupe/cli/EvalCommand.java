@@ -11,6 +11,7 @@ import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,11 +56,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Batches run concurrently (default: available processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -71,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
@@ -115,9 +116,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
                 (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
-        if (json) {
-            Output.json(r, spec.commandLine().getOut());
-        } else {
+        if (!json.print(r, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
@@ -139,9 +138,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private void print(Evaluation e) {
-        if (json) {
-            Output.json(e, spec.commandLine().getOut());
-        } else {
+        if (!json.print(e, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: accuracy %.4f (%d/%d), mean cross-entropy %.6f  [%d classes, batch %d, %d threads, %.2f s]%n",
                     e.model(), e.data(), e.accuracy(), e.correct(), e.n(), e.meanCrossEntropy(), e.classes(), e.batch(), e.threads(),
                     e.seconds());

@@ -10,14 +10,9 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code loupe bench inspect}: one LLaMA-7B-shaped block, inspected end to end, fp64 and fp32. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -29,8 +24,8 @@ final class InspectBenchCommand implements Callable<Integer> {
             + "needs ~4 to finish quickly); times are projected back with the cubic cost law (default ${DEFAULT-VALUE}).")
     int scale;
 
-    @Option(names = "--threads", description = "Layers in parallel (default: cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--precision", split = ",", defaultValue = "fp64,fp32", description = "Precisions to run (default ${DEFAULT-VALUE}).")
     List<String> precisions;
@@ -44,11 +39,10 @@ final class InspectBenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scale must be 1..64");
         }
         List<Precision> ps = precisions.stream().map(p -> Precision.valueOf(p.toUpperCase(Locale.ROOT))).toList();
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int t = threads.resolve();
         DenseBackend backend = Backends.best();
-        Path dir = Files.createTempDirectory("loupe-bench-inspect");
-        try {
-            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir, backend, scale, t, ps);
+        try (ScratchDir dir = ScratchDir.create("loupe-bench-inspect")) {
+            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir.path(), backend, scale, t, ps);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("backend %s, %d cores, %d threads, block %dx%d x4 + %dx%d x3 (scale 1/%d)%n", backend.name(),
                     Runtime.getRuntime().availableProcessors(), t, InspectBenchmark.D / scale, InspectBenchmark.D / scale,
@@ -68,12 +62,6 @@ final class InspectBenchCommand implements Callable<Integer> {
                     + "CPU s / cores approximates the uncontended wall time");
             out.println("targets (native backend): <= 40 s fp64, <= 25 s fp32 per block");
             out.flush();
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (UncheckedIOException ignored) {
-                // best effort cleanup of a temp dir
-            }
         }
         return 0;
     }

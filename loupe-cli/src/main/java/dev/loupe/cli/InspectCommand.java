@@ -37,8 +37,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to inspect.")
     Path path;
 
-    @Option(names = "--json", description = "Print the full result as JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
     boolean csv;
@@ -69,8 +69,8 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Layers analyzed in parallel (default: available cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -83,12 +83,12 @@ final class InspectCommand implements Callable<Integer> {
         InspectOptions o = options();
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
-            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json || csv),
+            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled || csv),
                     Version.number(), !noHash);
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(Output.toJson(r));
+        if (json.enabled) {
+            Output.json(r, w);
         } else if (csv) {
             w.print(InspectCsv.of(r));
         } else {
@@ -117,11 +117,7 @@ final class InspectCommand implements Callable<Integer> {
         if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
             throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
         }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new LoupeException(path, "--threads must be between 1 and 1024");
-        }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, t);
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve());
     }
 
     static void printTable(PrintWriter w, InspectResult r) {

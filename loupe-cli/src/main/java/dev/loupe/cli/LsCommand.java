@@ -32,8 +32,8 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only tensors whose name contains a match of REGEX.")
     Pattern filter;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--verify", description = {"Also decode every tensor (reads the whole file): a damaged tensor is an error,",
             "and NaN/Inf values are counted per tensor."})
@@ -66,9 +66,7 @@ final class LsCommand implements Callable<Integer> {
                     rows.stream().mapToLong(Row::parameters).sum(), rows.stream().mapToLong(Row::bytes).sum(),
                     cp.metadata(), rows);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(l, out);
-            } else {
+            if (!json.print(l, out)) {
                 printTable(l, !consumers.isEmpty(), out);
             }
             out.flush();
