@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code loupe bench inspect}: one LLaMA-7B-shaped block, inspected end to end, fp64 and fp32. */
@@ -27,8 +26,10 @@ final class InspectBenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--precision", split = ",", defaultValue = "fp64,fp32", description = "Precisions to run (default ${DEFAULT-VALUE}).")
-    List<String> precisions;
+    // An enum list, so picocli rejects an unknown precision as a usage error (exit 2) rather than valueOf failing later.
+    @Option(names = "--precision", split = ",", defaultValue = "fp64,fp32", paramLabel = "fp64|fp32",
+            description = "Precisions to run, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Precision> precisions;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,11 +39,10 @@ final class InspectBenchCommand implements Callable<Integer> {
         if (scale < 1 || scale > 64) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scale must be 1..64");
         }
-        List<Precision> ps = precisions.stream().map(p -> Precision.valueOf(p.toUpperCase(Locale.ROOT))).toList();
         int t = threads.resolve();
         DenseBackend backend = Backends.best();
         try (ScratchDir dir = ScratchDir.create("loupe-bench-inspect")) {
-            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir.path(), backend, scale, t, ps);
+            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir.path(), backend, scale, t, precisions);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("backend %s, %d cores, %d threads, block %dx%d x4 + %dx%d x3 (scale 1/%d)%n", backend.name(),
                     Runtime.getRuntime().availableProcessors(), t, InspectBenchmark.D / scale, InspectBenchmark.D / scale,

@@ -20,7 +20,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -95,8 +94,7 @@ final class InspectCommand implements Callable<Integer> {
             printTable(w, r);
         }
         w.flush();
-        if (out != null) {
-            Files.createDirectories(out);
+        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
             AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
             AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
             InspectReport.write(r, out.resolve("inspect.html"));
