@@ -16,11 +16,12 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench linalg}: Gram and eigenvalue kernels, as ratios against dgemm / dsyevd in the same run. */
 @Command(name = "linalg", mixinStandardHelpOptions = true,
-        description = {"Time the Gram (dsyrk, ssyrk, EJML vs a dgemm Gram) and eigenvalue drivers (ssyevd, dsyevr,",
-                "ssyevr, EJML vs dsyevd) on 1024², 4096², 11008x4096, the end-to-end ESD of 11008x4096 and its",
-                "top-10 by matrix-free Lanczos (error vs the exact ESD printed).",
-                "Ratios are time / baseline time from the same run (below 1 = faster).",
-                "Takes 2-4 minutes on an idle 2-core machine; EJML runs on the 1024 size only."})
+        description = {"Time the Gram and symmetric-eigenvalue kernels against dgemm / dsyevd in the same run.",
+                "Gram: dsyrk, ssyrk, EJML vs a dgemm Gram; eigenvalues: ssyevd, dsyevr, ssyevr, EJML vs dsyevd; on 1024², "
+                        + "4096², 11008x4096, plus the end-to-end ESD of 11008x4096 and its top-10 by matrix-free Lanczos "
+                        + "(error vs the exact ESD printed).",
+                "Ratios are time / baseline time from the same run (below 1 = faster). --threads sets the OpenBLAS "
+                        + "threads. Takes 2-4 minutes on an idle 2-core machine; EJML runs on the 1024 size only."})
 final class BenchLinalgCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Small sizes only (a smoke run of a few seconds).")
     boolean quick;
@@ -28,7 +29,7 @@ final class BenchLinalgCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--repeat", defaultValue = "1", description = "Timed repeats per kernel; the best is kept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N", description = "Timed repeats per kernel; the best is kept (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Mixin

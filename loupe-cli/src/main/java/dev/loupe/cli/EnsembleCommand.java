@@ -24,8 +24,11 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe ensemble}: disagreement, polarization, majority-vote bounds and error indicators of an ensemble. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
-        description = {"How many classifiers do we need? Majority-vote error, disagreement, polarization (η, vs the 4/3 law),",
-                "bounds on the vote's error, extrapolation to larger ensembles, and disagreement as an error indicator (AUROC).",
+        description = {"How many classifiers do we need? Error, disagreement and polarization of a majority-vote ensemble.",
+                "Majority-vote error, disagreement, polarization (η, vs the 4/3 law), bounds on the vote's error, "
+                        + "extrapolation to larger ensembles, and disagreement as an error indicator (AUROC).",
+                "Members come either as stored predictions (--predictions) or as ONNX models run on --data "
+                        + "(--models; --threads batches run concurrently).",
                 "After Kim, Hodgkinson, Theisen, Mahoney, arXiv 2411.00328. Ties in the vote count as errors."})
 final class EnsembleCommand implements Callable<Integer> {
     @Option(names = {"-p", "--predictions"}, arity = "1..*", paramLabel = "FILE",
@@ -50,7 +53,7 @@ final class EnsembleCommand implements Callable<Integer> {
             description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}).")
     List<Double> rotate;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @CommandLine.Mixin
@@ -69,7 +72,8 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--orders", paramLabel = "R", defaultValue = "20", description = "Random member orders averaged (default: ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for member orders (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED",
+            description = "Seed for member orders and the --noise shift (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @CommandLine.Mixin

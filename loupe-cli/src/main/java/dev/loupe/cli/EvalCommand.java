@@ -25,10 +25,11 @@ import java.util.concurrent.Callable;
 /** {@code loupe eval}: a classifier's accuracy on a labelled dataset, or sentence embeddings from an encoder. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Run an ONNX model on data with ONNX Runtime (one session, batched, multi-threaded).",
-                "Classifier: --data X [--labels Y] prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv;",
-                "  X is cast to float as stored, e.g. raw 0..255 pixels).",
+                "Classifier: --data X --labels Y prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv; "
+                        + "X is cast to float as stored, e.g. raw 0..255 pixels).",
                 "Encoder: --text FILE (one sentence per line) computes mean-pooled, L2-normalized embeddings.",
-                "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one)."})
+                "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
+                        + "--threads is the number of batches run concurrently."})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "ONNX model file, or 'minilm'.")
     String model;
@@ -44,16 +45,16 @@ final class EvalCommand implements Callable<Integer> {
         Path text;
     }
 
-    @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example.")
+    @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example (needed with --data).")
     Path labels;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text.")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text (default: the bundled one for 'minilm').")
     Path tokenizer;
 
-    @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "Write the embeddings as a float32 NPY matrix.")
+    @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "With --text: also write the embeddings as a float32 NPY matrix [sentences, dimension].")
     Path embeddings;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Mixin

@@ -15,12 +15,15 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench inspect}: one LLaMA-7B-shaped block, inspected end to end, fp64 and fp32. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Inspect one LLaMA-7B-shaped block (4 x 4096x4096 + 3 x 4096x11008, synthetic BF16 safetensors",
-                "written to a temp dir) in fp64 and fp32; ratios against the same run's pure read time and the",
-                "ESD of one 4096x4096 layer; projected time of the 32-block model."})
+        description = {"Inspect one LLaMA-7B-shaped block end to end, against its read time and a one-layer ESD.",
+                "The block (4 x 4096x4096 + 3 x 4096x11008, synthetic BF16 safetensors written to a temp dir) is "
+                        + "inspected in each --precision; ratios against the same run's pure read time and the ESD of one "
+                        + "4096x4096 layer; projected time of the 32-block model. --threads is the number of layers "
+                        + "analyzed in parallel."})
 final class InspectBenchCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "1", description = "Divide every dimension by this (the pure-Java backend "
-            + "needs ~4 to finish quickly); times are projected back with the cubic cost law (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", defaultValue = "1", paramLabel = "1..64", description = "Divide every dimension by this (the "
+            + "pure-Java backend needs ~4 to finish quickly); times are projected back with the cubic cost law "
+            + "(default: ${DEFAULT-VALUE}).")
     int scale;
 
     @CommandLine.Mixin

@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe inspect}: per-layer heavy-tailed spectral diagnostics (WeightWatcher's metrics). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data: power-law alpha of",
-                "each weight matrix's eigenvalue spectrum, norms, stable rank, MP spikes, weight statistics.",
-                "Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, alpha > 6: under-trained).",
+        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data.",
+                "For each weight matrix: the power-law alpha of its eigenvalue spectrum, norms, stable rank, MP spikes "
+                        + "and weight statistics. Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, "
+                        + "alpha > 6: under-trained).",
                 "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
 final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -56,7 +57,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "Conv kernels: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
 
-    @Option(names = "--fix-fingers", paramLabel = "clip_xmax", description = "WeightWatcher's fix_fingers='clip_xmax'.")
+    @Option(names = "--fix-fingers", paramLabel = "clip_xmax",
+            description = "WeightWatcher's fix_fingers='clip_xmax': refit without the 2..9 largest eigenvalues and keep "
+                    + "the first fit whose alpha is lower by more than 1 (default: off).")
     String fixFingers;
 
     @Option(names = "--no-mp-fit", description = "Skip the Marchenko-Pastur fit (num_spikes, mp_softrank).")
@@ -65,13 +68,13 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--randomize", description = "Also analyze the element-shuffled matrices (rand_distance, correlation traps).")
     boolean randomize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the --randomize shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
     boolean quiet;
 
     @Option(names = "--no-hash", description = "Do not SHA-256 the checkpoint for provenance.")

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 /** {@code loupe ls}: the tensors of a checkpoint, read from its header only. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
         description = {"List the tensors of a checkpoint: name, stored dtype, shape, parameters, bytes.",
-                "Reads only the header/index (memory-mapped), so it is instant even on huge files.",
-                "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
+                "Reads only the header/index (memory-mapped), so it is instant even on huge files. "
+                        + "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
 final class LsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to list.")
     Path path;
@@ -35,8 +35,8 @@ final class LsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     JsonOption json;
 
-    @Option(names = "--verify", description = {"Also decode every tensor (reads the whole file): a damaged tensor is an error,",
-            "and NaN/Inf values are counted per tensor."})
+    @Option(names = "--verify", description = "Also decode every tensor (reads the whole file): a damaged tensor is an error, "
+            + "and NaN/Inf values are counted per tensor.")
     boolean verify;
 
     @CommandLine.Spec

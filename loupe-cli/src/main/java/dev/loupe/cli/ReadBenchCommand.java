@@ -12,10 +12,11 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench read}: decoding a 4096x11008 BF16/F16 tensor into float[]/double[]. */
 @Command(name = "read", mixinStandardHelpOptions = true,
-        description = {"Decode a 4096x11008 BF16 and F16 safetensors tensor into float[] and double[];",
+        description = {"Decode a 4096x11008 BF16 and F16 safetensors tensor into float[] and double[].",
                 "GB/s of output, best of N runs, against a raw memory copy of the same size measured in the same run."})
 final class ReadBenchCommand implements Callable<Integer> {
-    @Option(names = "--runs", defaultValue = "7", description = "Runs per measurement; the best counts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "7", paramLabel = "N",
+            description = "Runs per measurement, at least 1; the best counts (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @CommandLine.Spec
