@@ -20,15 +20,15 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code loupe inspect}: per-layer heavy-tailed spectral diagnostics (WeightWatcher's metrics). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data: power-law alpha of",
-                "each weight matrix's eigenvalue spectrum, norms, stable rank, MP spikes, weight statistics.",
-                "Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, alpha > 6: under-trained).",
+        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data.",
+                "For each weight matrix: the power-law alpha of its eigenvalue spectrum, norms, stable rank, MP spikes "
+                        + "and weight statistics. Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, "
+                        + "alpha > 6: under-trained).",
                 "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
 final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -37,8 +37,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to inspect.")
     Path path;
 
-    @Option(names = "--json", description = "Print the full result as JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
     boolean csv;
@@ -57,7 +57,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "Conv kernels: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
 
-    @Option(names = "--fix-fingers", paramLabel = "clip_xmax", description = "WeightWatcher's fix_fingers='clip_xmax'.")
+    @Option(names = "--fix-fingers", paramLabel = "clip_xmax",
+            description = "WeightWatcher's fix_fingers='clip_xmax': refit without the 2..9 largest eigenvalues and keep "
+                    + "the first fit whose alpha is lower by more than 1 (default: off).")
     String fixFingers;
 
     @Option(names = "--no-mp-fit", description = "Skip the Marchenko-Pastur fit (num_spikes, mp_softrank).")
@@ -66,13 +68,13 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--randomize", description = "Also analyze the element-shuffled matrices (rand_distance, correlation traps).")
     boolean randomize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the --randomize shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Layers analyzed in parallel (default: available cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
     boolean quiet;
 
     @Option(names = "--no-hash", description = "Do not SHA-256 the checkpoint for provenance.")
@@ -83,20 +85,19 @@ final class InspectCommand implements Callable<Integer> {
         InspectOptions o = options();
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
-            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json || csv),
+            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled || csv),
                     Version.number(), !noHash);
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(Output.toJson(r));
+        if (json.enabled) {
+            Output.json(r, w);
         } else if (csv) {
             w.print(InspectCsv.of(r));
         } else {
             printTable(w, r);
         }
         w.flush();
-        if (out != null) {
-            Files.createDirectories(out);
+        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
             AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
             AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
             InspectReport.write(r, out.resolve("inspect.html"));
@@ -117,11 +118,7 @@ final class InspectCommand implements Callable<Integer> {
         if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
             throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
         }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new LoupeException(path, "--threads must be between 1 and 1024");
-        }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, t);
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve());
     }
 
     static void printTable(PrintWriter w, InspectResult r) {

@@ -79,6 +79,9 @@ public final class Inspector {
                         LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
                         progress.advance(cost(ms.get(i)));
                         return o;
+                    } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug
+                        throw new LoupeException(ms.get(i).tensor().file(), "layer '" + ms.get(i).name() + "': "
+                                + e.getMessage());
                     } finally {
                         budget.release(bytes);
                     }
