@@ -6,15 +6,19 @@ package dev.loupe.compress.quantize;
  * @param bits      2..8
  * @param symmetric symmetric codes in [-(2^(b-1)-1), 2^(b-1)-1] with zero point 0 (restricted range, so
  *                  +x and -x round alike); else asymmetric codes in [0, 2^b-1] with a per-group zero point
- * @param groupSize input channels sharing one scale; 0 means one scale per output channel (per-channel)
+ * @param groupSize input channels sharing one scale; {@link #PER_CHANNEL} (0) means one scale per output
+ *                  channel, {@link #PER_TENSOR} (−1) one scale for the whole matrix
  */
 public record QuantSpec(int bits, boolean symmetric, int groupSize) {
+    public static final int PER_CHANNEL = 0;
+    public static final int PER_TENSOR = -1;
+
     public QuantSpec {
         if (bits < 2 || bits > 8) {
             throw new IllegalArgumentException("bits must be 2..8, got " + bits);
         }
-        if (groupSize < 0) {
-            throw new IllegalArgumentException("group size must be >= 0, got " + groupSize);
+        if (groupSize < PER_TENSOR) {
+            throw new IllegalArgumentException("group size must be >= 0 (or -1: per tensor), got " + groupSize);
         }
     }
 
@@ -32,8 +36,12 @@ public record QuantSpec(int bits, boolean symmetric, int groupSize) {
         return (1 << (bits - 1)) - 1;
     }
 
-    /** The group length for a matrix with {@code cols} input channels. */
+    public boolean perTensor() {
+        return groupSize == PER_TENSOR;
+    }
+
+    /** The group length within a row for a matrix with {@code cols} input channels. */
     public int groupLength(int cols) {
-        return groupSize == 0 ? cols : Math.min(groupSize, cols);
+        return groupSize <= 0 ? cols : Math.min(groupSize, cols);
     }
 }

@@ -30,9 +30,13 @@ public final class RoundToNearest {
         int g = spec.groupLength(cols);
         int groups = (cols + g - 1) / g;
         int[] codes = new int[w.length];
-        float[] scales = new float[rows * groups];
-        int[] zeros = new int[rows * groups];
-        for (int r = 0; r < rows; r++) {
+        int slots = spec.perTensor() ? 1 : rows * groups;
+        float[] scales = new float[slots];
+        int[] zeros = new int[slots];
+        if (spec.perTensor()) {
+            quantizeGroup(w, 0, w.length, spec, exclude, codes, scales, zeros, 0);
+        }
+        for (int r = 0; r < rows && !spec.perTensor(); r++) {
             for (int k = 0; k < groups; k++) {
                 int from = r * cols + k * g;
                 int to = r * cols + Math.min(cols, (k + 1) * g);
