@@ -18,10 +18,12 @@ import java.util.Map;
  * and ONNX Runtime runs it (weight-only quantization: the matmuls stay fp32; the file is ~4x smaller).
  *
  * <p>DequantizeLinear is per-tensor up to ai.onnx opset 12 and per-axis from 13 (axis = the output axis
- * of the stored weight). We never raise a model's opset (that changes the meaning of other ops), so a
- * per-channel spec on an older model is refused; blocked (group-wise) and 4-bit DequantizeLinear need
- * opset 21 and are refused as well: codes of 2..7 bits are stored in 8-bit containers, which keeps their
- * accuracy but not their size. Dense-and-sparse outliers have no ONNX form here.
+ * of the stored weight). We never raise a model's opset (that changes the meaning of other ops), so on an
+ * older model a per-channel weight is dequantized by {@code Cast} to float, {@code Sub} of the zero point
+ * (asymmetric only) and {@code Mul} by a broadcast scale vector: the same arithmetic from opset-6 ops.
+ * Blocked (group-wise) and 4-bit DequantizeLinear need opset 21 and are refused: codes of 2..7 bits are
+ * stored in 8-bit containers, which keeps their accuracy but not their size. Dense-and-sparse outliers
+ * have no ONNX form here.
  */
 public final class OnnxOutput {
     /** The first ai.onnx opset whose DequantizeLinear takes an axis. */
@@ -52,21 +54,42 @@ public final class OnnxOutput {
         if (!perTensor && q.spec().groupSize() != 0) {
             throw new LoupeException(source, "group-wise DequantizeLinear needs opset 21; use per-channel or per-tensor");
         }
-        if (!perTensor && opset < PER_AXIS_OPSET) {
-            throw new LoupeException(source, "per-channel DequantizeLinear needs ai.onnx opset 13, the model imports "
-                    + opset + " (raising it would change other ops); use per-tensor");
-        }
         String name = l.name();
         int[] codes = l.storedInOut() ? transposeCodes(q.codes(), q.rows(), q.cols()) : q.codes();
         DType type = q.spec().symmetric() ? DType.I8 : DType.U8;
-        long[] pShape = perTensor ? new long[0] : new long[] {q.rows()};
         w.remove(name);
         w.add(name + "_quantized", type, l.tensor().shape(), Encode.bytes(codes));
-        w.add(name + "_scale", DType.F32, pShape, Encode.floats(q.scales(), DType.F32));
-        w.add(name + "_zero_point", type, pShape, Encode.bytes(q.zeros()));
-        Map<String, Object> attrs = perTensor ? Map.of() : Map.of("axis", l.storedInOut() ? 1L : 0L);
-        w.addNode(new Node(name + "_DequantizeLinear", "DequantizeLinear", "",
-                List.of(name + "_quantized", name + "_scale", name + "_zero_point"), List.of(name), attrs));
+        if (perTensor || opset >= PER_AXIS_OPSET) {
+            long[] pShape = perTensor ? new long[0] : new long[] {q.rows()};
+            w.add(name + "_scale", DType.F32, pShape, Encode.floats(q.scales(), DType.F32));
+            w.add(name + "_zero_point", type, pShape, Encode.bytes(q.zeros()));
+            Map<String, Object> attrs = perTensor ? Map.of() : Map.of("axis", l.storedInOut() ? 1L : 0L);
+            w.addNode(new Node(name + "_DequantizeLinear", "DequantizeLinear", "",
+                    List.of(name + "_quantized", name + "_scale", name + "_zero_point"), List.of(name), attrs));
+            return;
+        }
+        // [in, out]: a [out] vector broadcasts along the last axis; [out, in, ...]: [out, 1, ...] along the first
+        long[] vShape = new long[l.tensor().rank()];
+        java.util.Arrays.fill(vShape, 1);
+        vShape[l.storedInOut() ? vShape.length - 1 : 0] = q.rows();
+        if (l.storedInOut()) {
+            vShape = new long[] {q.rows()};
+        }
+        w.add(name + "_scale", DType.F32, vShape, Encode.floats(q.scales(), DType.F32));
+        w.addNode(new Node(name + "_Cast", "Cast", "", List.of(name + "_quantized"), List.of(name + "_float"),
+                Map.of("to", 1L))); // TensorProto.FLOAT
+        String centered = name + "_float";
+        if (!q.spec().symmetric()) {
+            float[] z = new float[q.zeros().length];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = q.zeros()[i];
+            }
+            w.add(name + "_zero_point", DType.F32, vShape, Encode.floats(z, DType.F32));
+            w.addNode(new Node(name + "_Sub", "Sub", "", List.of(centered, name + "_zero_point"), List.of(name + "_centered"),
+                    Map.of()));
+            centered = name + "_centered";
+        }
+        w.addNode(new Node(name + "_Mul", "Mul", "", List.of(centered, name + "_scale"), List.of(name), Map.of()));
     }
 
     private static int[] transposeCodes(int[] a, int r, int c) {
