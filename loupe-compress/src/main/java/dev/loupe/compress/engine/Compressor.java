@@ -79,6 +79,9 @@ public final class Compressor {
             if (o.method() == PruneMethod.WANDA && norms == null) {
                 throw new LoupeException("Wanda needs input-activation norms for layer '" + l.name() + "'");
             }
+            if (norms != null && norms.length != l.cols()) {
+                throw new LoupeException("layer '" + l.name() + "' has " + l.cols() + " input channels but " + norms.length + " norms");
+            }
             float[] scores = norms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), norms);
             Mask mask = switch (o.method()) {
                 case MAGNITUDE -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.LAYER);
@@ -87,7 +90,7 @@ public final class Compressor {
             };
             float[] pruned = mask.apply(w);
             edits.add(new LayerEdit.Dense(l, pruned));
-            results.add(new LayerResult(l.name(), l.params(), share.metric(), share.value(), zeros(pruned),
+            results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(pruned),
                     8.0 * l.tensor().dtype().elementBytes(), relative(w, pruned)));
         }
         return new Outcome(a, edits, results);
@@ -130,7 +133,7 @@ public final class Compressor {
             QuantizedMatrix q = quantize(w, l, spec(o, (int) share.value()), o.outliers());
             float[] d = q.dequantize();
             edits.add(new LayerEdit.Quantized(l, q));
-            results.add(new LayerResult(l.name(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
+            results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
                     relative(w, d)));
         }
         return new Outcome(a, edits, results);

@@ -11,9 +11,10 @@ import dev.loupe.core.tensor.Tensor;
  * @param rows        output channels
  * @param cols        input channels (times the kernel window for convs)
  * @param storedInOut whether the stored layout is [in, out]
- * @param consumer    the ONNX operator that reads it, or "" for formats without a graph
+ * @param consumer    the ONNX operator type that reads it, or "" for formats without a graph
+ * @param node        the name of that ONNX node (more telling than "onnx::MatMul_787"), or ""
  */
-public record Layer(Tensor tensor, int rows, int cols, boolean storedInOut, String consumer) {
+public record Layer(Tensor tensor, int rows, int cols, boolean storedInOut, String consumer, String node) {
     public String name() {
         return tensor.name();
     }

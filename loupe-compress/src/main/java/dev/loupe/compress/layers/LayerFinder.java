@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * input axis to be right (Wanda and N:M act along it), not WeightWatcher's layer taxonomy.
  */
 public final class LayerFinder {
+    private static final Pattern EMBEDDING = Pattern.compile(
+            "(^|[._/])(embed|embeddings|embed_tokens|wte|wpe|tok_embeddings|word_embeddings|position_embeddings"
+                    + "|token_type_embeddings)([._/]|$)");
     private static final Pattern EXCLUDED = Pattern.compile(
             "(^|[._/])(embed|embeddings|embed_tokens|wte|wpe|tok_embeddings|word_embeddings|position_embeddings"
                     + "|token_type_embeddings|lm_head|norm|layernorm|layer_norm|ln_\\w*)([._/]|$)");
@@ -52,8 +55,32 @@ public final class LayerFinder {
             if (isFloat(t) && t.rank() >= 2 && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
                 long cols = t.numel() / t.dim(0);
                 if (fits(t.dim(0), cols)) {
-                    out.add(new Layer(t, (int) t.dim(0), (int) cols, false, ""));
+                    out.add(new Layer(t, (int) t.dim(0), (int) cols, false, "", ""));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lookup tables (embeddings): rank-2 float tensors read by an ONNX Gather as its data, or, without a
+     * graph, named like an embedding. Rows are the entries looked up, so "per channel" means per entry.
+     * Only quantization uses these; pruning an embedding table is not what the methods here were made for.
+     */
+    public static List<Layer> lookupTables(Checkpoint cp) {
+        List<Layer> out = new ArrayList<>();
+        Map<String, Node> gathers = new HashMap<>();
+        cp.graph().ifPresent(g -> g.allNodes().stream().filter(n -> n.opType().equals("Gather") && !n.inputs().isEmpty())
+                .forEach(n -> gathers.putIfAbsent(n.inputs().get(0), n)));
+        for (Tensor t : cp.tensors()) {
+            if (!isFloat(t) || t.rank() != 2 || !fits(t.dim(0), t.dim(1))) {
+                continue;
+            }
+            Node n = gathers.get(t.name());
+            if (n != null) {
+                out.add(new Layer(t, (int) t.dim(0), (int) t.dim(1), false, "Gather", n.name()));
+            } else if (cp.graph().isEmpty() && EMBEDDING.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
+                out.add(new Layer(t, (int) t.dim(0), (int) t.dim(1), false, "", ""));
             }
         }
         return out;
@@ -68,14 +95,14 @@ public final class LayerFinder {
                 boolean outIn = n.opType().equals("Gemm") && n.intAttribute("transB", 0) == 1;
                 long out = outIn ? t.dim(0) : t.dim(1);
                 long in = outIn ? t.dim(1) : t.dim(0);
-                return fits(out, in) ? new Layer(t, (int) out, (int) in, !outIn, n.opType()) : null;
+                return fits(out, in) ? new Layer(t, (int) out, (int) in, !outIn, n.opType(), n.name()) : null;
             }
             case "Conv" -> {
                 if (t.rank() < 3) {
                     return null;
                 }
                 long in = t.numel() / t.dim(0);
-                return fits(t.dim(0), in) ? new Layer(t, (int) t.dim(0), (int) in, false, "Conv") : null;
+                return fits(t.dim(0), in) ? new Layer(t, (int) t.dim(0), (int) in, false, "Conv", n.name()) : null;
             }
             default -> {
                 return null;

@@ -4,6 +4,7 @@ package dev.loupe.compress.result;
  * What compression did to one layer.
  *
  * @param name          weight name
+ * @param node          the ONNX node reading it, or ""
  * @param params        parameters
  * @param metric        the allocation's driving metric (alpha, or the layer's error at its bits), NaN if none
  * @param target        allocated sparsity, or bits
@@ -11,6 +12,6 @@ package dev.loupe.compress.result;
  * @param bits          stored bits per weight (the source width for pruned layers)
  * @param relativeError ‖W − Ŵ‖_F / ‖W‖_F
  */
-public record LayerResult(String name, long params, double metric, double target, double sparsity, double bits,
+public record LayerResult(String name, String node, long params, double metric, double target, double sparsity, double bits,
                           double relativeError) {
 }
