@@ -107,6 +107,20 @@ class TestOnnxOutputMiniLm {
     }
 
     @Test
+    void int8WithEmbeddingsIsAQuarterOfTheFile() throws Exception {
+        Path out = dir.resolve("minilm-int8-all.onnx");
+        var report = dev.loupe.compress.engine.CompressRun.run(new dev.loupe.compress.engine.CompressRequest(model, out, false,
+                false, null, 8.0, "uniform", null, 2, 4, 0.3, null, false, 0, null, 1, null, true),
+                dev.loupe.linalg.Backends.pureJava());
+        assertEquals(39, report.layers().size());
+        // 22.5M of MiniLM's 22.7M parameters go from 4 bytes to 1
+        assertTrue(Files.size(out) < 0.26 * Files.size(model), Files.size(out) + " of " + Files.size(model));
+        assertEquals(Files.size(out), report.bytesAfter());
+        double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
+        assertTrue(cos > 0.999, "cosine " + cos);
+    }
+
+    @Test
     void groupWiseIsRefusedForOnnx() {
         QuantOptions o = new QuantOptions(8, "uniform", 64, true, 0, 2, 8);
         try (Checkpoint cp = Checkpoints.open(model)) {
