@@ -4,6 +4,8 @@ import dev.loupe.core.graph.Graph;
 import dev.loupe.core.tensor.Tensor;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +32,8 @@ public final class LoadedCheckpoint implements Checkpoint {
         this.source = source;
         this.format = format;
         this.tensors = List.copyOf(tensors);
-        this.metadata = Map.copyOf(metadata);
+        // Insertion order is kept: formats list metadata in a meaningful order (GGUF: general.* first).
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.graph = graph;
         this.resources = List.copyOf(resources);
     }

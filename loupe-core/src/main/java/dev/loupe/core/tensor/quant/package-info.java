@@ -1,0 +1,2 @@
+/** Dequantization of ggml block-quantized tensors (GGUF), block layouts as in ggml-common.h. */
+package dev.loupe.core.tensor.quant;
