@@ -18,9 +18,43 @@ public interface DenseBackend {
     /** As {@link #smallerGram(double[], int, int)} in single precision. */
     float[] smallerGram(float[] a, int rows, int cols);
 
-    /** Eigenvalues of the symmetric {@code n x n} matrix, ascending. {@code sym} may be overwritten. */
+    /**
+     * Eigenvalues of the symmetric {@code n x n} matrix, ascending. {@code sym} may be overwritten.
+     *
+     * @throws ArithmeticException if the matrix holds NaN or infinity (LAPACK's behaviour on those is
+     *                             undefined) or the solver does not converge
+     */
     double[] symmetricEigenvalues(double[] sym, int n);
 
     /** As {@link #symmetricEigenvalues(double[], int)} in single precision. */
     float[] symmetricEigenvalues(float[] sym, int n);
+
+    /**
+     * The ESD in one call: eigenvalues (ascending) of the smaller-side Gram of {@code a}, which is not
+     * modified. Backends override this to skip the intermediate full Gram (native: no copy back to
+     * the heap and no triangle fill).
+     */
+    default double[] smallerGramEigenvalues(double[] a, int rows, int cols) {
+        return symmetricEigenvalues(smallerGram(a, rows, cols), Math.min(rows, cols));
+    }
+
+    /** As {@link #smallerGramEigenvalues(double[], int, int)} in single precision. */
+    default float[] smallerGramEigenvalues(float[] a, int rows, int cols) {
+        return symmetricEigenvalues(smallerGram(a, rows, cols), Math.min(rows, cols));
+    }
+
+    /**
+     * Threads one call may use. Native BLAS keeps this process-wide: callers that analyze layers in
+     * parallel set 1 and parallelize over layers instead. The pure-Java backend is single-threaded.
+     */
+    default int threads() {
+        return 1;
+    }
+
+    /** Sets {@link #threads()} (ignored by single-threaded backends). */
+    default void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+    }
 }

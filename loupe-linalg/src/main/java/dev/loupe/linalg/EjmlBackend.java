@@ -23,6 +23,7 @@ public final class EjmlBackend implements DenseBackend {
 
     @Override
     public double[] smallerGram(double[] a, int rows, int cols) {
+        Matrices.checkShape(a.length, rows, cols);
         DMatrixRMaj m = DMatrixRMaj.wrap(rows, cols, a);
         int k = Math.min(rows, cols);
         DMatrixRMaj g = new DMatrixRMaj(k, k);
@@ -36,6 +37,7 @@ public final class EjmlBackend implements DenseBackend {
 
     @Override
     public float[] smallerGram(float[] a, int rows, int cols) {
+        Matrices.checkShape(a.length, rows, cols);
         FMatrixRMaj m = FMatrixRMaj.wrap(rows, cols, a);
         int k = Math.min(rows, cols);
         FMatrixRMaj g = new FMatrixRMaj(k, k);
@@ -49,6 +51,7 @@ public final class EjmlBackend implements DenseBackend {
 
     @Override
     public double[] symmetricEigenvalues(double[] sym, int n) {
+        Matrices.checkFinite(sym, n);
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
         if (!eig.decompose(DMatrixRMaj.wrap(n, n, sym))) {
             throw new ArithmeticException("symmetric eigenvalue decomposition did not converge (n=" + n + ")");
@@ -63,6 +66,7 @@ public final class EjmlBackend implements DenseBackend {
 
     @Override
     public float[] symmetricEigenvalues(float[] sym, int n) {
+        Matrices.checkFinite(sym, n);
         EigenDecomposition_F32<FMatrixRMaj> eig = DecompositionFactory_FDRM.eig(n, false, true);
         if (!eig.decompose(FMatrixRMaj.wrap(n, n, sym))) {
             throw new ArithmeticException("symmetric eigenvalue decomposition did not converge (n=" + n + ")");
