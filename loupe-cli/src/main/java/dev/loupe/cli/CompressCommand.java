@@ -45,6 +45,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
 
+    @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
+    boolean blockWise;
+
     @Option(names = "--group", paramLabel = "G", description = "Quantization group size; 0 = per channel, -1 = per tensor. Default 128 (safetensors), 0 (ONNX).")
     Integer group;
 
@@ -85,7 +88,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         int[] nmPair = parseNm(nm);
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
-                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings);
+                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise);
         CompressionReport report = CompressRun.run(request, Backends.best());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {

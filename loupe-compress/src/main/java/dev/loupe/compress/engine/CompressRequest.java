@@ -28,11 +28,12 @@ import java.util.Locale;
  * @param positions  tokens or samples per inference for the memory-wall estimate
  * @param hardware   JSON file of extra hardware profiles, or null
  * @param embeddings also quantize lookup tables (embeddings)
+ * @param blockWise  AlphaPruning's block-wise metric averaging
  */
 public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
                               String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
                               boolean asymmetric, double outliers, Path norms, long positions, Path hardware,
-                              boolean embeddings) {
+                              boolean embeddings, boolean blockWise) {
     public CompressRequest {
         if ((sparsity == null) == (bits == null)) {
             throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
@@ -62,6 +63,9 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
                     throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate alpha cannot vary it");
                 }
             }
+            if (blockWise && !allocate.equals("alpha")) {
+                throw new LoupeException("--block-wise averages the alpha metric; it needs --allocate alpha");
+            }
             if (method.equals("wanda") && norms == null) {
                 throw new LoupeException("--method wanda needs input-activation norms: --norms FILE.json "
                         + "(collecting them with ONNX Runtime is not wired yet)");
@@ -88,6 +92,9 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             }
             if (norms != null) {
                 throw new LoupeException("--norms is only used by --method wanda");
+            }
+            if (blockWise) {
+                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
             }
             if (group != null && group < -1) {
                 throw new LoupeException("--group must be a size >= 1, 0 (per channel) or -1 (per tensor), got " + group);

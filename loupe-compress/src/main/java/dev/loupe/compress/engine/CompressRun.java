@@ -65,7 +65,7 @@ public final class CompressRun {
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
             if (r.prune()) {
                 PruneOptions o = new PruneOptions(r.sparsity(), r.allocate(), r.epsilon(),
-                        PruneMethod.valueOf(r.method().toUpperCase(java.util.Locale.ROOT)), r.nmN(), r.nmM(), norms);
+                        PruneMethod.valueOf(r.method().toUpperCase(java.util.Locale.ROOT)), r.nmN(), r.nmM(), norms, r.blockWise());
                 Map<String, Double> metrics = r.allocate().equals("alpha") ? Compressor.hillAlphas(layers, backend) : null;
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))

@@ -61,7 +61,12 @@ public final class Compressor {
                 if (o.method() == PruneMethod.NM) {
                     throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
                 }
-                yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY, null);
+                Map<String, String> blocks = new java.util.HashMap<>();
+                for (Layer l : layers) {
+                    blocks.put(l.name(), Blocks.of(l));
+                }
+                yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY,
+                        o.blockWise() ? blocks::get : null);
             }
             default -> throw new LoupeException("unknown sparsity allocation '" + o.allocation() + "' (uniform|alpha)");
         };

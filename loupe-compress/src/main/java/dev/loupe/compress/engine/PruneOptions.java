@@ -12,10 +12,16 @@ import java.util.Map;
  * @param n          N of N:M
  * @param m          M of N:M
  * @param inputNorms per-layer input-channel L2 norms (layer name → one norm per input channel), for Wanda
+ * @param blockWise  average the metric within each transformer block first (AlphaPruning's block_wise mapping)
  */
 public record PruneOptions(double sparsity, String allocation, double epsilon, PruneMethod method, int n, int m,
-                           Map<String, double[]> inputNorms) {
+                           Map<String, double[]> inputNorms, boolean blockWise) {
     public PruneOptions {
         inputNorms = inputNorms == null ? Map.of() : Map.copyOf(inputNorms);
+    }
+
+    public PruneOptions(double sparsity, String allocation, double epsilon, PruneMethod method, int n, int m,
+                        Map<String, double[]> inputNorms) {
+        this(sparsity, allocation, epsilon, method, n, m, inputNorms, false);
     }
 }
