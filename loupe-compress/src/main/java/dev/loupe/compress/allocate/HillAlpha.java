@@ -1,45 +1,21 @@
 package dev.loupe.compress.allocate;
 
 import dev.loupe.linalg.DenseBackend;
-
-import java.util.Arrays;
+import dev.loupe.spectral.esd.EsdCalculator;
+import dev.loupe.spectral.esd.Precision;
+import dev.loupe.spectral.fit.HillEstimator;
 
 /**
- * PL_Alpha_Hill as AlphaPruning computes it (lib/esd_utils.py, fix_fingers='xmin_mid'): the eigenvalues
- * λ of WᵀW (the squared singular values), ascending, nonzero; x_min = λ[i] with i = ⌊n/2⌋; then the Hill
- * estimator α = 1 + k / (Σ_{j ≥ i} ln λ_j − k·ln λ_i) with k = n − i.
- *
- * <p>A stand-in until loupe-spectral (which computes the same metric with its full ESD machinery) is on
- * main; the allocation only needs one number per layer.
+ * PL_Alpha_Hill of a layer as loupe-spectral computes it (AlphaPruning's estimator, {@link HillEstimator}),
+ * on the [out, in] matrix the compressor sees. For a conv kernel that is the flattened [out, in·kh·kw] matrix,
+ * not {@code loupe inspect}'s per-position slices, so conv alphas can differ from inspect's.
  */
 public final class HillAlpha {
     private HillAlpha() {
     }
 
-    /** α of row-major [rows, cols] {@code w}. */
+    /** α of row-major [rows, cols] {@code w} (fp64 eigenvalues). */
     public static double of(DenseBackend backend, float[] w, int rows, int cols) {
-        double[] d = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            d[i] = w[i];
-        }
-        double[] gram = backend.smallerGram(d, rows, cols);
-        return fromEigenvalues(backend.symmetricEigenvalues(gram, Math.min(rows, cols)));
-    }
-
-    /** The Hill estimate from eigenvalues in any order (non-positive ones are dropped, as numerical zeros). */
-    public static double fromEigenvalues(double[] eigenvalues) {
-        double[] nz = Arrays.stream(eigenvalues).filter(v -> v > 0).sorted().toArray();
-        int n = nz.length;
-        if (n < 2) {
-            return Double.NaN;
-        }
-        int i = n / 2;
-        int k = n - i;
-        double sum = 0;
-        for (int j = i; j < n; j++) {
-            sum += Math.log(nz[j]);
-        }
-        double denom = sum - k * Math.log(nz[i]);
-        return denom > 0 ? 1 + k / denom : Double.NaN;
+        return HillEstimator.plAlphaHill(new EsdCalculator(backend, Precision.FP64).eigenvalues(w, rows, cols));
     }
 }

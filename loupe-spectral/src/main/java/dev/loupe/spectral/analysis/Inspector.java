@@ -1,0 +1,142 @@
+package dev.loupe.spectral.analysis;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.DenseBackend;
+import dev.loupe.spectral.esd.EsdCalculator;
+import dev.loupe.spectral.layers.Discovery;
+import dev.loupe.spectral.layers.LayerDiscovery;
+import dev.loupe.spectral.layers.WeightMatrix;
+import dev.loupe.spectral.result.InspectResult;
+import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.LayerSpectrum;
+import dev.loupe.spectral.result.Provenance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code loupe inspect}'s engine: discover layers, analyze them on {@code threads} workers (largest
+ * first, so the long ones do not end up last), assemble the result in model order.
+ */
+public final class Inspector {
+    private final DenseBackend backend;
+    private final InspectOptions options;
+
+    public Inspector(DenseBackend backend, InspectOptions options) {
+        this.backend = backend;
+        this.options = options;
+    }
+
+    /**
+     * @param version Loupe version for provenance
+     * @param hash    whether to SHA-256 the checkpoint file (a regular file only)
+     */
+    public InspectResult inspect(Checkpoint cp, Progress progress, String version, boolean hash) {
+        long t0 = System.nanoTime();
+        String started = Instant.now().toString();
+        Discovery d = LayerDiscovery.discover(cp, options.conv());
+        List<WeightMatrix> ms = d.matrices();
+        LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(backend, options.precision()), options);
+        long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
+        progress.start("inspect", totalWork);
+        List<LayerAnalyzer.Outcome> outcomes = new ArrayList<>();
+        HeapPeak.reset();
+        MemoryBudget budget = MemoryBudget.ofHeap();
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "loupe-inspect");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < ms.size(); i++) {
+                order.add(i);
+            }
+            order.sort((a, b) -> Long.compare(cost(ms.get(b)), cost(ms.get(a))));
+            @SuppressWarnings("unchecked")
+            Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
+            for (int i : order) {
+                futures[i] = pool.submit(() -> {
+                    long bytes = budget.acquire(workingBytes(ms.get(i)));
+                    try {
+                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
+                        progress.advance(cost(ms.get(i)));
+                        return o;
+                    } finally {
+                        budget.release(bytes);
+                    }
+                });
+            }
+            for (Future<LayerAnalyzer.Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+            progress.done();
+        }
+        List<LayerMetrics> metrics = outcomes.stream().map(LayerAnalyzer.Outcome::metrics).toList();
+        List<LayerSpectrum> spectra = outcomes.stream().map(LayerAnalyzer.Outcome::spectrum).toList();
+        Path src = cp.source();
+        Provenance p = new Provenance(src.toString(), cp.format().name(), cp.byteSize(),
+                hash && Files.isRegularFile(src) ? sha256(src) : "", backend.name(), options.precision().label(),
+                version, options.seed(), options.threads(), options.describe(), started,
+                (System.nanoTime() - t0) / 1e9, System.getProperty("java.version"), HeapPeak.bytes(),
+                Runtime.getRuntime().maxMemory());
+        return new InspectResult(p, Summaries.of(metrics), metrics, spectra, d.skipped());
+    }
+
+    /** Work estimate: Gram flops ~ N·M² per slice plus the eigensolver ~ M³. */
+    static long cost(WeightMatrix m) {
+        long mm = m.M();
+        return Math.max(1, m.rf() * (m.N() * mm * mm + mm * mm * mm) / 1_000_000);
+    }
+
+    /**
+     * Heap a layer needs at once: the decoded floats (twice for conv slices), their double copy in
+     * fp64, the Gram matrix and the eigensolver's workspace (~2 more M×M).
+     */
+    long workingBytes(WeightMatrix m) {
+        long n = (long) m.rows() * m.cols() * m.rf();
+        long mm = (long) m.M() * m.M() * m.rf();
+        long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP64 ? 8 : 4;
+        return n * 4 * (m.rf() > 1 ? 2 : 1) + (elem == 8 ? n * 8 : 0) + 3 * mm * elem;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new LoupeException(file, "cannot read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.loupe.spectral.analysis;
+
+import dev.loupe.spectral.esd.EsdCalculator;
+import dev.loupe.spectral.esd.Slices;
+import dev.loupe.spectral.esd.Spectrum;
+import dev.loupe.spectral.fit.HillEstimator;
+import dev.loupe.spectral.fit.JensenShannon;
+import dev.loupe.spectral.fit.MarchenkoPastur;
+import dev.loupe.spectral.fit.NormMetrics;
+import dev.loupe.spectral.fit.PowerLawFitter;
+import dev.loupe.spectral.layers.WeightMatrix;
+import dev.loupe.spectral.result.LayerInfo;
+import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.LayerSpectrum;
+import dev.loupe.spectral.result.MpFit;
+import dev.loupe.spectral.result.PowerLawFit;
+import dev.loupe.spectral.result.RandomizedMetrics;
+import dev.loupe.spectral.result.SpectralNorms;
+import dev.loupe.spectral.result.WeightStats;
+import dev.loupe.spectral.weights.WeightStatistics;
+
+/** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
+public final class LayerAnalyzer {
+    /** A layer's results: the metrics row and what its plots need. */
+    public record Outcome(LayerMetrics metrics, LayerSpectrum spectrum) {
+    }
+
+    private final EsdCalculator esd;
+    private final InspectOptions options;
+
+    public LayerAnalyzer(EsdCalculator esd, InspectOptions options) {
+        this.esd = esd;
+        this.options = options;
+    }
+
+    public Outcome analyze(int index, WeightMatrix m) {
+        long t0 = System.nanoTime();
+        Slices s = Slices.of(m);
+        Spectrum sp = esd.spectrum(s);
+        double[] ev = sp.eigenvalues();
+        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.tensor().shape(),
+                m.kind(), m.layerType(), m.N(), m.M(), m.rf(), (double) m.N() / m.M(), ev.length, m.orientation(),
+                m.consumer(), m.notes());
+        return analyze(info, s, sp, t0);
+    }
+
+    /** The part after decoding, also used by tests on given eigenvalues and weights. */
+    Outcome analyze(LayerInfo info, Slices s, Spectrum sp, long t0) {
+        double[] ev = sp.eigenvalues();
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        SpectralNorms norms = NormMetrics.compute(ev, fit.alpha(), info.N(), sp.rankLoss(), sp.svMin());
+        double hill = HillEstimator.plAlphaHill(ev);
+        MpFit mp = options.mpFit() && ev.length > 1 ? MarchenkoPastur.fit(ev, info.Q(), info.M()) : null;
+        RandomizedMetrics rand = null;
+        double[] randEv = null;
+        if (options.randomize()) {
+            long seed = options.seed() * 1_000_003L + info.index();
+            // WeightWatcher pools 5 shuffles when the layer has fewer than 100 components
+            int replicas = info.M() < 100 ? 5 : 1;
+            randEv = esd.randomizedEigenvalues(s.slices(), s.rows(), s.cols(), replicas, seed);
+            double[] one = replicas == 1 ? randEv
+                    : esd.randomizedEigenvalues(s.slices(), s.rows(), s.cols(), 1, seed + 1);
+            MpFit rmp = MarchenkoPastur.fit(randEv, info.Q(), info.M());
+            double maxRand = randEv[randEv.length - 1];
+            rand = new RandomizedMetrics(seed, JensenShannon.distance(ev, one), maxRand, rmp.bulkMax(),
+                    rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1]);
+        }
+        // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
+        // the "channels" of the per-channel quantization error are then input rows, as stored)
+        WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
+        String warning = warning(fit);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning, secs);
+        LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
+        return new Outcome(lm, spec);
+    }
+
+    /**
+     * WeightWatcher: over-trained if alpha &lt; 2, under-trained if alpha &gt; 6. A failed fit is
+     * "fit-failed" here (WeightWatcher compares its placeholder −1 and writes "over-trained").
+     */
+    static String warning(PowerLawFit fit) {
+        if (!fit.ok()) {
+            return "fit-failed";
+        }
+        if (fit.alpha() < 2) {
+            return "over-trained";
+        }
+        return fit.alpha() > 6 ? "under-trained" : "";
+    }
+}

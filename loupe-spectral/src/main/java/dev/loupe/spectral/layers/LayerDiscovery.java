@@ -1,0 +1,182 @@
+package dev.loupe.spectral.layers;
+
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.graph.Graph;
+import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Tensor;
+import dev.loupe.spectral.result.LayerKind;
+import dev.loupe.spectral.result.SkippedTensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Finds every weight matrix of a checkpoint. Rank ≥ 2 floating-point (or quantized) tensors are
+ * analyzed; 1-D tensors (biases, norms), scalars and integer tensors are listed as skipped. ONNX
+ * graphs tell the operator that reads each initializer (MatMul stores (in, out); Gemm transB).
+ */
+public final class LayerDiscovery {
+    /** WeightWatcher 0.7.5.5's analyze() defaults: layers outside these limits are skipped there. */
+    static final int WW_MIN_EVALS = 10;
+    static final int WW_MAX_EVALS = 15000;
+    static final int WW_MAX_N = 50000;
+
+    private static final Pattern EMBEDDING = Pattern.compile(
+            "(^|[._])(embed|embeddings|embed_tokens|wte|wpe|tok_embeddings|word_embeddings|position_embeddings"
+                    + "|token_type_embeddings|token_embd|shared)([._]|$)");
+    private static final Pattern LM_HEAD = Pattern.compile("(^|[._])(lm_head|output)([._]|$)");
+
+    private LayerDiscovery() {
+    }
+
+    public static Discovery discover(Checkpoint cp, ConvMode conv) {
+        Map<String, Node> consumers = consumers(cp);
+        List<WeightMatrix> out = new ArrayList<>();
+        List<SkippedTensor> skipped = new ArrayList<>();
+        for (Tensor t : cp.tensors()) {
+            String why = excluded(t);
+            if (why != null) {
+                skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(), why));
+                continue;
+            }
+            out.add(describe(t, consumers.get(t.name()), conv));
+        }
+        return new Discovery(out, skipped);
+    }
+
+    private static String excluded(Tensor t) {
+        DType.Kind k = t.dtype().kind();
+        if (k == DType.Kind.INT || k == DType.Kind.BOOL) {
+            return "integer/boolean tensor (not a float weight)";
+        }
+        if (t.rank() < 2) {
+            return t.rank() == 0 ? "scalar" : "1-D (bias or norm)";
+        }
+        for (long d : t.shape()) {
+            if (d == 0) {
+                return "empty tensor";
+            }
+        }
+        if (t.rank() == 2 && Math.min(t.dim(0), t.dim(1)) == 1) {
+            return "a vector stored as " + t.dim(0) + "x" + t.dim(1) + " (one eigenvalue)";
+        }
+        return null;
+    }
+
+    static WeightMatrix describe(Tensor t, Node consumer, ConvMode conv) {
+        String op = consumer == null ? "" : consumer.opType();
+        String name = layerName(t.name(), consumer);
+        List<String> notes = new ArrayList<>();
+        long[] s = t.shape();
+        LayerKind kind;
+        String type;
+        int rows;
+        int cols;
+        int rf = 1;
+        String orientation = "out,in";
+        if (s.length == 4 && conv == ConvMode.SLICES) {
+            kind = LayerKind.CONV2D;
+            type = "conv2d";
+            rows = checked(t, s[0]);
+            cols = checked(t, s[1]);
+            rf = checked(t, s[2] * s[3]);
+        } else if (s.length >= 3) {
+            kind = s.length == 3 ? LayerKind.CONV1D : LayerKind.CONV_FLAT;
+            type = s.length == 3 ? "conv1d" : "conv2d";
+            rows = checked(t, s[0]);
+            cols = checked(t, t.numel() / s[0]);
+            notes.add("rank-" + s.length + " tensor read as " + rows + "x" + cols + " (dim 0 vs the rest flattened)");
+        } else {
+            rows = checked(t, s[0]);
+            cols = checked(t, s[1]);
+            String lower = t.name().toLowerCase(Locale.ROOT);
+            if (op.equals("Gather") || (consumer == null && EMBEDDING.matcher(lower).find())) {
+                kind = LayerKind.EMBEDDING;
+                type = "embedding";
+                orientation = "vocab,hidden";
+            } else if (LM_HEAD.matcher(lower).find()) {
+                kind = LayerKind.LM_HEAD;
+                type = "dense";
+            } else {
+                kind = LayerKind.DENSE;
+                type = "dense";
+            }
+            if (op.equals("MatMul") || (op.equals("Gemm") && consumer.intAttribute("transB", 0) == 0)) {
+                orientation = "in,out";
+            }
+        }
+        WeightMatrix draft = new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
+        notes.addAll(weightWatcherNotes(draft));
+        if (t.dtype() == DType.F64) {
+            notes.add("F64 weights kept in double (WeightWatcher downcasts torch tensors to float32 first)");
+        }
+        if (t.dtype().isQuantized()) {
+            notes.add(t.dtype() + " weights dequantized to float32 before analysis");
+        }
+        return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
+    }
+
+    /**
+     * The tensor name without {@code .weight}; for ONNX exporters' anonymous initializers
+     * ({@code onnx::MatMul_787}) the consuming node's path instead ({@code encoder/layer.0/attention/self/query}).
+     */
+    static String layerName(String tensor, Node consumer) {
+        if (tensor.startsWith("onnx::") && consumer != null && !consumer.name().isEmpty()) {
+            String n = consumer.name();
+            n = n.startsWith("/") ? n.substring(1) : n;
+            int slash = n.lastIndexOf('/');
+            if (slash > 0 && n.substring(slash + 1).startsWith(consumer.opType())) {
+                n = n.substring(0, slash);
+            }
+            return n;
+        }
+        return tensor.endsWith(".weight") ? tensor.substring(0, tensor.length() - 7) : tensor;
+    }
+
+    static List<String> weightWatcherNotes(WeightMatrix m) {
+        List<String> notes = new ArrayList<>();
+        if (m.numEvals() < WW_MIN_EVALS) {
+            notes.add("WeightWatcher skips this layer (" + m.numEvals() + " eigenvalues < min_evals " + WW_MIN_EVALS + ")");
+        }
+        if (m.numEvals() > WW_MAX_EVALS) {
+            notes.add("WeightWatcher skips this layer (" + m.numEvals() + " eigenvalues > max_evals " + WW_MAX_EVALS + ")");
+        }
+        if (m.N() > WW_MAX_N) {
+            notes.add("WeightWatcher skips this layer (N=" + m.N() + " > max_N " + WW_MAX_N + ")");
+        }
+        return notes;
+    }
+
+    private static int checked(Tensor t, long v) {
+        if (v > Integer.MAX_VALUE - 16) {
+            throw new dev.loupe.core.LoupeException(t.file(), "tensor '" + t.name() + "': dimension " + v
+                    + " is too large to analyze as a matrix");
+        }
+        return (int) v;
+    }
+
+    private static Map<String, Node> consumers(Checkpoint cp) {
+        Map<String, Node> out = new HashMap<>();
+        for (Node n : cp.graph().map(Graph::allNodes).orElse(List.of())) {
+            for (String in : n.inputs()) {
+                Node prev = out.get(in);
+                if (prev == null || weightOp(n) && !weightOp(prev)) {
+                    out.put(in, n);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean weightOp(Node n) {
+        return switch (n.opType()) {
+            case "MatMul", "Gemm", "Conv", "Gather" -> true;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Layer discovery: which tensors of a checkpoint are weight matrices, what role they play
+ * (dense, conv, embedding, lm-head), how they are read as matrices, and what is left out and why.
+ */
+package dev.loupe.spectral.layers;

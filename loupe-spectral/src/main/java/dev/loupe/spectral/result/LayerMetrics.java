@@ -1,0 +1,47 @@
+package dev.loupe.spectral.result;
+
+import java.util.List;
+
+/**
+ * Every per-layer metric. Optional parts ({@code mp}, {@code randomized}) are null when not requested.
+ *
+ * @param layer        which matrix and how it was read
+ * @param fit          the power-law fit of the ESD tail
+ * @param norms        scale and rank metrics
+ * @param plAlphaHill  Hill estimator with AlphaPruning's choice of k (top half of the eigenvalues)
+ * @param mp           Marchenko–Pastur fit, or null
+ * @param randomized   randomized-ESD comparison, or null
+ * @param weights      element statistics and quantization errors
+ * @param warning      "over-trained" (alpha &lt; 2), "under-trained" (alpha &gt; 6), "fit-failed" or ""
+ * @param seconds      wall time spent on this layer
+ */
+public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
+                           RandomizedMetrics randomized, WeightStats weights, String warning, double seconds) {
+    public String name() {
+        return layer.name();
+    }
+
+    public double alpha() {
+        return fit.alpha();
+    }
+
+    public double alphaWeighted() {
+        return norms.alphaWeighted();
+    }
+
+    public double logNorm() {
+        return norms.logNorm();
+    }
+
+    public double logSpectralNorm() {
+        return norms.logSpectralNorm();
+    }
+
+    public double stableRank() {
+        return norms.stableRank();
+    }
+
+    public List<String> notes() {
+        return layer.notes();
+    }
+}
