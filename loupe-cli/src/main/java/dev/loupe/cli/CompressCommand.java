@@ -48,6 +48,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
     boolean blockWise;
 
+    @Option(names = "--skip", paramLabel = "REGEX", description = "Leave layers whose weight or ONNX node name contains a match uncompressed (e.g. the output head).")
+    java.util.regex.Pattern skip;
+
     @Option(names = "--group", paramLabel = "G", description = "Quantization group size; 0 = per channel, -1 = per tensor. Default 128 (safetensors), 0 (ONNX).")
     Integer group;
 
@@ -88,7 +91,7 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         int[] nmPair = parseNm(nm);
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
-                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise);
+                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip);
         CompressionReport report = CompressRun.run(request, Backends.best());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {

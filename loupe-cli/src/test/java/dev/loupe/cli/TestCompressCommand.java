@@ -115,6 +115,25 @@ class TestCompressCommand {
     }
 
     @Test
+    void skipLeavesMatchingLayersAlone() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("skip.safetensors");
+        CliRun r = CliRun.of("compress", m.toString(), "--sparsity", "0.5", "--skip", "fc2", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--skip): fc2.weight"), r.out());
+        try (Checkpoint a = Checkpoints.open(m); Checkpoint b = Checkpoints.open(out)) {
+            float[] before = a.tensor("fc2.weight").orElseThrow().toFloats();
+            float[] after = b.tensor("fc2.weight").orElseThrow().toFloats();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, after);
+            long zeros = 0;
+            for (float v : b.tensor("fc1.weight").orElseThrow().toFloats()) {
+                zeros += v == 0 ? 1 : 0;
+            }
+            assertEquals(640, zeros); // half of 32x40, the whole budget on the one layer left
+        }
+    }
+
+    @Test
     void forceReplacesTheInputAtomically() throws Exception {
         Path m = model();
         long before = Files.size(m);

@@ -29,11 +29,12 @@ import java.util.Locale;
  * @param hardware   JSON file of extra hardware profiles, or null
  * @param embeddings also quantize lookup tables (embeddings)
  * @param blockWise  AlphaPruning's block-wise metric averaging
+ * @param skip       layers left untouched: a regex found in the weight or ONNX node name, or null
  */
 public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
                               String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
                               boolean asymmetric, double outliers, Path norms, long positions, Path hardware,
-                              boolean embeddings, boolean blockWise) {
+                              boolean embeddings, boolean blockWise, java.util.regex.Pattern skip) {
     public CompressRequest {
         if ((sparsity == null) == (bits == null)) {
             throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");

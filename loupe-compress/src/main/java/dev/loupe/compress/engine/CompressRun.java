@@ -59,6 +59,12 @@ public final class CompressRun {
             if (r.embeddings()) {
                 layers.addAll(LayerFinder.lookupTables(cp));
             }
+            if (r.skip() != null) {
+                List<String> skipped = layers.stream().filter(l -> r.skip().matcher(l.name()).find()
+                        || r.skip().matcher(l.node()).find()).map(l -> l.node().isEmpty() ? l.name() : l.node()).toList();
+                layers.removeIf(l -> r.skip().matcher(l.name()).find() || r.skip().matcher(l.node()).find());
+                notes.add("left as they are (--skip): " + (skipped.isEmpty() ? "nothing matched" : String.join(", ", skipped)));
+            }
             if (layers.isEmpty()) {
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
