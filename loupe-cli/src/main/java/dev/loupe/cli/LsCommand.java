@@ -5,6 +5,7 @@ import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.Tensor;
+import dev.loupe.core.tensor.TensorScan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,11 +35,15 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--verify", description = {"Also decode every tensor (reads the whole file): a damaged tensor is an error,",
+            "and NaN/Inf values are counted per tensor."})
+    boolean verify;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** One listed tensor. {@code consumer} is the op that reads it (ONNX only). */
-    record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer) {
+    record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer, Long nonFinite) {
     }
 
     /** The whole listing. */
@@ -53,7 +58,8 @@ final class LsCommand implements Callable<Integer> {
             List<Row> rows = new ArrayList<>();
             for (Tensor t : cp.tensors()) {
                 if (filter == null || filter.matcher(t.name()).find()) {
-                    rows.add(new Row(t.name(), t.dtype().name(), t.shape(), t.numel(), t.byteSize(), consumers.get(t.name())));
+                    rows.add(new Row(t.name(), t.dtype().name(), t.shape(), t.numel(), t.byteSize(), consumers.get(t.name()),
+                            verify ? TensorScan.nonFinite(t) : null));
                 }
             }
             Listing l = new Listing(cp.source().toString(), cp.format().name(), rows.size(),
@@ -63,7 +69,7 @@ final class LsCommand implements Callable<Integer> {
             if (json) {
                 Output.json(l, out);
             } else {
-                printTable(l, consumers.isEmpty(), out);
+                printTable(l, !consumers.isEmpty(), out);
             }
             out.flush();
         }
@@ -84,22 +90,31 @@ final class LsCommand implements Callable<Integer> {
         return n.opType();
     }
 
-    private static void printTable(Listing l, boolean noGraph, PrintWriter out) {
-        Table t = new Table("name", "dtype", "shape", "params", "bytes");
-        if (!noGraph) {
-            t = new Table("name", "dtype", "shape", "params", "bytes", "consumer");
+    private void printTable(Listing l, boolean hasGraph, PrintWriter out) {
+        List<String> header = new ArrayList<>(List.of("name", "dtype", "shape", "params", "bytes"));
+        if (hasGraph) {
+            header.add("consumer");
         }
+        if (verify) {
+            header.add("non-finite");
+        }
+        Table t = new Table(header.toArray(String[]::new));
+        long nonFinite = 0;
         for (Row r : l.rows()) {
-            String shape = Table.shape(r.shape());
-            if (noGraph) {
-                t.row(r.name(), r.dtype(), shape, Table.count(r.parameters()), Table.bytes(r.bytes()));
-            } else {
-                t.row(r.name(), r.dtype(), shape, Table.count(r.parameters()), Table.bytes(r.bytes()),
-                        r.consumer() == null ? "-" : r.consumer());
+            List<Object> cells = new ArrayList<>(List.of(r.name(), r.dtype(), Table.shape(r.shape()),
+                    Table.count(r.parameters()), Table.bytes(r.bytes())));
+            if (hasGraph) {
+                cells.add(r.consumer() == null ? "-" : r.consumer());
             }
+            if (verify) {
+                cells.add(r.nonFinite());
+                nonFinite += r.nonFinite();
+            }
+            t.row(cells.toArray());
         }
         t.print(out);
-        out.printf("%s (%s): %d tensors, %s parameters, %s%n", l.source(), l.format(), l.tensors(),
-                Table.count(l.parameters()), Table.bytes(l.bytes()));
+        out.printf("%s (%s): %d tensors, %s parameters, %s%s%n", l.source(), l.format(), l.tensors(),
+                Table.count(l.parameters()), Table.bytes(l.bytes()),
+                verify ? "; every tensor decoded, " + Table.count(nonFinite) + " non-finite values" : "");
     }
 }

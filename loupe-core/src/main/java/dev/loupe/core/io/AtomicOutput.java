@@ -37,6 +37,7 @@ public final class AtomicOutput {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 body.write(out);
             }
+            publishPermissions(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -53,6 +54,16 @@ public final class AtomicOutput {
                     // best effort: the failure that got us here is what the user needs to see
                 }
             }
+        }
+    }
+
+    /**
+     * Temp files are created owner-only (0600); the finished output gets the usual 0644 so that a
+     * report or a compressed model is readable like any other file the user writes.
+     */
+    private static void publishPermissions(Path tmp) throws IOException {
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

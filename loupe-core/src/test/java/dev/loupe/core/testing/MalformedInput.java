@@ -46,6 +46,7 @@ public final class MalformedInput {
             throw new AssertionError(file.getFileName() + " gave " + thrown.getClass().getName()
                     + " instead of LoupeException", thrown);
         }
+        Corpus.record(file);
         String msg = le.getMessage();
         assertTrue(msg.contains(file.getFileName().toString()), () -> "message does not name the file: " + msg);
         assertTrue(msg.contains(expectedFragment), () -> "message lacks '" + expectedFragment + "': " + msg);

@@ -1,0 +1,150 @@
+package dev.loupe.cli;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.bundled.BundledModels;
+import dev.loupe.core.data.Dataset;
+import dev.loupe.core.data.Datasets;
+import dev.loupe.core.data.NpyWriter;
+import dev.loupe.runtime.Evaluation;
+import dev.loupe.runtime.OnnxModel;
+import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.WordPieceTokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code loupe eval}: a classifier's accuracy on a labelled dataset, or sentence embeddings from an encoder. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Run an ONNX model on data with ONNX Runtime (one session, batched, multi-threaded).",
+                "Classifier: --data X [--labels Y] prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv;",
+                "  X is cast to float as stored, e.g. raw 0..255 pixels).",
+                "Encoder: --text FILE (one sentence per line) computes mean-pooled, L2-normalized embeddings.",
+                "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one)."})
+final class EvalCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "ONNX model file, or 'minilm'.")
+    String model;
+
+    @ArgGroup(multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--data", paramLabel = "X", description = "Features: IDX[.gz], .npy or .csv, first dimension = examples.")
+        Path data;
+
+        @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text, one sentence per line (blank lines skipped).")
+        Path text;
+    }
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example.")
+    Path labels;
+
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text.")
+    Path tokenizer;
+
+    @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "Write the embeddings as a float32 NPY matrix.")
+    Path embeddings;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Batches run concurrently (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Summary of an embedding run. */
+    record Embeddings(String model, String text, int sentences, int dimension, double meanTokens, int maxTokens,
+                      double meanNorm, String output, double seconds) {
+    }
+
+    @Override
+    public Integer call() {
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        boolean bundled = model.equals("minilm");
+        Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
+        try (OnnxModel m = OnnxModel.open(modelFile, n)) {
+            if (input.data != null) {
+                Dataset d = Datasets.read(input.data, labels);
+                if (!d.hasLabels()) {
+                    throw new LoupeException(input.data, "accuracy needs --labels");
+                }
+                print(m.evaluate(d, batch));
+            } else {
+                Path tok = tokenizer != null ? tokenizer : bundled ? BundledModels.miniLmTokenizer() : null;
+                if (tok == null) {
+                    throw new LoupeException(modelFile, "--text needs --tokenizer (a tokenizer.json) for this model");
+                }
+                embed(new SentenceEmbedder(m, WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH)), modelFile);
+            }
+        }
+        return 0;
+    }
+
+    private void embed(SentenceEmbedder e, Path modelFile) {
+        List<String> lines = readLines(input.text);
+        long t0 = System.nanoTime();
+        float[][] v = e.embed(lines);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long tokens = 0;
+        int maxTokens = 0;
+        double norms = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            int t = e.tokens(lines.get(i)).length;
+            tokens += t;
+            maxTokens = Math.max(maxTokens, t);
+            double s = 0;
+            for (float x : v[i]) {
+                s += (double) x * x;
+            }
+            norms += Math.sqrt(s);
+        }
+        if (embeddings != null) {
+            NpyWriter.write(embeddings, v);
+        }
+        Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
+                (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
+        if (json) {
+            Output.json(r, spec.commandLine().getOut());
+        } else {
+            spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
+                    r.model(), r.text(), r.sentences(), r.dimension(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
+                    r.output() == null ? "" : "; wrote " + r.output());
+        }
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
+            if (lines.isEmpty()) {
+                throw new LoupeException(file, "has no non-blank lines");
+            }
+            return lines;
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new LoupeException(file, "is not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new LoupeException(file, Files.exists(file) ? "cannot read: " + e.getMessage() : "no such file", e);
+        }
+    }
+
+    private void print(Evaluation e) {
+        if (json) {
+            Output.json(e, spec.commandLine().getOut());
+        } else {
+            spec.commandLine().getOut().printf("%s on %s: accuracy %.4f (%d/%d), mean cross-entropy %.6f  [%d classes, batch %d, %d threads, %.2f s]%n",
+                    e.model(), e.data(), e.accuracy(), e.correct(), e.n(), e.meanCrossEntropy(), e.classes(), e.batch(), e.threads(),
+                    e.seconds());
+        }
+    }
+}

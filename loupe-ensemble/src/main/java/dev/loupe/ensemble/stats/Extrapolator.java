@@ -1,0 +1,128 @@
+package dev.loupe.ensemble.stats;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.ensemble.predict.Predictions;
+import dev.loupe.ensemble.result.Extrapolation;
+import dev.loupe.ensemble.result.KPoint;
+import dev.loupe.ensemble.result.Polarization;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Predicts disagreement and majority-vote error of k-member ensembles from the first few members, and measures the
+ * real values, averaged over random member orders.
+ *
+ * <p>DERIVED (we could not read the paper's asymptotic theorem, so this is our own derivation of the same idea):
+ * if the k members are drawn independently from ρ and p(x) is the probability that a member drawn from ρ is wrong on x,
+ * then E[W_k²] = E[p²] + (E[p] − E[p²])/k and the expected V-statistic disagreement (all k² ordered pairs incl. h = h')
+ * is (1 − 1/k)·D, D the disagreement of two distinct draws. E[p] is estimated by the mean error of the first members,
+ * E[p²] by their distinct-pair both-wrong rate and D by their distinct-pair disagreement; the majority-vote error is
+ * then predicted as η·E[W_k²] with η = 4/3 (the law) or η measured on the first members.
+ */
+public final class Extrapolator {
+    private Extrapolator() {
+    }
+
+    public static Extrapolation run(Predictions p, int fromK, int orders, long seed) {
+        int m = p.memberCount();
+        if (fromK < 2 || fromK > m) {
+            throw new LoupeException("--from must be between 2 and the number of members (" + m + "), got " + fromK);
+        }
+        if (orders < 1 || orders > 10_000) {
+            throw new LoupeException("--orders must be between 1 and 10,000, got " + orders);
+        }
+        double[][] sums = new double[m + 1][9];
+        Random random = new Random(seed);
+        for (int r = 0; r < orders; r++) {
+            int[] order = shuffled(m, random);
+            Estimate e = Estimate.of(p.select(prefix(order, fromK)));
+            for (int k = 1; k <= m; k++) {
+                Votes v = Votes.of(p.select(prefix(order, k)));
+                double[] measured = measure(v);
+                double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
+                double predD = (1 - 1.0 / k) * e.disagreement;
+                double[] row = {measured[0], measured[1], measured[2], predD, predTandem, Polarization.LAW * predTandem,
+                        e.eta * predTandem, Polarization.LAW * (e.meanError - predD / 2), measured[3]};
+                for (int c = 0; c < row.length; c++) {
+                    sums[k][c] += row[c] / orders;
+                }
+            }
+        }
+        List<KPoint> points = new ArrayList<>();
+        double[] mae = new double[4];
+        for (int k = 1; k <= m; k++) {
+            double[] s = sums[k];
+            points.add(new KPoint(k, s[0], s[8], s[1], s[2], s[3], s[4], s[5], s[6], s[7]));
+            if (k > fromK) {
+                mae[0] += Math.abs(s[5] - s[0]);
+                mae[1] += Math.abs(s[6] - s[0]);
+                mae[2] += Math.abs(s[7] - s[0]);
+                mae[3] += Math.abs(s[3] - s[1]);
+            }
+        }
+        int count = m - fromK;
+        for (int c = 0; c < mae.length; c++) {
+            mae[c] = count == 0 ? Double.NaN : mae[c] / count;
+        }
+        return new Extrapolation(fromK, orders, seed, points, mae[0], mae[1], mae[2], mae[3]);
+    }
+
+    /** Measured majority-vote error, V-statistic disagreement, E[W²] and random-tie-break error of one sub-ensemble. */
+    private static double[] measure(Votes v) {
+        int n = v.samples();
+        int k = v.members();
+        double mv = 0;
+        double d = 0;
+        double tandem = 0;
+        double randomTies = 0;
+        for (int i = 0; i < n; i++) {
+            mv += v.voteWrong(i) ? 1 : 0;
+            randomTies += v.voteErrorRandomTies(i);
+            d += k == 1 ? 0 : v.pairDisagreement(i) * (1 - 1.0 / k);
+            tandem += (double) v.wrong(i) * v.wrong(i) / ((double) k * k);
+        }
+        return new double[] {mv / n, d / n, tandem / n, randomTies / n};
+    }
+
+    /** Population estimates from a few members: E[p], E[p²] (distinct pairs), D (distinct pairs), η with ties. */
+    private record Estimate(double meanError, double bothWrong, double disagreement, double eta) {
+        static Estimate of(Predictions few) {
+            Votes v = Votes.of(few);
+            int n = v.samples();
+            int k = v.members();
+            double err = 0;
+            double both = 0;
+            double d = 0;
+            double tandem = 0;
+            long atLeastHalf = 0;
+            for (int i = 0; i < n; i++) {
+                err += (double) v.wrong(i) / k;
+                both += v.pairBothWrong(i);
+                d += v.pairDisagreement(i);
+                tandem += (double) v.wrong(i) * v.wrong(i) / ((double) k * k);
+                atLeastHalf += 2 * v.wrong(i) >= k ? 1 : 0;
+            }
+            return new Estimate(err / n, both / n, d / n, tandem == 0 ? Double.NaN : atLeastHalf / tandem);
+        }
+    }
+
+    private static int[] shuffled(int m, Random random) {
+        int[] a = new int[m];
+        for (int i = 0; i < m; i++) {
+            a[i] = i;
+        }
+        for (int i = m - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+
+    private static int[] prefix(int[] order, int k) {
+        return java.util.Arrays.copyOf(order, k);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.loupe.runtime.text;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.OnnxModel;
+
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sentence embeddings from a BERT-style encoder ONNX (inputs input_ids, attention_mask and optionally
+ * token_type_ids; first output the token states [batch, seq, dim]): mean over the tokens the attention mask
+ * keeps, then L2 normalization — the pooling the all-MiniLM-L6-v2 model card prescribes. Each sentence is run
+ * unpadded in its own batch of one, so the result cannot depend on what else is in the batch.
+ */
+public final class SentenceEmbedder {
+    /** all-MiniLM-L6-v2 was trained with word pieces truncated to 256 (sentence-transformers max_seq_length). */
+    public static final int MINILM_MAX_LENGTH = 256;
+
+    private final OnnxModel model;
+    private final WordPieceTokenizer tokenizer;
+
+    public SentenceEmbedder(OnnxModel model, WordPieceTokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        Set<String> inputs = model.session().getInputNames();
+        if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
+            throw new LoupeException(model.file(), "is not a BERT-style encoder (inputs " + inputs + ", need input_ids and attention_mask)");
+        }
+    }
+
+    /** Token ids of one sentence, as the model sees them. */
+    public long[] tokens(String sentence) {
+        return tokenizer.encode(sentence);
+    }
+
+    /** Unit-length embeddings, one row per sentence, computed on the model's thread count. */
+    public float[][] embed(List<String> sentences) {
+        float[][] out = new float[sentences.size()][];
+        var jobs = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(model.threads(), r -> Thread.ofPlatform().daemon().unstarted(r))) {
+            for (int i = 0; i < out.length; i++) {
+                int k = i;
+                jobs.add(pool.submit(() -> out[k] = embed(sentences.get(k))));
+            }
+            for (var f : jobs) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return out;
+    }
+
+    /** The unit-length embedding of one sentence. */
+    public float[] embed(String sentence) {
+        long[] ids = tokenizer.encode(sentence);
+        long[] shape = {1, ids.length};
+        long[] ones = new long[ids.length];
+        java.util.Arrays.fill(ones, 1);
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+            in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
+            if (model.session().getInputNames().contains("token_type_ids")) {
+                in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
+            }
+            Object first = model.run(in).values().iterator().next();
+            if (!(first instanceof float[][][] states)) {
+                throw new LoupeException(model.file(), "first output is not float token states [batch, seq, dim]");
+            }
+            return meanPoolNormalize(states[0], ones);
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime: " + e.getMessage(), e);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Mean of the token vectors where {@code mask} is 1, scaled to unit length (sums in double). */
+    static float[] meanPoolNormalize(float[][] tokens, long[] mask) {
+        int dim = tokens[0].length;
+        double[] sum = new double[dim];
+        long count = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            if (mask[t] != 0) {
+                count++;
+                for (int d = 0; d < dim; d++) {
+                    sum[d] += tokens[t][d];
+                }
+            }
+        }
+        double norm = 0;
+        for (int d = 0; d < dim; d++) {
+            sum[d] /= Math.max(count, 1);
+            norm += sum[d] * sum[d];
+        }
+        norm = Math.max(Math.sqrt(norm), 1e-12);
+        float[] out = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            out[d] = (float) (sum[d] / norm);
+        }
+        return out;
+    }
+}
