@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
+import dev.loupe.compress.engine.EvalData;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
@@ -81,6 +82,24 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--hardware", paramLabel = "FILE", description = "Extra hardware profiles, JSON [{name, bandwidthGBps, peakTflops, source}].")
     Path hardware;
 
+    @Option(names = "--eval", description = "Evaluate the original and the compressed ONNX model on --data/--labels (accuracy, loss) or --text (embedding cosine).")
+    boolean eval;
+
+    @Option(names = "--data", paramLabel = "X", description = "Classifier features (IDX[.gz], .npy, .csv) for --eval and Wanda calibration.")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Labels for --data.")
+    Path labels;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "Sentences, one per line, for an encoder (--eval, Wanda calibration).")
+    Path text;
+
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
+    Path tokenizer;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}).")
+    int calibrationSamples;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -91,7 +110,8 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         int[] nmPair = parseNm(nm);
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
-                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip);
+                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
+                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples);
         CompressionReport report = CompressRun.run(request, Backends.best());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
@@ -143,6 +163,17 @@ final class CompressCommand implements Callable<Integer> {
                     Table.num(row.intensityAfter(), 2), micros(row.secondsBefore()), micros(row.secondsAfter()), row.boundAfter());
         }
         m.print(out);
+        if (r.eval() != null) {
+            var e = r.eval();
+            out.println();
+            if (e.kind().equals("classifier")) {
+                out.printf(Locale.ROOT, "eval on %d examples: accuracy %.4f -> %.4f, mean cross-entropy %.4f -> %.4f%n",
+                        e.n(), e.accuracyBefore(), e.accuracyAfter(), e.lossBefore(), e.lossAfter());
+            } else {
+                out.printf(Locale.ROOT, "eval on %d sentences: mean cosine of compressed vs original embeddings %.6f%n",
+                        e.n(), e.meanCosine());
+            }
+        }
         for (String n : r.notes()) {
             out.println("note: " + n);
         }

@@ -30,12 +30,18 @@ import java.util.Locale;
  * @param embeddings also quantize lookup tables (embeddings)
  * @param blockWise  AlphaPruning's block-wise metric averaging
  * @param skip       layers left untouched: a regex found in the weight or ONNX node name, or null
+ * @param data       evaluation / calibration data (never null; may be empty)
+ * @param eval       evaluate original and compressed model on {@code data}
+ * @param calibrationSamples examples (or sentences) used to collect Wanda's norms
  */
 public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
                               String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
                               boolean asymmetric, double outliers, Path norms, long positions, Path hardware,
-                              boolean embeddings, boolean blockWise, java.util.regex.Pattern skip) {
+                              boolean embeddings, boolean blockWise, java.util.regex.Pattern skip, EvalData data,
+                              boolean eval, int calibrationSamples) {
     public CompressRequest {
+        data = data == null ? new EvalData(null, null, null, null) : data;
+        boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
         if ((sparsity == null) == (bits == null)) {
             throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
         }
@@ -67,9 +73,9 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             if (blockWise && !allocate.equals("alpha")) {
                 throw new LoupeException("--block-wise averages the alpha metric; it needs --allocate alpha");
             }
-            if (method.equals("wanda") && norms == null) {
-                throw new LoupeException("--method wanda needs input-activation norms: --norms FILE.json "
-                        + "(collecting them with ONNX Runtime is not wired yet)");
+            if (method.equals("wanda") && norms == null && !(data.present() && onnxModel)) {
+                throw new LoupeException("--method wanda needs input-activation norms: calibration data on an ONNX model "
+                        + "(--data X or --text FILE) or --norms FILE.json");
             }
             if (!method.equals("wanda") && norms != null) {
                 throw new LoupeException("--norms is only used by --method wanda");
@@ -109,6 +115,21 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
         }
         if (positions < 1) {
             throw new LoupeException("--positions must be >= 1, got " + positions);
+        }
+        if (eval && !data.present()) {
+            throw new LoupeException("--eval needs data: --data X --labels Y (classifier) or --text FILE (encoder)");
+        }
+        if (eval && !onnxModel) {
+            throw new LoupeException("--eval runs the model in ONNX Runtime; it needs an .onnx model");
+        }
+        if (eval && dryRun) {
+            throw new LoupeException("--eval evaluates the written model; drop --dry-run");
+        }
+        if (data.present() && !eval && !(prune && method.equals("wanda"))) {
+            throw new LoupeException("--data/--text are used by --eval or --method wanda; add one of them");
+        }
+        if (calibrationSamples < 1) {
+            throw new LoupeException("--calibration-samples must be >= 1, got " + calibrationSamples);
         }
         if (dryRun && out != null) {
             throw new LoupeException("--dry-run writes nothing; drop --out (or --dry-run)");

@@ -10,6 +10,7 @@ import dev.loupe.compress.memory.Roofline;
 import dev.loupe.compress.memory.Workload;
 import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.result.CompressionReport;
+import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.compress.write.OnnxOutput;
@@ -46,6 +47,7 @@ public final class CompressRun {
             profiles.addAll(HardwareProfiles.load(r.hardware()));
         }
         Map<String, double[]> norms = r.norms() == null ? Map.of() : WandaNorms.load(r.norms());
+        boolean calibrate = r.prune() && r.method().equals("wanda") && r.norms() == null;
         List<String> notes = new ArrayList<>();
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
@@ -70,6 +72,11 @@ public final class CompressRun {
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
             if (r.prune()) {
+                if (calibrate) {
+                    norms = Calibration.norms(r.model(), layers, r.data(), r.calibrationSamples());
+                    notes.add("Wanda norms from the first " + r.calibrationSamples() + " examples of "
+                            + (r.data().data() != null ? r.data().data() : r.data().text()));
+                }
                 PruneOptions o = new PruneOptions(r.sparsity(), r.allocate(), r.epsilon(),
                         PruneMethod.valueOf(r.method().toUpperCase(java.util.Locale.ROOT)), r.nmN(), r.nmM(), norms, r.blockWise());
                 Map<String, Double> metrics = r.allocate().equals("alpha") ? Compressor.hillAlphas(layers, backend) : null;
@@ -97,7 +104,8 @@ public final class CompressRun {
         }
         notes.add("memory wall: " + r.positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
-        return report(r, outcome, paramsInLayers, before, after, profiles, notes);
+        EvalResult eval = r.eval() ? BeforeAfter.of(r.model(), r.out(), r.data()) : null;
+        return report(r, outcome, paramsInLayers, before, after, profiles, notes, eval);
     }
 
     private static QuantOptions quantOptions(CompressRequest r, boolean onnx, List<String> notes) {
@@ -164,7 +172,8 @@ public final class CompressRun {
     }
 
     private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, Workload before,
-                                            Workload after, List<HardwareProfile> profiles, List<String> notes) {
+                                            Workload after, List<HardwareProfile> profiles, List<String> notes,
+                                            EvalResult eval) {
         double num = 0;
         for (LayerResult l : o.layers()) {
             num += l.params() * (r.prune() ? (r.dryRun() ? l.target() : l.sparsity()) : l.bits());
@@ -181,7 +190,7 @@ public final class CompressRun {
         long sizeAfter = r.dryRun() ? -1 : size(r.out());
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
                 r.prune() ? "prune" : "quantize", r.method(), o.allocation().method(),
-                r.prune() ? r.sparsity() : r.bits(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes);
+                r.prune() ? r.sparsity() : r.bits(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
     }
 
     private static long opset(Checkpoint cp) {

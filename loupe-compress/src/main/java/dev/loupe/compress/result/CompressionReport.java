@@ -18,10 +18,12 @@ import java.util.List;
  * @param bytesAfter   size of the output file, or the estimated stored size for a dry run
  * @param memory       roofline latency per hardware profile, before and after
  * @param notes        what a reader must know (approximations, containers wider than the bits)
+ * @param eval         before/after evaluation, or null
  */
 public record CompressionReport(String source, String output, String mode, String method, String allocation,
                                 double target, double achieved, List<LayerResult> layers, long paramsInLayers,
-                                long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes) {
+                                long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes,
+                                EvalResult eval) {
     public CompressionReport {
         layers = List.copyOf(layers);
         memory = List.copyOf(memory);
