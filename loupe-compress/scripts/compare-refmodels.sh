@@ -1,35 +1,35 @@
 #!/usr/bin/env bash
-# The comparison table of issue 6 on the Fashion-MNIST reference models: pruning (uniform vs alpha allocation,
-# magnitude) at 30/50/70 % and RTN at 8/4/3 bits (uniform vs knapsack-allocated), accuracy and mean cross-entropy
-# on the 2,000-image test subset. Usage: compare-refmodels.sh MODELS_DIR DATA_DIR [EVAL_CMD]
-#   MODELS_DIR holds mlp.onnx and cnn.onnx (fixtures/models), DATA_DIR the two fashion-mnist-test-2000 IDX files.
-#   EVAL_CMD defaults to "./loupe eval" (loupe-runtime).
+# The comparison table of issue 6 on the Fashion-MNIST reference models (fixtures/models) and MiniLM:
+# pruning (uniform vs alpha allocation x magnitude vs Wanda) at 30/50/70 % and RTN at 8/4/3 bits (uniform vs
+# knapsack-allocated). Each row is one `loupe compress ... --eval` run. Run from the repository root:
+#   loupe-compress/scripts/compare-refmodels.sh            # reference MLP and CNN (accuracy, cross-entropy)
+#   loupe-compress/scripts/compare-refmodels.sh minilm     # all-MiniLM-L6-v2 (mean cosine on fixtures/text)
 set -euo pipefail
-models=$1; data=$2; eval_cmd=${3:-./loupe eval}
 loupe=${LOUPE:-./loupe}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-D=(--data "$data/fashion-mnist-test-2000-images-idx3-ubyte.gz" --labels "$data/fashion-mnist-test-2000-labels-idx1-ubyte.gz")
-score() { $eval_cmd "$1" "${D[@]}" --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print("%.4f | %.4f" % (j["accuracy"], j["meanCrossEntropy"]))'; }
-echo "| model | compression | allocation | accuracy | cross-entropy |"
-echo "|---|---|---|---|---|"
-for m in mlp cnn; do
-  head=$([ $m = mlp ] && echo fc3 || echo fc2) # the 10-way output layer
-  echo "| $m | none | - | $(score "$models/$m.onnx") |"
+field() { python3 -c 'import json,sys; e=json.load(sys.stdin)["eval"]; print("%.4f | %.4f" % (e["accuracyAfter"], e["lossAfter"]) if e["kind"] == "classifier" else "%.4f" % e["meanCosine"])'; }
+base() { python3 -c 'import json,sys; e=json.load(sys.stdin)["eval"]; print("%.4f | %.4f" % (e["accuracyBefore"], e["lossBefore"]))'; }
+if [ "${1:-}" = minilm ]; then
+  models=("$($loupe compress --help >/dev/null; ls ~/.cache/loupe/all-minilm-l6-v2.onnx)")
+  E=(--text fixtures/text/fortunes-min.txt); out=onnx; skips=(""); echo "| model | compression | allocation | mean cosine |"; echo "|---|---|---|---|"
+else
+  models=(fixtures/models/mlp.onnx fixtures/models/cnn.onnx)
+  E=(--data fixtures/data/fashion-mnist-test-2000-images-idx3-ubyte.gz --labels fixtures/data/fashion-mnist-test-2000-labels-idx1-ubyte.gz)
+  echo "| model | compression | allocation | accuracy | cross-entropy |"; echo "|---|---|---|---|---|"
+fi
+for m in "${models[@]}"; do
+  name=$(basename "$m" .onnx)
+  [ "${1:-}" != minilm ] && echo "| $name | none | - | $($loupe compress "$m" --bits 8 --eval "${E[@]}" --out "$tmp/x.onnx" --json | base) |"
   for s in 0.3 0.5 0.7; do
-    for a in uniform alpha; do
-      $loupe compress "$models/$m.onnx" --sparsity $s --allocate $a --method magnitude --out "$tmp/p.onnx" >/dev/null
-      echo "| $m | magnitude $s | $a | $(score "$tmp/p.onnx") |"
-    done
-    # AlphaPruning leaves an LLM's head dense; the same here: the output layer is skipped
-    for a in uniform alpha; do
-      $loupe compress "$models/$m.onnx" --sparsity $s --allocate $a --skip "/$head/" --method magnitude --out "$tmp/p.onnx" >/dev/null
-      echo "| $m | magnitude $s, $head dense | $a | $(score "$tmp/p.onnx") |"
+    for meth in magnitude wanda; do
+      for a in uniform alpha; do
+        echo "| $name | $meth $s | $a | $($loupe compress "$m" --sparsity $s --allocate $a --method $meth --eval "${E[@]}" --out "$tmp/p.onnx" --json | field) |"
+      done
     done
   done
   for b in 8 4 3; do
     for a in uniform knapsack; do
-      $loupe compress "$models/$m.onnx" --bits $b --allocate $a --out "$tmp/q.onnx" >/dev/null
-      echo "| $m | RTN $b bits per channel | $a | $(score "$tmp/q.onnx") |"
+      echo "| $name | RTN $b bits per channel | $a | $($loupe compress "$m" --bits $b --allocate $a --eval "${E[@]}" --out "$tmp/q.onnx" --json | field) |"
     done
   done
 done

@@ -82,6 +82,63 @@ class TestCompressCommand {
     }
 
     @Test
+    void evalAndCalibrationCombinationsAreRefused() {
+        String m = model().toString();
+        String onnx = dev.loupe.core.data.Fixtures.dir().resolve("models/mlp.onnx").toString();
+        String x = dev.loupe.core.data.Fixtures.dir().resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        String out = dir.resolve("o.onnx").toString();
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--out", out), "--eval needs data");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--eval", "--data", x, "--out",
+                dir.resolve("o.safetensors").toString()), "needs an .onnx model");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--data", x, "--out", out), "--eval or --method wanda");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--text", x, "--out", out), "not both");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--dry-run"), "--dry-run");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--method", "wanda", "--data", x, "--out",
+                dir.resolve("o.safetensors").toString()), "--norms");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void wandaCalibratesAndEvalReportsBeforeAndAfter() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        Path out = dir.resolve("mlp-wanda.onnx");
+        CliRun r = CliRun.of("compress", f.resolve("models/mlp.onnx").toString(), "--sparsity", "0.5", "--method", "wanda",
+                "--eval", "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--calibration-samples", "64", "--out", out.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode e = new ObjectMapper().readTree(r.out()).get("eval");
+        assertEquals(2000, e.get("n").asInt());
+        // the original's accuracy as fixtures/manifest.json records it (computed by torch)
+        JsonNode manifest = new ObjectMapper().readTree(f.resolve("manifest.json").toFile());
+        assertEquals(findAccuracy(manifest, "mlp.onnx"), e.get("accuracyBefore").asDouble(), 1e-9);
+        assertTrue(e.get("accuracyAfter").asDouble() > 0.5); // a 50 % pruned MLP still classifies
+        try (Checkpoint cp = Checkpoints.open(out)) {
+            long zeros = 0;
+            long n = 0;
+            for (String name : List.of("fc1.weight", "fc2.weight", "fc3.weight")) {
+                var t = cp.tensor(name);
+                if (t.isPresent()) {
+                    for (float v : t.get().toFloats()) {
+                        zeros += v == 0 ? 1 : 0;
+                        n++;
+                    }
+                }
+            }
+            assertTrue(n > 0 && Math.abs((double) zeros / n - 0.5) < 0.01, zeros + " of " + n);
+        }
+    }
+
+    private static double findAccuracy(JsonNode manifest, String file) {
+        for (JsonNode m : manifest.get("models")) {
+            if (m.get("file").asText().equals("models/" + file)) {
+                return m.get("accuracy").asDouble();
+            }
+        }
+        throw new IllegalStateException(file + " is not in fixtures/manifest.json");
+    }
+
+    @Test
     void onnxOnlyOptionsAreRefused() {
         String m = BundledModels.miniLm().toString();
         String out = dir.resolve("o.onnx").toString();
