@@ -14,11 +14,15 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--report", defaultValue = "loupe-demo.html", paramLabel = "FILE.html",
+            description = "Where to write the HTML report (default: ${DEFAULT-VALUE}).")
+    Path report;
+
     @Override
     public Integer call() {
         Path model = dev.loupe.core.bundled.BundledModels.miniLm();
         spec.commandLine().getOut().println("Demo model: " + model);
         spec.commandLine().getOut().flush();
-        return spec.root().commandLine().execute("inspect", model.toString());
+        return spec.root().commandLine().execute("inspect", "--report", report.toString(), model.toString());
     }
 }

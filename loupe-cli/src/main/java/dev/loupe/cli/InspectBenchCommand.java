@@ -53,16 +53,19 @@ final class InspectBenchCommand implements Callable<Integer> {
             out.printf("backend %s, %d cores, %d threads, block %dx%d x4 + %dx%d x3 (scale 1/%d)%n", backend.name(),
                     Runtime.getRuntime().availableProcessors(), t, InspectBenchmark.D / scale, InspectBenchmark.D / scale,
                     InspectBenchmark.F / scale, InspectBenchmark.D / scale, scale);
-            Table tb = new Table("precision", "block s", "read s", "block/read", "1-layer ESD s", "block/1-layer",
+            Table tb = new Table("precision", "block s", "block CPU s", "read s", "block/read", "1-layer ESD s", "block/1-layer",
                     "full block s", "32 blocks min");
             for (InspectBenchmark.Result r : rs) {
-                tb.row(r.precision(), Table.num(r.blockSeconds(), 2), Table.num(r.readSeconds(), 3),
+                tb.row(r.precision(), Table.num(r.blockSeconds(), 2), Table.num(r.blockCpuSeconds(), 2),
+                        Table.num(r.readSeconds(), 3),
                         Table.num(r.ratioToRead(), 1), Table.num(r.oneLayerEsdSeconds(), 2), Table.num(r.ratioToOneLayer(), 2),
                         Table.num(r.projectedBlockSeconds(), 1), Table.num(r.projectedModelSeconds() / 60, 1));
             }
             tb.print(out);
             out.println(scale == 1 ? "full size measured; 32 blocks = 32 x block (embeddings/lm-head not included)"
                     : "full block and 32 blocks PROJECTED from the 1/" + scale + " run with cost ~ N*M^2 + M^3 (x" + scale * scale * scale + ")");
+            out.println("block CPU s = process CPU time (Java + native threads) of the block; on a loaded machine "
+                    + "CPU s / cores approximates the uncontended wall time");
             out.println("targets (native backend): <= 40 s fp64, <= 25 s fp32 per block");
             out.flush();
         } finally {

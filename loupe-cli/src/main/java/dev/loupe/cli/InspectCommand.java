@@ -5,6 +5,7 @@ import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.linalg.Backends;
+import dev.loupe.report.inspect.InspectReport;
 import dev.loupe.spectral.analysis.InspectOptions;
 import dev.loupe.spectral.analysis.Inspector;
 import dev.loupe.spectral.esd.Precision;
@@ -42,10 +43,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
     boolean csv;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write inspect.json and inspect.csv into DIR.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write inspect.json, inspect.csv and inspect.html into DIR.")
     Path out;
 
-    @Option(names = "--report", paramLabel = "FILE.html", description = "Write the HTML report (needs the report module).")
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report (plots, layer table) to FILE.html.")
     Path report;
 
     @Option(names = "--precision", defaultValue = "fp64", paramLabel = "fp64|fp32",
@@ -80,10 +81,6 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InspectOptions o = options();
-        if (report != null) {
-            throw new LoupeException(report, "--report is not available yet: the HTML report module has not landed; "
-                    + "use --json/--out and render later");
-        }
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
             r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json || csv),
@@ -102,6 +99,11 @@ final class InspectCommand implements Callable<Integer> {
             Files.createDirectories(out);
             AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
             AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
+            InspectReport.write(r, out.resolve("inspect.html"));
+        }
+        if (report != null) {
+            InspectReport.write(r, report);
+            spec.commandLine().getErr().println("report: " + report);
         }
         return 0;
     }

@@ -87,6 +87,17 @@ class InspectCommandTest {
         assertEquals(0, CliRun.of("inspect", "--quiet", "--out", out.toString(), model.toString()).exit());
         assertTrue(Files.isRegularFile(out.resolve("inspect.json")));
         assertTrue(Files.isRegularFile(out.resolve("inspect.csv")));
+        assertTrue(Files.isRegularFile(out.resolve("inspect.html")));
+    }
+
+    @Test
+    void reportIsWritten() throws Exception {
+        Path html = dir.resolve("r.html");
+        CliRun r = CliRun.of("inspect", "--quiet", "--report", html.toString(), model.toString());
+        assertEquals(0, r.exit(), r.err());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html") || page.startsWith("<!doctype html"), page.substring(0, 40));
+        assertTrue(page.contains("fc") && page.contains("conv"), "layer names in the report");
     }
 
     @Test
@@ -96,9 +107,8 @@ class InspectCommandTest {
         assertTrue(p.err().contains("fp64 or fp32"), p.err());
         assertFalse(p.err().contains("\tat "), "no stack trace");
         assertEquals(2, CliRun.of("inspect", dir.resolve("missing.safetensors").toString()).exit());
-        CliRun r = CliRun.of("inspect", "--report", dir.resolve("r.html").toString(), model.toString());
-        assertEquals(2, r.exit());
-        assertTrue(r.err().contains("not available yet"), r.err());
-        assertFalse(Files.exists(dir.resolve("r.html")));
+        assertEquals(2, CliRun.of("inspect", "--report", dir.resolve("r.html").toString(),
+                dir.resolve("missing.onnx").toString()).exit());
+        assertFalse(Files.exists(dir.resolve("r.html")), "no report for a failed run");
     }
 }

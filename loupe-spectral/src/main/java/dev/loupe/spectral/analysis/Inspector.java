@@ -55,6 +55,9 @@ public final class Inspector {
         progress.start("inspect", totalWork);
         List<LayerAnalyzer.Outcome> outcomes = new ArrayList<>();
         HeapPeak.reset();
+        // Native BLAS threads are process-wide: split the cores between layers in parallel and BLAS
+        int blasBefore = backend.threads();
+        backend.setThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / options.threads()));
         MemoryBudget budget = MemoryBudget.ofHeap();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "loupe-inspect");
@@ -94,6 +97,7 @@ public final class Inspector {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+            backend.setThreads(blasBefore);
             progress.done();
         }
         List<LayerMetrics> metrics = outcomes.stream().map(LayerAnalyzer.Outcome::metrics).toList();

@@ -34,7 +34,7 @@ public final class InspectBenchmark {
     public static final int BLOCKS_7B = 32;
 
     /** Figures of one precision. Seconds are wall times of single runs. */
-    public record Result(String precision, int threads, double blockSeconds, double readSeconds,
+    public record Result(String precision, int threads, double blockSeconds, double blockCpuSeconds, double readSeconds,
                          double oneLayerEsdSeconds, double projectedBlockSeconds, double projectedModelSeconds) {
         public double ratioToRead() {
             return blockSeconds / readSeconds;
@@ -66,9 +66,11 @@ public final class InspectBenchmark {
                 EsdCalculator esd = new EsdCalculator(backend, p);
                 double one = seconds(() -> esd.eigenvalues(square, d, d));
                 InspectOptions o = new InspectOptions(p, ConvMode.SLICES, false, true, false, 0, threads);
+                double cpu0 = processCpuSeconds();
                 double block = seconds(() -> new Inspector(backend, o).inspect(cp, Progress.NONE, "bench", false));
+                double cpu = processCpuSeconds() - cpu0;
                 double cube = Math.pow(scale, 3);
-                out.add(new Result(p.label(), threads, block, read, one, block * cube, block * cube * BLOCKS_7B));
+                out.add(new Result(p.label(), threads, block, cpu, read, one, block * cube, block * cube * BLOCKS_7B));
             }
         }
         return out;
@@ -106,6 +108,18 @@ public final class InspectBenchmark {
     private static short toBf16(float v) {
         int b = Float.floatToRawIntBits(v);
         return (short) ((b + 0x7FFF + ((b >>> 16) & 1)) >>> 16);
+    }
+
+    /**
+     * CPU seconds of the whole process (Java and native BLAS threads): on a shared machine wall time
+     * inflates with other load, CPU time much less; CPU / cores bounds the uncontended wall time from below.
+     */
+    static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static double seconds(Runnable r) {

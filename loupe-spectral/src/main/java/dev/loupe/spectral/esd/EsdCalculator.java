@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Eigenvalues of WᵀW on the smaller side via {@code smallerGram} + {@code symmetricEigenvalues}
+ * Eigenvalues of WᵀW on the smaller side via {@code smallerGramEigenvalues} (Gram + symmetric eigensolver in one backend call)
  * (no SVD: the Gram is a syrk, several times cheaper). The Gram leaves an absolute error of order
  * ε·λ_max on each eigenvalue; relative accuracy of the large ones (the tail that is fitted) is ε.
  */
@@ -64,8 +64,7 @@ public final class EsdCalculator {
         int k = Math.min(rows, cols);
         double[] ev;
         if (precision == Precision.FP32) {
-            float[] g = backend.smallerGram(a, rows, cols);
-            float[] e = backend.symmetricEigenvalues(g, k);
+            float[] e = backend.smallerGramEigenvalues(a, rows, cols);
             ev = new double[k];
             for (int i = 0; i < k; i++) {
                 ev[i] = e[i];
@@ -75,8 +74,7 @@ public final class EsdCalculator {
             for (int i = 0; i < a.length; i++) {
                 d[i] = a[i];
             }
-            double[] g = backend.smallerGram(d, rows, cols);
-            ev = backend.symmetricEigenvalues(g, k);
+            ev = backend.smallerGramEigenvalues(d, rows, cols);
         }
         for (int i = 0; i < k; i++) {
             if (!(ev[i] > 0)) {
