@@ -64,6 +64,9 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--embeddings", description = "Also quantize lookup tables (embeddings), where most of a small transformer's bytes are.")
     boolean embeddings;
 
+    @Option(names = "--lowrank", paramLabel = "R", defaultValue = "0", description = "Add a rank-R SVD correction of each layer's quantization error (safetensors).")
+    int lowRank;
+
     @Option(names = "--norms", paramLabel = "FILE", description = "Wanda input-channel norms, JSON {layer: [norms]}.")
     Path norms;
 
@@ -111,7 +114,7 @@ final class CompressCommand implements Callable<Integer> {
         int[] nmPair = parseNm(nm);
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
                 nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
-                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples);
+                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);
         CompressionReport report = CompressRun.run(request, Backends.best());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {

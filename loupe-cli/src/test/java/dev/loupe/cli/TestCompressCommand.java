@@ -144,6 +144,8 @@ class TestCompressCommand {
         String out = dir.resolve("o.onnx").toString();
         assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--group", "64", "--out", out), "opset 21");
         assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--outliers", "0.01", "--out", out), "safetensors");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--lowrank", "8", "--out", out), "no ONNX form");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--lowrank", "8", "--out", out), "quantization options");
         assertFalse(Files.exists(Path.of(out)));
     }
 

@@ -33,12 +33,13 @@ import java.util.Locale;
  * @param data       evaluation / calibration data (never null; may be empty)
  * @param eval       evaluate original and compressed model on {@code data}
  * @param calibrationSamples examples (or sentences) used to collect Wanda's norms
+ * @param lowRank    rank of the low-rank quantization-error compensation (0: none; safetensors only)
  */
 public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
                               String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
                               boolean asymmetric, double outliers, Path norms, long positions, Path hardware,
                               boolean embeddings, boolean blockWise, java.util.regex.Pattern skip, EvalData data,
-                              boolean eval, int calibrationSamples) {
+                              boolean eval, int calibrationSamples, int lowRank) {
     public CompressRequest {
         data = data == null ? new EvalData(null, null, null, null) : data;
         boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
@@ -80,8 +81,8 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             if (!method.equals("wanda") && norms != null) {
                 throw new LoupeException("--norms is only used by --method wanda");
             }
-            if (group != null || asymmetric || outliers != 0 || embeddings) {
-                throw new LoupeException("--group, --asymmetric, --outliers and --embeddings are quantization options; "
+            if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
+                throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
                         + "drop them or use --bits");
             }
         } else {
@@ -105,6 +106,12 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             }
             if (group != null && group < -1) {
                 throw new LoupeException("--group must be a size >= 1, 0 (per channel) or -1 (per tensor), got " + group);
+            }
+            if (lowRank < 0) {
+                throw new LoupeException("--lowrank must be >= 0, got " + lowRank);
+            }
+            if (lowRank > 0 && onnxModel) {
+                throw new LoupeException("--lowrank has no ONNX form here; compress a safetensors checkpoint");
             }
             if (!(outliers >= 0 && outliers < 0.5)) {
                 throw new LoupeException("--outliers must be a fraction in [0, 0.5), got " + outliers);

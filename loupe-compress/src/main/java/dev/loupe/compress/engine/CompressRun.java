@@ -120,7 +120,7 @@ public final class CompressRun {
         if (!onnx && group == QuantSpec.PER_TENSOR) {
             throw new LoupeException(r.model(), "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
-        return new QuantOptions(r.bits(), r.allocate(), group, !r.asymmetric(), r.outliers(), 2, 8);
+        return new QuantOptions(r.bits(), r.allocate(), group, !r.asymmetric(), r.outliers(), 2, 8, r.lowRank());
     }
 
     /** Stored bytes of a quantized layer: codes, plus 4-byte scales and zero points per group. */
@@ -132,7 +132,9 @@ public final class CompressRun {
         int g = o.groupSize() == 0 ? l.cols() : Math.min(o.groupSize(), l.cols());
         double groups = (double) l.rows() * ((l.cols() + g - 1) / g);
         int per = QuantizedLayout.perByte(bits);
-        return (double) l.rows() * ((l.cols() + per - 1) / per) + groups * 5 + o.outliers() * l.params() * 8;
+        int rank = Math.min(o.lowRank(), Math.min(l.rows(), l.cols()));
+        return (double) l.rows() * ((l.cols() + per - 1) / per) + groups * 5 + o.outliers() * l.params() * 8
+                + 4.0 * rank * (l.rows() + l.cols());
     }
 
     private static void write(CompressRequest r, Checkpoint cp, boolean onnx, long opset, List<LayerEdit> edits) {

@@ -9,6 +9,7 @@ import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.prune.Mask;
 import dev.loupe.compress.prune.Pruners;
 import dev.loupe.compress.prune.SemiStructured;
+import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.Outliers;
 import dev.loupe.compress.quantize.QuantError;
 import dev.loupe.compress.quantize.QuantSpec;
@@ -136,8 +137,12 @@ public final class Compressor {
             LayerShare share = a.layers().get(i);
             float[] w = l.outIn();
             QuantizedMatrix q = quantize(w, l, spec(o, (int) share.value()), o.outliers());
-            float[] d = q.dequantize();
-            edits.add(new LayerEdit.Quantized(l, q));
+            LowRankCompensation.Factors f = o.lowRank() > 0
+                    ? LowRankCompensation.of(w, q.dequantize(), l.rows(), l.cols(), Math.min(o.lowRank(), Math.min(l.rows(), l.cols())))
+                    : null;
+            LayerEdit.Quantized e = new LayerEdit.Quantized(l, q, f);
+            float[] d = e.reconstructed();
+            edits.add(e);
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
                     relative(w, d)));
         }

@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.format.onnx.OnnxWriter;
@@ -40,13 +41,17 @@ public final class OnnxOutput {
             switch (e) {
                 case LayerEdit.Dense d -> w.replace(l.name(), l.tensor().dtype(), l.tensor().shape(),
                         Encode.floats(l.toStored(d.outIn()), l.tensor().dtype()));
-                case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q());
+                case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q(), q.lowRank());
             }
         }
         w.write(target);
     }
 
-    private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q) {
+    private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q,
+                                  LowRankCompensation.Factors lowRank) {
+        if (lowRank != null) {
+            throw new LoupeException(source, "low-rank compensation has no ONNX form here; write safetensors");
+        }
         if (q.outlier() != null) {
             throw new LoupeException(source, "dense-and-sparse outliers cannot be written to ONNX; use safetensors");
         }

@@ -12,6 +12,7 @@ import dev.loupe.compress.quantize.QuantizedMatrix;
  *   W.zeros    U8  [out, groups]          zero point z: W ≈ (u − z)·scale
  *   W.outlier_index I32 [k], W.outlier_value F32 [k]   (only with dense-and-sparse) flat [out, in]
  *                                         indices whose value is kept exactly
+ *   W.lowrank_a F32 [out, r], W.lowrank_b F32 [r, in]  (only with low-rank compensation) W += A·B
  * </pre>
  * {@code __metadata__} holds {@code loupe.quant.format = loupe-rtn-v1} and, per weight,
  * {@code loupe.quant.W = bits=4;group_size=128;symmetric=true;shape=768x3072;transposed=false}, where

@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.tensor.DType;
@@ -69,6 +70,15 @@ public final class QuantizedSafetensors {
                 }
                 w[(int) at[i]] = val[i];
             }
+        }
+        var a = cp.tensor(name + ".lowrank_a");
+        if (a.isPresent()) {
+            Tensor b = need(cp, name + ".lowrank_b", DType.F32);
+            long rank = a.get().numel() / Math.max(1, rows);
+            if (a.get().dtype() != DType.F32 || a.get().numel() != rows * rank || b.numel() != rank * cols) {
+                throw new LoupeException(cp.source(), "'" + name + "': low-rank factors do not match " + rows + "x" + cols);
+            }
+            w = new LowRankCompensation.Factors(rows, cols, (int) rank, a.get().toFloats(), b.toFloats(), new double[0]).addTo(w);
         }
         return transposed ? Layer.transpose(w, rows, cols) : w;
     }

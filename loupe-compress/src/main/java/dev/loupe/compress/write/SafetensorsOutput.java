@@ -41,6 +41,13 @@ public final class SafetensorsOutput {
                     meta.put(QuantizedLayout.FORMAT_KEY, QuantizedLayout.FORMAT);
                     meta.put(QuantizedLayout.LAYER_KEY_PREFIX + t.name(), describe(q));
                     out.addAll(quantized(t.name(), q.q(), target));
+                    if (q.lowRank() != null) {
+                        var f = q.lowRank();
+                        out.add(Tensor.contiguous(t.name() + ".lowrank_a", DType.F32, new long[] {f.rows(), f.rank()},
+                                Encode.floats(f.a(), DType.F32), target));
+                        out.add(Tensor.contiguous(t.name() + ".lowrank_b", DType.F32, new long[] {f.rank(), f.cols()},
+                                Encode.floats(f.b(), DType.F32), target));
+                    }
                 }
             }
         }

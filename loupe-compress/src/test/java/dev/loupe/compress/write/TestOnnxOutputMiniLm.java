@@ -110,7 +110,7 @@ class TestOnnxOutputMiniLm {
     void int8WithEmbeddingsIsAQuarterOfTheFile() throws Exception {
         Path out = dir.resolve("minilm-int8-all.onnx");
         var report = dev.loupe.compress.engine.CompressRun.run(new dev.loupe.compress.engine.CompressRequest(model, out, false,
-                false, null, 8.0, "uniform", null, 2, 4, 0.3, null, false, 0, null, 1, null, true, false, null, null, false, 128),
+                false, null, 8.0, "uniform", null, 2, 4, 0.3, null, false, 0, null, 1, null, true, false, null, null, false, 128, 0),
                 dev.loupe.linalg.Backends.pureJava());
         assertEquals(39, report.layers().size());
         // 22.5M of MiniLM's 22.7M parameters go from 4 bytes to 1

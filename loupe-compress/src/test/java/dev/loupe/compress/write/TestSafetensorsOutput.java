@@ -121,6 +121,33 @@ class TestSafetensorsOutput {
     }
 
     @Test
+    void lowRankFactorsAreStoredAndReadBack() {
+        Path src = model();
+        Path out = dir.resolve("lr.safetensors");
+        QuantOptions plain = new QuantOptions(3, "uniform", 0, true, 0, 2, 8);
+        QuantOptions lr = new QuantOptions(3, "uniform", 0, true, 0, 2, 8, 4);
+        Compressor.Outcome a;
+        Compressor.Outcome b;
+        try (Checkpoint cp = Checkpoints.open(src)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            a = Compressor.quantize(layers, Compressor.allocateBits(layers, plain), plain);
+            b = Compressor.quantize(layers, Compressor.allocateBits(layers, lr), lr);
+            SafetensorsOutput.write(cp, b.edits(), Map.of(), out);
+        }
+        for (int i = 0; i < a.layers().size(); i++) {
+            assertTrue(b.layers().get(i).relativeError() < a.layers().get(i).relativeError());
+        }
+        try (Checkpoint c = Checkpoints.open(out)) {
+            assertArrayEquals(new long[] {64, 4}, c.tensor("fc1.weight.lowrank_a").orElseThrow().shape());
+            assertArrayEquals(new long[] {4, 96}, c.tensor("fc1.weight.lowrank_b").orElseThrow().shape());
+            for (LayerEdit e : b.edits()) {
+                LayerEdit.Quantized q = (LayerEdit.Quantized) e;
+                assertArrayEquals(q.layer().toStored(q.reconstructed()), QuantizedSafetensors.dequantize(c, e.layer().name()));
+            }
+        }
+    }
+
+    @Test
     void packRoundTrips() {
         for (int bits : new int[] {2, 3, 4, 5, 8}) {
             Random rnd = new Random(bits);
