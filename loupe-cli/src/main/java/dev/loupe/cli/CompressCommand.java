@@ -34,7 +34,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--bits", paramLabel = "B", description = "Target mean bits per weight, 2..8.")
     Double bits;
 
-    @Option(names = "--allocate", paramLabel = "HOW", description = "uniform | alpha (pruning) | knapsack | greedy (bits). Default uniform.")
+    @Option(names = "--allocate", paramLabel = "HOW", description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
     String allocate;
 
     @Option(names = "--method", paramLabel = "M", description = "magnitude (default) | wanda | nm.")
@@ -140,7 +140,13 @@ final class CompressCommand implements Callable<Integer> {
 
     private static void print(CompressionReport r, PrintWriter out) {
         boolean prune = r.mode().equals("prune");
-        Table t = new Table("layer", "params", prune ? "alpha" : "error@bits", prune ? "target" : "bits",
+        String metric = switch (r.allocation()) {
+            case "alpha" -> "alpha";
+            case "owl" -> "outliers";
+            case "uniform" -> "-";
+            default -> "sq.error";
+        };
+        Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
                 prune ? "sparsity" : "zeros", "rel.err");
         for (LayerResult l : r.layers()) {
             t.row(l.node().isEmpty() ? l.name() : l.node(), Table.count(l.params()), Double.isNaN(l.metric()) ? "-" : Table.num(l.metric(), prune ? 3 : 4),

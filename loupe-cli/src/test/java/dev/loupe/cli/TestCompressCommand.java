@@ -90,7 +90,9 @@ class TestCompressCommand {
         assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--out", out), "--eval needs data");
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--eval", "--data", x, "--out",
                 dir.resolve("o.safetensors").toString()), "needs an .onnx model");
-        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--data", x, "--out", out), "--eval or --method wanda");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--data", x, "--out", out), "used by --eval");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--allocate", "owl", "--out",
+                dir.resolve("o.safetensors").toString()), "--allocate owl needs");
         assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--text", x, "--out", out), "not both");
         assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--dry-run"), "--dry-run");
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--method", "wanda", "--data", x, "--out",

@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param dryRun     allocate and report, write nothing
  * @param sparsity   target mean sparsity (null when quantizing)
  * @param bits       target mean bits (null when pruning)
- * @param allocate   uniform | alpha (sparsity) ; uniform | knapsack | greedy (bits)
+ * @param allocate   uniform | alpha | owl (sparsity) ; uniform | knapsack | greedy (bits)
  * @param method     magnitude | wanda | nm (pruning only)
  * @param nmN        N of N:M
  * @param nmM        M of N:M
@@ -53,8 +53,8 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             if (!(sparsity >= 0 && sparsity < 1)) {
                 throw new LoupeException("--sparsity must be in [0, 1), got " + sparsity);
             }
-            if (!allocate.equals("uniform") && !allocate.equals("alpha")) {
-                throw new LoupeException("--allocate " + allocate + " is for --bits; pruning takes uniform or alpha");
+            if (!allocate.equals("uniform") && !allocate.equals("alpha") && !allocate.equals("owl")) {
+                throw new LoupeException("--allocate " + allocate + " is for --bits; pruning takes uniform, alpha or owl");
             }
             if (!method.equals("magnitude") && !method.equals("wanda") && !method.equals("nm")) {
                 throw new LoupeException("--method must be magnitude, wanda or nm, got " + method);
@@ -67,19 +67,20 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
                     throw new LoupeException("--method nm " + nmN + ":" + nmM + " prunes exactly " + (1 - (double) nmN / nmM)
                             + "; --sparsity " + sparsity + " contradicts it");
                 }
-                if (allocate.equals("alpha")) {
-                    throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate alpha cannot vary it");
+                if (!allocate.equals("uniform")) {
+                    throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate " + allocate + " cannot vary it");
                 }
             }
             if (blockWise && !allocate.equals("alpha")) {
                 throw new LoupeException("--block-wise averages the alpha metric; it needs --allocate alpha");
             }
-            if (method.equals("wanda") && norms == null && !(data.present() && onnxModel)) {
-                throw new LoupeException("--method wanda needs input-activation norms: calibration data on an ONNX model "
-                        + "(--data X or --text FILE) or --norms FILE.json");
+            boolean needsNorms = method.equals("wanda") || allocate.equals("owl");
+            if (needsNorms && norms == null && !(data.present() && onnxModel)) {
+                throw new LoupeException((allocate.equals("owl") ? "--allocate owl" : "--method wanda")
+                        + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE) or --norms FILE.json");
             }
-            if (!method.equals("wanda") && norms != null) {
-                throw new LoupeException("--norms is only used by --method wanda");
+            if (!needsNorms && norms != null) {
+                throw new LoupeException("--norms is only used by --method wanda and --allocate owl");
             }
             if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
                 throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
@@ -132,8 +133,8 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
         if (eval && dryRun) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
         }
-        if (data.present() && !eval && !(prune && method.equals("wanda"))) {
-            throw new LoupeException("--data/--text are used by --eval or --method wanda; add one of them");
+        if (data.present() && !eval && !(prune && (method.equals("wanda") || allocate.equals("owl")))) {
+            throw new LoupeException("--data/--text are used by --eval, --method wanda or --allocate owl; add one of them");
         }
         if (calibrationSamples < 1) {
             throw new LoupeException("--calibration-samples must be >= 1, got " + calibrationSamples);

@@ -47,7 +47,7 @@ public final class CompressRun {
             profiles.addAll(HardwareProfiles.load(r.hardware()));
         }
         Map<String, double[]> norms = r.norms() == null ? Map.of() : WandaNorms.load(r.norms());
-        boolean calibrate = r.prune() && r.method().equals("wanda") && r.norms() == null;
+        boolean calibrate = r.prune() && (r.method().equals("wanda") || r.allocate().equals("owl")) && r.norms() == null;
         List<String> notes = new ArrayList<>();
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
@@ -79,7 +79,11 @@ public final class CompressRun {
                 }
                 PruneOptions o = new PruneOptions(r.sparsity(), r.allocate(), r.epsilon(),
                         PruneMethod.valueOf(r.method().toUpperCase(java.util.Locale.ROOT)), r.nmN(), r.nmM(), norms, r.blockWise());
-                Map<String, Double> metrics = r.allocate().equals("alpha") ? Compressor.hillAlphas(layers, backend) : null;
+                Map<String, Double> metrics = switch (r.allocate()) {
+                    case "alpha" -> Compressor.hillAlphas(layers, backend);
+                    case "owl" -> Compressor.outlierRatios(layers, norms);
+                    default -> null;
+                };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
                         : Compressor.prune(layers, a, o);

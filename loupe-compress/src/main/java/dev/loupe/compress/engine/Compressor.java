@@ -4,6 +4,7 @@ import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.BitAllocator;
 import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
+import dev.loupe.compress.allocate.OutlierRatio;
 import dev.loupe.compress.allocate.SparsityAllocator;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.prune.Mask;
@@ -48,7 +49,20 @@ public final class Compressor {
         return out;
     }
 
-    /** Per-layer sparsities. {@code metrics} (layer name → metric) is needed for "alpha" only. */
+    /** OWL's outlier ratio of every layer, from Wanda's input norms. */
+    public static Map<String, Double> outlierRatios(List<Layer> layers, Map<String, double[]> norms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            double[] n = norms.get(l.name());
+            if (n == null || n.length != l.cols()) {
+                throw new LoupeException("OWL needs " + l.cols() + " input norms for layer '" + l.name() + "'");
+            }
+            out.put(l.name(), OutlierRatio.of(l.outIn(), l.rows(), l.cols(), n, OutlierRatio.DEFAULT_M));
+        }
+        return out;
+    }
+
+    /** Per-layer sparsities. {@code metrics} (layer name → metric) is needed for "alpha" (PL_Alpha_Hill) and "owl" (outlier ratio). */
     public static Allocation allocateSparsity(List<Layer> layers, PruneOptions o, Map<String, Double> metrics) {
         List<SparsityAllocator.Layer> in = new ArrayList<>();
         for (Layer l : layers) {
@@ -69,7 +83,20 @@ public final class Compressor {
                 yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY,
                         o.blockWise() ? blocks::get : null);
             }
-            default -> throw new LoupeException("unknown sparsity allocation '" + o.allocation() + "' (uniform|alpha)");
+            case "owl" -> {
+                if (o.method() == PruneMethod.NM) {
+                    throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
+                }
+                // OWL's additive range [S - λ, S + λ] is AlphaPruning's [S(1 - ε), S(1 + ε)] with ε = λ/S; the metric is
+                // minus the outlier ratio, so that more outliers mean less pruning
+                List<SparsityAllocator.Layer> neg = in.stream()
+                        .map(l -> new SparsityAllocator.Layer(l.name(), l.params(), -l.metric())).toList();
+                Allocation a = SparsityAllocator.alpha(neg, s, s == 0 ? 0 : Math.min(1, OutlierRatio.DEFAULT_LAMBDA / s),
+                        SparsityAllocator.DEFAULT_MAX_SPARSITY, null);
+                yield new Allocation("owl", a.target(), a.layers().stream()
+                        .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
+            }
+            default -> throw new LoupeException("unknown sparsity allocation '" + o.allocation() + "' (uniform|alpha|owl)");
         };
     }
 
