@@ -22,7 +22,7 @@ for m in "${models[@]}"; do
   [ "${1:-}" != minilm ] && echo "| $name | none | - | $($loupe compress "$m" --bits 8 --eval "${E[@]}" --out "$tmp/x.onnx" --json | base) |"
   for s in 0.3 0.5 0.7; do
     for meth in magnitude wanda; do
-      for a in uniform alpha; do
+      for a in uniform alpha owl; do
         echo "| $name | $meth $s | $a | $($loupe compress "$m" --sparsity $s --allocate $a --method $meth --eval "${E[@]}" --out "$tmp/p.onnx" --json | field) |"
       done
     done
