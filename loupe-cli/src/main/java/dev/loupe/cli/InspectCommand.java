@@ -140,6 +140,11 @@ final class InspectCommand implements Callable<Integer> {
                 s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());
         w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%n", s.overTrained(),
                 s.underTrained());
+        long dequantized = r.layers().stream()
+                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("dequantized"))).count();
+        if (dequantized > 0) {
+            w.printf("%d layers analyzed as dequantized integer weights W = (q - zp)*scale (see notes)%n", dequantized);
+        }
         long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);

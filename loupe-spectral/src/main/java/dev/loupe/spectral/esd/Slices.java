@@ -16,7 +16,7 @@ public record Slices(float[] raw, List<float[]> slices, int rows, int cols) {
 
     /** Decodes the tensor and cuts it into slices. */
     public static Slices of(WeightMatrix m) {
-        float[] raw = m.tensor().toFloats();
+        float[] raw = m.toFloats();
         return of(raw, m);
     }
 

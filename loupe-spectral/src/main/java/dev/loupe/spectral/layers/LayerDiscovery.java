@@ -36,10 +36,19 @@ public final class LayerDiscovery {
 
     public static Discovery discover(Checkpoint cp, ConvMode conv) {
         Map<String, Node> consumers = consumers(cp);
+        Map<String, QuantizedWeights.Found> quantized = QuantizedWeights.find(cp);
+        Map<String, String> parameterOf = new HashMap<>();
+        quantized.forEach((w, f) -> f.parameters().forEach(p -> parameterOf.putIfAbsent(p, w)));
         List<WeightMatrix> out = new ArrayList<>();
         List<SkippedTensor> skipped = new ArrayList<>();
         for (Tensor t : cp.tensors()) {
-            String why = excluded(t);
+            QuantizedWeights.Found q = quantized.get(t.name());
+            if (q != null) {
+                out.add(dequantized(describe(t, q.consumer(), conv), q.dequant()));
+                continue;
+            }
+            String why = parameterOf.containsKey(t.name())
+                    ? "quantization parameter of '" + parameterOf.get(t.name()) + "'" : excluded(t);
             if (why != null) {
                 skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(), why));
                 continue;
@@ -52,7 +61,9 @@ public final class LayerDiscovery {
     private static String excluded(Tensor t) {
         DType.Kind k = t.dtype().kind();
         if (k == DType.Kind.INT || k == DType.Kind.BOOL) {
-            return "integer/boolean tensor (not a float weight)";
+            return t.rank() >= 2 && k == DType.Kind.INT
+                    ? "integer tensor with no dequantization (scale/zero point) found in the graph"
+                    : "integer/boolean tensor (not a float weight)";
         }
         if (t.rank() < 2) {
             return t.rank() == 0 ? "scalar" : "1-D (bias or norm)";
@@ -106,7 +117,7 @@ public final class LayerDiscovery {
                 kind = LayerKind.DENSE;
                 type = "dense";
             }
-            if (op.equals("MatMul") || (op.equals("Gemm") && consumer.intAttribute("transB", 0) == 0)) {
+            if (op.equals("MatMul") || op.equals("MatMulInteger") || op.equals("QLinearMatMul") || (op.equals("Gemm") && consumer.intAttribute("transB", 0) == 0)) {
                 orientation = "in,out";
             }
         }
@@ -121,6 +132,13 @@ public final class LayerDiscovery {
         return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
     }
 
+    private static WeightMatrix dequantized(WeightMatrix m, Dequantization dq) {
+        List<String> notes = new ArrayList<>(m.notes());
+        notes.add(0, dq.describe(m.tensor().dtype().name()));
+        return new WeightMatrix(m.name(), m.tensor(), m.kind(), m.layerType(), m.rows(), m.cols(), m.rf(),
+                m.orientation(), m.consumer(), notes, dq);
+    }
+
     /**
      * The tensor name without {@code .weight}; for ONNX exporters' anonymous initializers
      * ({@code onnx::MatMul_787}) the consuming node's path instead ({@code encoder/layer.0/attention/self/query}).
@@ -130,12 +148,15 @@ public final class LayerDiscovery {
             String n = consumer.name();
             n = n.startsWith("/") ? n.substring(1) : n;
             int slash = n.lastIndexOf('/');
-            if (slash > 0 && n.substring(slash + 1).startsWith(consumer.opType())) {
+            String base = consumer.opType().replace("Integer", "").replace("QLinear", "");
+            if (slash > 0 && n.substring(slash + 1).startsWith(base)) {
                 n = n.substring(0, slash);
             }
             return n;
         }
-        return tensor.endsWith(".weight") ? tensor.substring(0, tensor.length() - 7) : tensor;
+        // ONNX Runtime's quantizer renames W to W_quantized; keep the float model's key so the two compare
+        String t = tensor.endsWith("_quantized") ? tensor.substring(0, tensor.length() - 10) : tensor;
+        return t.endsWith(".weight") ? t.substring(0, t.length() - 7) : t;
     }
 
     static List<String> weightWatcherNotes(WeightMatrix m) {
