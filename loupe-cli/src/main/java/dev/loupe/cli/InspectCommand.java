@@ -72,6 +72,25 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Layers analyzed in parallel (default: available cores).")
     Integer threads;
 
+    @Option(names = "--split-fused", paramLabel = "PATTERN=SPEC",
+            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts),",
+                    "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks",
+                    "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer",
+                    "axis. Repeatable; the first matching rule wins."})
+    java.util.List<String> splitFused = new java.util.ArrayList<>();
+
+    @Option(names = "--sketch", paramLabel = "K",
+            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with",
+                    "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
+    Integer sketch;
+
+    @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
+    boolean sketchCheck;
+
+    @Option(names = "--fit", paramLabel = "E_TPL",
+            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    String fit;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -121,7 +140,22 @@ final class InspectCommand implements Callable<Integer> {
         if (t < 1 || t > 1024) {
             throw new LoupeException(path, "--threads must be between 1 and 1024");
         }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, t);
+        java.util.List<dev.loupe.spectral.layers.FusedSplit> splits = new java.util.ArrayList<>();
+        for (String f : splitFused) {
+            try {
+                splits.add(dev.loupe.spectral.layers.FusedSplit.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new LoupeException(path, e.getMessage());
+            }
+        }
+        if (sketch != null && sketch < 2) {
+            throw new LoupeException(path, "--sketch K needs K >= 2");
+        }
+        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
+            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
+        }
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, t)
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
     }
 
     static void printTable(PrintWriter w, InspectResult r) {

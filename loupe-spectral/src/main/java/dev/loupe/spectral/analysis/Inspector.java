@@ -48,7 +48,7 @@ public final class Inspector {
     public InspectResult inspect(Checkpoint cp, Progress progress, String version, boolean hash) {
         long t0 = System.nanoTime();
         String started = Instant.now().toString();
-        Discovery d = LayerDiscovery.discover(cp, options.conv());
+        Discovery d = LayerDiscovery.discover(cp, options.conv(), options.splits());
         List<WeightMatrix> ms = d.matrices();
         LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(backend, options.precision()), options);
         long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
@@ -122,7 +122,7 @@ public final class Inspector {
      * fp64, the Gram matrix and the eigensolver's workspace (~2 more M×M).
      */
     long workingBytes(WeightMatrix m) {
-        long n = (long) m.rows() * m.cols() * m.rf();
+        long n = (long) m.rows() * m.cols() * m.rf() + (m.part() != null ? m.tensor().numel() : 0);
         long mm = (long) m.M() * m.M() * m.rf();
         long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP64 ? 8 : 4;
         return n * 4 * (m.rf() > 1 ? 2 : 1) + (elem == 8 ? n * 8 : 0) + 3 * mm * elem;

@@ -35,6 +35,11 @@ public final class LayerDiscovery {
     }
 
     public static Discovery discover(Checkpoint cp, ConvMode conv) {
+        return discover(cp, conv, List.of());
+    }
+
+    /** As {@link #discover(Checkpoint, ConvMode)}, analyzing tensors matched by a split rule as their parts. */
+    public static Discovery discover(Checkpoint cp, ConvMode conv, List<FusedSplit> splits) {
         Map<String, Node> consumers = consumers(cp);
         Map<String, QuantizedWeights.Found> quantized = QuantizedWeights.find(cp);
         Map<String, String> parameterOf = new HashMap<>();
@@ -44,7 +49,7 @@ public final class LayerDiscovery {
         for (Tensor t : cp.tensors()) {
             QuantizedWeights.Found q = quantized.get(t.name());
             if (q != null) {
-                out.add(dequantized(describe(t, q.consumer(), conv), q.dequant()));
+                out.addAll(split(dequantized(describe(t, q.consumer(), conv), q.dequant()), splits));
                 continue;
             }
             String why = parameterOf.containsKey(t.name())
@@ -53,7 +58,7 @@ public final class LayerDiscovery {
                 skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(), why));
                 continue;
             }
-            out.add(describe(t, consumers.get(t.name()), conv));
+            out.addAll(split(describe(t, consumers.get(t.name()), conv), splits));
         }
         return new Discovery(out, skipped);
     }
@@ -132,11 +137,45 @@ public final class LayerDiscovery {
         return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
     }
 
+    /** The parts of {@code m} under the first matching rule, or {@code m} itself. */
+    static List<WeightMatrix> split(WeightMatrix m, List<FusedSplit> splits) {
+        FusedSplit rule = splits.stream().filter(r -> r.matches(m.tensor().name())).findFirst().orElse(null);
+        if (rule == null) {
+            return List.of(m);
+        }
+        Tensor t = m.tensor();
+        List<Part> parts;
+        try {
+            parts = rule.parts(t);
+        } catch (IllegalArgumentException e) {
+            throw new dev.loupe.core.LoupeException(t.file(), "--split-fused " + rule.pattern() + ": " + e.getMessage());
+        }
+        List<WeightMatrix> out = new ArrayList<>(parts.size());
+        long[] s = t.shape();
+        for (Part p : parts) {
+            int rows = (int) (s.length == 3 ? s[1] : p.axis() == 0 ? p.size() : s[0]);
+            int cols = (int) (s.length == 3 ? s[2] : p.axis() == 1 ? p.size() : s[1]);
+            LayerKind kind = m.kind() == LayerKind.CONV1D ? LayerKind.DENSE : m.kind();
+            List<String> notes = new ArrayList<>();
+            notes.add("part " + p.label() + " (" + (p.index() + 1) + "/" + p.count() + ") of fused tensor '" + t.name()
+                    + "': indices " + p.start() + ".." + (p.start() + p.size()) + " of axis " + p.axis()
+                    + " (--split-fused " + rule.pattern() + ")");
+            m.notes().stream().filter(n -> !n.startsWith("rank-") && !n.startsWith("WeightWatcher skips")).forEach(notes::add);
+            WeightMatrix draft = new WeightMatrix(m.name() + "." + p.label(), t, kind,
+                    kind == LayerKind.DENSE ? "dense" : m.layerType(), rows, cols, 1, m.orientation(), m.consumer(),
+                    notes, m.dequant(), p);
+            notes.addAll(weightWatcherNotes(draft));
+            out.add(new WeightMatrix(draft.name(), t, kind, draft.layerType(), rows, cols, 1, m.orientation(),
+                    m.consumer(), notes, m.dequant(), p));
+        }
+        return out;
+    }
+
     private static WeightMatrix dequantized(WeightMatrix m, Dequantization dq) {
         List<String> notes = new ArrayList<>(m.notes());
         notes.add(0, dq.describe(m.tensor().dtype().name()));
         return new WeightMatrix(m.name(), m.tensor(), m.kind(), m.layerType(), m.rows(), m.cols(), m.rf(),
-                m.orientation(), m.consumer(), notes, dq);
+                m.orientation(), m.consumer(), notes, dq, null);
     }
 
     /**
