@@ -179,6 +179,16 @@ final class InspectCommand implements Callable<Integer> {
         if (dequantized > 0) {
             w.printf("%d layers analyzed as dequantized integer weights W = (q - zp)*scale (see notes)%n", dequantized);
         }
+        for (LayerMetrics m : r.layers()) {
+            var sk = m.sketch();
+            if (sk != null) {
+                w.printf(java.util.Locale.ROOT, "sketched %s: top %d of %d eigenvalues (%s), bound %.1e*lambda_max%s%n",
+                        m.name(), sk.k(), sk.totalEvals(), sk.reason(), sk.maxRelBound(), !sk.checked() ? ""
+                                : String.format(java.util.Locale.ROOT, "; vs exact: eigenvalue error %.1e*lambda_max, "
+                                + "alpha %.4f vs exact %.4f (exact top-%d %.4f)", sk.maxRelError(), m.alpha(),
+                                sk.alphaExact(), sk.k(), sk.alphaTopK()));
+            }
+        }
         long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);

@@ -74,9 +74,10 @@ public final class Inspector {
             Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
             for (int i : order) {
                 futures[i] = pool.submit(() -> {
-                    long bytes = budget.acquire(workingBytes(ms.get(i)));
+                    String sketch = sketchReason(ms.get(i), budget.totalBytes());
+                    long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
                     try {
-                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
+                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i), sketch);
                         progress.advance(cost(ms.get(i)));
                         return o;
                     } finally {
@@ -109,6 +110,35 @@ public final class Inspector {
                 (System.nanoTime() - t0) / 1e9, System.getProperty("java.version"), HeapPeak.bytes(),
                 Runtime.getRuntime().maxMemory());
         return new InspectResult(p, Summaries.of(metrics), metrics, spectra, d.skipped());
+    }
+
+    /**
+     * Why a layer gets a partial ESD: asked for ({@code --sketch K}, layers with more than K eigenvalues),
+     * or forced because the exact ESD cannot be computed here (the layer is reported, never dropped).
+     */
+    String sketchReason(WeightMatrix m, long budgetBytes) {
+        if (m.rf() != 1) {
+            return null;
+        }
+        long elements = (long) m.rows() * m.cols();
+        if (elements > Integer.MAX_VALUE - 16) {
+            return "too large for one Java array: " + elements + " elements, streamed from the file";
+        }
+        if (workingBytes(m) > budgetBytes) {
+            return String.format(java.util.Locale.ROOT, "over the memory budget: exact ESD needs %.1f GiB of %.1f GiB",
+                    workingBytes(m) / (double) (1L << 30), budgetBytes / (double) (1L << 30));
+        }
+        int k = options.sketchTopK();
+        return k > 0 && m.numEvals() > k ? "--sketch " + k : null;
+    }
+
+    /** Heap of a sketched layer: its floats (when decoded) and the Lanczos basis. */
+    long sketchBytes(WeightMatrix m) {
+        long elements = (long) m.rows() * m.cols();
+        int k = options.sketchTopK() > 0 ? options.sketchTopK() : SketchAnalyzer.DEFAULT_K;
+        long basis = Math.min(m.M(), 4L * k + 64) * m.M() * 8;
+        return (elements > Integer.MAX_VALUE - 16 ? 0 : elements * 4) + basis
+                + (options.sketchCheck() ? workingBytes(m) : 0);
     }
 
     /** Work estimate: Gram flops ~ N·M² per slice plus the eigensolver ~ M³. */

@@ -34,7 +34,15 @@ public final class LayerAnalyzer {
     }
 
     public Outcome analyze(int index, WeightMatrix m) {
+        return analyze(index, m, null);
+    }
+
+    /** @param sketchReason why this layer gets a partial (top-k) ESD, or null for the exact one */
+    public Outcome analyze(int index, WeightMatrix m, String sketchReason) {
         long t0 = System.nanoTime();
+        if (sketchReason != null) {
+            return new SketchAnalyzer(esd, options).analyze(index, m, sketchReason, t0);
+        }
         Slices s = Slices.of(m);
         Spectrum sp = esd.spectrum(s);
         double[] ev = sp.eigenvalues();
