@@ -77,8 +77,9 @@ public final class LayerAnalyzer {
         // the "channels" of the per-channel quantization error are then input rows, as stored)
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
         String warning = warning(fit);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning, secs);
+        var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
+                (System.nanoTime() - t0) / 1e9, null, etpl);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
         return new Outcome(lm, spec);
     }

@@ -113,7 +113,8 @@ final class SketchAnalyzer {
                 m.consumer(), notes);
         String warning = LayerAnalyzer.warning(fit);
         double secs = (System.nanoTime() - t0) / 1e9;
-        LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk, null);
+        LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
+                options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null);
         LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, sample, ws);
         return new LayerAnalyzer.Outcome(lm, spec);
     }
