@@ -1,0 +1,67 @@
+package dev.loupe.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Black-box: loupe zoo (single-process path) → zoo query → zoo map, and the user-error contract. */
+class ZooCommandTest {
+    private static final Path ZOO = Path.of("../fixtures/zoo").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void buildQueryAndMap() throws Exception {
+        Path zoo = Files.createDirectories(tmp.resolve("zoo"));
+        StringBuilder manifest = new StringBuilder("file,test_accuracy\n");
+        for (String line : Files.readAllLines(ZOO.resolve("manifest.csv")).subList(1, 13)) {
+            String[] c = line.split(",");
+            Files.copy(ZOO.resolve(c[0]), zoo.resolve(c[0]));
+            manifest.append(c[0]).append(',').append(c[7]).append('\n');
+        }
+        Files.writeString(zoo.resolve("manifest.csv"), manifest);
+        Files.write(zoo.resolve("bad.safetensors"), new byte[]{1, 2, 3});
+        Path catalog = tmp.resolve("zoo.duckdb");
+
+        CliRun r = CliRun.of("zoo", zoo.toString(), "--catalog", catalog.toString(), "--master", "none");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("13 checkpoints found, 0 already in the catalog, 12 analyzed, 1 failed"), r.out());
+
+        CliRun again = CliRun.of("zoo", zoo.toString(), "--catalog", catalog.toString(), "--master", "none");
+        assertTrue(again.out().startsWith("13 checkpoints found, 13 already in the catalog, 0 analyzed, 0 failed"), again.out());
+
+        CliRun q = CliRun.of("zoo", "query", "--catalog", catalog.toString(), "--csv",
+                "SELECT status, count(*) AS n, sum(layers) AS layers FROM models GROUP BY status ORDER BY status");
+        assertEquals("status,n,layers\nerror,1,\nok,12,36\n", q.out().replace("\r", ""));
+
+        CliRun j = CliRun.of("zoo", "query", "--catalog", catalog.toString(), "--json", "SELECT error FROM failures");
+        assertTrue(j.out().contains("bad.safetensors"), j.out());
+
+        CliRun m = CliRun.of("zoo", "map", "--catalog", catalog.toString(), "--manifest", zoo.resolve("manifest.csv").toString(),
+                "--folds", "3", "--report", tmp.resolve("map.html").toString());
+        assertEquals(0, m.exit(), m.err());
+        String html = Files.readString(tmp.resolve("map.html"));
+        assertTrue(html.contains("Weight-space map") && html.contains("<svg") && html.contains("mean alpha alone"));
+        assertTrue(m.out().startsWith("12 models with a 'test_accuracy' label (0 analyzed models without one), 42 fingerprint features"), m.out());
+        assertTrue(m.out().contains("mean alpha alone"), m.out());
+    }
+
+    @Test
+    void userErrorsAreOneLine() throws Exception {
+        Path missing = tmp.resolve("nope.duckdb");
+        CliRun.of("zoo", "query", "--catalog", missing.toString(), "SELECT 1").assertUserError(missing);
+        Path catalog = tmp.resolve("empty.duckdb");
+        Path nothing = tmp.resolve("nothing-here");
+        CliRun.of("zoo", nothing.toString(), "--catalog", catalog.toString(), "--master", "none").assertUserError(nothing);
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun ok = CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--master", "none");
+        assertTrue(ok.out().startsWith("0 checkpoints found"), ok.out());
+        CliRun.of("zoo", "query", "--catalog", catalog.toString(), "SELEC nonsense").assertUserError(catalog);
+    }
+}

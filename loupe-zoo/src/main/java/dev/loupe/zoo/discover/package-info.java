@@ -1,0 +1,2 @@
+/** Finding checkpoints under directories and identifying each file cheaply for resumable runs. */
+package dev.loupe.zoo.discover;

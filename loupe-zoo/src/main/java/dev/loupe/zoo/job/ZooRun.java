@@ -1,0 +1,84 @@
+package dev.loupe.zoo.job;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.zoo.catalog.Catalog;
+import dev.loupe.zoo.discover.FileKey;
+import dev.loupe.zoo.discover.ZooDiscovery;
+import dev.loupe.zoo.result.ZooRunSummary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One {@code loupe zoo} run: discover, skip what the catalog already has, analyze the rest, write
+ * Parquet into a hidden directory and rename it into place, then register the run. A run that dies
+ * half-way leaves only an unregistered hidden directory, so the next run simply redoes its files.
+ */
+public final class ZooRun {
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private ZooRun() {
+    }
+
+    /** The default Parquet directory: beside the catalog, {@code zoo.duckdb} → {@code zoo.parquet/}. */
+    public static Path defaultParquetDir(Path catalog) {
+        String n = catalog.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return catalog.toAbsolutePath().resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".parquet");
+    }
+
+    public static ZooRunSummary run(List<Path> roots, Path catalogFile, Path parquetDir, ZooExecutor executor,
+                                    String version) {
+        long t0 = System.nanoTime();
+        Instant started = Instant.now();
+        String runId = ID.format(started);
+        List<Path> files = ZooDiscovery.find(roots);
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            Set<FileKey> done = catalog.recordedKeys();
+            List<FileKey> todo = new ArrayList<>();
+            for (Path f : files) {
+                FileKey k = key(f);
+                if (!done.contains(k)) {
+                    todo.add(k);
+                }
+            }
+            ZooExecutor.Counts counts = new ZooExecutor.Counts(0, 0, 0);
+            if (!todo.isEmpty()) {
+                Path finalDir = Catalog.runDir(parquetDir, runId);
+                Path tmp = parquetDir.resolve(".tmp-run-" + runId);
+                counts = executor.run(todo, runId, version, tmp);
+                move(tmp, finalDir);
+            }
+            ZooRunSummary s = new ZooRunSummary(runId, executor.master(), files.size(), files.size() - todo.size(),
+                    counts.analyzed(), counts.failed(), counts.layers(), (System.nanoTime() - t0) / 1e9);
+            catalog.recordRun(s, started.toString(), parquetDir, version);
+            return s;
+        }
+    }
+
+    /** An unreadable file gets a placeholder key, so its task records the error; once readable it gets its real key. */
+    private static FileKey key(Path f) {
+        try {
+            return FileKey.of(f);
+        } catch (LoupeException e) {
+            return new FileKey(f.toAbsolutePath().normalize().toString(), -1, "unreadable");
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LoupeException(to, "cannot move the run's Parquet into place: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loupe.zoo.job;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.Backends;
+import dev.loupe.spectral.analysis.InspectOptions;
+import dev.loupe.spectral.analysis.Inspector;
+import dev.loupe.spectral.result.InspectResult;
+import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.MetricColumns;
+import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.zoo.discover.FileKey;
+import dev.loupe.zoo.result.ModelOutcome;
+import dev.loupe.zoo.result.ZooColumn;
+import dev.loupe.zoo.result.ZooSchema;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One checkpoint's work: inspect it with the defaults of {@code loupe inspect} (one thread: the zoo
+ * parallelizes across checkpoints) and turn the result into catalog rows. Any failure of the file
+ * becomes an error row; it never escapes, so one corrupt file cannot stop a run.
+ */
+public final class ZooTask {
+    private ZooTask() {
+    }
+
+    public static ModelOutcome analyze(FileKey key, String runId, String version) {
+        long t0 = System.nanoTime();
+        try (Checkpoint cp = Checkpoints.open(Path.of(key.path()))) {
+            InspectResult r = new Inspector(Backends.best(), InspectOptions.defaults())
+                    .inspect(cp, Progress.NONE, version, false);
+            return outcome(key, runId, r, seconds(t0));
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // A hostile file may fail in ways readers did not foresee; record it, keep the run going.
+            return failed(key, runId, version, e, seconds(t0));
+        }
+    }
+
+    static ModelOutcome outcome(FileKey key, String runId, InspectResult r, double seconds) {
+        ModelSummary s = r.summary();
+        List<Object> m = model(key, runId, r.provenance().loupeVersion(), r.provenance().format(), "ok", "", seconds);
+        set(m, "layers", s.layers());
+        set(m, "layers_with_fit", s.layersWithFit());
+        set(m, "tensors_skipped", r.skipped().size());
+        set(m, "parameters", s.parameters());
+        set(m, "alpha", s.alpha());
+        set(m, "alpha_weighted", s.alphaWeighted());
+        set(m, "log_norm", s.logNorm());
+        set(m, "log_alpha_norm", s.logAlphaNorm());
+        set(m, "log_spectral_norm", s.logSpectralNorm());
+        set(m, "stable_rank", s.stableRank());
+        set(m, "mp_softrank", s.mpSoftrank());
+        set(m, "pl_alpha_hill", s.plAlphaHill());
+        set(m, "rand_distance", s.randDistance());
+        set(m, "over_trained", s.overTrained());
+        set(m, "under_trained", s.underTrained());
+        set(m, "backend", r.provenance().backend());
+        set(m, "precision", r.provenance().precision());
+        List<List<Object>> layers = new ArrayList<>();
+        for (LayerMetrics lm : r.layers()) {
+            layers.add(layerRow(key.path(), runId, lm));
+        }
+        return new ModelOutcome(m, layers);
+    }
+
+    /** inspect's CSV columns for one layer, typed for the catalog. */
+    public static List<Object> layerRow(String path, String runId, LayerMetrics lm) {
+        List<ZooColumn> cols = ZooSchema.LAYERS;
+        List<Object> row = new ArrayList<>(cols.size());
+        row.add(path);
+        row.add(runId);
+        int k = ZooSchema.LAYER_KEYS.size();
+        for (int i = 0; i < MetricColumns.ALL.size(); i++) {
+            ZooColumn c = cols.get(k + i);
+            row.add(c.type().coerce(c.name(), MetricColumns.ALL.get(i).value().apply(lm)));
+        }
+        return row;
+    }
+
+    static ModelOutcome failed(FileKey key, String runId, String version, Throwable e, double seconds) {
+        String msg = e instanceof LoupeException ? e.getMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new ModelOutcome(model(key, runId, version, "", "error", msg, seconds), List.of());
+    }
+
+    private static List<Object> model(FileKey key, String runId, String version, String format, String status, String error,
+                                      double seconds) {
+        List<Object> m = new ArrayList<>(Arrays.asList(new Object[ZooSchema.MODELS.size()]));
+        set(m, "path", key.path());
+        set(m, "file_name", key.fileName());
+        set(m, "size_bytes", key.size());
+        set(m, "head_hash", key.headHash());
+        set(m, "format", format);
+        set(m, "status", status);
+        set(m, "error", error);
+        set(m, "loupe_version", version);
+        set(m, "run_id", runId);
+        set(m, "analyzed_at", Instant.now().toString());
+        set(m, "seconds", seconds);
+        return m;
+    }
+
+    private static void set(List<Object> row, String column, Object v) {
+        int i = ZooSchema.index(ZooSchema.MODELS, column);
+        row.set(i, ZooSchema.MODELS.get(i).type().coerce(column, v));
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.loupe.zoo.result;
+
+/** A named, typed catalog column. */
+public record ZooColumn(String name, ColumnType type) {
+}

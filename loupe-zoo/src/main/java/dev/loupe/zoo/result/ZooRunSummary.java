@@ -1,0 +1,21 @@
+package dev.loupe.zoo.result;
+
+/**
+ * What one {@code loupe zoo} run did.
+ *
+ * @param runId     the run's id (its Parquet directory is {@code run-<runId>})
+ * @param master    Spark master, or "none" for the single-process path
+ * @param found     checkpoints discovered
+ * @param skipped   already in the catalog with the same path, size and head hash
+ * @param analyzed  analyzed successfully in this run
+ * @param failed    recorded with their error in this run
+ * @param layers    layer rows written in this run
+ * @param seconds   wall time of the analysis, discovery and writing included
+ */
+public record ZooRunSummary(String runId, String master, int found, int skipped, int analyzed, int failed,
+                            long layers, double seconds) {
+    /** Models analyzed or recorded per minute of wall time. */
+    public double modelsPerMinute() {
+        return seconds <= 0 ? Double.NaN : (analyzed + failed) * 60.0 / seconds;
+    }
+}
