@@ -46,7 +46,7 @@ public final class LayerAnalyzer {
         Slices s = Slices.of(m);
         Spectrum sp = esd.spectrum(s);
         double[] ev = sp.eigenvalues();
-        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.tensor().shape(),
+        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), m.rf(), (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), m.notes());
         return analyze(info, s, sp, t0);

@@ -108,7 +108,7 @@ final class SketchAnalyzer {
         if (raw == null) {
             notes.add("weight statistics from " + sampleRows + " evenly spaced rows of " + rows);
         }
-        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.tensor().shape(),
+        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), 1, (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), notes);
         String warning = LayerAnalyzer.warning(fit);

@@ -41,6 +41,11 @@ public record WeightMatrix(String name, Tensor tensor, LayerKind kind, String la
         return part == null ? v : part.extract(v, tensor.shape());
     }
 
+    /** The stored shape, or a part's own (rows, cols) when this is a block of a fused tensor. */
+    public long[] shapeAnalyzed() {
+        return part == null ? tensor.shape() : new long[]{rows, cols};
+    }
+
     public int N() {
         return Math.max(rows, cols);
     }

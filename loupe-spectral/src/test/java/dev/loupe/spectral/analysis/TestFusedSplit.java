@@ -114,6 +114,8 @@ class TestFusedSplit {
         assertTrue(lm.get("attn.qkv.k").notes().get(0).startsWith("part k (2/3) of fused tensor 'attn.qkv.weight'"),
                 lm.get("attn.qkv.k").notes().toString());
         assertEquals(List.of(d, d), List.of(lm.get("attn.qkv.v").layer().N(), lm.get("attn.qkv.v").layer().M()));
+        assertArrayEquals(new long[]{d, 16}, lm.get("attn.c_attn.b").layer().shape());
+        assertArrayEquals(new long[]{40, 24}, lm.get("moe.experts.part1").layer().shape());
     }
 
     static float[] transpose(float[] a, int r, int c) {
