@@ -19,7 +19,8 @@ import dev.loupe.spectral.result.TruncatedPowerLawFit;
 public final class TruncatedPowerLawFitter {
     private static final int SIMPSON = 2000;
     private static final int GOLDEN_ITERS = 80;
-    private static final double ALPHA_LO = 0.0;
+    /** powerlaw 1.x (WeightWatcher 0.7.x) Truncated_Power_Law._in_standard_parameter_range: alpha     private static final double ALPHA_LO = 0.0;gt; 1, Lambda     private static final double ALPHA_LO = 0.0;gt; 0. */
+    private static final double ALPHA_LO = 1.0;
     private static final double ALPHA_HI = 20.0;
 
     private TruncatedPowerLawFitter() {
