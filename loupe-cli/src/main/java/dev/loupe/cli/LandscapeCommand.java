@@ -1,0 +1,19 @@
+package dev.loupe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code loupe landscape}: loss along lines, on planes and in n-dimensional subspaces of weight space. */
+@Command(name = "landscape", mixinStandardHelpOptions = true,
+        description = {"Loss landscapes of an ONNX model on a dataset: lines, planes (Li et al. filter-normalized",
+                "directions) and n-dimensional samples, with merge trees, persistence, profiles and SMAD."},
+        subcommands = {LandscapeLineCommand.class, LandscapePlaneCommand.class, LandscapeSampleCommand.class})
+final class LandscapeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

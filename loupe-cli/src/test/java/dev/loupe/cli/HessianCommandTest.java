@@ -1,0 +1,54 @@
+package dev.loupe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.core.data.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code loupe hessian} on the reference MLP against PyHessian's numbers (fixtures/pyhessian/README.md). */
+class HessianCommandTest {
+    @Test
+    void agreesWithPyHessianOnTheReferenceMlp() throws Exception {
+        var f = Fixtures.dir();
+        JsonNode ref = new ObjectMapper().readTree(f.resolve("pyhessian/mlp-1000.json").toFile());
+        CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
+                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--samples", "1000", "--top-k", "1", "--trace-samples", "100", "--density-steps", "20", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode got = new ObjectMapper().readTree(r.out());
+        double top = ref.path("eigenvalues").get(0).asDouble();
+        assertEquals(top, got.path("eigenvalues").get(0).asDouble(), 0.01 * top);
+        double trace = ref.path("trace_mean_of_runs").asDouble();
+        double mine = got.path("trace").asDouble(), half = got.path("traceHalfWidth95").asDouble();
+        assertTrue(Math.abs(mine - trace) <= half, mine + " ± " + half + " vs PyHessian " + trace);
+        // SLQ's largest Ritz value converges to the top eigenvalue first
+        double maxNode = 0;
+        for (JsonNode n : got.path("nodes")) {
+            maxNode = Math.max(maxNode, n.asDouble());
+        }
+        assertEquals(top, maxNode, 0.02 * top);
+    }
+
+    @Test
+    void unsupportedOpsAreAUserError() throws Exception {
+        // every model in fixtures is differentiable, so make one with an op outside the set
+        var dir = java.nio.file.Files.createTempDirectory("loupe-hessian-test");
+        var b = new dev.loupe.landscape.onnx.OnnxModelBuilder(13);
+        b.input("x", dev.loupe.landscape.onnx.OnnxModelBuilder.FLOAT, -1, 2);
+        b.initializer("w", new float[]{1, 0, 0, 1}, 2, 2);
+        b.node(new dev.loupe.core.graph.Node("m", "MatMul", "", java.util.List.of("x", "w"), java.util.List.of("y"), java.util.Map.of()));
+        b.node(new dev.loupe.core.graph.Node("e", "Elu", "", java.util.List.of("y"), java.util.List.of("z"), java.util.Map.of()));
+        b.output("z", dev.loupe.landscape.onnx.OnnxModelBuilder.FLOAT, -1, 2);
+        var model = dir.resolve("elu.onnx");
+        java.nio.file.Files.write(model, b.build());
+        var data = java.nio.file.Files.writeString(dir.resolve("x.csv"), "0.5,1\n-1,2\n");
+        var labels = java.nio.file.Files.writeString(dir.resolve("y.csv"), "0\n1\n");
+        CliRun r = CliRun.of("hessian", model.toString(), "--data", data.toString(), "--labels", labels.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().startsWith("loupe: unsupported op Elu for gradients"), r.err());
+    }
+}

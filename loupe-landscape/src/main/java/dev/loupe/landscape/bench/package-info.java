@@ -1,0 +1,2 @@
+/** Measured code of {@code loupe bench landscape}: the plane loop against plain forward passes in the same run. */
+package dev.loupe.landscape.bench;

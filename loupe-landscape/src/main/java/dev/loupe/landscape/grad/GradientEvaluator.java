@@ -1,0 +1,240 @@
+package dev.loupe.landscape.grad;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.loupe.core.LoupeException;
+import dev.loupe.landscape.engine.Samples;
+import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ParameterLayout;
+import dev.loupe.landscape.engine.ParameterizedModel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exact loss gradients at any θ: runs the {@link GradientGraph} of a model over the dataset's batches
+ * and averages. Thread-safe (each call makes its own weight tensors; ORT sessions allow concurrent runs).
+ * A model without data inputs (e.g. a loss written directly in the weights) is run once per point.
+ */
+public final class GradientEvaluator implements AutoCloseable {
+    private final ParameterizedModel model;
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final List<Map<String, OnnxTensor>> batches = new ArrayList<>();
+    private final List<Double> weights = new ArrayList<>();
+
+    private final boolean hvp;
+
+    /** @param data may be null for a model without data inputs (then {@code kind} must be MODEL_OUTPUT) */
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads) {
+        this(model, data, kind, batchSize, intraOpThreads, false);
+    }
+
+    /**
+     * @param hvp also build the tangent pass ({@link HvpGraph}) so that {@link #hessianVectorProduct} works
+     *            (about three times the work of a gradient per run)
+     */
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
+                             boolean hvp) {
+        this.model = model;
+        this.hvp = hvp;
+        int width = switch (kind) {
+            case CROSS_ENTROPY -> classes(model, data);
+            case MSE -> data.targetWidth();
+            case MODEL_OUTPUT -> 0;
+        };
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(hvp ? HvpGraph.build(model, kind, width) : GradientGraph.build(model, kind, width), o);
+            if (model.dataInputs().isEmpty()) {
+                batches.add(Map.of());
+                weights.add(1.0);
+                return;
+            }
+            if (data == null) {
+                throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
+            }
+            int per = data.sampleLength();
+            int bs = Math.max(1, batchSize);
+            for (int from = 0; from < data.size(); from += bs) {
+                int count = Math.min(bs, data.size() - from);
+                Map<String, OnnxTensor> feed = new HashMap<>();
+                long[] xShape = new long[data.sampleShape().length + 1];
+                xShape[0] = count;
+                System.arraycopy(data.sampleShape(), 0, xShape, 1, data.sampleShape().length);
+                feed.put(model.dataInputs().getFirst().name(), tensor(data.inputs(), from * per, count * per, xShape));
+                switch (kind) {
+                    case CROSS_ENTROPY -> {
+                        float[] onehot = new float[count * width];
+                        for (int s = 0; s < count; s++) {
+                            onehot[s * width + data.labels()[from + s]] = 1f;
+                        }
+                        feed.put(GradientGraph.ONEHOT, tensor(onehot, 0, onehot.length, new long[]{count, width}));
+                    }
+                    case MSE -> feed.put(GradientGraph.TARGETS,
+                            tensor(data.targets(), from * width, count * width, new long[]{count, width}));
+                    case MODEL_OUTPUT -> {
+                    }
+                }
+                batches.add(feed);
+                // CE and MSE graphs output the batch's sum; a model's own loss is a batch mean
+                weights.add(kind == LossKind.MODEL_OUTPUT ? (double) count / data.size() : 1.0 / data.size());
+            }
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime rejected the gradient graph: " + e.getMessage(), e);
+        }
+    }
+
+    public ParameterizedModel model() {
+        return model;
+    }
+
+    public LossGradient evaluate(float[] theta) {
+        ParameterLayout l = model.layout();
+        Map<String, OnnxTensor> params = new HashMap<>();
+        try {
+            float[] zeros = hvp ? new float[l.size()] : null;
+            for (int i = 0; i < l.count(); i++) {
+                params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                if (hvp) { // ORT wants every graph input even when only gradient outputs are fetched
+                    params.put(HvpGraph.tangentName(i), tensor(zeros, l.offset(i), l.length(i), l.shapes().get(i)));
+                }
+            }
+            double loss = 0;
+            double[] grad = new double[l.size()];
+            float[] buf = new float[0];
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, OnnxTensor> feed = new HashMap<>(params);
+                feed.putAll(batches.get(b));
+                double w = weights.get(b);
+                try (OrtSession.Result r = session.run(feed, gradOutputs())) {
+                    loss += w * ((OnnxTensor) r.get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
+                    for (int i = 0; i < l.count(); i++) {
+                        FloatBuffer fb = ((OnnxTensor) r.get(GradientGraph.gradName(i)).orElseThrow()).getFloatBuffer();
+                        if (buf.length < fb.remaining()) {
+                            buf = new float[fb.remaining()];
+                        }
+                        int n = fb.remaining();
+                        fb.get(buf, 0, n);
+                        int off = l.offset(i);
+                        for (int k = 0; k < n; k++) {
+                            grad[off + k] += w * buf[k];
+                        }
+                    }
+                }
+            }
+            return new LossGradient(loss, grad);
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime failed on the gradient graph: " + e.getMessage(), e);
+        } finally {
+            params.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** H·v at θ, exact up to float32 rounding (forward-over-reverse); needs the {@code hvp} constructor flag. */
+    public double[] hessianVectorProduct(float[] theta, double[] v) {
+        if (!hvp) {
+            throw new IllegalStateException("built without the Hessian-vector product graph");
+        }
+        ParameterLayout l = model.layout();
+        // scale v to unit length in float32 and back, so tiny or huge directions keep their precision
+        double norm = 0;
+        for (double x : v) {
+            norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        double[] out = new double[l.size()];
+        if (norm == 0) {
+            return out;
+        }
+        float[] u = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            u[i] = (float) (v[i] / norm);
+        }
+        Map<String, OnnxTensor> params = new HashMap<>();
+        try {
+            for (int i = 0; i < l.count(); i++) {
+                params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                params.put(HvpGraph.tangentName(i), tensor(u, l.offset(i), l.length(i), l.shapes().get(i)));
+            }
+            float[] buf = new float[0];
+            for (int b = 0; b < batches.size(); b++) {
+                Map<String, OnnxTensor> feed = new HashMap<>(params);
+                feed.putAll(batches.get(b));
+                double w = weights.get(b) * norm;
+                try (OrtSession.Result r = session.run(feed, hvpOutputs())) {
+                    for (int i = 0; i < l.count(); i++) {
+                        FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i)).orElseThrow()).getFloatBuffer();
+                        int n = fb.remaining();
+                        if (buf.length < n) {
+                            buf = new float[n];
+                        }
+                        fb.get(buf, 0, n);
+                        int off = l.offset(i);
+                        for (int k = 0; k < n; k++) {
+                            out[off + k] += w * buf[k];
+                        }
+                    }
+                }
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
+        } finally {
+            params.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private java.util.Set<String> gradOutputs() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        names.add(GradientGraph.LOSS);
+        for (int i = 0; i < model.layout().count(); i++) {
+            names.add(GradientGraph.gradName(i));
+        }
+        return names;
+    }
+
+    private java.util.Set<String> hvpOutputs() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < model.layout().count(); i++) {
+            names.add(HvpGraph.hvpName(i));
+        }
+        return names;
+    }
+
+    private OnnxTensor tensor(float[] src, int off, int len, long[] shape) throws OrtException {
+        FloatBuffer fb = ByteBuffer.allocateDirect(len * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        fb.put(src, off, len).rewind();
+        return OnnxTensor.createTensor(env, fb, shape);
+    }
+
+    private static int classes(ParameterizedModel m, Samples data) {
+        long[] dims = m.outputs().getFirst().dims();
+        if (dims.length == 2 && dims[1] > 0) {
+            return (int) dims[1];
+        }
+        int max = 0;
+        for (int y : data.labels()) {
+            max = Math.max(max, y);
+        }
+        return max + 1;
+    }
+
+    @Override
+    public void close() {
+        batches.forEach(m -> m.values().forEach(OnnxTensor::close));
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.graph.Node;
+import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ParameterLayout;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import dev.loupe.landscape.onnx.OnnxModelBuilder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation of an ONNX graph, written as more ONNX nodes: the model gets the loss
+ * appended and a backward pass after it, and outputs the batch's summed loss ({@link #LOSS}) and the
+ * gradient of that sum for every weight ({@link #gradName}). One ORT session then yields exact
+ * gradients at any θ. Supported ops are listed in {@link BackwardRules}; anything else is refused with
+ * "unsupported op X for gradients" before ORT sees the model.
+ *
+ * <p>The loss: cross-entropy takes a one-hot [batch, classes] input {@link #ONEHOT}; its sum over the
+ * batch has gradient softmax(z) − onehot with respect to the logits z. MSE takes {@link #TARGETS}
+ * [batch, width]; Σ‖y − t‖²/width has gradient 2(y − t)/width. A model-output loss is
+ * differentiated from a seed of 1.
+ */
+public final class GradientGraph {
+    public static final String LOSS = "loupe_loss_sum", ONEHOT = "loupe_onehot", TARGETS = "loupe_targets";
+
+    private GradientGraph() {
+    }
+
+    public static String gradName(int param) {
+        return "loupe_grad_" + param;
+    }
+
+    /** The model bytes; {@code classesOrWidth} is the logits' class count (CE) or the target width (MSE). */
+    public static byte[] build(ParameterizedModel m, LossKind kind, int classesOrWidth) {
+        return builder(m, kind, classesOrWidth).build();
+    }
+
+    /** The builder holding the forward graph, loss, backward graph and outputs (for further rewriting). */
+    public static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth) {
+        ParameterLayout layout = m.layout();
+        Set<String> params = new HashSet<>(layout.names());
+        Map<String, long[]> shapes = new HashMap<>();
+        for (int i = 0; i < layout.count(); i++) {
+            shapes.put(layout.names().get(i), layout.shapes().get(i));
+        }
+        m.fixed().forEach((k, t) -> shapes.put(k, t.shape()));
+        Set<String> live = new HashSet<>(params); // values that depend on a weight
+        for (Node n : m.nodes()) {
+            if (n.inputs().stream().anyMatch(live::contains)) {
+                live.addAll(n.outputs());
+                BackwardRules.check(n);
+            }
+        }
+        // MaxPool's backward needs the argmax: ask the forward node for its Indices output too
+        OnnxModelBuilder b = m.builder(n -> n.opType().equals("MaxPool") && live.contains(n.outputs().getFirst())
+                && n.outputs().size() == 1
+                ? new Node(n.name(), n.opType(), n.domain(), n.inputs(), List.of(n.outputs().getFirst(), poolIndices(n)), n.attributes())
+                : n);
+        Emit e = new Emit(b, m.opset());
+        String y = m.outputs().getFirst().name();
+        String seed;
+        switch (kind) {
+            case CROSS_ENTROPY -> {
+                b.input(ONEHOT, OnnxModelBuilder.FLOAT, -1, classesOrWidth);
+                String logp = b.op("LogSoftmax", Map.of("axis", 1L), y);
+                e.out(b.op("Neg", e.reduceSumAll(b.op("Mul", logp, ONEHOT))), LOSS);
+                seed = b.op("Sub", b.op("Softmax", Map.of("axis", 1L), y), ONEHOT);
+            }
+            case MSE -> {
+                b.input(TARGETS, OnnxModelBuilder.FLOAT, -1, classesOrWidth);
+                String diff = b.op("Sub", y, TARGETS);
+                String inv = e.scalar(1.0f / classesOrWidth);
+                e.out(b.op("Mul", e.reduceSumAll(b.op("Mul", diff, diff)), inv), LOSS);
+                seed = b.op("Mul", diff, e.scalar(2.0f / classesOrWidth));
+            }
+            case MODEL_OUTPUT -> {
+                e.out(b.op("Identity", y), LOSS);
+                seed = b.op("Expand", e.scalar(1f), b.op("Shape", y));
+            }
+            default -> throw new IllegalStateException();
+        }
+        Map<String, List<String>> grads = new LinkedHashMap<>();
+        grads.computeIfAbsent(y, k -> new ArrayList<>()).add(seed);
+        List<Node> nodes = m.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.outputs().stream().noneMatch(grads::containsKey)) {
+                continue;
+            }
+            String dy = e.total(grads.get(n.outputs().getFirst()));
+            if (dy == null) {
+                continue;
+            }
+            Map<Integer, String> dx = BackwardRules.backward(n, dy, e, shapes, live);
+            for (Map.Entry<Integer, String> d : dx.entrySet()) {
+                String in = n.inputs().get(d.getKey());
+                if (live.contains(in)) {
+                    grads.computeIfAbsent(in, k -> new ArrayList<>()).add(d.getValue());
+                }
+            }
+        }
+        b.output(LOSS, OnnxModelBuilder.FLOAT);
+        for (int p = 0; p < layout.count(); p++) {
+            String name = layout.names().get(p);
+            List<String> g = grads.get(name);
+            String total = g == null ? b.op("Mul", name, e.scalar(0f)) : e.total(g); // weight unused by the output
+            e.out(total, gradName(p));
+            b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
+        }
+        return b;
+    }
+
+    static String poolIndices(Node n) {
+        return "loupe_pool_idx_" + n.outputs().getFirst();
+    }
+
+    /** Small helper that writes nodes into the builder with opset-correct forms. */
+    static final class Emit {
+        final OnnxModelBuilder b;
+        final long opset;
+
+        Emit(OnnxModelBuilder b, long opset) {
+            this.b = b;
+            this.opset = opset;
+        }
+
+        String scalar(float v) {
+            String name = b.fresh("const");
+            b.initializer(name, new float[]{v});
+            return name;
+        }
+
+        String ints(long... v) {
+            String name = b.fresh("ints");
+            b.initializer(name, v, v.length);
+            return name;
+        }
+
+        void out(String value, String name) {
+            b.node(new Node(name, "Identity", "", List.of(value), List.of(name), Map.of()));
+        }
+
+        String reduceSumAll(String x) {
+            return b.op("ReduceSum", Map.of("keepdims", 0L), x);
+        }
+
+        /** ReduceSum over {@code axes}: axes are an input from opset 13 on, an attribute before. */
+        String reduceSum(String x, long[] axes, boolean keep) {
+            if (opset >= 13) {
+                return b.op("ReduceSum", Map.of("keepdims", keep ? 1L : 0L), x, ints(axes));
+            }
+            return b.op("ReduceSum", Map.of("keepdims", keep ? 1L : 0L, "axes", axes), x);
+        }
+
+        String total(List<String> parts) {
+            if (parts == null || parts.isEmpty()) {
+                return null;
+            }
+            return parts.size() == 1 ? parts.getFirst() : b.op("Sum", parts.toArray(String[]::new));
+        }
+    }
+
+    static LoupeException unsupported(Node n, String why) {
+        return new LoupeException("unsupported op " + n.opType() + " for gradients" + (why.isEmpty() ? "" : " (" + why + ")")
+                + " in node '" + n.name() + "'");
+    }
+}

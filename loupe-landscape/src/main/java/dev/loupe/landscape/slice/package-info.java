@@ -1,0 +1,2 @@
+/** Slices of the loss: lines, planes and n-dimensional samples around a point of weight space. */
+package dev.loupe.landscape.slice;
