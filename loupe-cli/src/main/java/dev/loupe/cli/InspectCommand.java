@@ -13,14 +13,16 @@ import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.spectral.layers.FusedSplit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code loupe inspect}: per-layer heavy-tailed spectral diagnostics (WeightWatcher's metrics). */
@@ -74,6 +76,25 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
+    @Option(names = "--split-fused", paramLabel = "PATTERN=SPEC",
+            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts),",
+                    "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks",
+                    "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer",
+                    "axis. Repeatable; the first matching rule wins."})
+    List<String> splitFused = new ArrayList<>();
+
+    @Option(names = "--sketch", paramLabel = "K",
+            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with",
+                    "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
+    Integer sketch;
+
+    @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
+    boolean sketchCheck;
+
+    @Option(names = "--fit", paramLabel = "E_TPL",
+            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    String fit;
+
     @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
     boolean quiet;
 
@@ -118,7 +139,22 @@ final class InspectCommand implements Callable<Integer> {
         if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
             throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
         }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve());
+        List<FusedSplit> splits = new ArrayList<>();
+        for (String f : splitFused) {
+            try {
+                splits.add(FusedSplit.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new LoupeException(path, e.getMessage());
+            }
+        }
+        if (sketch != null && sketch < 2) {
+            throw new LoupeException(path, "--sketch K needs K >= 2");
+        }
+        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
+            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
+        }
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve())
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
     }
 
     static void printTable(PrintWriter w, InspectResult r) {
@@ -137,6 +173,21 @@ final class InspectCommand implements Callable<Integer> {
                 s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());
         w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%n", s.overTrained(),
                 s.underTrained());
+        long dequantized = r.layers().stream()
+                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("dequantized"))).count();
+        if (dequantized > 0) {
+            w.printf("%d layers analyzed as dequantized integer weights W = (q - zp)*scale (see notes)%n", dequantized);
+        }
+        for (LayerMetrics m : r.layers()) {
+            var sk = m.sketch();
+            if (sk != null) {
+                w.printf(java.util.Locale.ROOT, "sketched %s: top %d of %d eigenvalues (%s), bound %.1e*lambda_max%s%n",
+                        m.name(), sk.k(), sk.totalEvals(), sk.reason(), sk.maxRelBound(), !sk.checked() ? ""
+                                : String.format(java.util.Locale.ROOT, "; vs exact: eigenvalue error %.1e*lambda_max, "
+                                + "alpha %.4f vs exact %.4f (exact top-%d %.4f)", sk.maxRelError(), m.alpha(),
+                                sk.alphaExact(), sk.k(), sk.alphaTopK()));
+            }
+        }
         long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);

@@ -120,7 +120,7 @@ public final class PowerLawFitter {
         return new Raw(bestAlpha, x[bestI], x[len - 1], bestD, (bestAlpha - 1) / Math.sqrt(n), (int) n);
     }
 
-    private static double ksDistance(double[] x, double[] logs, int i, int len, double alpha) {
+    static double ksDistance(double[] x, double[] logs, int i, int len, double alpha) {
         double n = len - i;
         double expo = 1 - alpha;
         double max = 0;
