@@ -13,6 +13,7 @@ import dev.loupe.zoo.catalog.Catalog;
 import dev.loupe.zoo.catalog.QueryResult;
 import dev.loupe.zoo.job.ZooExecutor;
 import dev.loupe.zoo.job.ZooRun;
+import dev.loupe.zoo.job.ZooWork;
 import dev.loupe.zoo.result.ZooRunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +39,26 @@ class TestLocalZooRun {
     @Test
     void catalogHoldsInspectsOutputForEveryLayer() throws Exception {
         Path zoo = ZooFixtures.copy(tmp.resolve("zoo"), 3);
-        Path catalog = tmp.resolve("zoo.duckdb");
-        ZooRunSummary s = run(zoo, catalog);
-        assertEquals(3, s.found());
-        assertEquals(3, s.analyzed());
-        assertEquals(9, s.layers()); // three Linear layers per MLP
+        // Whole checkpoints (one task each), then split (threshold 0: one task per layer): both = inspect.
+        for (long splitAbove : new long[]{ZooWork.DEFAULT_SPLIT_ABOVE, 0}) {
+            Path catalog = tmp.resolve("zoo-" + splitAbove + ".duckdb");
+            CountingProgress p = new CountingProgress();
+            ZooRunSummary s;
+            try (ZooExecutor ex = ZooExecutor.forMaster("none")) {
+                s = ZooRun.run(List.of(zoo), catalog, ZooRun.defaultParquetDir(catalog), ex, "test", splitAbove, p);
+            }
+            long tasks = splitAbove == 0 ? 9 : 3;
+            assertEquals(tasks, p.total.get());
+            assertEquals(tasks, p.advanced.get());
+            assertTrue(p.done);
+            assertEquals(3, s.found());
+            assertEquals(3, s.analyzed());
+            assertEquals(9, s.layers()); // three Linear layers per MLP
+            assertCatalogIsInspect(zoo, catalog);
+        }
+    }
+
+    private static void assertCatalogIsInspect(Path zoo, Path catalog) {
         try (Catalog c = Catalog.openExisting(catalog)) {
             for (int i = 0; i < 3; i++) {
                 Path f = zoo.resolve(String.format("mlp_%02d.safetensors", i)).toAbsolutePath().normalize();
@@ -64,11 +80,16 @@ class TestLocalZooRun {
                         assertSame(col.name(), want, got);
                     }
                 }
-                QueryResult model = c.query("SELECT alpha, log_norm, stable_rank, layers, status FROM models WHERE path = '" + f + "'");
+                QueryResult model = c.query("SELECT alpha, log_norm, stable_rank, layers, status, "
+                        + "alpha_weighted, log_spectral_norm, layers_with_fit, mp_softrank FROM models WHERE path = '" + f + "'");
                 assertEquals(1, model.rows().size());
                 assertEquals(expected.summary().alpha(), (Double) model.rows().get(0).get(0), 0.0);
                 assertEquals(expected.summary().logNorm(), (Double) model.rows().get(0).get(1), 0.0);
                 assertEquals(expected.summary().stableRank(), (Double) model.rows().get(0).get(2), 0.0);
+                assertEquals(expected.summary().alphaWeighted(), (Double) model.rows().get(0).get(5), 0.0);
+                assertEquals(expected.summary().logSpectralNorm(), (Double) model.rows().get(0).get(6), 0.0);
+                assertEquals((long) expected.summary().layersWithFit(), model.rows().get(0).get(7));
+                assertEquals(expected.summary().mpSoftrank(), (Double) model.rows().get(0).get(8), 0.0);
                 assertEquals((long) expected.summary().layers(), model.rows().get(0).get(3));
                 assertEquals("ok", model.rows().get(0).get(4));
             }

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Spark path on local[2] (one Spark start, a small subset: Spark costs seconds to start) gives
- * the same catalog as the single-process path, records a corrupt file, and resumes.
+ * the same catalog as the single-process path, records a corrupt file, and resumes; with
+ * {@code --split-above 0} (every checkpoint one task per layer) the catalog is still the same.
  */
 class TestSparkZooRun {
     @TempDir
@@ -27,6 +29,7 @@ class TestSparkZooRun {
         ZooFixtures.corrupt(zoo);
         Path local = tmp.resolve("local.duckdb");
         Path spark = tmp.resolve("spark.duckdb");
+        Path splitCatalog = tmp.resolve("split.duckdb");
         try (ZooExecutor ex = ZooExecutor.forMaster("none")) {
             ZooRun.run(List.of(zoo), local, ZooRun.defaultParquetDir(local), ex, "test");
         }
@@ -38,6 +41,16 @@ class TestSparkZooRun {
             assertEquals("local[2]", s.master());
             ZooRunSummary again = ZooRun.run(List.of(zoo), spark, ZooRun.defaultParquetDir(spark), ex, "test");
             assertEquals(5, again.skipped());
+            // Threshold 0: every checkpoint split into one task per layer (the broken file stays one task).
+            CountingProgress p = new CountingProgress();
+            ZooRunSummary split = ZooRun.run(List.of(zoo), splitCatalog, ZooRun.defaultParquetDir(splitCatalog), ex,
+                    "test", 0, p);
+            assertEquals(4, split.analyzed());
+            assertEquals(1, split.failed());
+            assertEquals(12, split.layers());
+            assertEquals(13, p.total.get());
+            // Task-end events reach the listener asynchronously, so the last few may land after the job.
+            assertTrue(p.advanced.get() <= 13 && p.done, "advanced " + p.advanced.get());
         }
         String layers = "SELECT * EXCLUDE (run_id, seconds) FROM layers ORDER BY path, layer_id";
         String models = "SELECT * EXCLUDE (run_id, seconds, analyzed_at) FROM models ORDER BY path";
@@ -45,6 +58,10 @@ class TestSparkZooRun {
             assertRowsEqual(a.query(layers), b.query(layers));
             assertRowsEqual(a.query(models), b.query(models));
             assertEquals(1, b.query("SELECT * FROM failures").rows().size());
+        }
+        try (Catalog a = Catalog.openExisting(local); Catalog c = Catalog.openExisting(splitCatalog)) {
+            assertRowsEqual(a.query(layers), c.query(layers));
+            assertRowsEqual(a.query(models), c.query(models));
         }
     }
 

@@ -46,10 +46,34 @@ public final class Inspector {
      * @param hash    whether to SHA-256 the checkpoint file (a regular file only)
      */
     public InspectResult inspect(Checkpoint cp, Progress progress, String version, boolean hash) {
+        return inspect(cp, 0, Integer.MAX_VALUE, progress, version, hash);
+    }
+
+    /** How many layers {@link #inspect} would analyze (discovery only: no weights are decoded). */
+    public int layerCount(Checkpoint cp) {
+        return LayerDiscovery.discover(cp, options.conv(), options.splits()).matrices().size();
+    }
+
+    /**
+     * Layers {@code [from, to)} (clamped to the layer count) analyzed exactly as {@link #inspect} analyzes
+     * them, with the same layer ids; the summary covers these layers only. For splitting one huge
+     * checkpoint over tasks: concatenate the parts' layers in order and summarize with
+     * {@link Summaries#of}. {@code skipped} is the whole checkpoint's list in every part.
+     */
+    public InspectResult inspectLayers(Checkpoint cp, int from, int to, Progress progress, String version) {
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("bad layer range [" + from + ", " + to + ")");
+        }
+        return inspect(cp, from, to, progress, version, false);
+    }
+
+    private InspectResult inspect(Checkpoint cp, int from, int to, Progress progress, String version, boolean hash) {
         long t0 = System.nanoTime();
         String started = Instant.now().toString();
         Discovery d = LayerDiscovery.discover(cp, options.conv(), options.splits());
-        List<WeightMatrix> ms = d.matrices();
+        List<WeightMatrix> all = d.matrices();
+        int first = Math.min(from, all.size());
+        List<WeightMatrix> ms = all.subList(first, Math.min(to, all.size()));
         LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(backend, options.precision()), options);
         long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
         progress.start("inspect", totalWork);
@@ -77,7 +101,7 @@ public final class Inspector {
                     String sketch = sketchReason(ms.get(i), budget.totalBytes());
                     long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
                     try {
-                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i), sketch);
+                        LayerAnalyzer.Outcome o = analyzer.analyze(first + i, ms.get(i), sketch);
                         progress.advance(cost(ms.get(i)));
                         return o;
                     } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug

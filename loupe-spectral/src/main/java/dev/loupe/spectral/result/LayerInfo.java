@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record LayerInfo(int index, String name, String tensor, String dtype, long[] shape, LayerKind kind,
                         String layerType, int N, int M, int rf, double Q, int numEvals, String orientation,
-                        String consumer, List<String> notes) {
+                        String consumer, List<String> notes) implements java.io.Serializable {
     public LayerInfo {
         shape = shape.clone();
         notes = List.copyOf(notes);

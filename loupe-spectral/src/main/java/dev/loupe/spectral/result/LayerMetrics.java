@@ -19,7 +19,7 @@ import java.util.List;
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                            RandomizedMetrics randomized, WeightStats weights, String warning, double seconds,
-                           SketchInfo sketch, TruncatedPowerLawFit etpl) {
+                           SketchInfo sketch, TruncatedPowerLawFit etpl) implements java.io.Serializable {
     public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                         RandomizedMetrics randomized, WeightStats weights, String warning, double seconds) {
         this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, null, null);

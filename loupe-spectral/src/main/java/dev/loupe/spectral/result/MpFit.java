@@ -12,5 +12,5 @@ package dev.loupe.spectral.result;
  * @param method     how sigma was found, e.g. "ww-brute-kde" (same grid and KDE as WeightWatcher)
  */
 public record MpFit(double sigmaMp, double bulkMax, double bulkMin, double wScale, int numSpikes,
-                    double mpSoftrank, String method) {
+                    double mpSoftrank, String method) implements java.io.Serializable {
 }

@@ -14,7 +14,7 @@ package dev.loupe.spectral.result;
  * @param numFingers  top eigenvalues dropped by clip_xmax (0 without it)
  */
 public record PowerLawFit(double alpha, double xmin, double xmax, double D, double sigma, int numPlSpikes,
-                          String status, double rawAlpha, int numFingers) {
+                          String status, double rawAlpha, int numFingers) implements java.io.Serializable {
     public static PowerLawFit failed(double xmax) {
         return new PowerLawFit(Double.NaN, Double.NaN, xmax, Double.NaN, Double.NaN, 0, "failed", Double.NaN, 0);
     }

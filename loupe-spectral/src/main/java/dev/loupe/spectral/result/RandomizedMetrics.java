@@ -12,5 +12,5 @@ package dev.loupe.spectral.result;
  * @param wwSoftrank       max randomized eigenvalue / max eigenvalue (WeightWatcher's ww_softrank)
  */
 public record RandomizedMetrics(long seed, double randDistance, double maxRandEval, double randBulkMax,
-                                int randNumSpikes, double randMpSoftrank, double wwSoftrank) {
+                                int randNumSpikes, double randMpSoftrank, double wwSoftrank) implements java.io.Serializable {
 }

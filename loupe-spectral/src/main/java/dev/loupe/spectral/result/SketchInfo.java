@@ -16,5 +16,5 @@ package dev.loupe.spectral.result;
  *                       Lanczos error
  */
 public record SketchInfo(int k, long totalEvals, int steps, double maxRelBound, String reason, boolean checked,
-                         double maxRelError, double alphaExact, double alphaTopK) {
+                         double maxRelError, double alphaExact, double alphaTopK) implements java.io.Serializable {
 }

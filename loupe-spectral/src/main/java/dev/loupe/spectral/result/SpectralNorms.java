@@ -19,5 +19,5 @@ package dev.loupe.spectral.result;
  */
 public record SpectralNorms(double norm, double logNorm, double spectralNorm, double logSpectralNorm,
                             double alphaWeighted, double logAlphaNorm, double stableRank, double entropy,
-                            int matrixRank, int rankLoss, int weakRankLoss, double svMax, double svMin) {
+                            int matrixRank, int rankLoss, int weakRankLoss, double svMax, double svMin) implements java.io.Serializable {
 }

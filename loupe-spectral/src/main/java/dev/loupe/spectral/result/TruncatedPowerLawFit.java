@@ -13,5 +13,5 @@ package dev.loupe.spectral.result;
  * @param p            its p-value (nested models: Wilks, one-sided χ² with one degree of freedom)
  */
 public record TruncatedPowerLawFit(double alpha, double Lambda, double xmin, int n, double logLikelihood, double R,
-                                   double p) {
+                                   double p) implements java.io.Serializable {
 }

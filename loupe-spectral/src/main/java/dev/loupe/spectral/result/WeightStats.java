@@ -18,5 +18,5 @@ package dev.loupe.spectral.result;
  */
 public record WeightStats(double mean, double std, double kurtosis, double ggdBeta, double ggdScale,
                           double frac3Sigma, double frac6Sigma, double int8PerChannel, double int4PerChannel,
-                          double int8Group128, double int4Group128) {
+                          double int8Group128, double int4Group128) implements java.io.Serializable {
 }

@@ -1,5 +1,6 @@
 package dev.loupe.zoo.job;
 
+import dev.loupe.core.progress.Progress;
 import dev.loupe.zoo.catalog.ParquetRows;
 import dev.loupe.zoo.discover.FileKey;
 import dev.loupe.zoo.result.ModelOutcome;
@@ -7,20 +8,29 @@ import dev.loupe.zoo.result.ZooSchema;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The single-process path: checkpoints one after another on the calling thread, Parquet written by
+ * The single-process path: tasks one after another on the calling thread, Parquet written by
  * DuckDB. The baseline the Spark path is measured against, and the fastest choice for small zoos
  * (no Spark start-up, no task scheduling, no serialization).
  */
 final class LocalExecutor implements ZooExecutor {
     @Override
-    public Counts run(List<FileKey> keys, String runId, String version, Path runDir) {
-        List<ModelOutcome> out = new ArrayList<>(keys.size());
-        for (FileKey k : keys) {
-            out.add(ZooTask.analyze(k, runId, version));
+    public Counts run(List<ZooWork> work, String runId, String version, Path runDir, Progress progress) {
+        Map<FileKey, List<LayerPart>> parts = new LinkedHashMap<>(); // discovery order, parts in task order
+        progress.start("zoo", work.size());
+        try {
+            for (ZooWork w : work) {
+                parts.computeIfAbsent(w.key(), k -> new ArrayList<>()).add(ZooTask.part(w, version));
+                progress.advance(1);
+            }
+        } finally {
+            progress.done();
         }
+        List<ModelOutcome> out = parts.values().stream().map(ps -> ZooTask.assemble(ps, runId, version)).toList();
         List<List<Object>> models = out.stream().map(ModelOutcome::model).toList();
         List<List<Object>> layers = out.stream().flatMap(o -> o.layers().stream()).toList();
         ParquetRows.write(ZooSchema.MODELS, models, runDir.resolve("models").resolve("part-0.parquet"));

@@ -1,11 +1,13 @@
 package dev.loupe.zoo.job;
 
-import dev.loupe.zoo.discover.FileKey;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.zoo.result.ModelOutcome;
 import dev.loupe.zoo.result.ZooColumn;
 import dev.loupe.zoo.result.ZooSchema;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -17,11 +19,13 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Spark path: one task per checkpoint (a partition each, so the scheduler balances big and small
- * files), results cached, then both tables written as Parquet by Spark itself. Writing from the
+ * The Spark path: one task per {@link ZooWork} (a partition each, so the scheduler balances big and
+ * small files; a checkpoint above {@code --split-above} is one task per layer, its parts grouped back
+ * into one model afterwards), results cached, then both tables written as Parquet by Spark itself. Writing from the
  * executors, not the driver, is what lets a cluster run scale; the cache keeps the analysis from
  * running twice for the two tables.
  */
@@ -37,15 +41,30 @@ final class SparkExecutor implements ZooExecutor {
     }
 
     @Override
-    public Counts run(List<FileKey> keys, String runId, String version, Path runDir) {
+    public Counts run(List<ZooWork> work, String runId, String version, Path runDir, Progress progress) {
         SparkSession s = session();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
-        int n = Math.max(1, keys.size());
-        JavaRDD<ModelOutcome> out = jsc.parallelize(keys, n).map(k -> ZooTask.analyze(k, runId, version))
+        int n = Math.max(1, work.size());
+        JavaRDD<LayerPart> parts = jsc.parallelize(work, n).map(w -> ZooTask.part(w, version))
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<ModelOutcome> out = null;
         try {
-            out.count(); // runs the analysis at full parallelism before the writes coalesce partitions
-            int files = Math.max(1, (keys.size() + MODELS_PER_FILE - 1) / MODELS_PER_FILE);
+            TaskCounter counter = new TaskCounter(progress);
+            progress.start("zoo", work.size());
+            s.sparkContext().addSparkListener(counter);
+            try {
+                parts.count(); // runs the analysis at full parallelism before the writes coalesce partitions
+            } finally {
+                s.sparkContext().removeSparkListener(counter);
+                progress.done();
+            }
+            boolean split = work.stream().anyMatch(w -> !w.whole());
+            // Only a split checkpoint needs its parts brought together (a shuffle); whole ones map 1:1.
+            out = (split ? parts.groupBy(p -> p.work().key()).values().map(ps -> assemble(ps, runId, version))
+                    : parts.map(p -> ZooTask.assemble(List.of(p), runId, version)))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            int modelCount = (int) out.count();
+            int files = Math.max(1, (modelCount + MODELS_PER_FILE - 1) / MODELS_PER_FILE);
             JavaRDD<Row> models = out.map(o -> RowFactory.create(o.model().toArray()));
             JavaRDD<Row> layers = out.flatMap(o -> o.layers().stream().map(r -> RowFactory.create(r.toArray())).iterator());
             s.createDataFrame(models, struct(ZooSchema.MODELS)).coalesce(files).write().mode(SaveMode.ErrorIfExists)
@@ -54,9 +73,39 @@ final class SparkExecutor implements ZooExecutor {
                     .parquet(runDir.resolve("layers").toString());
             int failed = (int) out.filter(o -> !o.ok()).count();
             long layerRows = out.map(o -> (long) o.layers().size()).fold(0L, Long::sum);
-            return new Counts(keys.size() - failed, failed, layerRows);
+            return new Counts(modelCount - failed, failed, layerRows);
         } finally {
-            out.unpersist(false);
+            if (out != null) {
+                out.unpersist(false);
+            }
+            parts.unpersist(false);
+        }
+    }
+
+    private static ModelOutcome assemble(Iterable<LayerPart> parts, String runId, String version) {
+        List<LayerPart> ps = new ArrayList<>();
+        parts.forEach(ps::add);
+        return ZooTask.assemble(ps, runId, version);
+    }
+
+    /**
+     * Progress from the driver's listener bus: one unit per successfully finished task. Chosen over
+     * collecting results incrementally (toLocalIterator runs partitions one job at a time, losing the
+     * parallelism) and works unchanged on a cluster, since task-end events always reach the driver.
+     * Registered only around the analysis job, so the Parquet writes do not count.
+     */
+    private static final class TaskCounter extends SparkListener {
+        private final Progress progress;
+
+        TaskCounter(Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskInfo() != null && end.taskInfo().successful()) {
+                progress.advance(1);
+            }
         }
     }
 

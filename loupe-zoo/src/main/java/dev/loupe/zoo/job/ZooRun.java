@@ -1,6 +1,7 @@
 package dev.loupe.zoo.job;
 
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.zoo.catalog.Catalog;
 import dev.loupe.zoo.discover.FileKey;
 import dev.loupe.zoo.discover.ZooDiscovery;
@@ -36,8 +37,18 @@ public final class ZooRun {
         return catalog.toAbsolutePath().resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".parquet");
     }
 
+    /** A run with the default {@code --split-above} and no progress display. */
     public static ZooRunSummary run(List<Path> roots, Path catalogFile, Path parquetDir, ZooExecutor executor,
                                     String version) {
+        return run(roots, catalogFile, parquetDir, executor, version, ZooWork.DEFAULT_SPLIT_ABOVE, Progress.NONE);
+    }
+
+    /**
+     * @param splitAbove checkpoints larger than this many bytes are analyzed one task per layer
+     * @param progress   counts finished tasks (checkpoints, or layers of split checkpoints)
+     */
+    public static ZooRunSummary run(List<Path> roots, Path catalogFile, Path parquetDir, ZooExecutor executor,
+                                    String version, long splitAbove, Progress progress) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
         String runId = ID.format(started);
@@ -55,7 +66,7 @@ public final class ZooRun {
             if (!todo.isEmpty()) {
                 Path finalDir = Catalog.runDir(parquetDir, runId);
                 Path tmp = parquetDir.resolve(".tmp-run-" + runId);
-                counts = executor.run(todo, runId, version, tmp);
+                counts = executor.run(ZooWork.plan(todo, splitAbove), runId, version, tmp, progress);
                 move(tmp, finalDir);
             }
             ZooRunSummary s = new ZooRunSummary(runId, executor.master(), files.size(), files.size() - todo.size(),

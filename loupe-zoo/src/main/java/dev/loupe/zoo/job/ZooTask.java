@@ -7,6 +7,7 @@ import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.Backends;
 import dev.loupe.spectral.analysis.InspectOptions;
 import dev.loupe.spectral.analysis.Inspector;
+import dev.loupe.spectral.analysis.Summaries;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.MetricColumns;
@@ -20,11 +21,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * One checkpoint's work: inspect it with the defaults of {@code loupe inspect} (one thread: the zoo
- * parallelizes across checkpoints) and turn the result into catalog rows. Any failure of the file
+ * One checkpoint's work: inspect it (or a range of its layers, {@link ZooWork}) with the defaults of
+ * {@code loupe inspect} (one thread: the zoo parallelizes across tasks) and turn the result into
+ * catalog rows. Any failure of the file
  * becomes an error row; it never escapes, so one corrupt file cannot stop a run.
  */
 public final class ZooTask {
@@ -32,23 +35,47 @@ public final class ZooTask {
     }
 
     public static ModelOutcome analyze(FileKey key, String runId, String version) {
+        return assemble(List.of(part(new ZooWork(key, 0, ZooWork.ALL), version)), runId, version);
+    }
+
+    /** Inspects the task's layers (all, or a range of a split checkpoint); errors become an error part. */
+    public static LayerPart part(ZooWork w, String version) {
         long t0 = System.nanoTime();
-        try (Checkpoint cp = Checkpoints.open(Path.of(key.path()))) {
-            InspectResult r = new Inspector(Backends.best(), InspectOptions.defaults())
-                    .inspect(cp, Progress.NONE, version, false);
-            return outcome(key, runId, r, seconds(t0));
+        try (Checkpoint cp = Checkpoints.open(Path.of(w.key().path()))) {
+            Inspector in = new Inspector(Backends.best(), InspectOptions.defaults());
+            InspectResult r = w.whole() ? in.inspect(cp, Progress.NONE, version, false)
+                    : in.inspectLayers(cp, w.from(), w.to(), Progress.NONE, version);
+            return new LayerPart(w, r.provenance().format(), r.provenance().backend(), r.provenance().precision(),
+                    r.skipped().size(), r.layers(), null, seconds(t0));
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             // A hostile file may fail in ways readers did not foresee; record it, keep the run going.
-            return failed(key, runId, version, e, seconds(t0));
+            String msg = e instanceof LoupeException ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new LayerPart(w, "", "", "", 0, List.of(), msg, seconds(t0));
         }
     }
 
-    static ModelOutcome outcome(FileKey key, String runId, InspectResult r, double seconds) {
-        ModelSummary s = r.summary();
-        List<Object> m = model(key, runId, r.provenance().loupeVersion(), r.provenance().format(), "ok", "", seconds);
+    /**
+     * One checkpoint's rows from all of its parts (any order): layers concatenated in layer order and
+     * summarized with inspect's own {@link Summaries#of}, so a split checkpoint gives the same rows as
+     * a whole one. Any failed part fails the checkpoint; {@code seconds} is the parts' summed task time.
+     */
+    public static ModelOutcome assemble(List<LayerPart> parts, String runId, String version) {
+        List<LayerPart> ps = parts.stream().sorted(Comparator.comparingInt(p -> p.work().from())).toList();
+        FileKey key = ps.getFirst().work().key();
+        double seconds = ps.stream().mapToDouble(LayerPart::seconds).sum();
+        for (LayerPart p : ps) {
+            if (p.error() != null) {
+                return new ModelOutcome(model(key, runId, version, "", "error", p.error(), seconds), List.of());
+            }
+        }
+        List<LayerMetrics> layers = ps.stream().flatMap(p -> p.layers().stream()).toList();
+        LayerPart first = ps.getFirst();
+        ModelSummary s = Summaries.of(layers);
+        List<Object> m = model(key, runId, version, first.format(), "ok", "", seconds);
         set(m, "layers", s.layers());
         set(m, "layers_with_fit", s.layersWithFit());
-        set(m, "tensors_skipped", r.skipped().size());
+        set(m, "tensors_skipped", first.skipped());
         set(m, "parameters", s.parameters());
         set(m, "alpha", s.alpha());
         set(m, "alpha_weighted", s.alphaWeighted());
@@ -61,13 +88,13 @@ public final class ZooTask {
         set(m, "rand_distance", s.randDistance());
         set(m, "over_trained", s.overTrained());
         set(m, "under_trained", s.underTrained());
-        set(m, "backend", r.provenance().backend());
-        set(m, "precision", r.provenance().precision());
-        List<List<Object>> layers = new ArrayList<>();
-        for (LayerMetrics lm : r.layers()) {
-            layers.add(layerRow(key.path(), runId, lm));
+        set(m, "backend", first.backend());
+        set(m, "precision", first.precision());
+        List<List<Object>> rows = new ArrayList<>();
+        for (LayerMetrics lm : layers) {
+            rows.add(layerRow(key.path(), runId, lm));
         }
-        return new ModelOutcome(m, layers);
+        return new ModelOutcome(m, rows);
     }
 
     /** inspect's CSV columns for one layer, typed for the catalog. */
@@ -82,12 +109,6 @@ public final class ZooTask {
             row.add(c.type().coerce(c.name(), MetricColumns.ALL.get(i).value().apply(lm)));
         }
         return row;
-    }
-
-    static ModelOutcome failed(FileKey key, String runId, String version, Throwable e, double seconds) {
-        String msg = e instanceof LoupeException ? e.getMessage()
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new ModelOutcome(model(key, runId, version, "", "error", msg, seconds), List.of());
     }
 
     private static List<Object> model(FileKey key, String runId, String version, String format, String status, String error,
