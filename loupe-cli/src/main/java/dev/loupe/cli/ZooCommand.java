@@ -4,6 +4,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.zoo.catalog.Catalog;
 import dev.loupe.zoo.job.ZooExecutor;
 import dev.loupe.zoo.job.ZooRun;
+import dev.loupe.zoo.job.ZooWork;
 import dev.loupe.zoo.result.ZooRunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code loupe zoo}: inspect every checkpoint under the given paths into a catalog. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, subcommands = {ZooQueryCommand.class, ZooMapCommand.class},
         description = {"Inspect every checkpoint under PATH into a queryable DuckDB catalog, on Apache Spark.",
-                "Searches recursively for any supported format; runs as a Spark job, one task per checkpoint, or in this process with --master none. Per-model and per-layer",
+                "Searches recursively for any supported format; runs as a Spark job, one task per checkpoint (per layer above --split-above), or in this process with --master none. Per-model and per-layer",
                 "metrics are written as Parquet and registered in a DuckDB catalog. Resumable: a file already in",
                 "the catalog with the same path, size and SHA-256 of its first MiB is skipped; a file that cannot",
                 "be analyzed is recorded with its error and the run goes on.",
@@ -53,6 +54,14 @@ final class ZooCommand implements Callable<Integer> {
             description = "Where the Parquet goes (default: beside the catalog, zoo.duckdb -> zoo.parquet/).")
     Path parquet;
 
+    @Option(names = "--split-above", paramLabel = "BYTES", defaultValue = "" + ZooWork.DEFAULT_SPLIT_ABOVE,
+            description = "Checkpoints larger than this are analyzed as one task per layer, so one huge model "
+                    + "spreads over the cores/cluster (default: ${DEFAULT-VALUE} = 2 GiB; 0 splits every checkpoint).")
+    long splitAbove;
+
+    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal).")
+    boolean quiet;
+
     @Override
     public Integer call() {
         if (paths == null || paths.isEmpty()) {
@@ -62,10 +71,13 @@ final class ZooCommand implements Callable<Integer> {
         if (catalog == null) {
             throw new LoupeException(paths.getFirst(), "--catalog FILE is required (the DuckDB catalog to fill)");
         }
+        if (splitAbove < 0) {
+            throw new LoupeException(paths.getFirst(), "--split-above must be >= 0 bytes, got " + splitAbove);
+        }
         Path pq = parquet != null ? parquet.toAbsolutePath() : ZooRun.defaultParquetDir(catalog);
         ZooRunSummary s;
         try (ZooExecutor ex = ZooExecutor.forMaster(master)) {
-            s = ZooRun.run(paths, catalog, pq, ex, Version.number());
+            s = ZooRun.run(paths, catalog, pq, ex, Version.number(), splitAbove, TerminalProgress.forTerminal(quiet));
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%d checkpoints found, %d already in the catalog, %d analyzed, %d failed%n",

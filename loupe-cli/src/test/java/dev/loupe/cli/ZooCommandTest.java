@@ -36,6 +36,13 @@ class ZooCommandTest {
         CliRun again = CliRun.of("zoo", zoo.toString(), "--catalog", catalog.toString(), "--master", "none");
         assertTrue(again.out().startsWith("13 checkpoints found, 13 already in the catalog, 0 analyzed, 0 failed"), again.out());
 
+        // Every checkpoint split into one task per layer: same counts; no bar when stderr is not a terminal.
+        Path split = tmp.resolve("split.duckdb");
+        CliRun sp = CliRun.of("zoo", zoo.toString(), "--catalog", split.toString(), "--master", "none", "--split-above", "0");
+        assertTrue(sp.out().startsWith("13 checkpoints found, 0 already in the catalog, 12 analyzed, 1 failed"), sp.out());
+        assertTrue(sp.out().contains("36 layer rows"), sp.out());
+        assertTrue(!sp.err().contains("\r"), sp.err());
+
         CliRun q = CliRun.of("zoo", "query", "--catalog", catalog.toString(), "--csv",
                 "SELECT status, count(*) AS n, sum(layers) AS layers FROM models GROUP BY status ORDER BY status");
         assertEquals("status,n,layers\nerror,1,\nok,12,36\n", q.out().replace("\r", ""));
@@ -60,6 +67,7 @@ class ZooCommandTest {
         Path nothing = tmp.resolve("nothing-here");
         CliRun.of("zoo", nothing.toString(), "--catalog", catalog.toString(), "--master", "none").assertUserError(nothing);
         Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--split-above", "-1").assertUserError(empty);
         CliRun ok = CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--master", "none");
         assertTrue(ok.out().startsWith("0 checkpoints found"), ok.out());
         CliRun.of("zoo", "query", "--catalog", catalog.toString(), "SELEC nonsense").assertUserError(catalog);
