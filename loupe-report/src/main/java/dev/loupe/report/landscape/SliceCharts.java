@@ -57,7 +57,8 @@ public final class SliceCharts {
     public static Chart heatmap(PlaneResult p, TopologyResult t) {
         double[] mm = minMax(p.loss());
         Chart c = new Chart(W, H).title("Loss plane: heatmap and contours").xTitle("d₁").yTitle("d₂")
-                .colorBar("loss", mm[0], mm[1])
+                .colorBar("loss", mm[0], mm[1]).legendAbove()
+                .xRange(outer(p.x(), false), outer(p.x(), true)).yRange(outer(p.y(), false), outer(p.y(), true))
                 .add(new GridMarks.Heatmap(p.x(), p.y(), p.loss(), mm[0], mm[1]))
                 .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels(mm[0], mm[1]), Style.stroke("#ffffff", 0.8)));
         if (t != null) {
@@ -105,6 +106,12 @@ public final class SliceCharts {
         }
         return new Chart(W, H).title("Loss at each sample against its distance from the model").xTitle("‖c‖")
                 .yTitle("mean loss").add(new Marks.Points(null, r, s.loss(), 2.5, Style.fill(Palette.BLUE).withOpacity(0.6), tips));
+    }
+
+    /** The outer edge of the first or last heatmap cell: half a step beyond the end point (no empty margin). */
+    private static double outer(double[] c, boolean upper) {
+        double half = c.length > 1 ? (c[1] - c[0]) / 2 : 0.5;
+        return upper ? c[c.length - 1] + half : c[0] - half;
     }
 
     static double[] minMax(double[][] z) {
