@@ -24,8 +24,11 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe ensemble}: disagreement, polarization, majority-vote bounds and error indicators of an ensemble. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
-        description = {"How many classifiers do we need? Majority-vote error, disagreement, polarization (η, vs the 4/3 law),",
-                "bounds on the vote's error, extrapolation to larger ensembles, and disagreement as an error indicator (AUROC).",
+        description = {"How many classifiers do we need? Error, disagreement and polarization of a majority-vote ensemble.",
+                "Majority-vote error, disagreement, polarization (η, vs the 4/3 law), bounds on the vote's error, "
+                        + "extrapolation to larger ensembles, and disagreement as an error indicator (AUROC).",
+                "Members come either as stored predictions (--predictions) or as ONNX models run on --data "
+                        + "(--models; --threads batches run concurrently).",
                 "After Kim, Hodgkinson, Theisen, Mahoney, arXiv 2411.00328. Ties in the vote count as errors."})
 final class EnsembleCommand implements Callable<Integer> {
     @Option(names = {"-p", "--predictions"}, arity = "1..*", paramLabel = "FILE",
@@ -50,11 +53,11 @@ final class EnsembleCommand implements Callable<Integer> {
             description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}).")
     List<Double> rotate;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Batches run concurrently (default: available processors).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--shifted", paramLabel = "NAME=FILE",
             description = "A shifted input set: stacked [members,n,k] predictions on shifted inputs with the same labels (repeatable).")
@@ -69,11 +72,12 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--orders", paramLabel = "R", defaultValue = "20", description = "Random member orders averaged (default: ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for member orders (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED",
+            description = "Seed for member orders and the --noise shift (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print JSON instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG) and their data (CSV) into DIR.")
     Path out;
@@ -108,9 +112,7 @@ final class EnsembleCommand implements Callable<Integer> {
         }
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            Output.json(report, w);
-        } else {
+        if (!json.print(report, w)) {
             EnsembleTables.print(report, w);
         }
         if (out != null) {
@@ -134,7 +136,7 @@ final class EnsembleCommand implements Callable<Integer> {
         if (data == null) {
             throw new LoupeException("--models needs --data (the inputs) and --labels");
         }
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int t = threads.resolve();
         Dataset d = Datasets.read(data, labels);
         List<ImageShift> shifts = new ArrayList<>();
         for (double s : noise) {

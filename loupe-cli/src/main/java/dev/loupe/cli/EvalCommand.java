@@ -11,6 +11,7 @@ import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,10 +25,11 @@ import java.util.concurrent.Callable;
 /** {@code loupe eval}: a classifier's accuracy on a labelled dataset, or sentence embeddings from an encoder. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Run an ONNX model on data with ONNX Runtime (one session, batched, multi-threaded).",
-                "Classifier: --data X [--labels Y] prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv;",
-                "  X is cast to float as stored, e.g. raw 0..255 pixels).",
+                "Classifier: --data X --labels Y prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv; "
+                        + "X is cast to float as stored, e.g. raw 0..255 pixels).",
                 "Encoder: --text FILE (one sentence per line) computes mean-pooled, L2-normalized embeddings.",
-                "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one)."})
+                "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
+                        + "--threads is the number of batches run concurrently."})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "ONNX model file, or 'minilm'.")
     String model;
@@ -43,23 +45,23 @@ final class EvalCommand implements Callable<Integer> {
         Path text;
     }
 
-    @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example.")
+    @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example (needed with --data).")
     Path labels;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text.")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text (default: the bundled one for 'minilm').")
     Path tokenizer;
 
-    @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "Write the embeddings as a float32 NPY matrix.")
+    @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "With --text: also write the embeddings as a float32 NPY matrix [sentences, dimension].")
     Path embeddings;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Batches run concurrently (default: available processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -71,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
@@ -115,9 +117,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
                 (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
-        if (json) {
-            Output.json(r, spec.commandLine().getOut());
-        } else {
+        if (!json.print(r, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
@@ -139,9 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private void print(Evaluation e) {
-        if (json) {
-            Output.json(e, spec.commandLine().getOut());
-        } else {
+        if (!json.print(e, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: accuracy %.4f (%d/%d), mean cross-entropy %.6f  [%d classes, batch %d, %d threads, %.2f s]%n",
                     e.model(), e.data(), e.accuracy(), e.correct(), e.n(), e.meanCrossEntropy(), e.classes(), e.batch(), e.threads(),
                     e.seconds());

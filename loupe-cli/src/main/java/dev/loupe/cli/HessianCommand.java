@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe hessian}: top eigenvalues, trace and spectral density of the loss Hessian. */
 @Command(name = "hessian", mixinStandardHelpOptions = true,
-        description = {"Hessian of the mean loss at the model's weights (PyHessian's methods and defaults): top-k eigenvalues",
-                "by power iteration with deflation, trace by Hutchinson with a 95% CI, spectral density by stochastic",
+        description = {"Hessian spectrum of the mean loss at the model's weights: top-k eigenvalues, trace and density.",
+                "PyHessian's methods and defaults: top-k eigenvalues by power iteration with deflation, trace by Hutchinson with a 95%% CI, spectral density by stochastic",
                 "Lanczos quadrature. Gradients and exact Hessian-vector products come from backward and tangent graphs",
                 "generated in ONNX and run by ONNX Runtime (MLP and CNN ops: Gemm, MatMul, Conv, MaxPool, Relu...)."})
 final class HessianCommand implements Callable<Integer> {

@@ -10,30 +10,29 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code loupe bench inspect}: one LLaMA-7B-shaped block, inspected end to end, fp64 and fp32. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Inspect one LLaMA-7B-shaped block (4 x 4096x4096 + 3 x 4096x11008, synthetic BF16 safetensors",
-                "written to a temp dir) in fp64 and fp32; ratios against the same run's pure read time and the",
-                "ESD of one 4096x4096 layer; projected time of the 32-block model."})
+        description = {"Inspect one LLaMA-7B-shaped block end to end, against its read time and a one-layer ESD.",
+                "The block (4 x 4096x4096 + 3 x 4096x11008, synthetic BF16 safetensors written to a temp dir) is "
+                        + "inspected in each --precision; ratios against the same run's pure read time and the ESD of one "
+                        + "4096x4096 layer; projected time of the 32-block model. --threads is the number of layers "
+                        + "analyzed in parallel."})
 final class InspectBenchCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "1", description = "Divide every dimension by this (the pure-Java backend "
-            + "needs ~4 to finish quickly); times are projected back with the cubic cost law (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", defaultValue = "1", paramLabel = "1..64", description = "Divide every dimension by this (the "
+            + "pure-Java backend needs ~4 to finish quickly); times are projected back with the cubic cost law "
+            + "(default: ${DEFAULT-VALUE}).")
     int scale;
 
-    @Option(names = "--threads", description = "Layers in parallel (default: cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--precision", split = ",", defaultValue = "fp64,fp32", description = "Precisions to run (default ${DEFAULT-VALUE}).")
-    List<String> precisions;
+    // An enum list, so picocli rejects an unknown precision as a usage error (exit 2) rather than valueOf failing later.
+    @Option(names = "--precision", split = ",", defaultValue = "fp64,fp32", paramLabel = "fp64|fp32",
+            description = "Precisions to run, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Precision> precisions;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,12 +42,10 @@ final class InspectBenchCommand implements Callable<Integer> {
         if (scale < 1 || scale > 64) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scale must be 1..64");
         }
-        List<Precision> ps = precisions.stream().map(p -> Precision.valueOf(p.toUpperCase(Locale.ROOT))).toList();
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int t = threads.resolve();
         DenseBackend backend = Backends.best();
-        Path dir = Files.createTempDirectory("loupe-bench-inspect");
-        try {
-            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir, backend, scale, t, ps);
+        try (ScratchDir dir = ScratchDir.create("loupe-bench-inspect")) {
+            List<InspectBenchmark.Result> rs = InspectBenchmark.run(dir.path(), backend, scale, t, precisions);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("backend %s, %d cores, %d threads, block %dx%d x4 + %dx%d x3 (scale 1/%d)%n", backend.name(),
                     Runtime.getRuntime().availableProcessors(), t, InspectBenchmark.D / scale, InspectBenchmark.D / scale,
@@ -68,12 +65,6 @@ final class InspectBenchCommand implements Callable<Integer> {
                     + "CPU s / cores approximates the uncontended wall time");
             out.println("targets (native backend): <= 40 s fp64, <= 25 s fp32 per block");
             out.flush();
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (UncheckedIOException ignored) {
-                // best effort cleanup of a temp dir
-            }
         }
         return 0;
     }

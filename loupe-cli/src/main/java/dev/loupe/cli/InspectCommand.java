@@ -13,22 +13,24 @@ import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.spectral.layers.FusedSplit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code loupe inspect}: per-layer heavy-tailed spectral diagnostics (WeightWatcher's metrics). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data: power-law alpha of",
-                "each weight matrix's eigenvalue spectrum, norms, stable rank, MP spikes, weight statistics.",
-                "Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, alpha > 6: under-trained).",
+        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data.",
+                "For each weight matrix: the power-law alpha of its eigenvalue spectrum, norms, stable rank, MP spikes "
+                        + "and weight statistics. Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, "
+                        + "alpha > 6: under-trained).",
                 "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
 final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -37,8 +39,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to inspect.")
     Path path;
 
-    @Option(names = "--json", description = "Print the full result as JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
     @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
     boolean csv;
@@ -57,7 +59,9 @@ final class InspectCommand implements Callable<Integer> {
             description = "Conv kernels: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
 
-    @Option(names = "--fix-fingers", paramLabel = "clip_xmax", description = "WeightWatcher's fix_fingers='clip_xmax'.")
+    @Option(names = "--fix-fingers", paramLabel = "clip_xmax",
+            description = "WeightWatcher's fix_fingers='clip_xmax': refit without the 2..9 largest eigenvalues and keep "
+                    + "the first fit whose alpha is lower by more than 1 (default: off).")
     String fixFingers;
 
     @Option(names = "--no-mp-fit", description = "Skip the Marchenko-Pastur fit (num_spikes, mp_softrank).")
@@ -66,13 +70,32 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--randomize", description = "Also analyze the element-shuffled matrices (rand_distance, correlation traps).")
     boolean randomize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the --randomize shuffles (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Layers analyzed in parallel (default: available cores).")
-    Integer threads;
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--split-fused", paramLabel = "PATTERN=SPEC",
+            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts),",
+                    "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks",
+                    "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer",
+                    "axis. Repeatable; the first matching rule wins."})
+    List<String> splitFused = new ArrayList<>();
+
+    @Option(names = "--sketch", paramLabel = "K",
+            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with",
+                    "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
+    Integer sketch;
+
+    @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
+    boolean sketchCheck;
+
+    @Option(names = "--fit", paramLabel = "E_TPL",
+            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    String fit;
+
+    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
     boolean quiet;
 
     @Option(names = "--no-hash", description = "Do not SHA-256 the checkpoint for provenance.")
@@ -83,20 +106,19 @@ final class InspectCommand implements Callable<Integer> {
         InspectOptions o = options();
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
-            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json || csv),
+            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled || csv),
                     Version.number(), !noHash);
         }
         PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(Output.toJson(r));
+        if (json.enabled) {
+            Output.json(r, w);
         } else if (csv) {
             w.print(InspectCsv.of(r));
         } else {
             printTable(w, r);
         }
         w.flush();
-        if (out != null) {
-            Files.createDirectories(out);
+        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
             AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
             AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
             InspectReport.write(r, out.resolve("inspect.html"));
@@ -117,11 +139,22 @@ final class InspectCommand implements Callable<Integer> {
         if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
             throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
         }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new LoupeException(path, "--threads must be between 1 and 1024");
+        List<FusedSplit> splits = new ArrayList<>();
+        for (String f : splitFused) {
+            try {
+                splits.add(FusedSplit.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new LoupeException(path, e.getMessage());
+            }
         }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, t);
+        if (sketch != null && sketch < 2) {
+            throw new LoupeException(path, "--sketch K needs K >= 2");
+        }
+        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
+            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
+        }
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve())
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
     }
 
     static void printTable(PrintWriter w, InspectResult r) {
@@ -140,6 +173,21 @@ final class InspectCommand implements Callable<Integer> {
                 s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());
         w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%n", s.overTrained(),
                 s.underTrained());
+        long dequantized = r.layers().stream()
+                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("dequantized"))).count();
+        if (dequantized > 0) {
+            w.printf("%d layers analyzed as dequantized integer weights W = (q - zp)*scale (see notes)%n", dequantized);
+        }
+        for (LayerMetrics m : r.layers()) {
+            var sk = m.sketch();
+            if (sk != null) {
+                w.printf(java.util.Locale.ROOT, "sketched %s: top %d of %d eigenvalues (%s), bound %.1e*lambda_max%s%n",
+                        m.name(), sk.k(), sk.totalEvals(), sk.reason(), sk.maxRelBound(), !sk.checked() ? ""
+                                : String.format(java.util.Locale.ROOT, "; vs exact: eigenvalue error %.1e*lambda_max, "
+                                + "alpha %.4f vs exact %.4f (exact top-%d %.4f)", sk.maxRelError(), m.alpha(),
+                                sk.alphaExact(), sk.k(), sk.alphaTopK()));
+            }
+        }
         long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);

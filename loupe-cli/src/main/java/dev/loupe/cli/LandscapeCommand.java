@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code loupe landscape}: loss along lines, on planes and in n-dimensional subspaces of weight space. */
 @Command(name = "landscape", mixinStandardHelpOptions = true,
-        description = {"Loss landscapes of an ONNX model on a dataset: lines, planes (Li et al. filter-normalized",
-                "directions) and n-dimensional samples, with merge trees, persistence, profiles and SMAD."},
+        description = {"Loss landscapes of an ONNX model on a dataset: lines, planes and samples, with their topology.",
+                "Planes use Li et al. filter-normalized directions; topology: merge trees, persistence, profiles, SMAD."},
         subcommands = {LandscapeLineCommand.class, LandscapePlaneCommand.class, LandscapeSampleCommand.class})
 final class LandscapeCommand implements Runnable {
     @CommandLine.Spec

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 /** {@code loupe ls}: the tensors of a checkpoint, read from its header only. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
         description = {"List the tensors of a checkpoint: name, stored dtype, shape, parameters, bytes.",
-                "Reads only the header/index (memory-mapped), so it is instant even on huge files.",
-                "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
+                "Reads only the header/index (memory-mapped), so it is instant even on huge files. "
+                        + "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
 final class LsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to list.")
     Path path;
@@ -32,11 +32,11 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only tensors whose name contains a match of REGEX.")
     Pattern filter;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json;
 
-    @Option(names = "--verify", description = {"Also decode every tensor (reads the whole file): a damaged tensor is an error,",
-            "and NaN/Inf values are counted per tensor."})
+    @Option(names = "--verify", description = "Also decode every tensor (reads the whole file): a damaged tensor is an error, "
+            + "and NaN/Inf values are counted per tensor.")
     boolean verify;
 
     @CommandLine.Spec
@@ -66,9 +66,7 @@ final class LsCommand implements Callable<Integer> {
                     rows.stream().mapToLong(Row::parameters).sum(), rows.stream().mapToLong(Row::bytes).sum(),
                     cp.metadata(), rows);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(l, out);
-            } else {
+            if (!json.print(l, out)) {
                 printTable(l, !consumers.isEmpty(), out);
             }
             out.flush();

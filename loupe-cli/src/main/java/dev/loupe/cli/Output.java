@@ -11,10 +11,6 @@ final class Output {
     private Output() {
     }
 
-    static void json(Object value) {
-        System.out.println(toJson(value));
-    }
-
     static void json(Object value, java.io.PrintWriter out) {
         out.println(toJson(value));
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe zoo}: inspect every checkpoint under the given paths into a catalog. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, subcommands = {ZooQueryCommand.class, ZooMapCommand.class},
-        description = {"Inspect every checkpoint under PATH... (recursively, any supported format) as an Apache Spark",
-                "job, one task per checkpoint, or in this process with --master none. Per-model and per-layer",
+        description = {"Inspect every checkpoint under PATH into a queryable DuckDB catalog, on Apache Spark.",
+                "Searches recursively for any supported format; runs as a Spark job, one task per checkpoint, or in this process with --master none. Per-model and per-layer",
                 "metrics are written as Parquet and registered in a DuckDB catalog. Resumable: a file already in",
                 "the catalog with the same path, size and SHA-256 of its first MiB is skipped; a file that cannot",
                 "be analyzed is recorded with its error and the run goes on.",

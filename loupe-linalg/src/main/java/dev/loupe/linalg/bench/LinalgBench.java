@@ -1,5 +1,6 @@
 package dev.loupe.linalg.bench;
 
+import dev.loupe.core.bench.Stopwatch;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.Backends;
 import dev.loupe.linalg.DenseBackend;
@@ -166,14 +167,7 @@ public final class LinalgBench {
 
     /** Best wall time over the repeats; {@code fresh} prepares each repeat's input outside the clock. */
     private <T> double timeFresh(Supplier<T> fresh, java.util.function.Consumer<T> work) {
-        double best = Double.MAX_VALUE;
-        for (int r = 0; r < cfg.repeats(); r++) {
-            T input = fresh.get();
-            long t0 = System.nanoTime();
-            work.accept(input);
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-        }
-        return best;
+        return Stopwatch.best(cfg.repeats(), fresh, work);
     }
 
     private double[] random(int n) {

@@ -5,9 +5,11 @@ import dev.loupe.report.plot.Marks;
 import dev.loupe.report.plot.Palette;
 import dev.loupe.report.plot.Style;
 import dev.loupe.report.plot.Ticks;
+import dev.loupe.spectral.fit.PowerLawFitter;
 import dev.loupe.spectral.result.Histogram;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.LayerSpectrum;
+import dev.loupe.spectral.weights.GeneralizedGaussian;
 
 /** The two per-layer charts: the ESD on log–log axes with its fits, and the weight histogram with the GGD. */
 final class LayerCharts {
@@ -41,7 +43,7 @@ final class LayerCharts {
             double l1 = Math.log10(s.xmax());
             for (int i = 0; i < CURVE_POINTS; i++) {
                 x[i] = Math.pow(10, l0 + (l1 - l0) * i / (CURVE_POINTS - 1));
-                y[i] = Densities.powerLaw(x[i], s.alpha(), s.xmin(), frac);
+                y[i] = frac * PowerLawFitter.density(x[i], s.alpha(), s.xmin()); // the tail holds frac of the mass
             }
             c.add(new Marks.Line("power law α = " + Ticks.compact(s.alpha()), x, y, Style.stroke(Palette.RED, 2)));
             c.add(new Marks.VLine("xmin = " + Ticks.compact(s.xmin()), s.xmin(),
@@ -68,7 +70,7 @@ final class LayerCharts {
             double b = edges[edges.length - 1];
             for (int i = 0; i < x.length; i++) {
                 x[i] = a + (b - a) * i / (x.length - 1);
-                y[i] = Densities.ggd(x[i], s.weightMean(), s.ggdScale(), s.ggdBeta());
+                y[i] = GeneralizedGaussian.density(x[i], s.weightMean(), s.ggdScale(), s.ggdBeta());
             }
             c.add(new Marks.Line("GGD fit β = " + Ticks.compact(s.ggdBeta()), x, y, Style.stroke(Palette.ORANGE, 2)));
         }

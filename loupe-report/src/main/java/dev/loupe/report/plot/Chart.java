@@ -100,15 +100,11 @@ public final class Chart {
     }
 
     public String toSvg() {
-        SvgCanvas c = new SvgCanvas(width, height, title.isEmpty() ? yTitle + " vs " + xTitle : title);
-        draw(c);
-        return c.finish();
+        return SvgCanvas.render(width, height, title.isEmpty() ? yTitle + " vs " + xTitle : title, this::draw);
     }
 
     public byte[] toPng(double scale) {
-        PngCanvas c = new PngCanvas(width, height, scale);
-        draw(c);
-        return c.finish();
+        return PngCanvas.render(width, height, scale, this::draw);
     }
 
     /** The scales and plotting rectangle this chart will use (exposed so tests can check placement). */

@@ -21,6 +21,13 @@ public final class PngCanvas implements Canvas {
     private final BufferedImage image;
     private final Graphics2D g;
 
+    /** Draws a figure of this size with {@code painter} and returns the encoded PNG. */
+    static byte[] render(double width, double height, double scale, java.util.function.Consumer<Canvas> painter) {
+        PngCanvas c = new PngCanvas(width, height, scale);
+        painter.accept(c);
+        return c.finish();
+    }
+
     public PngCanvas(double width, double height, double scale) {
         image = new BufferedImage((int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
                 BufferedImage.TYPE_INT_RGB);

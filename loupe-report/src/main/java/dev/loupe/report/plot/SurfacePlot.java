@@ -46,15 +46,11 @@ public final class SurfacePlot {
     }
 
     public String toSvg() {
-        SvgCanvas c = new SvgCanvas(width, height, title.isEmpty() ? "surface" : title);
-        draw(c);
-        return c.finish();
+        return SvgCanvas.render(width, height, title.isEmpty() ? "surface" : title, this::draw);
     }
 
     public byte[] toPng(double scale) {
-        PngCanvas c = new PngCanvas(width, height, scale);
-        draw(c);
-        return c.finish();
+        return PngCanvas.render(width, height, scale, this::draw);
     }
 
     /** The cells in painting order (farthest first), in unit screen coordinates before fitting to the canvas. */

@@ -25,6 +25,13 @@ public final class SvgCanvas implements Canvas {
         rect(0, 0, width, height, Style.fill("#ffffff"), null);
     }
 
+    /** Draws a figure of this size with {@code painter} and returns the finished SVG document. */
+    static String render(double width, double height, String ariaLabel, java.util.function.Consumer<Canvas> painter) {
+        SvgCanvas c = new SvgCanvas(width, height, ariaLabel);
+        painter.accept(c);
+        return c.finish();
+    }
+
     public double width() {
         return width;
     }

@@ -2,7 +2,9 @@ package dev.loupe.spectral.analysis;
 
 import dev.loupe.spectral.esd.Precision;
 import dev.loupe.spectral.layers.ConvMode;
+import dev.loupe.spectral.layers.FusedSplit;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,25 +15,62 @@ import java.util.List;
  * @param clipXmax   WeightWatcher's fix_fingers='clip_xmax'
  * @param mpFit      Marchenko–Pastur fit (num_spikes, mp_softrank)
  * @param randomize  ESD of the element-shuffled matrix (rand_distance, correlation traps)
- * @param seed       seed of the shuffles
+ * @param seed       seed of the shuffles (and of the Lanczos start vectors)
  * @param threads    layers analyzed at once
+ * @param splits     fused tensors analyzed as their parts ({@code --split-fused})
+ * @param sketchTopK when &gt; 0, layers with more eigenvalues than this get only their top k by Lanczos
+ * @param sketchCheck also compute the exact ESD of sketched layers and record the sketch's error
+ * @param etpl       also fit WeightWatcher's E_TPL (exponentially truncated power law)
  */
 public record InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,
-                             long seed, int threads) {
+                             long seed, int threads, List<FusedSplit> splits, int sketchTopK, boolean sketchCheck,
+                             boolean etpl) {
     public static InspectOptions defaults() {
         return new InspectOptions(Precision.FP64, ConvMode.SLICES, false, true, false, 0, 1);
+    }
+
+    public InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,
+                          long seed, int threads) {
+        this(precision, conv, clipXmax, mpFit, randomize, seed, threads, List.of(), 0, false, false);
     }
 
     public InspectOptions {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        if (sketchTopK < 0) {
+            throw new IllegalArgumentException("sketch k must be >= 0, got " + sketchTopK);
+        }
+        splits = List.copyOf(splits);
+    }
+
+    public InspectOptions withSplits(List<FusedSplit> s) {
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, s, sketchTopK, sketchCheck, etpl);
+    }
+
+    public InspectOptions withSketch(int k, boolean check) {
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, k, check, etpl);
+    }
+
+    public InspectOptions withEtpl(boolean on) {
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, on);
     }
 
     /** As "key=value" strings for provenance. */
     public List<String> describe() {
-        return List.of("precision=" + precision.label(), "conv=" + conv.name().toLowerCase(java.util.Locale.ROOT),
+        List<String> d = new ArrayList<>(List.of("precision=" + precision.label(),
+                "conv=" + conv.name().toLowerCase(java.util.Locale.ROOT),
                 "fix_fingers=" + (clipXmax ? "clip_xmax" : "none"), "mp_fit=" + mpFit, "randomize=" + randomize,
-                "seed=" + seed, "threads=" + threads);
+                "seed=" + seed, "threads=" + threads));
+        for (FusedSplit s : splits) {
+            d.add("split_fused=" + s.pattern() + "=" + String.join(",", s.labels()));
+        }
+        if (sketchTopK > 0) {
+            d.add("sketch=top-" + sketchTopK + (sketchCheck ? " (checked against exact)" : ""));
+        }
+        if (etpl) {
+            d.add("fit=E_TPL");
+        }
+        return d;
     }
 }

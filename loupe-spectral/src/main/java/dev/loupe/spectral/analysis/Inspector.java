@@ -48,7 +48,7 @@ public final class Inspector {
     public InspectResult inspect(Checkpoint cp, Progress progress, String version, boolean hash) {
         long t0 = System.nanoTime();
         String started = Instant.now().toString();
-        Discovery d = LayerDiscovery.discover(cp, options.conv());
+        Discovery d = LayerDiscovery.discover(cp, options.conv(), options.splits());
         List<WeightMatrix> ms = d.matrices();
         LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(backend, options.precision()), options);
         long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
@@ -74,11 +74,15 @@ public final class Inspector {
             Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
             for (int i : order) {
                 futures[i] = pool.submit(() -> {
-                    long bytes = budget.acquire(workingBytes(ms.get(i)));
+                    String sketch = sketchReason(ms.get(i), budget.totalBytes());
+                    long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
                     try {
-                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i));
+                        LayerAnalyzer.Outcome o = analyzer.analyze(i, ms.get(i), sketch);
                         progress.advance(cost(ms.get(i)));
                         return o;
+                    } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug
+                        throw new LoupeException(ms.get(i).tensor().file(), "layer '" + ms.get(i).name() + "': "
+                                + e.getMessage());
                     } finally {
                         budget.release(bytes);
                     }
@@ -111,6 +115,35 @@ public final class Inspector {
         return new InspectResult(p, Summaries.of(metrics), metrics, spectra, d.skipped());
     }
 
+    /**
+     * Why a layer gets a partial ESD: asked for ({@code --sketch K}, layers with more than K eigenvalues),
+     * or forced because the exact ESD cannot be computed here (the layer is reported, never dropped).
+     */
+    String sketchReason(WeightMatrix m, long budgetBytes) {
+        if (m.rf() != 1) {
+            return null;
+        }
+        long elements = (long) m.rows() * m.cols();
+        if (elements > Integer.MAX_VALUE - 16) {
+            return "too large for one Java array: " + elements + " elements, streamed from the file";
+        }
+        if (workingBytes(m) > budgetBytes) {
+            return String.format(java.util.Locale.ROOT, "over the memory budget: exact ESD needs %.1f GiB of %.1f GiB",
+                    workingBytes(m) / (double) (1L << 30), budgetBytes / (double) (1L << 30));
+        }
+        int k = options.sketchTopK();
+        return k > 0 && m.numEvals() > k ? "--sketch " + k : null;
+    }
+
+    /** Heap of a sketched layer: its floats (when decoded) and the Lanczos basis. */
+    long sketchBytes(WeightMatrix m) {
+        long elements = (long) m.rows() * m.cols();
+        int k = options.sketchTopK() > 0 ? options.sketchTopK() : SketchAnalyzer.DEFAULT_K;
+        long basis = Math.min(m.M(), 4L * k + 64) * m.M() * 8;
+        return (elements > Integer.MAX_VALUE - 16 ? 0 : elements * 4) + basis
+                + (options.sketchCheck() ? workingBytes(m) : 0);
+    }
+
     /** Work estimate: Gram flops ~ N·M² per slice plus the eigensolver ~ M³. */
     static long cost(WeightMatrix m) {
         long mm = m.M();
@@ -122,7 +155,7 @@ public final class Inspector {
      * fp64, the Gram matrix and the eigensolver's workspace (~2 more M×M).
      */
     long workingBytes(WeightMatrix m) {
-        long n = (long) m.rows() * m.cols() * m.rf();
+        long n = (long) m.rows() * m.cols() * m.rf() + (m.part() != null ? m.tensor().numel() : 0);
         long mm = (long) m.M() * m.M() * m.rf();
         long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP64 ? 8 : 4;
         return n * 4 * (m.rf() > 1 ? 2 : 1) + (elem == 8 ? n * 8 : 0) + 3 * mm * elem;

@@ -34,11 +34,19 @@ public final class LayerAnalyzer {
     }
 
     public Outcome analyze(int index, WeightMatrix m) {
+        return analyze(index, m, null);
+    }
+
+    /** @param sketchReason why this layer gets a partial (top-k) ESD, or null for the exact one */
+    public Outcome analyze(int index, WeightMatrix m, String sketchReason) {
         long t0 = System.nanoTime();
+        if (sketchReason != null) {
+            return new SketchAnalyzer(esd, options).analyze(index, m, sketchReason, t0);
+        }
         Slices s = Slices.of(m);
         Spectrum sp = esd.spectrum(s);
         double[] ev = sp.eigenvalues();
-        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.tensor().shape(),
+        LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), m.rf(), (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), m.notes());
         return analyze(info, s, sp, t0);
@@ -69,8 +77,9 @@ public final class LayerAnalyzer {
         // the "channels" of the per-channel quantization error are then input rows, as stored)
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
         String warning = warning(fit);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning, secs);
+        var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
+                (System.nanoTime() - t0) / 1e9, null, etpl);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
         return new Outcome(lm, spec);
     }

@@ -28,6 +28,10 @@ final class MemoryBudget {
         return p;
     }
 
+    long totalBytes() {
+        return total * MIB;
+    }
+
     void release(long taken) {
         permits.release((int) taken);
     }

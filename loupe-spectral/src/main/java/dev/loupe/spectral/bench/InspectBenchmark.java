@@ -1,5 +1,6 @@
 package dev.loupe.spectral.bench;
 
+import dev.loupe.core.bench.Stopwatch;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.format.safetensors.SafetensorsWriter;
@@ -56,7 +57,7 @@ public final class InspectBenchmark {
         SafetensorsWriter.write(file, block(d, f), Map.of("loupe-bench", "inspect"));
         List<Result> out = new ArrayList<>();
         try (Checkpoint cp = Checkpoints.open(file)) {
-            double read = seconds(() -> {
+            double read = Stopwatch.seconds(() -> {
                 for (Tensor t : cp.tensors()) {
                     t.toFloats();
                 }
@@ -64,10 +65,10 @@ public final class InspectBenchmark {
             float[] square = cp.tensor("model.layers.0.self_attn.q_proj.weight").orElseThrow().toFloats();
             for (Precision p : precisions) {
                 EsdCalculator esd = new EsdCalculator(backend, p);
-                double one = seconds(() -> esd.eigenvalues(square, d, d));
+                double one = Stopwatch.seconds(() -> esd.eigenvalues(square, d, d));
                 InspectOptions o = new InspectOptions(p, ConvMode.SLICES, false, true, false, 0, threads);
                 double cpu0 = processCpuSeconds();
-                double block = seconds(() -> new Inspector(backend, o).inspect(cp, Progress.NONE, "bench", false));
+                double block = Stopwatch.seconds(() -> new Inspector(backend, o).inspect(cp, Progress.NONE, "bench", false));
                 double cpu = processCpuSeconds() - cpu0;
                 double cube = Math.pow(scale, 3);
                 out.add(new Result(p.label(), threads, block, cpu, read, one, block * cube, block * cube * BLOCKS_7B));
@@ -120,11 +121,5 @@ public final class InspectBenchmark {
             return os.getProcessCpuTime() / 1e9;
         }
         return Double.NaN;
-    }
-
-    private static double seconds(Runnable r) {
-        long t0 = System.nanoTime();
-        r.run();
-        return (System.nanoTime() - t0) / 1e9;
     }
 }

@@ -16,11 +16,12 @@ public record Slices(float[] raw, List<float[]> slices, int rows, int cols) {
 
     /** Decodes the tensor and cuts it into slices. */
     public static Slices of(WeightMatrix m) {
-        float[] raw = m.tensor().toFloats();
+        float[] raw = m.toFloats();
         return of(raw, m);
     }
 
-    static Slices of(float[] raw, WeightMatrix m) {
+    /** Cuts already decoded values of {@code m} into slices. */
+    public static Slices of(float[] raw, WeightMatrix m) {
         if (m.kind() != LayerKind.CONV2D) {
             return new Slices(raw, List.of(raw), m.rows(), m.cols());
         }

@@ -20,6 +20,14 @@ public final class PowerLawFitter {
     private PowerLawFitter() {
     }
 
+    /**
+     * The fitted continuous Pareto density p(λ) = (α−1)/xmin·(λ/xmin)^−α for λ ≥ xmin (the model the
+     * MLE fits); public so plots draw the fitted curve with this same formula.
+     */
+    public static double density(double lambda, double alpha, double xmin) {
+        return (alpha - 1) / xmin * Math.pow(lambda / xmin, -alpha);
+    }
+
     /** One WWFit result on a sorted sample: alpha, xmin, D, sigma, n (values ≥ xmin), xmax. */
     record Raw(double alpha, double xmin, double xmax, double D, double sigma, int n) {
     }
@@ -112,7 +120,7 @@ public final class PowerLawFitter {
         return new Raw(bestAlpha, x[bestI], x[len - 1], bestD, (bestAlpha - 1) / Math.sqrt(n), (int) n);
     }
 
-    private static double ksDistance(double[] x, double[] logs, int i, int len, double alpha) {
+    static double ksDistance(double[] x, double[] logs, int i, int len, double alpha) {
         double n = len - i;
         double expo = 1 - alpha;
         double max = 0;

@@ -35,16 +35,30 @@ public final class LayerDiscovery {
     }
 
     public static Discovery discover(Checkpoint cp, ConvMode conv) {
+        return discover(cp, conv, List.of());
+    }
+
+    /** As {@link #discover(Checkpoint, ConvMode)}, analyzing tensors matched by a split rule as their parts. */
+    public static Discovery discover(Checkpoint cp, ConvMode conv, List<FusedSplit> splits) {
         Map<String, Node> consumers = consumers(cp);
+        Map<String, QuantizedWeights.Found> quantized = QuantizedWeights.find(cp);
+        Map<String, String> parameterOf = new HashMap<>();
+        quantized.forEach((w, f) -> f.parameters().forEach(p -> parameterOf.putIfAbsent(p, w)));
         List<WeightMatrix> out = new ArrayList<>();
         List<SkippedTensor> skipped = new ArrayList<>();
         for (Tensor t : cp.tensors()) {
-            String why = excluded(t);
+            QuantizedWeights.Found q = quantized.get(t.name());
+            if (q != null) {
+                out.addAll(split(dequantized(describe(t, q.consumer(), conv), q.dequant()), splits));
+                continue;
+            }
+            String why = parameterOf.containsKey(t.name())
+                    ? "quantization parameter of '" + parameterOf.get(t.name()) + "'" : excluded(t);
             if (why != null) {
                 skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(), why));
                 continue;
             }
-            out.add(describe(t, consumers.get(t.name()), conv));
+            out.addAll(split(describe(t, consumers.get(t.name()), conv), splits));
         }
         return new Discovery(out, skipped);
     }
@@ -52,7 +66,9 @@ public final class LayerDiscovery {
     private static String excluded(Tensor t) {
         DType.Kind k = t.dtype().kind();
         if (k == DType.Kind.INT || k == DType.Kind.BOOL) {
-            return "integer/boolean tensor (not a float weight)";
+            return t.rank() >= 2 && k == DType.Kind.INT
+                    ? "integer tensor with no dequantization (scale/zero point) found in the graph"
+                    : "integer/boolean tensor (not a float weight)";
         }
         if (t.rank() < 2) {
             return t.rank() == 0 ? "scalar" : "1-D (bias or norm)";
@@ -106,7 +122,7 @@ public final class LayerDiscovery {
                 kind = LayerKind.DENSE;
                 type = "dense";
             }
-            if (op.equals("MatMul") || (op.equals("Gemm") && consumer.intAttribute("transB", 0) == 0)) {
+            if (op.equals("MatMul") || op.equals("MatMulInteger") || op.equals("QLinearMatMul") || (op.equals("Gemm") && consumer.intAttribute("transB", 0) == 0)) {
                 orientation = "in,out";
             }
         }
@@ -121,6 +137,47 @@ public final class LayerDiscovery {
         return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
     }
 
+    /** The parts of {@code m} under the first matching rule, or {@code m} itself. */
+    static List<WeightMatrix> split(WeightMatrix m, List<FusedSplit> splits) {
+        FusedSplit rule = splits.stream().filter(r -> r.matches(m.tensor().name())).findFirst().orElse(null);
+        if (rule == null) {
+            return List.of(m);
+        }
+        Tensor t = m.tensor();
+        List<Part> parts;
+        try {
+            parts = rule.parts(t);
+        } catch (IllegalArgumentException e) {
+            throw new dev.loupe.core.LoupeException(t.file(), "--split-fused " + rule.pattern() + ": " + e.getMessage());
+        }
+        List<WeightMatrix> out = new ArrayList<>(parts.size());
+        long[] s = t.shape();
+        for (Part p : parts) {
+            int rows = (int) (s.length == 3 ? s[1] : p.axis() == 0 ? p.size() : s[0]);
+            int cols = (int) (s.length == 3 ? s[2] : p.axis() == 1 ? p.size() : s[1]);
+            LayerKind kind = m.kind() == LayerKind.CONV1D ? LayerKind.DENSE : m.kind();
+            List<String> notes = new ArrayList<>();
+            notes.add("part " + p.label() + " (" + (p.index() + 1) + "/" + p.count() + ") of fused tensor '" + t.name()
+                    + "': indices " + p.start() + ".." + (p.start() + p.size()) + " of axis " + p.axis()
+                    + " (--split-fused " + rule.pattern() + ")");
+            m.notes().stream().filter(n -> !n.startsWith("rank-") && !n.startsWith("WeightWatcher skips")).forEach(notes::add);
+            WeightMatrix draft = new WeightMatrix(m.name() + "." + p.label(), t, kind,
+                    kind == LayerKind.DENSE ? "dense" : m.layerType(), rows, cols, 1, m.orientation(), m.consumer(),
+                    notes, m.dequant(), p);
+            notes.addAll(weightWatcherNotes(draft));
+            out.add(new WeightMatrix(draft.name(), t, kind, draft.layerType(), rows, cols, 1, m.orientation(),
+                    m.consumer(), notes, m.dequant(), p));
+        }
+        return out;
+    }
+
+    private static WeightMatrix dequantized(WeightMatrix m, Dequantization dq) {
+        List<String> notes = new ArrayList<>(m.notes());
+        notes.add(0, dq.describe(m.tensor().dtype().name()));
+        return new WeightMatrix(m.name(), m.tensor(), m.kind(), m.layerType(), m.rows(), m.cols(), m.rf(),
+                m.orientation(), m.consumer(), notes, dq, null);
+    }
+
     /**
      * The tensor name without {@code .weight}; for ONNX exporters' anonymous initializers
      * ({@code onnx::MatMul_787}) the consuming node's path instead ({@code encoder/layer.0/attention/self/query}).
@@ -130,12 +187,15 @@ public final class LayerDiscovery {
             String n = consumer.name();
             n = n.startsWith("/") ? n.substring(1) : n;
             int slash = n.lastIndexOf('/');
-            if (slash > 0 && n.substring(slash + 1).startsWith(consumer.opType())) {
+            String base = consumer.opType().replace("Integer", "").replace("QLinear", "");
+            if (slash > 0 && n.substring(slash + 1).startsWith(base)) {
                 n = n.substring(0, slash);
             }
             return n;
         }
-        return tensor.endsWith(".weight") ? tensor.substring(0, tensor.length() - 7) : tensor;
+        // ONNX Runtime's quantizer renames W to W_quantized; keep the float model's key so the two compare
+        String t = tensor.endsWith("_quantized") ? tensor.substring(0, tensor.length() - 10) : tensor;
+        return t.endsWith(".weight") ? t.substring(0, t.length() - 7) : t;
     }
 
     static List<String> weightWatcherNotes(WeightMatrix m) {

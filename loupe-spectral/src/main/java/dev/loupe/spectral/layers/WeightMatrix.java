@@ -19,11 +19,31 @@ import java.util.List;
  * @param orientation "out,in" or "in,out"
  * @param consumer    ONNX operator that reads it, or ""
  * @param notes       what a reader of the results must know (WeightWatcher would skip it, ...)
+ * @param dequant     how integer weights become real ones (quantized ONNX), or null
+ * @param part        the block of a fused tensor this matrix is ({@code --split-fused}), or null
  */
 public record WeightMatrix(String name, Tensor tensor, LayerKind kind, String layerType, int rows, int cols, int rf,
-                           String orientation, String consumer, List<String> notes) {
+                           String orientation, String consumer, List<String> notes, Dequantization dequant,
+                           Part part) {
     public WeightMatrix {
         notes = List.copyOf(notes);
+    }
+
+    public WeightMatrix(String name, Tensor tensor, LayerKind kind, String layerType, int rows, int cols, int rf,
+                        String orientation, String consumer, List<String> notes) {
+        this(name, tensor, kind, layerType, rows, cols, rf, orientation, consumer, notes, null, null);
+    }
+
+    /** The weights as the model uses them: decoded (and dequantized) to float, row-major. */
+    public float[] toFloats() {
+        float[] v = tensor.toFloats();
+        v = dequant == null ? v : dequant.apply(v, tensor.shape());
+        return part == null ? v : part.extract(v, tensor.shape());
+    }
+
+    /** The stored shape, or a part's own (rows, cols) when this is a block of a fused tensor. */
+    public long[] shapeAnalyzed() {
+        return part == null ? tensor.shape() : new long[]{rows, cols};
     }
 
     public int N() {

@@ -9,7 +9,7 @@ import java.util.List;
  * @param name        layer key: the tensor name without a trailing {@code .weight} (WeightWatcher's {@code key})
  * @param tensor      the tensor name in the checkpoint
  * @param dtype       stored dtype (e.g. BF16)
- * @param shape       stored shape
+ * @param shape       stored shape (a part's own shape for a block of a fused tensor, {@code --split-fused})
  * @param kind        role of the matrix
  * @param layerType   WeightWatcher's {@code layer_type} string (dense, conv2d, conv1d, embedding)
  * @param N           larger side of the (slice) matrix

@@ -14,9 +14,17 @@ import java.util.List;
  * @param weights      element statistics and quantization errors
  * @param warning      "over-trained" (alpha &lt; 2), "under-trained" (alpha &gt; 6), "fit-failed" or ""
  * @param seconds      wall time spent on this layer
+ * @param sketch       how the partial ESD of a sketched layer was obtained, or null (exact ESD)
+ * @param etpl         the E_TPL fit ({@code --fit E_TPL}), or null
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
-                           RandomizedMetrics randomized, WeightStats weights, String warning, double seconds) {
+                           RandomizedMetrics randomized, WeightStats weights, String warning, double seconds,
+                           SketchInfo sketch, TruncatedPowerLawFit etpl) {
+    public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
+                        RandomizedMetrics randomized, WeightStats weights, String warning, double seconds) {
+        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, null, null);
+    }
+
     public String name() {
         return layer.name();
     }

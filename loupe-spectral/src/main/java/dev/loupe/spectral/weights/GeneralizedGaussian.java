@@ -5,8 +5,9 @@ package dev.loupe.spectral.weights;
  * f(x) = β/(2αΓ(1/β)) exp(−(|x−μ|/α)^β). For fixed β the MLE scale is α = (β/n Σ|x|^β)^(1/β);
  * the profile log-likelihood in β is then maximized by golden-section search on [0.1, 10]
  * (it is unimodal there in practice). Only lnΓ is needed, computed by a Lanczos series.
+ * {@link #density} is public so plots evaluate the fitted curve with this same formula.
  */
-final class GeneralizedGaussian {
+public final class GeneralizedGaussian {
     /** The fit uses a strided subsample of at most this many elements (β's standard error ~ 1/√n is then ~0.2 %). */
     private static final int MAX_SAMPLE = 1 << 18;
 
@@ -70,11 +71,21 @@ final class GeneralizedGaussian {
     /** Mean log-likelihood at the MLE scale for this β. */
     static double profile(double[] logAbs, double beta) {
         double alpha = scale(logAbs, beta);
-        return Math.log(beta) - Math.log(2 * alpha) - logGamma(1 / beta) - 1 / beta;
+        return logNormalizer(alpha, beta) - 1 / beta;
+    }
+
+    /** The density β/(2αΓ(1/β))·exp(−(|x−μ|/α)^β) at {@code x}, for fitted μ, α (scale) and β (shape). */
+    public static double density(double x, double mu, double alpha, double beta) {
+        return Math.exp(logNormalizer(alpha, beta) - Math.pow(Math.abs(x - mu) / alpha, beta));
+    }
+
+    /** ln(β/(2αΓ(1/β))). */
+    private static double logNormalizer(double alpha, double beta) {
+        return Math.log(beta) - Math.log(2 * alpha) - logGamma(1 / beta);
     }
 
     /** ln Γ(x) for x &gt; 0, Lanczos (g = 7, n = 9), relative error ~1e-15. */
-    static double logGamma(double x) {
+    public static double logGamma(double x) {
         if (x < 0.5) {
             return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
         }

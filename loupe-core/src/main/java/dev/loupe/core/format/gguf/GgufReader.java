@@ -9,7 +9,6 @@ import dev.loupe.core.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Opens GGUF files (llama.cpp / ggml): maps the file, validates the whole header ({@link GgufHeader})
@@ -25,10 +24,8 @@ public final class GgufReader implements CheckpointReader {
     /** By extension, or by the magic "GGUF". */
     @Override
     public boolean accepts(Path file, byte[] head) {
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
-            return true;
-        }
-        return head.length >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F';
+        return CheckpointReader.hasExtension(file, ".gguf") || CheckpointReader.startsWith(head, (byte) 'G', (byte) 'G',
+                (byte) 'U', (byte) 'F');
     }
 
     @Override

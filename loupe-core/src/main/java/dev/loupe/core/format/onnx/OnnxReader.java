@@ -9,7 +9,6 @@ import dev.loupe.core.io.MappedFile;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads ONNX models: weights are the initializers of the graph and its subgraphs plus the values of
@@ -27,7 +26,7 @@ public final class OnnxReader implements CheckpointReader {
 
     @Override
     public boolean accepts(Path file, byte[] head) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        return CheckpointReader.hasExtension(file, ".onnx");
     }
 
     @Override

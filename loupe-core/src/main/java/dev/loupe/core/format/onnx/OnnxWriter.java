@@ -42,6 +42,7 @@ public final class OnnxWriter {
     private final List<NewTensor> added = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Long> opsets = new LinkedHashMap<>();
+    private final List<String> outputs = new ArrayList<>();
 
     private OnnxWriter(Path source) {
         this.source = source;
@@ -86,6 +87,15 @@ public final class OnnxWriter {
     /** Adds a node before the main graph's first node. Attributes: Long, Double, String, long[], double[], String[], Tensor. */
     public OnnxWriter addNode(Node node) {
         nodes.add(node);
+        return this;
+    }
+
+    /**
+     * Adds a float tensor value (any node's output) to the main graph's outputs, so that a runtime returns
+     * it (e.g. the input activations of a layer, for calibration). Its shape is left unspecified.
+     */
+    public OnnxWriter addOutput(String valueName) {
+        outputs.add(valueName);
         return this;
     }
 
@@ -141,6 +151,9 @@ public final class OnnxWriter {
             if (input != null && site.in() == graph) {
                 s.add(new Splicer.Edit(input.start(), input.end(), input.in(), List.of()));
             }
+        }
+        for (String o : outputs) {
+            s.add(new Splicer.Edit(graph.contentEnd(), graph.contentEnd(), graph, List.of(ProtoEncoder.floatOutputField(o))));
         }
         for (Map.Entry<String, Long> o : opsets.entrySet()) {
             Long has = model.opsets().get(o.getKey());

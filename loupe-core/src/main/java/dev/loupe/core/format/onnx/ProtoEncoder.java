@@ -65,6 +65,18 @@ final class ProtoEncoder {
         return MemorySegment.ofArray(bytes(out -> out.writeByteArray(field, body)));
     }
 
+    /** GraphProto.output holding a ValueInfoProto: a float tensor named {@code name}, shape left open. */
+    static MemorySegment floatOutputField(String name) {
+        // TensorProto.DataType FLOAT = 1; ValueInfoProto{name = 1, type = 2}, TypeProto{tensor_type = 1}, Tensor{elem_type = 1}
+        byte[] tensorType = bytes(out -> out.writeInt32(1, 1));
+        byte[] type = bytes(out -> out.writeByteArray(1, tensorType));
+        byte[] info = bytes(out -> {
+            out.writeString(1, name);
+            out.writeByteArray(2, type);
+        });
+        return MemorySegment.ofArray(bytes(out -> out.writeByteArray(OnnxLayout.Graph.OUTPUT, info)));
+    }
+
     /** ModelProto.opset_import holding an OperatorSetIdProto. */
     static MemorySegment opsetField(String domain, long version) {
         byte[] body = bytes(out -> {

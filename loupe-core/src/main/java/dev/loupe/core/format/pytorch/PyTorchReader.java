@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +23,7 @@ import java.util.Map;
  * that only builds values; see {@link TorchGlobals} for what it accepts.
  */
 public final class PyTorchReader implements CheckpointReader {
-    private static final List<String> EXTENSIONS = List.of(".pt", ".pth", ".bin", ".ckpt");
+    private static final String[] EXTENSIONS = {".pt", ".pth", ".bin", ".ckpt"};
 
     @Override
     public CheckpointFormat format() {
@@ -33,9 +32,8 @@ public final class PyTorchReader implements CheckpointReader {
 
     @Override
     public boolean accepts(Path file, byte[] head) {
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean named = EXTENSIONS.stream().anyMatch(n::endsWith);
-        boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+        boolean named = CheckpointReader.hasExtension(file, EXTENSIONS);
+        boolean zip = CheckpointReader.startsWith(head, (byte) 'P', (byte) 'K', (byte) 3, (byte) 4);
         // A legacy torch.save file starts with a pickle PROTO opcode; take it to give the clear error.
         boolean legacy = head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;
         if (named) {

@@ -10,7 +10,6 @@ import dev.loupe.core.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Opens {@code .safetensors} files: maps the file, validates the whole header
@@ -25,7 +24,7 @@ public final class SafetensorsReader implements CheckpointReader {
     /** By extension, or by a plausible header: a small little-endian length followed by '{'. */
     @Override
     public boolean accepts(Path file, byte[] head) {
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+        if (CheckpointReader.hasExtension(file, ".safetensors")) {
             return true;
         }
         if (head.length < 9 || head[8] != '{') {

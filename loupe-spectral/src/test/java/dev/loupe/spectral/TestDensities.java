@@ -1,15 +1,18 @@
-package dev.loupe.report.inspect;
+package dev.loupe.spectral;
 
+import dev.loupe.spectral.fit.PowerLawFitter;
+import dev.loupe.spectral.weights.GeneralizedGaussian;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+/** The densities plots draw from fitted parameters (moved here from loupe-report with the formulas). */
 class TestDensities {
     @Test
     void lnGammaMatchesFactorialsAndHalfIntegers() {
-        assertEquals(Math.log(24), Densities.lnGamma(5), 1e-13);
-        assertEquals(0.5 * Math.log(Math.PI), Densities.lnGamma(0.5), 1e-13);
-        assertEquals(Math.log(Math.sqrt(Math.PI) / 2), Densities.lnGamma(1.5), 1e-13);
+        assertEquals(Math.log(24), GeneralizedGaussian.logGamma(5), 1e-13);
+        assertEquals(0.5 * Math.log(Math.PI), GeneralizedGaussian.logGamma(0.5), 1e-13);
+        assertEquals(Math.log(Math.sqrt(Math.PI) / 2), GeneralizedGaussian.logGamma(1.5), 1e-13);
     }
 
     @Test
@@ -17,10 +20,10 @@ class TestDensities {
         double sigma = 0.03;
         for (double w : new double[]{-0.1, -0.02, 0, 0.05}) {
             double normal = Math.exp(-w * w / (2 * sigma * sigma)) / (sigma * Math.sqrt(2 * Math.PI));
-            assertEquals(normal, Densities.ggd(w, 0, sigma * Math.sqrt(2), 2), normal * 1e-12);
+            assertEquals(normal, GeneralizedGaussian.density(w, 0, sigma * Math.sqrt(2), 2), normal * 1e-12);
         }
         // β = 1 is the Laplace density exp(−|w|/b)/(2b)
-        assertEquals(Math.exp(-0.5) / 0.2, Densities.ggd(0.05, 0, 0.1, 1), 1e-12);
+        assertEquals(Math.exp(-0.5) / 0.2, GeneralizedGaussian.density(0.05, 0, 0.1, 1), 1e-12);
     }
 
     @Test
@@ -34,7 +37,7 @@ class TestDensities {
         for (int i = 0; i < n; i++) {
             double a = xmin * Math.pow(1e5, (double) i / n);
             double b = xmin * Math.pow(1e5, (double) (i + 1) / n);
-            sum += (b - a) * (Densities.powerLaw(a, alpha, xmin, f) + Densities.powerLaw(b, alpha, xmin, f)) / 2;
+            sum += (b - a) * (f * PowerLawFitter.density(a, alpha, xmin) + f * PowerLawFitter.density(b, alpha, xmin)) / 2;
         }
         double truncated = f * (1 - Math.pow(1e5, 1 - alpha)); // the part below 1e5·xmin, closed form
         assertEquals(truncated, sum, 1e-6);

@@ -1,0 +1,217 @@
+package dev.loupe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.core.bundled.BundledModels;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.format.safetensors.SafetensorsWriter;
+import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Black-box runs of {@code loupe compress}. */
+class TestCompressCommand {
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        Random rnd = new Random(23);
+        Path p = dir.resolve("mlp.safetensors");
+        SafetensorsWriter.write(p, List.of(f32("fc1.weight", rnd, 32, 40), f32("fc1.bias", rnd, 32), f32("fc2.weight", rnd, 10, 32)),
+                Map.of());
+        return p;
+    }
+
+    private static Tensor f32(String name, Random rnd, long... shape) {
+        int n = 1;
+        for (long d : shape) {
+            n *= (int) d;
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            b.putFloat((float) rnd.nextGaussian());
+        }
+        return Tensor.contiguous(name, DType.F32, shape, MemorySegment.ofArray(b.array()), null);
+    }
+
+    private static void assertOneLineError(CliRun r, String fragment) {
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("loupe: ") && r.err().contains(fragment), r.err());
+    }
+
+    @Test
+    void nonsenseIsRefusedBeforeAnyWork() {
+        String m = model().toString();
+        String out = dir.resolve("o.safetensors").toString();
+        assertOneLineError(CliRun.of("compress", m, "--out", out), "exactly one of");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--bits", "4", "--out", out), "exactly one of");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "1.2", "--out", out), "[0, 1)");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "9", "--out", out), "[2, 8]");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.3", "--method", "nm", "--out", out), "contradicts");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--method", "nm", "--allocate", "alpha", "--out", out), "nm");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--method", "wanda", "--out", out), "--norms");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--group", "64", "--out", out), "quantization options");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--allocate", "alpha", "--out", out), "does not apply");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "3.5", "--out", out), "whole");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--method", "wanda", "--out", out), "pruning method");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--dry-run", "--out", out), "--dry-run");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5"), "--out");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--out", dir.resolve("o.onnx").toString()), ".safetensors");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--out", m), "overwrite the input");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--nm", "x", "--out", out), "--nm");
+        assertOneLineError(CliRun.of("compress", dir.resolve("missing.safetensors").toString(), "--sparsity", "0.5", "--out", out),
+                "no such file");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void evalAndCalibrationCombinationsAreRefused() {
+        String m = model().toString();
+        String onnx = dev.loupe.core.data.Fixtures.dir().resolve("models/mlp.onnx").toString();
+        String x = dev.loupe.core.data.Fixtures.dir().resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        String out = dir.resolve("o.onnx").toString();
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--out", out), "--eval needs data");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--eval", "--data", x, "--out",
+                dir.resolve("o.safetensors").toString()), "needs an .onnx model");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--data", x, "--out", out), "used by --eval");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--allocate", "owl", "--out",
+                dir.resolve("o.safetensors").toString()), "--allocate owl needs");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--text", x, "--out", out), "not both");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--eval", "--data", x, "--dry-run"), "--dry-run");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--method", "wanda", "--data", x, "--out",
+                dir.resolve("o.safetensors").toString()), "--norms");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void wandaCalibratesAndEvalReportsBeforeAndAfter() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        Path out = dir.resolve("mlp-wanda.onnx");
+        CliRun r = CliRun.of("compress", f.resolve("models/mlp.onnx").toString(), "--sparsity", "0.5", "--method", "wanda",
+                "--eval", "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--calibration-samples", "64", "--out", out.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode e = new ObjectMapper().readTree(r.out()).get("eval");
+        assertEquals(2000, e.get("n").asInt());
+        // the original's accuracy as fixtures/manifest.json records it (computed by torch)
+        JsonNode manifest = new ObjectMapper().readTree(f.resolve("manifest.json").toFile());
+        assertEquals(findAccuracy(manifest, "mlp.onnx"), e.get("accuracyBefore").asDouble(), 1e-9);
+        assertTrue(e.get("accuracyAfter").asDouble() > 0.5); // a 50 % pruned MLP still classifies
+        try (Checkpoint cp = Checkpoints.open(out)) {
+            long zeros = 0;
+            long n = 0;
+            for (String name : List.of("fc1.weight", "fc2.weight", "fc3.weight")) {
+                var t = cp.tensor(name);
+                if (t.isPresent()) {
+                    for (float v : t.get().toFloats()) {
+                        zeros += v == 0 ? 1 : 0;
+                        n++;
+                    }
+                }
+            }
+            assertTrue(n > 0 && Math.abs((double) zeros / n - 0.5) < 0.01, zeros + " of " + n);
+        }
+    }
+
+    private static double findAccuracy(JsonNode manifest, String file) {
+        for (JsonNode m : manifest.get("models")) {
+            if (m.get("file").asText().equals("models/" + file)) {
+                return m.get("accuracy").asDouble();
+            }
+        }
+        throw new IllegalStateException(file + " is not in fixtures/manifest.json");
+    }
+
+    @Test
+    void onnxOnlyOptionsAreRefused() {
+        String m = BundledModels.miniLm().toString();
+        String out = dir.resolve("o.onnx").toString();
+        assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--group", "64", "--out", out), "opset 21");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--outliers", "0.01", "--out", out), "safetensors");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--lowrank", "8", "--out", out), "no ONNX form");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--lowrank", "8", "--out", out), "quantization options");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void prunesToTheTargetAndReports() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("pruned.safetensors");
+        CliRun r = CliRun.of("compress", m.toString(), "--sparsity", "0.5", "--allocate", "alpha", "--out", out.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(0.5, j.get("achieved").asDouble(), 1e-3); // exact up to rounding each layer to whole weights
+        assertEquals(2, j.get("layers").size());
+        assertEquals(5, j.get("memory").size());
+        try (Checkpoint cp = Checkpoints.open(out)) {
+            long zeros = 0;
+            long n = 0;
+            for (String name : List.of("fc1.weight", "fc2.weight")) {
+                for (float v : cp.tensor(name).orElseThrow().toFloats()) {
+                    zeros += v == 0 ? 1 : 0;
+                    n++;
+                }
+            }
+            assertEquals(0.5, (double) zeros / n, 2.0 / n);
+            assertEquals(32, cp.tensor("fc1.bias").orElseThrow().numel());
+        }
+    }
+
+    @Test
+    void skipLeavesMatchingLayersAlone() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("skip.safetensors");
+        CliRun r = CliRun.of("compress", m.toString(), "--sparsity", "0.5", "--skip", "fc2", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--skip): fc2.weight"), r.out());
+        try (Checkpoint a = Checkpoints.open(m); Checkpoint b = Checkpoints.open(out)) {
+            float[] before = a.tensor("fc2.weight").orElseThrow().toFloats();
+            float[] after = b.tensor("fc2.weight").orElseThrow().toFloats();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, after);
+            long zeros = 0;
+            for (float v : b.tensor("fc1.weight").orElseThrow().toFloats()) {
+                zeros += v == 0 ? 1 : 0;
+            }
+            assertEquals(640, zeros); // half of 32x40, the whole budget on the one layer left
+        }
+    }
+
+    @Test
+    void forceReplacesTheInputAtomically() throws Exception {
+        Path m = model();
+        long before = Files.size(m);
+        CliRun r = CliRun.of("compress", m.toString(), "--bits", "4", "--group", "8", "--out", m.toString(), "--force");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.size(m) < before);
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count()); // no temporary left behind
+        }
+    }
+
+    @Test
+    void dryRunOnMiniLmPrintsTheAllocation() {
+        CliRun r = CliRun.of("compress", BundledModels.miniLm().toString(), "--sparsity", "0.5", "--allocate", "alpha", "--dry-run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("/encoder/layer.0/attention/self/query/MatMul"), r.out());
+        assertTrue(r.out().contains("achieved 0.5000 over 10,616,832 parameters in 36 layers"), r.out());
+        assertTrue(r.out().contains("dry run: nothing written"));
+    }
+}

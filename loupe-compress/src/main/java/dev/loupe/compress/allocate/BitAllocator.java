@@ -1,0 +1,149 @@
+package dev.loupe.compress.allocate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Per-layer bit widths meeting an average-bits budget.
+ *
+ * <p>Objective: minimize Σᵢ Eᵢ(bᵢ) subject to Σᵢ Pᵢ·bᵢ ≤ B·ΣᵢPᵢ, where Eᵢ(b) is layer i's error at b bits
+ * (we use the squared Frobenius error ‖W − deq(Q_b(W))‖², measured; any additive per-layer loss proxy works)
+ * and Pᵢ its parameter count. Scales and zero points are not counted in the budget.
+ *
+ * <p>{@link #greedy}: start every layer at its fewest bits, then repeatedly take the single upgrade (one layer
+ * to its next width) with the largest error reduction per added bit·parameter that still fits. Optimal when
+ * every curve is convex and the budget falls on a step; otherwise it can stop short (see the test).
+ * {@link #knapsack}: the exact multiple-choice knapsack by dynamic programming over the budget in
+ * {@code BUCKETS} units; costs are rounded up to whole units, so the result never exceeds the budget and is
+ * optimal for the rounded costs.
+ */
+public final class BitAllocator {
+    private static final int BUCKETS = 20_000;
+
+    /** A layer's error at each candidate width. */
+    public record Curve(String name, long params, NavigableMap<Integer, Double> errorByBits) {
+        public Curve {
+            if (errorByBits.isEmpty() || params <= 0) {
+                throw new IllegalArgumentException("layer " + name + " needs parameters and at least one width");
+            }
+            errorByBits = new TreeMap<>(errorByBits);
+        }
+    }
+
+    private BitAllocator() {
+    }
+
+    /** Greedy by marginal error reduction per bit·parameter. */
+    public static Allocation greedy(List<Curve> layers, double averageBits) {
+        double budget = checkBudget(layers, averageBits);
+        int[] bits = new int[layers.size()];
+        double used = 0;
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = layers.get(i).errorByBits().firstKey();
+            used += (double) layers.get(i).params() * bits[i];
+        }
+        while (true) {
+            int best = -1;
+            double bestGain = 0;
+            for (int i = 0; i < bits.length; i++) {
+                Curve c = layers.get(i);
+                Integer next = c.errorByBits().higherKey(bits[i]);
+                if (next == null) {
+                    continue;
+                }
+                double cost = (double) c.params() * (next - bits[i]);
+                double gain = (c.errorByBits().get(bits[i]) - c.errorByBits().get(next)) / cost;
+                if (used + cost <= budget * (1 + 1e-12) && gain > bestGain) {
+                    best = i;
+                    bestGain = gain;
+                }
+            }
+            if (best < 0) {
+                return result("greedy", averageBits, layers, bits);
+            }
+            int next = layers.get(best).errorByBits().higherKey(bits[best]);
+            used += (double) layers.get(best).params() * (next - bits[best]);
+            bits[best] = next;
+        }
+    }
+
+    /** Exact multiple-choice knapsack (up to rounding costs up to 1/{@value #BUCKETS} of the budget). */
+    public static Allocation knapsack(List<Curve> layers, double averageBits) {
+        double budget = checkBudget(layers, averageBits);
+        double unit = budget / BUCKETS;
+        int n = layers.size();
+        // best[u]: least total error of the layers so far using exactly u units; choice[i][u]: layer i's width there
+        double[] best = new double[BUCKETS + 1];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        best[0] = 0;
+        int[][] choice = new int[n][BUCKETS + 1];
+        int[][] costs = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Curve c = layers.get(i);
+            double[] next = new double[BUCKETS + 1];
+            Arrays.fill(next, Double.POSITIVE_INFINITY);
+            costs[i] = new int[9];
+            for (var e : c.errorByBits().entrySet()) {
+                int cost = cost(c.params(), e.getKey(), unit);
+                costs[i][e.getKey()] = cost;
+                for (int u = 0; u + cost <= BUCKETS; u++) {
+                    double v = best[u] + e.getValue();
+                    if (v < next[u + cost]) {
+                        next[u + cost] = v;
+                        choice[i][u + cost] = e.getKey();
+                    }
+                }
+            }
+            best = next;
+        }
+        int end = 0;
+        for (int u = 1; u <= BUCKETS; u++) {
+            if (best[u] < best[end]) {
+                end = u;
+            }
+        }
+        if (Double.isInfinite(best[end])) {
+            throw new IllegalArgumentException("an average of " + averageBits + " bits leaves no room once costs are rounded");
+        }
+        int[] bits = new int[n];
+        for (int i = n - 1; i >= 0; i--) {
+            bits[i] = choice[i][end];
+            end -= costs[i][bits[i]];
+        }
+        return result("knapsack", averageBits, layers, bits);
+    }
+
+    private static int cost(long params, int bits, double unit) {
+        if (bits < 0 || bits > 8) {
+            throw new IllegalArgumentException("widths must be 0..8 bits, got " + bits);
+        }
+        return (int) Math.min(BUCKETS + 1L, (long) Math.ceil(params * (double) bits / unit - 1e-9));
+    }
+
+    private static Allocation result(String method, double target, List<Curve> layers, int[] bits) {
+        List<LayerShare> out = new ArrayList<>();
+        for (int i = 0; i < bits.length; i++) {
+            Curve c = layers.get(i);
+            out.add(new LayerShare(c.name(), c.params(), c.errorByBits().get(bits[i]), bits[i]));
+        }
+        return new Allocation(method, target, out);
+    }
+
+    private static double checkBudget(List<Curve> layers, double averageBits) {
+        double total = 0;
+        double min = 0;
+        for (Curve c : layers) {
+            total += c.params();
+            min += (double) c.params() * c.errorByBits().firstKey();
+        }
+        double budget = averageBits * total;
+        if (!(budget >= min * (1 - 1e-12))) {
+            throw new IllegalArgumentException("an average of " + averageBits + " bits is below the fewest bits the layers allow ("
+                    + min / total + ")");
+        }
+        return budget;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loupe.compress.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.loupe.compress.calibrate.ActivationNorms;
+import dev.loupe.compress.layers.Layer;
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.bundled.BundledModels;
+import dev.loupe.core.data.Dataset;
+import dev.loupe.core.data.Datasets;
+import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.WordPieceTokenizer;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Wanda's calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through
+ * the model in ONNX Runtime and each layer's input-channel norms collected ({@link ActivationNorms}).
+ */
+final class Calibration {
+    private static final int BATCH = 64;
+
+    private Calibration() {
+    }
+
+    static Map<String, double[]> norms(Path model, List<Layer> layers, EvalData data, int samples) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<Map<String, OnnxTensor>> batches = new ArrayList<>();
+        try {
+            if (data.data() != null) {
+                Dataset d = Datasets.read(data.data(), null);
+                String input = firstInput(env, model);
+                long[] example = example(env, model, d);
+                int n = Math.min(samples, d.rows());
+                int len = d.rowLength();
+                for (int from = 0; from < n; from += BATCH) {
+                    int k = Math.min(BATCH, n - from);
+                    long[] shape = new long[example.length + 1];
+                    shape[0] = k;
+                    System.arraycopy(example, 0, shape, 1, example.length);
+                    FloatBuffer b = FloatBuffer.wrap(Arrays.copyOfRange(d.features(), from * len, (from + k) * len));
+                    batches.add(Map.of(input, OnnxTensor.createTensor(env, b, shape)));
+                }
+            } else {
+                Path tok = data.tokenizer() != null ? data.tokenizer() : BundledModels.miniLmTokenizer();
+                WordPieceTokenizer t = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
+                Set<String> inputs = inputs(env, model);
+                List<String> s = data.sentences();
+                for (String sentence : s.subList(0, Math.min(samples, s.size()))) {
+                    long[] ids = t.encode(sentence);
+                    long[] shape = {1, ids.length};
+                    long[] ones = new long[ids.length];
+                    Arrays.fill(ones, 1);
+                    Map<String, OnnxTensor> in = new HashMap<>();
+                    in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+                    in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
+                    if (inputs.contains("token_type_ids")) {
+                        in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
+                    }
+                    batches.add(in);
+                }
+            }
+            Path dir = java.nio.file.Files.createTempDirectory("loupe-calibrate");
+            try {
+                return ActivationNorms.collect(model, layers, batches, dir);
+            } finally {
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new LoupeException(model, "cannot create a temporary directory for calibration: " + e.getMessage(), e);
+        } catch (OrtException e) {
+            throw new LoupeException(model, "ONNX Runtime: " + e.getMessage(), e);
+        } finally {
+            batches.forEach(m -> m.values().forEach(OnnxTensor::close));
+        }
+    }
+
+    /** The model's non-batch input dims when all are fixed (e.g. [1, 28, 28] for [28, 28] images), else the data's. */
+    private static long[] example(OrtEnvironment env, Path model, Dataset d) throws OrtException {
+        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            var info = s.getInputInfo().values().iterator().next().getInfo();
+            if (info instanceof ai.onnxruntime.TensorInfo t && t.getShape().length >= 2) {
+                long[] dims = Arrays.copyOfRange(t.getShape(), 1, t.getShape().length);
+                long n = 1;
+                for (long x : dims) {
+                    n = x > 0 ? n * x : -1;
+                    if (n < 0) {
+                        break;
+                    }
+                }
+                if (n == d.rowLength()) {
+                    return dims;
+                }
+            }
+            return d.exampleShape();
+        }
+    }
+
+    private static String firstInput(OrtEnvironment env, Path model) throws OrtException {
+        return inputs(env, model).iterator().next();
+    }
+
+    private static Set<String> inputs(OrtEnvironment env, Path model) throws OrtException {
+        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            return new java.util.LinkedHashSet<>(s.getInputNames());
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.loupe.compress.engine;
+
+import dev.loupe.compress.allocate.Allocation;
+import dev.loupe.compress.allocate.BitAllocator;
+import dev.loupe.compress.allocate.HillAlpha;
+import dev.loupe.compress.allocate.LayerShare;
+import dev.loupe.compress.allocate.OutlierRatio;
+import dev.loupe.compress.allocate.SparsityAllocator;
+import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.prune.Mask;
+import dev.loupe.compress.prune.Pruners;
+import dev.loupe.compress.prune.SemiStructured;
+import dev.loupe.compress.quantize.LowRankCompensation;
+import dev.loupe.compress.quantize.Outliers;
+import dev.loupe.compress.quantize.QuantError;
+import dev.loupe.compress.quantize.QuantSpec;
+import dev.loupe.compress.quantize.QuantizedMatrix;
+import dev.loupe.compress.quantize.RoundToNearest;
+import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.write.LayerEdit;
+import dev.loupe.core.LoupeException;
+import dev.loupe.linalg.DenseBackend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One compression run over a list of layers: allocate, then apply the kernel to each layer. Layers are
+ * decoded one at a time; the edits hold the new values of every layer (fine for models that fit in memory
+ * as float arrays, which is what the writers need anyway).
+ */
+public final class Compressor {
+    /** The edits to write and what they did. */
+    public record Outcome(Allocation allocation, List<LayerEdit> edits, List<LayerResult> layers) {
+    }
+
+    private Compressor() {
+    }
+
+    /** PL_Alpha_Hill of every layer (AlphaPruning's metric), by layer name. */
+    public static Map<String, Double> hillAlphas(List<Layer> layers, DenseBackend backend) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            out.put(l.name(), HillAlpha.of(backend, l.outIn(), l.rows(), l.cols()));
+        }
+        return out;
+    }
+
+    /** OWL's outlier ratio of every layer, from Wanda's input norms. */
+    public static Map<String, Double> outlierRatios(List<Layer> layers, Map<String, double[]> norms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            double[] n = norms.get(l.name());
+            if (n == null || n.length != l.cols()) {
+                throw new LoupeException("OWL needs " + l.cols() + " input norms for layer '" + l.name() + "'");
+            }
+            out.put(l.name(), OutlierRatio.of(l.outIn(), l.rows(), l.cols(), n, OutlierRatio.DEFAULT_M));
+        }
+        return out;
+    }
+
+    /** Per-layer sparsities. {@code metrics} (layer name → metric) is needed for "alpha" (PL_Alpha_Hill) and "owl" (outlier ratio). */
+    public static Allocation allocateSparsity(List<Layer> layers, PruneOptions o, Map<String, Double> metrics) {
+        List<SparsityAllocator.Layer> in = new ArrayList<>();
+        for (Layer l : layers) {
+            Double m = metrics == null ? null : metrics.get(l.name());
+            in.add(new SparsityAllocator.Layer(l.name(), l.params(), m == null ? Double.NaN : m));
+        }
+        double s = o.method() == PruneMethod.NM ? 1 - (double) o.n() / o.m() : o.sparsity();
+        return switch (o.allocation()) {
+            case "uniform" -> SparsityAllocator.uniform(in, s);
+            case "alpha" -> {
+                if (o.method() == PruneMethod.NM) {
+                    throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
+                }
+                Map<String, String> blocks = new java.util.HashMap<>();
+                for (Layer l : layers) {
+                    blocks.put(l.name(), Blocks.of(l));
+                }
+                yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY,
+                        o.blockWise() ? blocks::get : null);
+            }
+            case "owl" -> {
+                if (o.method() == PruneMethod.NM) {
+                    throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
+                }
+                // OWL's additive range [S - λ, S + λ] is AlphaPruning's [S(1 - ε), S(1 + ε)] with ε = λ/S; the metric is
+                // minus the outlier ratio, so that more outliers mean less pruning
+                List<SparsityAllocator.Layer> neg = in.stream()
+                        .map(l -> new SparsityAllocator.Layer(l.name(), l.params(), -l.metric())).toList();
+                Allocation a = SparsityAllocator.alpha(neg, s, s == 0 ? 0 : Math.min(1, OutlierRatio.DEFAULT_LAMBDA / s),
+                        SparsityAllocator.DEFAULT_MAX_SPARSITY, null);
+                yield new Allocation("owl", a.target(), a.layers().stream()
+                        .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
+            }
+            default -> throw new LoupeException("unknown sparsity allocation '" + o.allocation() + "' (uniform|alpha|owl)");
+        };
+    }
+
+    /** Prunes every layer to its allocated sparsity. */
+    public static Outcome prune(List<Layer> layers, Allocation a, PruneOptions o) {
+        List<LayerEdit> edits = new ArrayList<>();
+        List<LayerResult> results = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            LayerShare share = a.layers().get(i);
+            float[] w = l.outIn();
+            double[] norms = o.inputNorms().get(l.name());
+            if (o.method() == PruneMethod.WANDA && norms == null) {
+                throw new LoupeException("Wanda needs input-activation norms for layer '" + l.name() + "'");
+            }
+            if (norms != null && norms.length != l.cols()) {
+                throw new LoupeException("layer '" + l.name() + "' has " + l.cols() + " input channels but " + norms.length + " norms");
+            }
+            float[] scores = norms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), norms);
+            Mask mask = switch (o.method()) {
+                case MAGNITUDE -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.LAYER);
+                case WANDA -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.ROW);
+                case NM -> SemiStructured.prune(scores, l.rows(), l.cols(), o.n(), o.m());
+            };
+            float[] pruned = mask.apply(w);
+            edits.add(new LayerEdit.Dense(l, pruned));
+            results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(pruned),
+                    8.0 * l.tensor().dtype().elementBytes(), relative(w, pruned)));
+        }
+        return new Outcome(a, edits, results);
+    }
+
+    /** Per-layer bits: uniform, or knapsack/greedy over each layer's measured squared error at minBits..maxBits. */
+    public static Allocation allocateBits(List<Layer> layers, QuantOptions o) {
+        if (o.allocation().equals("uniform")) {
+            int bits = (int) Math.round(o.averageBits());
+            if (bits != o.averageBits()) {
+                throw new LoupeException("uniform allocation needs whole bits, got " + o.averageBits());
+            }
+            return new Allocation("uniform", bits, layers.stream()
+                    .map(l -> new LayerShare(l.name(), l.params(), Double.NaN, bits)).toList());
+        }
+        List<BitAllocator.Curve> curves = new ArrayList<>();
+        for (Layer l : layers) {
+            float[] w = l.outIn();
+            TreeMap<Integer, Double> err = new TreeMap<>();
+            for (int b = o.minBits(); b <= o.maxBits(); b++) {
+                err.put(b, QuantError.squared(w, quantize(w, l, spec(o, b), o.outliers()).dequantize()));
+            }
+            curves.add(new BitAllocator.Curve(l.name(), l.params(), err));
+        }
+        return switch (o.allocation()) {
+            case "knapsack" -> BitAllocator.knapsack(curves, o.averageBits());
+            case "greedy" -> BitAllocator.greedy(curves, o.averageBits());
+            default -> throw new LoupeException("unknown bit allocation '" + o.allocation() + "' (uniform|knapsack|greedy)");
+        };
+    }
+
+    /** Quantizes every layer at its allocated bits. */
+    public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o) {
+        List<LayerEdit> edits = new ArrayList<>();
+        List<LayerResult> results = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            LayerShare share = a.layers().get(i);
+            float[] w = l.outIn();
+            QuantizedMatrix q = quantize(w, l, spec(o, (int) share.value()), o.outliers());
+            LowRankCompensation.Factors f = o.lowRank() > 0
+                    ? LowRankCompensation.of(w, q.dequantize(), l.rows(), l.cols(), Math.min(o.lowRank(), Math.min(l.rows(), l.cols())))
+                    : null;
+            LayerEdit.Quantized e = new LayerEdit.Quantized(l, q, f);
+            float[] d = e.reconstructed();
+            edits.add(e);
+            results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
+                    relative(w, d)));
+        }
+        return new Outcome(a, edits, results);
+    }
+
+    private static QuantSpec spec(QuantOptions o, int bits) {
+        return new QuantSpec(bits, o.symmetric(), o.groupSize());
+    }
+
+    private static QuantizedMatrix quantize(float[] w, Layer l, QuantSpec spec, double outliers) {
+        return outliers > 0 ? Outliers.quantize(w, l.rows(), l.cols(), spec, outliers)
+                : RoundToNearest.quantize(w, l.rows(), l.cols(), spec);
+    }
+
+    private static double zeros(float[] w) {
+        long z = 0;
+        for (float v : w) {
+            if (v == 0) {
+                z++;
+            }
+        }
+        return w.length == 0 ? 0 : (double) z / w.length;
+    }
+
+    private static double relative(float[] w, float[] approx) {
+        double norm = QuantError.squared(w, new float[w.length]);
+        return norm == 0 ? 0 : Math.sqrt(QuantError.squared(w, approx) / norm);
+    }
+}

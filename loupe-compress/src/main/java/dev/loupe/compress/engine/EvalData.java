@@ -1,0 +1,52 @@
+package dev.loupe.compress.engine;
+
+import dev.loupe.core.LoupeException;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Data for evaluation and calibration: a labelled classifier dataset (features + labels, read by
+ * core.data), or text (one sentence per line) with a tokenizer for an encoder.
+ *
+ * @param data      features (IDX[.gz], .npy, .csv), or null
+ * @param labels    labels for {@code data}, or null
+ * @param text      sentences, or null
+ * @param tokenizer tokenizer.json for {@code text}; null means the bundled MiniLM tokenizer
+ */
+public record EvalData(Path data, Path labels, Path text, Path tokenizer) {
+    public EvalData {
+        if (data != null && text != null) {
+            throw new LoupeException("give --data (classifier) or --text (encoder), not both");
+        }
+        if (labels != null && data == null) {
+            throw new LoupeException("--labels goes with --data");
+        }
+        if (tokenizer != null && text == null) {
+            throw new LoupeException("--tokenizer goes with --text");
+        }
+    }
+
+    public boolean present() {
+        return data != null || text != null;
+    }
+
+    /** The non-blank lines of {@code text}. */
+    List<String> sentences() {
+        try {
+            List<String> lines = Files.readAllLines(text, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
+            if (lines.isEmpty()) {
+                throw new LoupeException(text, "has no non-blank lines");
+            }
+            return lines;
+        } catch (MalformedInputException e) {
+            throw new LoupeException(text, "is not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new LoupeException(text, Files.exists(text) ? "cannot read: " + e.getMessage() : "no such file", e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Wires layers, allocation, kernels and writers into one compression run. */
+package dev.loupe.compress.engine;

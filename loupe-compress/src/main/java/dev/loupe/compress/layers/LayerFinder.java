@@ -1,0 +1,132 @@
+package dev.loupe.compress.layers;
+
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.graph.Graph;
+import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The weights that pruning and quantization touch: floating-point matrices and conv kernels that a
+ * linear operator multiplies with its input. Left alone, as in Wanda/AlphaPruning/GPTQ: biases and
+ * norms (rank 1), embeddings (a lookup table, not a matmul: ONNX Gather, or an embedding-like name) and
+ * output heads named lm_head. In an ONNX model only initializers read as the weight input of MatMul,
+ * Gemm or Conv count, so the orientation is known rather than guessed.
+ *
+ * <p>This is deliberately smaller than loupe-spectral's discovery: compression needs the operator's
+ * input axis to be right (Wanda and N:M act along it), not WeightWatcher's layer taxonomy.
+ */
+public final class LayerFinder {
+    private static final Pattern EMBEDDING = Pattern.compile(
+            "(^|[._/])(embed|embeddings|embed_tokens|wte|wpe|tok_embeddings|word_embeddings|position_embeddings"
+                    + "|token_type_embeddings)([._/]|$)");
+    private static final Pattern EXCLUDED = Pattern.compile(
+            "(^|[._/])(embed|embeddings|embed_tokens|wte|wpe|tok_embeddings|word_embeddings|position_embeddings"
+                    + "|token_type_embeddings|lm_head|norm|layernorm|layer_norm|ln_\\w*)([._/]|$)");
+
+    private static final java.util.Set<DType> WRITABLE = java.util.EnumSet.of(DType.F64, DType.F32, DType.F16, DType.BF16);
+
+    private LayerFinder() {
+    }
+
+    /** The compressible layers of {@code cp}, in checkpoint order. */
+    public static List<Layer> find(Checkpoint cp) {
+        List<Layer> out = new ArrayList<>();
+        if (cp.graph().isPresent()) {
+            Map<String, Node> readers = weightReaders(cp.graph().get());
+            for (Tensor t : cp.tensors()) {
+                Node n = readers.get(t.name());
+                if (n != null && isFloat(t)) {
+                    Layer l = fromOnnx(t, n);
+                    if (l != null) {
+                        out.add(l);
+                    }
+                }
+            }
+            return out;
+        }
+        for (Tensor t : cp.tensors()) {
+            if (isFloat(t) && t.rank() >= 2 && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
+                long cols = t.numel() / t.dim(0);
+                if (fits(t.dim(0), cols)) {
+                    out.add(new Layer(t, (int) t.dim(0), (int) cols, false, "", ""));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lookup tables (embeddings): rank-2 float tensors read by an ONNX Gather as its data, or, without a
+     * graph, named like an embedding. Rows are the entries looked up, so "per channel" means per entry.
+     * Only quantization uses these; pruning an embedding table is not what the methods here were made for.
+     */
+    public static List<Layer> lookupTables(Checkpoint cp) {
+        List<Layer> out = new ArrayList<>();
+        Map<String, Node> gathers = new HashMap<>();
+        cp.graph().ifPresent(g -> g.allNodes().stream().filter(n -> n.opType().equals("Gather") && !n.inputs().isEmpty())
+                .forEach(n -> gathers.putIfAbsent(n.inputs().get(0), n)));
+        for (Tensor t : cp.tensors()) {
+            if (!isFloat(t) || t.rank() != 2 || !fits(t.dim(0), t.dim(1))) {
+                continue;
+            }
+            Node n = gathers.get(t.name());
+            if (n != null) {
+                out.add(new Layer(t, (int) t.dim(0), (int) t.dim(1), false, "Gather", n.name()));
+            } else if (cp.graph().isEmpty() && EMBEDDING.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
+                out.add(new Layer(t, (int) t.dim(0), (int) t.dim(1), false, "", ""));
+            }
+        }
+        return out;
+    }
+
+    private static Layer fromOnnx(Tensor t, Node n) {
+        switch (n.opType()) {
+            case "MatMul", "Gemm" -> {
+                if (t.rank() != 2) {
+                    return null;
+                }
+                boolean outIn = n.opType().equals("Gemm") && n.intAttribute("transB", 0) == 1;
+                long out = outIn ? t.dim(0) : t.dim(1);
+                long in = outIn ? t.dim(1) : t.dim(0);
+                return fits(out, in) ? new Layer(t, (int) out, (int) in, !outIn, n.opType(), n.name()) : null;
+            }
+            case "Conv" -> {
+                if (t.rank() < 3) {
+                    return null;
+                }
+                long in = t.numel() / t.dim(0);
+                return fits(t.dim(0), in) ? new Layer(t, (int) t.dim(0), (int) in, false, "Conv", n.name()) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** Initializer name to the node reading it as its weight (input 1), for every node of every subgraph. */
+    private static Map<String, Node> weightReaders(Graph g) {
+        Map<String, Node> out = new HashMap<>();
+        for (Node n : g.allNodes()) {
+            if (n.inputs().size() >= 2 && List.of("MatMul", "Gemm", "Conv").contains(n.opType())) {
+                out.putIfAbsent(n.inputs().get(1), n);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isFloat(Tensor t) {
+        // the widths the writers can encode back; F8 weights are left alone
+        return WRITABLE.contains(t.dtype()) && t.isContiguous();
+    }
+
+    private static boolean fits(long rows, long cols) {
+        return rows > 1 && cols > 1 && rows * cols < Integer.MAX_VALUE - 16;
+    }
+}

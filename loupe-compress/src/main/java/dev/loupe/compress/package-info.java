@@ -1,0 +1,2 @@
+/** Compression of trained checkpoints: allocation, kernels, writers and the memory-wall model. */
+package dev.loupe.compress;

@@ -1,0 +1,106 @@
+package dev.loupe.compress.prune;
+
+import java.util.Arrays;
+
+/**
+ * Score-based pruning of a row-major [out, in] matrix: the lowest-scoring entries are removed.
+ * Magnitude pruning scores |W|; Wanda (Sun et al. 2023, arXiv 2306.11695) scores |W_ij|·‖X_j‖₂, the
+ * weight times the L2 norm of input channel j over a calibration set.
+ *
+ * <p>Counts are exact: a layer (or row) of n entries at sparsity s loses exactly round(s·n) entries
+ * (half up). Ties are broken by the flat index, lower index pruned first, so the result is deterministic.
+ * Scores are compared as floats; NaN scores rank above +inf (never pruned before a number).
+ */
+public final class Pruners {
+    /** Where the pruned entries are counted and compared. */
+    public enum Scope {
+        /** One ranking over the whole matrix (magnitude pruning's usual form). */
+        LAYER,
+        /** One ranking per output row, each row at the same sparsity (Wanda's per-output comparison group). */
+        ROW
+    }
+
+    private Pruners() {
+    }
+
+    /** Entries pruned from n at sparsity s: round(s·n), half up. */
+    public static long prunedCount(double sparsity, long n) {
+        if (!(sparsity >= 0 && sparsity <= 1)) {
+            throw new IllegalArgumentException("sparsity " + sparsity + " is not in [0, 1]");
+        }
+        return Math.min(n, (long) Math.floor(sparsity * n + 0.5));
+    }
+
+    /** Magnitude scores |w|. */
+    public static float[] magnitudeScores(float[] w) {
+        float[] s = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            s[i] = Math.abs(w[i]);
+        }
+        return s;
+    }
+
+    /**
+     * Wanda scores |W_ij|·‖X_j‖ for a row-major [rows, cols] matrix and per-input-channel activation
+     * norms (length cols, non-negative).
+     */
+    public static float[] wandaScores(float[] w, int rows, int cols, double[] inputNorms) {
+        if (inputNorms.length != cols || (long) rows * cols != w.length) {
+            throw new IllegalArgumentException("Wanda needs one input norm per column: " + inputNorms.length
+                    + " norms for " + rows + "x" + cols);
+        }
+        float[] s = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int i = r * cols + c;
+                if (!(inputNorms[c] >= 0)) {
+                    throw new IllegalArgumentException("input norm " + c + " is " + inputNorms[c]);
+                }
+                s[i] = (float) (Math.abs(w[i]) * inputNorms[c]);
+            }
+        }
+        return s;
+    }
+
+    /** Prunes the lowest-scoring entries at {@code sparsity} within {@code scope}. */
+    public static Mask prune(float[] scores, int rows, int cols, double sparsity, Scope scope) {
+        if ((long) rows * cols != scores.length) {
+            throw new IllegalArgumentException(scores.length + " scores for " + rows + "x" + cols);
+        }
+        boolean[] keep = new boolean[scores.length];
+        Arrays.fill(keep, true);
+        if (scope == Scope.LAYER) {
+            pruneLowest(scores, 0, scores.length, prunedCount(sparsity, scores.length), keep);
+        } else {
+            long perRow = prunedCount(sparsity, cols);
+            for (int r = 0; r < rows; r++) {
+                pruneLowest(scores, r * cols, cols, perRow, keep);
+            }
+        }
+        return new Mask(keep, rows, cols);
+    }
+
+    /**
+     * Clears keep[] for the k lowest scores in [from, from+len). Sorting packed longs (score bits in the
+     * high half, index in the low half) is a primitive sort with the tie rule built in: a non-negative
+     * float's bit pattern orders like its value.
+     */
+    static void pruneLowest(float[] scores, int from, int len, long k, boolean[] keep) {
+        if (k <= 0) {
+            return;
+        }
+        long[] keys = new long[len];
+        for (int i = 0; i < len; i++) {
+            float s = scores[from + i];
+            if (s < 0) {
+                throw new IllegalArgumentException("negative score " + s + " at " + (from + i));
+            }
+            int bits = Float.isNaN(s) ? Integer.MAX_VALUE : Float.floatToIntBits(s == 0f ? 0f : s);
+            keys[i] = ((long) bits << 32) | i;
+        }
+        Arrays.sort(keys);
+        for (int j = 0; j < k; j++) {
+            keep[from + (int) (keys[j] & 0xffffffffL)] = false;
+        }
+    }
+}

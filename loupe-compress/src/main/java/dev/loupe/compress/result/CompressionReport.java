@@ -1,0 +1,42 @@
+package dev.loupe.compress.result;
+
+import java.util.List;
+
+/**
+ * Everything {@code loupe compress} reports.
+ *
+ * @param source       input checkpoint
+ * @param output       written file, or null for a dry run
+ * @param mode         "prune" or "quantize"
+ * @param method       magnitude, wanda, nm, or rtn
+ * @param allocation   uniform, alpha, knapsack or greedy
+ * @param target       requested mean sparsity or bits
+ * @param achieved     achieved parameter-weighted mean (zeros fraction, or bits) over the compressed layers
+ * @param layers       per-layer results, model order
+ * @param paramsInLayers parameters in the compressed layers
+ * @param bytesBefore  size of the input file
+ * @param bytesAfter   size of the output file, or the estimated stored size for a dry run
+ * @param memory       roofline latency per hardware profile, before and after
+ * @param notes        what a reader must know (approximations, containers wider than the bits)
+ * @param eval         before/after evaluation, or null
+ */
+public record CompressionReport(String source, String output, String mode, String method, String allocation,
+                                double target, double achieved, List<LayerResult> layers, long paramsInLayers,
+                                long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes,
+                                EvalResult eval) {
+    public CompressionReport {
+        layers = List.copyOf(layers);
+        memory = List.copyOf(memory);
+        notes = List.copyOf(notes);
+    }
+
+    /**
+     * One hardware profile's roofline, before and after.
+     *
+     * @param positions tokens (or samples) per inference assumed
+     */
+    public record MemoryRow(String profile, double bandwidthGBps, double peakTflops, long positions,
+                            double bytesBefore, double bytesAfter, double flops, double intensityBefore,
+                            double intensityAfter, double secondsBefore, double secondsAfter, String boundAfter) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Immutable records describing what a compression did, for rendering. */
+package dev.loupe.compress.result;

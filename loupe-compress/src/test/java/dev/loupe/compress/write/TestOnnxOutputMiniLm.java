@@ -1,0 +1,132 @@
+package dev.loupe.compress.write;
+
+import dev.loupe.compress.engine.Compressor;
+import dev.loupe.compress.engine.PruneMethod;
+import dev.loupe.compress.engine.PruneOptions;
+import dev.loupe.compress.engine.QuantOptions;
+import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.layers.LayerFinder;
+import dev.loupe.compress.quantize.QuantSpec;
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.bundled.BundledModels;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.graph.Node;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Compressed MiniLM files must load and run in ONNX Runtime and stay close to the original's embeddings. */
+class TestOnnxOutputMiniLm {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static float[][] reference;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        model = BundledModels.miniLm();
+        reference = OrtRunner.embed(model);
+    }
+
+    @Test
+    void findsTheSixBlocksMatMulWeights() {
+        try (Checkpoint cp = Checkpoints.open(model)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            // 6 blocks x (q, k, v, attention output, intermediate, output)
+            assertEquals(36, layers.size());
+            assertTrue(layers.stream().allMatch(l -> l.storedInOut() && l.consumer().equals("MatMul")));
+            assertEquals(6 * (4 * 384 * 384 + 2 * 384 * 1536), layers.stream().mapToLong(Layer::params).sum());
+        }
+    }
+
+    @Test
+    void int8PerTensorRunsAndIsSmaller() throws Exception {
+        Path out = dir.resolve("minilm-int8.onnx");
+        QuantOptions o = new QuantOptions(8, "uniform", QuantSpec.PER_TENSOR, true, 0, 2, 8);
+        try (Checkpoint cp = Checkpoints.open(model)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
+        }
+        try (Checkpoint q = Checkpoints.open(out)) {
+            long dq = q.graph().orElseThrow().nodes().stream().map(Node::opType).filter("DequantizeLinear"::equals).count();
+            assertEquals(36, dq);
+        }
+        // 36 weights: 10.6M parameters from 4 bytes to 1 byte each
+        long saved = Files.size(model) - Files.size(out);
+        // less what the new names, scalars and 36 DequantizeLinear nodes take (a few hundred bytes each)
+        assertEquals(3L * 6 * (4 * 384 * 384 + 2 * 384 * 1536), saved, 36 * 400);
+        float[][] e = OrtRunner.embed(out);
+        // one scale for a whole matrix is crude (measured 0.964 on these sentences); per channel is far better
+        assertTrue(OrtRunner.meanCosine(reference, e) > 0.95, "cosine " + OrtRunner.meanCosine(reference, e));
+    }
+
+    @Test
+    void prunedRunsAndDegradesWithSparsity() throws Exception {
+        double prev = 1.0;
+        for (double s : new double[] {0.3, 0.7}) {
+            Path out = dir.resolve("minilm-p" + s + ".onnx");
+            PruneOptions o = new PruneOptions(s, "uniform", 0.3, PruneMethod.MAGNITUDE, 2, 4, null);
+            try (Checkpoint cp = Checkpoints.open(model)) {
+                List<Layer> layers = LayerFinder.find(cp);
+                OnnxOutput.write(model, 11, Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o).edits(), out);
+            }
+            assertEquals(Files.size(model), Files.size(out)); // same tensors, zeros in place
+            double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
+            assertTrue(cos < prev && cos > 0.3, "cosine " + cos + " at " + s);
+            prev = cos;
+        }
+    }
+
+    @Test
+    void int8PerChannelOnOpset11UsesCastAndMul() throws Exception {
+        for (boolean sym : new boolean[] {true, false}) {
+            Path out = dir.resolve("minilm-int8-channel-" + sym + ".onnx");
+            QuantOptions o = new QuantOptions(8, "uniform", QuantSpec.PER_CHANNEL, sym, 0, 2, 8);
+            try (Checkpoint cp = Checkpoints.open(model)) {
+                List<Layer> layers = LayerFinder.find(cp);
+                OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
+            }
+            try (Checkpoint q = Checkpoints.open(out)) {
+                List<String> ops = q.graph().orElseThrow().nodes().stream().map(Node::opType).toList();
+                assertEquals(36, ops.stream().filter("Mul"::equals).count() - 26); // MiniLM has 26 Mul of its own
+                assertEquals(sym ? 0 : 36, ops.stream().filter("Sub"::equals).count() - 14);
+            }
+            assertTrue(Files.size(out) < Files.size(model) - 31_000_000L);
+            double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
+            assertTrue(cos > 0.999, "cosine " + cos);
+        }
+    }
+
+    @Test
+    void int8WithEmbeddingsIsAQuarterOfTheFile() throws Exception {
+        Path out = dir.resolve("minilm-int8-all.onnx");
+        var report = dev.loupe.compress.engine.CompressRun.run(new dev.loupe.compress.engine.CompressRequest(model, out, false,
+                false, null, 8.0, "uniform", null, 2, 4, 0.3, null, false, 0, null, 1, null, true, false, null, null, false, 128, 0),
+                dev.loupe.linalg.Backends.pureJava());
+        assertEquals(39, report.layers().size());
+        // 22.5M of MiniLM's 22.7M parameters go from 4 bytes to 1
+        assertTrue(Files.size(out) < 0.26 * Files.size(model), Files.size(out) + " of " + Files.size(model));
+        assertEquals(Files.size(out), report.bytesAfter());
+        double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
+        assertTrue(cos > 0.999, "cosine " + cos);
+    }
+
+    @Test
+    void groupWiseIsRefusedForOnnx() {
+        QuantOptions o = new QuantOptions(8, "uniform", 64, true, 0, 2, 8);
+        try (Checkpoint cp = Checkpoints.open(model)) {
+            List<Layer> layers = LayerFinder.find(cp).subList(0, 1);
+            var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            assertThrows(LoupeException.class, () -> OnnxOutput.write(model, 11, edits, dir.resolve("x.onnx")));
+        }
+    }
+}
