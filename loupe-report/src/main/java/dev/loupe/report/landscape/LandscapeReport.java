@@ -47,7 +47,8 @@ public final class LandscapeReport {
         cards.add(new Card("Lowest loss", f4(min), "at α = " + g3(r.alpha()[argmin]), ""));
         cards.add(new Card("Line", r.mode(), r.alpha().length + " points, seed " + r.seed(), ""));
         HtmlPage page = new HtmlPage("Loss along a line: " + fileName(r.model()))
-                .subtitle(r.model() + " · " + (r.mode().equals("checkpoints") ? "θ₀ + α(θ₁ − θ₀)" : "θ₀ + α·d, d random filter-normalized"))
+                .subtitle(r.model() + " · " + (r.mode().equals("checkpoints") ? "θ₀ + α(θ₁ − θ₀)"
+                        : "θ₀ + α·d, d random filter-normalized"))
                 .cards(cards)
                 .section("line", "Line", r.mode().equals("checkpoints")
                         ? "α = 0 and α = 1 are the two checkpoints; beyond them the line is extended."
