@@ -6,6 +6,8 @@ import dev.loupe.landscape.grad.GradientEvaluator;
 import dev.loupe.landscape.hessian.HessianAnalysis;
 import dev.loupe.landscape.hessian.HessianOptions;
 import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.report.landscape.HessianReport;
+import dev.loupe.report.landscape.LandscapePlotFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +72,10 @@ final class HessianCommand implements Callable<Integer> {
             }
             outOpts.write("density.csv", csv.toString());
             if (outOpts.out != null) {
-                LandscapePlots.hessian(r, outOpts.out);
+                LandscapePlotFiles.hessian(r, outOpts.out);
+            }
+            if (outOpts.report != null) {
+                HessianReport.write(r, in.data.toString(), outOpts.report);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (outOpts.json) {

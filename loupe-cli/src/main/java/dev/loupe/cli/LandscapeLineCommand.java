@@ -8,6 +8,8 @@ import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.result.LineResult;
 import dev.loupe.landscape.slice.Grid;
 import dev.loupe.landscape.slice.Slices;
+import dev.loupe.report.landscape.LandscapePlotFiles;
+import dev.loupe.report.landscape.LandscapeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,7 +84,10 @@ final class LandscapeLineCommand implements Callable<Integer> {
             outOpts.write("line.json", Output.toJson(r));
             outOpts.write("line.csv", csv.toString());
             if (outOpts.out != null) {
-                LandscapePlots.line(r, outOpts.out);
+                LandscapePlotFiles.line(r, outOpts.out);
+            }
+            if (outOpts.report != null) {
+                LandscapeReport.write(LandscapeReport.line(r, in.data.toString()), outOpts.report);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (outOpts.json) {

@@ -11,6 +11,8 @@ import dev.loupe.landscape.slice.Grid;
 import dev.loupe.landscape.slice.Slices;
 import dev.loupe.landscape.topology.NeighborGraph;
 import dev.loupe.landscape.topology.TopologyAnalysis;
+import dev.loupe.report.landscape.LandscapePlotFiles;
+import dev.loupe.report.landscape.LandscapeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,7 +84,10 @@ final class LandscapePlaneCommand implements Callable<Integer> {
             outOpts.write("plane.json", Output.toJson(all));
             outOpts.write("plane.csv", csv.toString());
             if (outOpts.out != null) {
-                LandscapePlots.plane(plane, topo, outOpts.out);
+                LandscapePlotFiles.plane(plane, topo, in.data.toString(), outOpts.out);
+            }
+            if (outOpts.report != null) {
+                LandscapeReport.write(LandscapeReport.plane(plane, topo, in.data.toString()), outOpts.report);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (outOpts.json) {

@@ -11,6 +11,8 @@ import dev.loupe.landscape.result.TopologyResult;
 import dev.loupe.landscape.slice.Slices;
 import dev.loupe.landscape.topology.NeighborGraph;
 import dev.loupe.landscape.topology.TopologyAnalysis;
+import dev.loupe.report.landscape.LandscapePlotFiles;
+import dev.loupe.report.landscape.LandscapeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +100,10 @@ final class LandscapeSampleCommand implements Callable<Integer> {
             outOpts.write("sample.json", Output.toJson(all));
             outOpts.write("sample.csv", csv.toString());
             if (outOpts.out != null) {
-                LandscapePlots.topology(topo, outOpts.out, "sample");
+                LandscapePlotFiles.sample(r, topo, outOpts.out);
+            }
+            if (outOpts.report != null) {
+                LandscapeReport.write(LandscapeReport.sample(r, topo, in.data.toString()), outOpts.report);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (outOpts.json) {

@@ -16,6 +16,9 @@ final class OutputOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Write JSON, CSV and SVG plots into DIR.")
     Path out;
 
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report to FILE.html.")
+    Path report;
+
     /** Writes {@code name} into --out (atomically), when given. */
     void write(String name, String text) {
         if (out == null) {

@@ -75,11 +75,13 @@ class LandscapeCommandTest {
     @Test
     void sampleInThreeDimensionsReportsATopology() throws Exception {
         CliRun r = CliRun.of(data("landscape", "sample", Fixtures.dir().resolve("models/mlp.onnx").toString(), "--dims", "3",
-                "--points", "30", "--samples", "100", "--knn", "4", "--json"));
+                "--points", "30", "--samples", "100", "--knn", "4", "--json", "--report", dir.resolve("sample.html").toString()));
         assertEquals(0, r.exit(), r.err());
         JsonNode got = new ObjectMapper().readTree(r.out());
         assertEquals(30, got.at("/sample/loss").size());
         assertTrue(got.at("/topology/minima").asInt() >= 1);
+        String html = Files.readString(dir.resolve("sample.html"));
+        assertTrue(html.contains("Merge tree (" + got.at("/topology/mergeTree").size() + " nodes"), "the report draws this tree");
     }
 
     @Test

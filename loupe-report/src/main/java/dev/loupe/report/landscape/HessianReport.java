@@ -1,0 +1,89 @@
+package dev.loupe.report.landscape;
+
+import dev.loupe.core.io.AtomicOutput;
+import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.report.html.Card;
+import dev.loupe.report.html.HtmlPage;
+import dev.loupe.report.html.Table;
+import dev.loupe.report.plot.Chart;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The HTML report of {@code loupe hessian}: cards, the SLQ density, the top eigenvalues and the settings. */
+public final class HessianReport {
+    private HessianReport() {
+    }
+
+    public static void write(HessianResult r, String data, Path out) {
+        AtomicOutput.writeString(out, render(r, data));
+    }
+
+    public static String render(HessianResult r, String data) {
+        List<Card> cards = new ArrayList<>(LandscapeReport.common(r.model(), data, r.samples()));
+        cards.add(new Card("Parameters", String.format(Locale.ROOT, "%,d", r.parameters()), "weights the Hessian is over", ""));
+        if (r.eigenvalues().length > 0) {
+            cards.add(new Card("Top eigenvalue", String.format(Locale.ROOT, "%.5g", r.eigenvalues()[0]),
+                    r.iterations()[0] + " power iterations", ""));
+        }
+        if (r.eigenvalues().length > 1) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 2; i < Math.min(5, r.eigenvalues().length); i++) {
+                b.append(i == 2 ? "then " : ", ").append(String.format(Locale.ROOT, "%.4g", r.eigenvalues()[i]));
+            }
+            cards.add(new Card("Second eigenvalue", String.format(Locale.ROOT, "%.5g", r.eigenvalues()[1]),
+                    b + (r.eigenvalues().length > 5 ? "…" : ""), ""));
+        }
+        if (r.traceSamples() > 0) {
+            cards.add(new Card("Trace", String.format(Locale.ROOT, "%.5g ± %.3g", r.trace(), r.traceHalfWidth95()),
+                    "95% CI, " + r.traceSamples() + " Hutchinson samples", ""));
+        }
+        cards.add(new Card("Hessian-vector products", r.fdStep() == 0 ? "exact" : "finite diff.",
+                r.fdStep() == 0 ? "R-operator on the gradient graph" : "central differences, ε = " + r.fdStep(), ""));
+        cards.add(new Card("Wall time", String.format(Locale.ROOT, "%.1f s", r.seconds()), "seed " + r.seed(), ""));
+        HtmlPage page = new HtmlPage("Hessian spectrum: " + LandscapeReport.fileName(r.model()))
+                .subtitle(r.model() + " · Hessian of the mean loss over " + r.samples() + " samples at the model's weights")
+                .cards(cards);
+        Chart density = HessianCharts.density(r, 1280, 460);
+        if (density != null) {
+            page.section("density", "Eigenvalue spectral density", "Stochastic Lanczos quadrature (Ghorbani et al. 2019, as "
+                    + "PyHessian): the Ritz values of Lanczos runs from random vectors, each a Gaussian of variance σ² "
+                    + "weighted by its quadrature weight; log scale, clipped " + HessianCharts.FLOOR + " below the peak. "
+                    + "Most of the mass sits near zero; the outliers on the right are the sharp directions.");
+            page.figure(density.toSvg(), r.nodes().length + " quadrature nodes; dashed: the power-iteration eigenvalues.");
+        }
+        if (r.eigenvalues().length > 0) {
+            page.section("top", "Top eigenvalues", "Power iteration with deflation, largest magnitude first (PyHessian's "
+                    + "defaults: at most " + r.maxIter() + " iterations, relative tolerance " + r.tol() + ").");
+            Chart bars = HessianCharts.eigenvalues(r, 1280, 320);
+            if (bars != null) {
+                page.figure(bars.toSvg(), "blue: positive, red: negative (a saddle direction)");
+            }
+            page.table(eigenTable(r));
+        }
+        page.section("settings", "Settings", "");
+        List<String[]> kv = new ArrayList<>();
+        kv.add(new String[]{"model", r.model()});
+        kv.add(new String[]{"data", data == null ? "" : data});
+        kv.add(new String[]{"samples", Integer.toString(r.samples())});
+        kv.add(new String[]{"max iterations / tolerance", r.maxIter() + " / " + r.tol()});
+        kv.add(new String[]{"SLQ", r.nodes().length + " nodes, σ² = " + String.format(Locale.ROOT, "%.3g", r.sigma2())
+                + ", grid " + r.densityGrid().length + " points"});
+        kv.add(new String[]{"seed", Long.toString(r.seed())});
+        page.keyValues(kv);
+        return page.render();
+    }
+
+    private static Table eigenTable(HessianResult r) {
+        Table t = new Table(List.of(new Table.Column("rank", "", true), new Table.Column("eigenvalue", "", true),
+                new Table.Column("iterations", "power iterations until the relative change fell below tol", true)));
+        for (int i = 0; i < r.eigenvalues().length; i++) {
+            t.row(List.of(Table.Cell.number(i + 1, Integer.toString(i + 1)),
+                    Table.Cell.number(r.eigenvalues()[i], String.format(Locale.ROOT, "%.6g", r.eigenvalues()[i])),
+                    Table.Cell.number(r.iterations()[i], Integer.toString(r.iterations()[i]))));
+        }
+        return t;
+    }
+}
