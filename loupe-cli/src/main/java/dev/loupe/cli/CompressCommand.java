@@ -7,6 +7,7 @@ import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
+import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,16 +107,27 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+    Path htmlReport;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         int[] nmPair = parseNm(nm);
+        if (htmlReport != null && !htmlReport.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".html")) {
+            // refuses before any work, and keeps a mistyped --report from clobbering a model file
+            throw new LoupeException(htmlReport, "--report must name an .html file");
+        }
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
                 nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
                 new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);
         CompressionReport report = CompressRun.run(request, Backends.best());
+        if (htmlReport != null) {
+            CompressReport.write(report, htmlReport);
+            spec.commandLine().getErr().println("report: " + htmlReport);
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             Output.json(report, w);

@@ -76,6 +76,7 @@ class TestCompressCommand {
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--out", dir.resolve("o.onnx").toString()), ".safetensors");
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--out", m), "overwrite the input");
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--nm", "x", "--out", out), "--nm");
+        assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--out", out, "--report", m), ".html");
         assertOneLineError(CliRun.of("compress", dir.resolve("missing.safetensors").toString(), "--sparsity", "0.5", "--out", out),
                 "no such file");
         assertFalse(Files.exists(Path.of(out)));
@@ -129,6 +130,20 @@ class TestCompressCommand {
             }
             assertTrue(n > 0 && Math.abs((double) zeros / n - 0.5) < 0.01, zeros + " of " + n);
         }
+    }
+
+    @Test
+    void reportWritesOneBarAndOneTableRowPerLayer() throws Exception {
+        Path html = dir.resolve("r.html");
+        CliRun r = CliRun.of("compress", model().toString(), "--sparsity", "0.5", "--out",
+                dir.resolve("o.safetensors").toString(), "--report", html.toString());
+        assertEquals(0, r.exit(), r.err());
+        String page = Files.readString(html);
+        // fc1.weight (32x40) and fc2.weight (10x32): two layers, the 1-D bias is not compressed
+        String allocation = page.substring(page.lastIndexOf("<table"), page.lastIndexOf("</table>"));
+        assertEquals(2, allocation.split("<tr>", -1).length - 2);
+        assertTrue(allocation.contains(">fc1.weight<") && allocation.contains(">fc2.weight<"));
+        assertFalse(page.contains("http://") || page.contains("https://"));
     }
 
     private static double findAccuracy(JsonNode manifest, String file) {
