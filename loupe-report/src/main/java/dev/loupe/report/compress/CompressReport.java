@@ -1,5 +1,6 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.report.html.Humanize;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
@@ -32,7 +33,7 @@ public final class CompressReport {
     /** The complete, self-contained HTML page. */
     public static String render(CompressionReport r) {
         boolean prune = r.mode().equals("prune");
-        HtmlPage page = new HtmlPage("Loupe compress — " + fileName(r.source()))
+        HtmlPage page = new HtmlPage("Loupe compress — " + Humanize.fileName(r.source()))
                 .subtitle(r.source() + " → " + (r.output() == null ? "dry run, nothing written" : r.output()));
         page.cards(cards(r));
 
@@ -70,26 +71,26 @@ public final class CompressReport {
     private static List<Card> cards(CompressionReport r) {
         boolean prune = r.mode().equals("prune");
         List<Card> cards = new ArrayList<>();
-        cards.add(new Card("Model", fileName(r.source()), humanBytes(r.bytesBefore()), ""));
+        cards.add(new Card("Model", Humanize.fileName(r.source()), Humanize.bytes(r.bytesBefore()), ""));
         cards.add(new Card("Method", r.method(), r.mode() + " · allocation " + r.allocation(), ""));
         cards.add(new Card(prune ? "Target sparsity" : "Target bits", Ticks.compact(r.target()),
                 "achieved " + String.format(Locale.ROOT, "%.4f", r.achieved()), ""));
-        cards.add(new Card("Parameters", humanCount(r.paramsInLayers()), "in " + r.layers().size() + " compressed layers", ""));
+        cards.add(new Card("Parameters", Humanize.count(r.paramsInLayers()), "in " + r.layers().size() + " compressed layers", ""));
         if (prune) {
             long kept = 0;
             for (LayerResult l : r.layers()) {
                 kept += Math.round(l.params() * (1 - l.sparsity()));
             }
-            cards.add(new Card("Non-zero after", humanCount(kept), percent(kept, r.paramsInLayers()) + " of before", ""));
+            cards.add(new Card("Non-zero after", Humanize.count(kept), percent(kept, r.paramsInLayers()) + " of before", ""));
         }
         // after in the big value, before in the note: "919.4 KB → 919.4 KB" does not fit a card
-        cards.add(new Card(r.output() == null ? "File size (estimated)" : "File size", humanBytes(r.bytesAfter()),
-                percent(r.bytesAfter(), r.bytesBefore()) + " of " + humanBytes(r.bytesBefore()),
+        cards.add(new Card(r.output() == null ? "File size (estimated)" : "File size", Humanize.bytes(r.bytesAfter()),
+                percent(r.bytesAfter(), r.bytesBefore()) + " of " + Humanize.bytes(r.bytesBefore()),
                 r.bytesAfter() < r.bytesBefore() ? "good" : ""));
         if (!r.memory().isEmpty()) {
             CompressionReport.MemoryRow m = r.memory().getFirst();
-            cards.add(new Card("Bytes moved", humanBytes((long) m.bytesAfter()), percent(m.bytesAfter(), m.bytesBefore())
-                    + " of " + humanBytes((long) m.bytesBefore()) + " per inference", ""));
+            cards.add(new Card("Bytes moved", Humanize.bytes((long) m.bytesAfter()), percent(m.bytesAfter(), m.bytesBefore())
+                    + " of " + Humanize.bytes((long) m.bytesBefore()) + " per inference", ""));
         }
         EvalResult e = r.eval();
         if (e != null && e.kind().equals("classifier")) {
@@ -112,33 +113,6 @@ public final class CompressReport {
         return whole > 0 ? String.format(Locale.ROOT, "%.1f %%", 100 * part / whole) : "–";
     }
 
-    static String fileName(String file) {
-        String f = file.replace('\\', '/');
-        int slash = f.lastIndexOf('/', f.length() - 2);
-        return slash >= 0 ? f.substring(slash + 1) : f;
-    }
 
-    static String humanBytes(long b) {
-        String[] u = {"B", "KB", "MB", "GB", "TB"};
-        double v = b;
-        int k = 0;
-        while (v >= 1024 && k < u.length - 1) {
-            v /= 1024;
-            k++;
-        }
-        return String.format(Locale.ROOT, k == 0 ? "%.0f %s" : "%.1f %s", v, u[k]);
-    }
 
-    static String humanCount(long n) {
-        if (n >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.2f B", n / 1e9);
-        }
-        if (n >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.1f M", n / 1e6);
-        }
-        if (n >= 10_000L) {
-            return String.format(Locale.ROOT, "%.1f k", n / 1e3);
-        }
-        return Long.toString(n);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.report.html.Humanize;
 import dev.loupe.compress.result.CompressionReport.MemoryRow;
 import dev.loupe.report.html.Table;
 import dev.loupe.report.html.Table.Cell;
@@ -27,8 +28,8 @@ final class MemoryTable {
         for (MemoryRow m : rows) {
             t.row(List.of(Cell.text(m.profile()), num(m.bandwidthGBps()), num(m.peakTflops()),
                     Cell.number(m.positions(), Long.toString(m.positions())),
-                    Cell.number(m.bytesBefore(), CompressReport.humanBytes((long) m.bytesBefore())),
-                    Cell.number(m.bytesAfter(), CompressReport.humanBytes((long) m.bytesAfter())),
+                    Cell.number(m.bytesBefore(), Humanize.bytes((long) m.bytesBefore())),
+                    Cell.number(m.bytesAfter(), Humanize.bytes((long) m.bytesAfter())),
                     num(m.flops()), num(m.intensityBefore()), num(m.intensityAfter()),
                     num(m.secondsBefore() * 1e6), num(m.secondsAfter() * 1e6),
                     num(m.secondsBefore() / m.secondsAfter()), Cell.text(m.boundAfter())));

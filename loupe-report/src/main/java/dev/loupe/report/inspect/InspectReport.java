@@ -1,5 +1,6 @@
 package dev.loupe.report.inspect;
 
+import dev.loupe.report.html.Humanize;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.report.html.Card;
 import dev.loupe.report.html.Figure;
@@ -35,7 +36,7 @@ public final class InspectReport {
     /** The complete, self-contained HTML page. */
     public static String render(InspectResult r) {
         Provenance p = r.provenance();
-        HtmlPage page = new HtmlPage("Loupe inspect — " + fileName(p.file()))
+        HtmlPage page = new HtmlPage("Loupe inspect — " + Humanize.fileName(p.file()))
                 .subtitle(p.file() + " · " + p.format() + " · " + p.startedAt());
         page.cards(cards(r));
 
@@ -75,10 +76,10 @@ public final class InspectReport {
         double a = s.alpha();
         String tone = !Double.isFinite(a) ? "" : a < 2 ? "bad" : a > 6 ? "warn" : "good";
         return List.of(
-                new Card("Model", fileName(p.file()), humanBytes(p.sizeBytes()), ""),
+                new Card("Model", Humanize.fileName(p.file()), Humanize.bytes(p.sizeBytes()), ""),
                 Card.of("Format", p.format()),
                 new Card("Layers", Integer.toString(s.layers()), s.layersWithFit() + " with a power-law fit", ""),
-                new Card("Parameters", humanCount(s.parameters()), "in analyzed matrices", ""),
+                new Card("Parameters", Humanize.count(s.parameters()), "in analyzed matrices", ""),
                 new Card("Mean α", Ticks.compact(a), "mean α̂ (Hill) " + Ticks.compact(s.plAlphaHill()), tone),
                 new Card("Over-trained", Integer.toString(s.overTrained()), "layers with α < 2",
                         s.overTrained() > 0 ? "bad" : "good"),
@@ -87,7 +88,7 @@ public final class InspectReport {
                 new Card("Mean α weighted", Ticks.compact(s.alphaWeighted()), "log norm " + Ticks.compact(s.logNorm()), ""),
                 new Card("Backend", p.backend(), p.threads() + " threads", ""),
                 new Card("Precision", p.precision(), String.format(Locale.ROOT, "%.1f s wall, peak heap %s", p.wallSeconds(),
-                        humanBytes(p.peakHeapBytes())), ""));
+                        Humanize.bytes(p.peakHeapBytes())), ""));
     }
 
     private static List<Figure> layerFigures(InspectResult r) {
@@ -98,7 +99,7 @@ public final class InspectReport {
             String svg = "<div class=\"pair\">" + LayerCharts.esd(m, s, 330, 250).toSvg()
                     + LayerCharts.weights(s, 330, 250).toSvg() + "</div>";
             String warn = m.warning() == null || m.warning().isEmpty() ? "" : " · " + m.warning();
-            String head = "#" + m.layer().index() + "  " + m.name() + "  ·  " + shape(m.layer().shape())
+            String head = "#" + m.layer().index() + "  " + m.name() + "  ·  " + Humanize.shape(m.layer().shape())
                     + "  ·  α " + Ticks.compact(m.alpha()) + warn;
             String caption = m.layer().numEvals() + " eigenvalues" + (s.subsampled() ? " (histogram of all)" : "")
                     + ", " + m.fit().numPlSpikes() + " in the fitted tail, KS D = " + Ticks.compact(m.fit().D())
@@ -113,7 +114,7 @@ public final class InspectReport {
         Table t = new Table(List.of(new Table.Column("tensor", "", false), new Table.Column("dtype", "", false),
                 new Table.Column("shape", "", false), new Table.Column("reason", "", false)));
         for (SkippedTensor s : skipped) {
-            t.row(List.of(Table.Cell.text(s.tensor()), Table.Cell.text(s.dtype()), Table.Cell.text(shape(s.shape())),
+            t.row(List.of(Table.Cell.text(s.tensor()), Table.Cell.text(s.dtype()), Table.Cell.text(Humanize.shape(s.shape())),
                     Table.Cell.text(s.reason())));
         }
         return t;
@@ -123,7 +124,7 @@ public final class InspectReport {
         List<String[]> kv = new ArrayList<>();
         kv.add(new String[]{"file", p.file()});
         kv.add(new String[]{"format", p.format()});
-        kv.add(new String[]{"size", humanBytes(p.sizeBytes()) + " (" + p.sizeBytes() + " bytes)"});
+        kv.add(new String[]{"size", Humanize.bytes(p.sizeBytes()) + " (" + p.sizeBytes() + " bytes)"});
         kv.add(new String[]{"sha256", p.sha256().isEmpty() ? "not computed" : p.sha256()});
         kv.add(new String[]{"backend", p.backend()});
         kv.add(new String[]{"precision", p.precision()});
@@ -132,50 +133,13 @@ public final class InspectReport {
         kv.add(new String[]{"threads", Integer.toString(p.threads())});
         kv.add(new String[]{"started", p.startedAt()});
         kv.add(new String[]{"wall time", String.format(Locale.ROOT, "%.2f s", p.wallSeconds())});
-        kv.add(new String[]{"peak heap", humanBytes(p.peakHeapBytes()) + " of " + humanBytes(p.maxHeapBytes())});
+        kv.add(new String[]{"peak heap", Humanize.bytes(p.peakHeapBytes()) + " of " + Humanize.bytes(p.maxHeapBytes())});
         kv.add(new String[]{"Loupe", p.loupeVersion()});
         kv.add(new String[]{"Java", p.javaVersion()});
         return kv;
     }
 
-    static String fileName(String file) {
-        String f = file.replace('\\', '/');
-        while (f.endsWith("/") && f.length() > 1) {
-            f = f.substring(0, f.length() - 1);
-        }
-        int slash = f.lastIndexOf('/');
-        return slash >= 0 ? f.substring(slash + 1) : f;
-    }
 
-    static String shape(long[] shape) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < shape.length; i++) {
-            b.append(i == 0 ? "" : "×").append(shape[i]);
-        }
-        return b.toString();
-    }
 
-    static String humanBytes(long b) {
-        String[] u = {"B", "KB", "MB", "GB", "TB"};
-        double v = b;
-        int k = 0;
-        while (v >= 1024 && k < u.length - 1) {
-            v /= 1024;
-            k++;
-        }
-        return String.format(Locale.ROOT, k == 0 ? "%.0f %s" : "%.1f %s", v, u[k]);
-    }
 
-    static String humanCount(long n) {
-        if (n >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.2f B", n / 1e9);
-        }
-        if (n >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.1f M", n / 1e6);
-        }
-        if (n >= 10_000L) {
-            return String.format(Locale.ROOT, "%.1f k", n / 1e3);
-        }
-        return Long.toString(n);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.report.landscape;
 
+import dev.loupe.report.html.Humanize;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.landscape.result.HessianResult;
 import dev.loupe.report.html.Card;
@@ -43,7 +44,7 @@ public final class HessianReport {
         cards.add(new Card("Hessian-vector products", r.fdStep() == 0 ? "exact" : "finite diff.",
                 r.fdStep() == 0 ? "R-operator on the gradient graph" : "central differences, ε = " + r.fdStep(), ""));
         cards.add(new Card("Wall time", String.format(Locale.ROOT, "%.1f s", r.seconds()), "seed " + r.seed(), ""));
-        HtmlPage page = new HtmlPage("Hessian spectrum: " + LandscapeReport.fileName(r.model()))
+        HtmlPage page = new HtmlPage("Hessian spectrum: " + Humanize.fileName(r.model()))
                 .subtitle(r.model() + " · Hessian of the mean loss over " + r.samples() + " samples at the model's weights")
                 .cards(cards);
         Chart density = HessianCharts.density(r, 1280, 460);

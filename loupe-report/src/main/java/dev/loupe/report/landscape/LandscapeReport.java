@@ -1,5 +1,6 @@
 package dev.loupe.report.landscape;
 
+import dev.loupe.report.html.Humanize;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.landscape.result.LineResult;
 import dev.loupe.landscape.result.PlaneResult;
@@ -46,7 +47,7 @@ public final class LandscapeReport {
         }
         cards.add(new Card("Lowest loss", f4(min), "at α = " + g3(r.alpha()[argmin]), ""));
         cards.add(new Card("Line", r.mode(), r.alpha().length + " points, seed " + r.seed(), ""));
-        HtmlPage page = new HtmlPage("Loss along a line: " + fileName(r.model()))
+        HtmlPage page = new HtmlPage("Loss along a line: " + Humanize.fileName(r.model()))
                 .subtitle(r.model() + " · " + (r.mode().equals("checkpoints") ? "θ₀ + α(θ₁ − θ₀)"
                         : "θ₀ + α·d, d random filter-normalized"))
                 .cards(cards)
@@ -73,7 +74,7 @@ public final class LandscapeReport {
                 + ", y " + g3(p.y()[0]) + "…" + g3(p.y()[p.y().length - 1]), ""));
         cards.add(directions(p.directions()));
         cards.addAll(topologyCards(t));
-        HtmlPage page = new HtmlPage("Loss landscape: " + fileName(p.model()))
+        HtmlPage page = new HtmlPage("Loss landscape: " + Humanize.fileName(p.model()))
                 .subtitle(p.model() + " · plane θ₀ + x·d₁ + y·d₂ · " + p.directions())
                 .cards(cards)
                 .section("plane", "Plane", "Loss on θ₀ + x·d₁ + y·d₂; the model is at the centre (0, 0). On the heatmap, "
@@ -94,7 +95,7 @@ public final class LandscapeReport {
         cards.add(new Card("Loss range", f4(min) + " – " + f4(max), "over the samples", ""));
         cards.add(directions(s.directions()));
         cards.addAll(topologyCards(t));
-        HtmlPage page = new HtmlPage("Loss landscape samples: " + fileName(s.model()))
+        HtmlPage page = new HtmlPage("Loss landscape samples: " + Humanize.fileName(s.model()))
                 .subtitle(s.model() + " · θ₀ + Σ cₖ·dₖ in " + dims + " dimensions · " + s.directions())
                 .cards(cards)
                 .section("samples", "Samples", "Loss at each sampled point of the subspace against its distance from the model.")
@@ -110,8 +111,8 @@ public final class LandscapeReport {
     }
 
     static List<Card> common(String model, String data, int samples) {
-        return List.of(new Card("Model", fileName(model), model, ""),
-                new Card("Data", data == null || data.isEmpty() ? "–" : fileName(data), data == null ? "" : data, ""),
+        return List.of(new Card("Model", Humanize.fileName(model), model, ""),
+                new Card("Data", data == null || data.isEmpty() ? "–" : Humanize.fileName(data), data == null ? "" : data, ""),
                 Card.of("Samples", Integer.toString(samples)));
     }
 
@@ -152,9 +153,4 @@ public final class LandscapeReport {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
-    static String fileName(String file) {
-        String f = file.replace('\\', '/');
-        int slash = f.lastIndexOf('/');
-        return slash >= 0 && slash < f.length() - 1 ? f.substring(slash + 1) : f;
-    }
 }
