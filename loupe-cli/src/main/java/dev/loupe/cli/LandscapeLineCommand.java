@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -81,28 +80,18 @@ final class LandscapeLineCommand implements Callable<Integer> {
                 csv.append(alphas[i]).append(',').append(loss[i]).append(',').append(acc[i]).append('\n');
             }
             LineResult r = new LineResult(in.model.toString(), mode, ev.data().size(), in.seed, alphas, loss, acc);
-            outOpts.write("line.json", Output.toJson(r));
-            outOpts.write("line.csv", csv.toString());
-            if (outOpts.out != null) {
-                LandscapePlotFiles.line(r, outOpts.out);
-            }
-            if (outOpts.report != null) {
-                LandscapeReport.write(LandscapeReport.line(r, in.data.toString()), outOpts.report);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (outOpts.json) {
-                Output.json(r, out);
-            } else {
-                Table t = new Table("alpha", "loss", "accuracy");
-                for (int i = 0; i < pts.length; i++) {
-                    t.row(Table.num(alphas[i], 3), Table.num(loss[i], 4), Table.num(acc[i], 4));
-                }
-                t.print(out);
-                out.printf("%s, %d samples, %d weights%n", mode.equals("checkpoints") ? "α=0: " + in.model.getFileName()
-                        + ", α=1: " + to.getFileName() : "filter-normalized random direction, seed " + in.seed,
-                        ev.data().size(), m.layout().size());
-            }
-            out.flush();
+            outOpts.emit("line", r, csv.toString(), dir -> LandscapePlotFiles.line(r, dir),
+                    html -> LandscapeReport.write(LandscapeReport.line(r, in.data.toString()), html),
+                    spec.commandLine().getOut(), out -> {
+                        Table t = new Table("alpha", "loss", "accuracy");
+                        for (int i = 0; i < pts.length; i++) {
+                            t.row(Table.num(alphas[i], 3), Table.num(loss[i], 4), Table.num(acc[i], 4));
+                        }
+                        t.print(out);
+                        out.printf("%s, %d samples, %d weights%n", mode.equals("checkpoints") ? "α=0: " + in.model.getFileName()
+                                + ", α=1: " + to.getFileName() : "filter-normalized random direction, seed " + in.seed,
+                                ev.data().size(), m.layout().size());
+                    });
         }
         return 0;
     }

@@ -81,21 +81,9 @@ final class LandscapePlaneCommand implements Callable<Integer> {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("plane", plane);
             all.put("topology", topo);
-            outOpts.write("plane.json", Output.toJson(all));
-            outOpts.write("plane.csv", csv.toString());
-            if (outOpts.out != null) {
-                LandscapePlotFiles.plane(plane, topo, in.data.toString(), outOpts.out);
-            }
-            if (outOpts.report != null) {
-                LandscapeReport.write(LandscapeReport.plane(plane, topo, in.data.toString()), outOpts.report);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (outOpts.json) {
-                Output.json(all, out);
-            } else {
-                printSummary(out, plane, topo, pts.length, m.layout().size());
-            }
-            out.flush();
+            outOpts.emit("plane", all, csv.toString(), dir -> LandscapePlotFiles.plane(plane, topo, in.data.toString(), dir),
+                    html -> LandscapeReport.write(LandscapeReport.plane(plane, topo, in.data.toString()), html),
+                    spec.commandLine().getOut(), out -> printSummary(out, plane, topo, pts.length, m.layout().size()));
         }
         return 0;
     }

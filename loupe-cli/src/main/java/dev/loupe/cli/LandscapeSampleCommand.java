@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -97,25 +96,16 @@ final class LandscapeSampleCommand implements Callable<Integer> {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("sample", r);
             all.put("topology", topo);
-            outOpts.write("sample.json", Output.toJson(all));
-            outOpts.write("sample.csv", csv.toString());
-            if (outOpts.out != null) {
-                LandscapePlotFiles.sample(r, topo, outOpts.out);
-            }
-            if (outOpts.report != null) {
-                LandscapeReport.write(LandscapeReport.sample(r, topo, in.data.toString()), outOpts.report);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (outOpts.json) {
-                Output.json(all, out);
-            } else {
-                double min = java.util.Arrays.stream(loss).min().orElse(Double.NaN), max = java.util.Arrays.stream(loss).max().orElse(Double.NaN);
-                out.printf("%d points in %d dimensions (%s), %d samples; directions: %s%n", coords.length, dims, sampling,
-                        data.size(), dirs.description());
-                out.printf("loss min %.4f max %.4f; topology (%s): %d minima, SMAD %.4g (normalized %.4g)%n", min, max,
-                        topo.graph(), topo.minima(), topo.smad(), topo.smadNormalized());
-            }
-            out.flush();
+            outOpts.emit("sample", all, csv.toString(), dir -> LandscapePlotFiles.sample(r, topo, dir),
+                    html -> LandscapeReport.write(LandscapeReport.sample(r, topo, in.data.toString()), html),
+                    spec.commandLine().getOut(), out -> {
+                        double min = java.util.Arrays.stream(loss).min().orElse(Double.NaN);
+                        double max = java.util.Arrays.stream(loss).max().orElse(Double.NaN);
+                        out.printf("%d points in %d dimensions (%s), %d samples; directions: %s%n", coords.length, dims, sampling,
+                                data.size(), dirs.description());
+                        out.printf("loss min %.4f max %.4f; topology (%s): %d minima, SMAD %.4g (normalized %.4g)%n", min, max,
+                                topo.graph(), topo.minima(), topo.smad(), topo.smadNormalized());
+                    });
         }
         return 0;
     }

@@ -4,9 +4,11 @@ import dev.loupe.core.io.AtomicOutput;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** {@code --json} and {@code --out DIR}, shared by the landscape and hessian commands. */
 final class OutputOptions {
@@ -18,6 +20,29 @@ final class OutputOptions {
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report to FILE.html.")
     Path report;
+
+    /**
+     * Everything a landscape or hessian command emits, always in this order: the result as JSON and its
+     * table as CSV into --out, the plot files into --out, the HTML report, then JSON or the text summary
+     * on stdout.
+     */
+    void emit(String stem, Object result, String csv, Consumer<Path> plots, Consumer<Path> report,
+              PrintWriter stdout, Consumer<PrintWriter> summary) {
+        write(stem + ".json", Output.toJson(result));
+        write(stem + ".csv", csv);
+        if (out != null) {
+            plots.accept(out);
+        }
+        if (this.report != null) {
+            report.accept(this.report);
+        }
+        if (json) {
+            Output.json(result, stdout);
+        } else {
+            summary.accept(stdout);
+        }
+        stdout.flush();
+    }
 
     /** Writes {@code name} into --out (atomically), when given. */
     void write(String name, String text) {
