@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 /** {@code loupe bench compress}: pruning and RTN kernels on LLaMA-7B-shaped F32 matrices, against a copy and a sort. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Time the compression kernels on synthetic F32 matrices of 4096x4096 and 4096x11008.",
-                "Magnitude pruning (50 %, one ranking per layer), 2:4, RTN int8 and int4 with groups of 128, each "
+                "Magnitude pruning (50 %%, one ranking per layer), 2:4, RTN int8 and int4 with groups of 128, each "
                         + "as a ratio to a plain copy and to a full sort of |W| of the same matrix in the same run "
                         + "(best of --runs, one thread)."})
 final class CompressBenchCommand implements Callable<Integer> {
