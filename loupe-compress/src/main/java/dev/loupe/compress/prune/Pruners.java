@@ -81,26 +81,40 @@ public final class Pruners {
     }
 
     /**
-     * Clears keep[] for the k lowest scores in [from, from+len). Sorting packed longs (score bits in the
-     * high half, index in the low half) is a primitive sort with the tie rule built in: a non-negative
-     * float's bit pattern orders like its value.
+     * Clears keep[] for the k lowest scores in [from, from+len), ties to the lower index. A non-negative
+     * float's bit pattern orders like its value, so scores become int keys (NaN above everything). The
+     * k-th smallest key is found by selection (expected O(n), against O(n log n) for sorting every key):
+     * every key below it is pruned, then keys equal to it in index order until k are gone.
      */
     static void pruneLowest(float[] scores, int from, int len, long k, boolean[] keep) {
         if (k <= 0) {
             return;
         }
-        long[] keys = new long[len];
+        int[] keys = new int[len];
         for (int i = 0; i < len; i++) {
             float s = scores[from + i];
             if (s < 0) {
                 throw new IllegalArgumentException("negative score " + s + " at " + (from + i));
             }
-            int bits = Float.isNaN(s) ? Integer.MAX_VALUE : Float.floatToIntBits(s == 0f ? 0f : s);
-            keys[i] = ((long) bits << 32) | i;
+            keys[i] = Float.isNaN(s) ? Integer.MAX_VALUE : Float.floatToIntBits(s == 0f ? 0f : s);
         }
-        Arrays.sort(keys);
-        for (int j = 0; j < k; j++) {
-            keep[from + (int) (keys[j] & 0xffffffffL)] = false;
+        if (k >= len) {
+            Arrays.fill(keep, from, from + len, false);
+            return;
+        }
+        int threshold = Selection.kthSmallest(keys.clone(), (int) k - 1);
+        long left = k;
+        for (int i = 0; i < len; i++) {
+            if (keys[i] < threshold) {
+                keep[from + i] = false;
+                left--;
+            }
+        }
+        for (int i = 0; i < len && left > 0; i++) {
+            if (keys[i] == threshold) {
+                keep[from + i] = false;
+                left--;
+            }
         }
     }
 }
