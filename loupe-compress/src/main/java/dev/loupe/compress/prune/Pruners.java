@@ -80,6 +80,9 @@ public final class Pruners {
         return new Mask(keep, rows, cols);
     }
 
+    /** Groups up to this size (N:M groups) are handled by scans, without allocating. */
+    private static final int SMALL = 16;
+
     /**
      * Clears keep[] for the k lowest scores in [from, from+len), ties to the lower index. A non-negative
      * float's bit pattern orders like its value, so scores become int keys (NaN above everything). The
@@ -88,6 +91,10 @@ public final class Pruners {
      */
     static void pruneLowest(float[] scores, int from, int len, long k, boolean[] keep) {
         if (k <= 0) {
+            return;
+        }
+        if (len <= SMALL) {
+            pruneLowestSmall(scores, from, len, k, keep);
             return;
         }
         int[] keys = new int[len];
@@ -115,6 +122,32 @@ public final class Pruners {
                 keep[from + i] = false;
                 left--;
             }
+        }
+    }
+
+    /** k passes of a linear scan for the lowest kept key: cheapest for N:M groups of a few entries. */
+    private static void pruneLowestSmall(float[] scores, int from, int len, long k, boolean[] keep) {
+        for (int i = 0; i < len; i++) {
+            if (scores[from + i] < 0) {
+                throw new IllegalArgumentException("negative score " + scores[from + i] + " at " + (from + i));
+            }
+        }
+        int pruned = 0; // bit i set: entry i already taken in an earlier pass
+        for (long j = 0; j < Math.min(k, len); j++) {
+            int best = -1;
+            int bestKey = 0;
+            for (int i = 0; i < len; i++) {
+                if ((pruned & (1 << i)) == 0) {
+                    float s = scores[from + i];
+                    int key = Float.isNaN(s) ? Integer.MAX_VALUE : Float.floatToIntBits(s == 0f ? 0f : s);
+                    if (best < 0 || key < bestKey) {
+                        best = i;
+                        bestKey = key;
+                    }
+                }
+            }
+            pruned |= 1 << best;
+            keep[from + best] = false;
         }
     }
 }
