@@ -13,9 +13,10 @@ import java.util.Map;
  *
  * @param graphEnvelope the main GraphProto (new initializers and nodes go inside it)
  * @param inputSites    the main graph's inputs by name (an initializer removed by the writer loses its input too)
+ * @param nodeSites     the main graph's nodes by their first output (unique in a valid graph; the first wins)
  * @param opsets        opset_import versions by domain ("ai.onnx" for the default domain)
  */
 record OnnxModel(Graph graph, List<Tensor> tensors, Map<String, Site> sites, List<String> skipped,
                  Map<String, String> metadata, Envelope graphEnvelope, Map<String, Site> inputSites,
-                 boolean usesExternalData, Map<String, Long> opsets) {
+                 Map<String, Site> nodeSites, boolean usesExternalData, Map<String, Long> opsets) {
 }

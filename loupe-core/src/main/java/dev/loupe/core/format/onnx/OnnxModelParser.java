@@ -65,6 +65,7 @@ final class OnnxModelParser {
         Parsed main = null;
         Envelope graphEnv = null;
         Map<String, Site> inputSites = new LinkedHashMap<>();
+        Map<String, Site> nodeSites = new LinkedHashMap<>();
         while (p.next()) {
             switch (p.field()) {
                 case Model.IR_VERSION -> meta.put("ir_version", Long.toString(p.int64()));
@@ -84,7 +85,7 @@ final class OnnxModelParser {
                     long start = p.fieldStart();
                     long[] r = p.lengthDelimited();
                     graphEnv = Envelope.of(start, p, r, null);
-                    main = graph(p.sub("GraphProto", r), graphEnv, 0, inputSites);
+                    main = graph(p.sub("GraphProto", r), graphEnv, 0, inputSites, nodeSites);
                 }
                 default -> p.skip();
             }
@@ -98,11 +99,11 @@ final class OnnxModelParser {
         meta.put("opset_import", String.join(",", opsets.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()));
         meta.put("graph_name", main.graph().name());
         props.forEach((k, v) -> meta.put(meta.containsKey(k) ? "metadata_props." + k : k, v));
-        return finish(main, meta, graphEnv, inputSites, opsets);
+        return finish(main, meta, graphEnv, inputSites, nodeSites, opsets);
     }
 
     private OnnxModel finish(Parsed main, Map<String, String> meta, Envelope graphEnv, Map<String, Site> inputSites,
-                             Map<String, Long> opsets) {
+                             Map<String, Site> nodeSites, Map<String, Long> opsets) {
         List<Tensor> tensors = new ArrayList<>();
         Map<String, Site> sites = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -131,10 +132,11 @@ final class OnnxModelParser {
                     + (skipped.size() > 10 ? ", ..." : ""));
         }
         return new OnnxModel(main.graph(), List.copyOf(tensors), Map.copyOf(sites), List.copyOf(skipped),
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta)), graphEnv, Map.copyOf(inputSites), external, Map.copyOf(opsets));
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta)), graphEnv, Map.copyOf(inputSites), Map.copyOf(nodeSites), external, Map.copyOf(opsets));
     }
 
-    private Parsed graph(ProtoReader g, Envelope env, int depth, Map<String, Site> inputSites) {
+    /** {@code inputSites} and {@code nodeSites} collect the main graph's sites (null for subgraphs). */
+    private Parsed graph(ProtoReader g, Envelope env, int depth, Map<String, Site> inputSites, Map<String, Site> nodeSites) {
         if (depth > MAX_GRAPH_DEPTH) {
             throw g.fail("subgraphs nested deeper than " + MAX_GRAPH_DEPTH + " levels");
         }
@@ -151,7 +153,11 @@ final class OnnxModelParser {
                 case OnnxLayout.Graph.NODE -> {
                     long start = g.fieldStart();
                     long[] r = g.lengthDelimited();
-                    nodes.add(node(g.sub("NodeProto", r), Envelope.of(start, g, r, env), depth, nested));
+                    Node node = node(g.sub("NodeProto", r), Envelope.of(start, g, r, env), depth, nested);
+                    nodes.add(node);
+                    if (nodeSites != null && !node.outputs().isEmpty()) {
+                        nodeSites.putIfAbsent(node.outputs().getFirst(), new Site(start, r[1], OnnxLayout.Graph.NODE, env));
+                    }
                 }
                 case OnnxLayout.Graph.NAME -> name = g.string(MAX_NAME);
                 case OnnxLayout.Graph.INITIALIZER -> {
@@ -255,14 +261,14 @@ final class OnnxModelParser {
                 case Attribute.G -> {
                     long start = a.fieldStart();
                     long[] r = a.lengthDelimited();
-                    Parsed sub = graph(a.sub("GraphProto", r), Envelope.of(start, a, r, env), depth + 1, null);
+                    Parsed sub = graph(a.sub("GraphProto", r), Envelope.of(start, a, r, env), depth + 1, null, null);
                     weights.addAll(sub.weights());
                     value = sub.graph();
                 }
                 case Attribute.GRAPHS -> {
                     long start = a.fieldStart();
                     long[] r = a.lengthDelimited();
-                    Parsed sub = graph(a.sub("GraphProto", r), Envelope.of(start, a, r, env), depth + 1, null);
+                    Parsed sub = graph(a.sub("GraphProto", r), Envelope.of(start, a, r, env), depth + 1, null, null);
                     weights.addAll(sub.weights());
                     (graphs = graphs == null ? new ArrayList<>() : graphs).add(sub.graph());
                 }

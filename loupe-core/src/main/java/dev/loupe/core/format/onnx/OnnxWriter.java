@@ -25,8 +25,9 @@ import java.util.Set;
  * weight's values (an initializer, a subgraph initializer or a Constant node's value, named as
  * {@link OnnxReader} names them), {@link #remove} drops an initializer (and the graph input of the
  * same name, as IR &lt; 4 models list one), {@link #add} appends an initializer to the main graph,
- * and {@link #addNode} puts a node before the main graph's first node (e.g. a DequantizeLinear whose
- * inputs are initializers, which keeps the node list topologically sorted).
+ * {@link #addNode} puts a node before the main graph's first node (e.g. a DequantizeLinear whose
+ * inputs are initializers, which keeps the node list topologically sorted), and {@link #replaceNode}
+ * swaps one main-graph node for others at its place (e.g. a MatMul for a com.microsoft MatMulNBits).
  *
  * <p>Everything not edited is copied byte for byte. Written tensors carry raw_data. The output is
  * streamed (weights are never held twice) and written atomically. A model with external data must
@@ -41,6 +42,7 @@ public final class OnnxWriter {
     private final Set<String> removed = new LinkedHashSet<>();
     private final List<NewTensor> added = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, List<Node>> replacedNodes = new LinkedHashMap<>();
     private final Map<String, Long> opsets = new LinkedHashMap<>();
     private final List<String> outputs = new ArrayList<>();
 
@@ -91,6 +93,18 @@ public final class OnnxWriter {
     }
 
     /**
+     * Replaces the main graph's node whose first output is {@code output} (node names may be empty; outputs
+     * are unique) by {@code replacement}, in its place, so the node list stays topologically sorted when the
+     * new nodes read what the old one read (or initializers). An empty list removes the node.
+     */
+    public OnnxWriter replaceNode(String output, List<Node> replacement) {
+        if (replacedNodes.put(output, List.copyOf(replacement)) != null) {
+            throw new IllegalArgumentException("node of output '" + output + "' is replaced twice");
+        }
+        return this;
+    }
+
+    /**
      * Adds a float tensor value (any node's output) to the main graph's outputs, so that a runtime returns
      * it (e.g. the input activations of a layer, for calibration). Its shape is left unspecified.
      */
@@ -135,6 +149,14 @@ public final class OnnxWriter {
         for (Node n : nodes) {
             s.add(new Splicer.Edit(graph.contentStart(), graph.contentStart(), graph,
                     List.of(ProtoEncoder.nodeField(OnnxLayout.Graph.NODE, n))));
+        }
+        for (Map.Entry<String, List<Node>> r : replacedNodes.entrySet()) {
+            Site site = model.nodeSites().get(r.getKey());
+            if (site == null) {
+                throw new LoupeException(source, "has no node with output '" + r.getKey() + "' in its main graph");
+            }
+            List<MemorySegment> pieces = r.getValue().stream().map(n -> ProtoEncoder.nodeField(OnnxLayout.Graph.NODE, n)).toList();
+            s.add(new Splicer.Edit(site.start(), site.end(), site.in(), pieces));
         }
         for (NewTensor t : replaced.values()) {
             Site site = site(model, t.name());

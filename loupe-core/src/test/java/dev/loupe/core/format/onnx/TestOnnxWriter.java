@@ -102,6 +102,61 @@ class TestOnnxWriter {
     }
 
     @Test
+    void replacingANodeWritesTheSameBytesAsAModelBuiltWithTheNewNode() throws IOException {
+        // x -> MatMul(x, w) -> t -> Relu -> y; the MatMul (found by its output "t") becomes two nodes in its place
+        Pb w = Pb.rawTensor("w", OnnxLayout.FLOAT, Pb.floats(1f, 2f, 3f, 4f), 2, 2);
+        Pb relu = Pb.node("Relu", "relu", new String[]{"t"}, new String[]{"y"});
+        Pb graph = new Pb().msg(1, Pb.node("MatMul", "mm", new String[]{"x", "w"}, new String[]{"t"})).msg(1, relu)
+                .str(2, "g").msg(5, w).msg(11, new Pb().str(1, "x")).msg(12, new Pb().str(1, "y"));
+        Path src = dir.resolve("mm.onnx");
+        Files.write(src, Pb.model(graph).bytes());
+        Path out = dir.resolve("replaced.onnx");
+        OnnxWriter.edit(src).replaceNode("t", List.of(
+                new Node("a", "Mul", "", List.of("x", "w"), List.of("u"), Map.of()),
+                new Node("", "Neg", "", List.of("u"), List.of("t"), Map.of()))).write(out);
+        // expected, encoded independently: NodeProto fields input(1), output(2), name(3, only when set), op_type(4)
+        Pb neg = new Pb().str(1, "u").str(2, "t").str(4, "Neg");
+        Pb expected = new Pb().msg(1, Pb.node("Mul", "a", new String[]{"x", "w"}, new String[]{"u"})).msg(1, neg)
+                .msg(1, relu).str(2, "g").msg(5, w).msg(11, new Pb().str(1, "x")).msg(12, new Pb().str(1, "y"));
+        assertArrayEquals(Pb.model(expected).bytes(), Files.readAllBytes(out));
+
+        Path removed = dir.resolve("removed.onnx");
+        OnnxWriter.edit(src).replaceNode("y", List.of()).write(removed);
+        Pb without = new Pb().msg(1, Pb.node("MatMul", "mm", new String[]{"x", "w"}, new String[]{"t"}))
+                .str(2, "g").msg(5, w).msg(11, new Pb().str(1, "x")).msg(12, new Pb().str(1, "y"));
+        assertArrayEquals(Pb.model(without).bytes(), Files.readAllBytes(removed));
+
+        assertThrows(LoupeException.class, () -> OnnxWriter.edit(src).replaceNode("x", List.of()).write(dir.resolve("n.onnx")));
+        assertThrows(IllegalArgumentException.class, () -> OnnxWriter.edit(src).replaceNode("t", List.of()).replaceNode("t", List.of()));
+        assertFalse(Files.exists(dir.resolve("n.onnx")));
+    }
+
+    @Test
+    void replacingAMiniLmMatMulKeepsEveryOtherNodeAndWeight() {
+        Path src = BundledModels.miniLm();
+        Path out = dir.resolve("mm.onnx");
+        try (Checkpoint before = Checkpoints.open(src)) {
+            Graph g = before.graph().orElseThrow();
+            Node mm = g.consumersOf("onnx::MatMul_787").getFirst();
+            Node swapped = new Node(mm.name(), "MatMul", "", List.of(mm.inputs().get(0), "onnx::MatMul_787"), mm.outputs(),
+                    Map.of());
+            OnnxWriter.edit(src).replaceNode(mm.outputs().getFirst(), List.of(swapped)).write(out);
+            try (Checkpoint after = Checkpoints.open(out)) {
+                // same nodes in the same order (attributes as keys: long[] and tensors have no value equality)
+                assertEquals(describe(g.nodes()), describe(after.graph().orElseThrow().nodes()));
+                for (Tensor t : before.tensors()) {
+                    assertEquals(-1, t.storedBytes().mismatch(after.tensor(t.name()).orElseThrow().storedBytes()), t.name());
+                }
+            }
+        }
+    }
+
+    private static List<String> describe(List<Node> nodes) {
+        return nodes.stream().map(n -> n.name() + " " + n.opType() + " " + n.inputs() + " " + n.outputs() + " "
+                + new java.util.TreeSet<>(n.attributes().keySet())).toList();
+    }
+
+    @Test
     void growingANestedWeightReEncodesEveryEnclosingLength() throws IOException {
         // the subgraph weight sits in graph > node > attribute > graph; growing it from 4 to 800 bytes
         // makes every enclosing length varint longer
