@@ -90,14 +90,17 @@ public final class CompressRun {
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r, onnx, notes);
+                if (onnx) {
+                    requireOnnxForm(cp, layers, o);
+                }
                 Allocation a = Compressor.allocateBits(layers, o);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
                         : Compressor.quantize(layers, a, o);
                 for (int i = 0; i < layers.size(); i++) {
-                    bytesAfter.put(layers.get(i).name(), quantizedBytes(layers.get(i), (int) a.layers().get(i).value(), o, onnx));
+                    bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                 }
-                if (onnx && r.bits() < 8) {
-                    notes.add("ONNX: codes of fewer than 8 bits are stored in int8 containers (4-bit DequantizeLinear needs opset 21)");
+                if (onnx) {
+                    notes.addAll(onnxForms(cp, layers, a, o));
                 }
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.positions());
@@ -114,10 +117,6 @@ public final class CompressRun {
 
     private static QuantOptions quantOptions(CompressRequest r, boolean onnx, List<String> notes) {
         int group = r.group() != null ? r.group() : onnx ? QuantSpec.PER_CHANNEL : DEFAULT_GROUP;
-        if (onnx && group > 0) {
-            throw new LoupeException(r.model(), "ONNX weights are quantized per channel (--group 0) or per tensor (--group -1); "
-                    + "group-wise DequantizeLinear needs opset 21");
-        }
         if (onnx && r.outliers() > 0) {
             throw new LoupeException(r.model(), "--outliers (dense-and-sparse) has no ONNX form here; write safetensors");
         }
@@ -127,11 +126,51 @@ public final class CompressRun {
         return new QuantOptions(r.bits(), r.allocate(), group, !r.asymmetric(), r.outliers(), 2, 8, r.lowRank());
     }
 
+    /** Group-wise scales exist in ONNX only as MatMulNBits: refuse, before any work, a layer that cannot take it. */
+    private static void requireOnnxForm(Checkpoint cp, List<Layer> layers, QuantOptions o) {
+        QuantSpec spec = new QuantSpec(8, o.symmetric(), o.groupSize());
+        for (Layer l : layers) {
+            OnnxOutput.requireForm(cp, l, spec);
+        }
+    }
+
+    /** How the ONNX output stores the weights, and where the container is wider than the codes. */
+    private static List<String> onnxForms(Checkpoint cp, List<Layer> layers, Allocation a, QuantOptions o) {
+        List<String> nbits = new ArrayList<>();
+        List<String> wide = new ArrayList<>();
+        boolean narrowInNibbles = false;
+        boolean midInBytes = false;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            int bits = (int) a.layers().get(i).value();
+            boolean nb = OnnxOutput.usesNBits(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize())) && o.lowRank() == 0;
+            if (nb) {
+                nbits.add(l.name());
+                narrowInNibbles |= bits < 4;
+                midInBytes |= bits > 4 && bits < 8;
+            } else if (bits < 8) {
+                wide.add(l.node().isEmpty() ? l.name() : l.node());
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!nbits.isEmpty()) {
+            notes.add("ONNX: " + nbits.size() + " of " + layers.size() + " weights as com.microsoft MatMulNBits (ONNX Runtime "
+                    + "contrib op; 4-bit codes packed two per byte)" + (narrowInNibbles ? "; 2..3-bit codes use its 4-bit container" : "")
+                    + (midInBytes ? "; 5..7-bit codes use its 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : ""));
+        }
+        if (!wide.isEmpty()) {
+            notes.add("ONNX: codes of fewer than 8 bits stored in int8 containers (DequantizeLinear; MatMulNBits "
+                    + (o.lowRank() > 0 ? "is not combined with --lowrank" : "takes only fp32 MatMul/Gemm weights")
+                    + ", int4 DequantizeLinear needs opset 21): " + String.join(", ", wide.subList(0, Math.min(6, wide.size())))
+                    + (wide.size() > 6 ? ", ..." : ""));
+        }
+        return notes;
+    }
+
     /** Stored bytes of a quantized layer: codes, plus 4-byte scales and zero points per group. */
-    private static double quantizedBytes(Layer l, int bits, QuantOptions o, boolean onnx) {
+    private static double quantizedBytes(Checkpoint cp, Layer l, int bits, QuantOptions o, boolean onnx) {
         if (onnx) {
-            double scales = o.groupSize() == QuantSpec.PER_TENSOR ? 1 : l.rows();
-            return l.params() + scales * (4 + (o.symmetric() ? 1 : 4));
+            return OnnxOutput.storedBytes(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()));
         }
         int g = o.groupSize() == 0 ? l.cols() : Math.min(o.groupSize(), l.cols());
         double groups = (double) l.rows() * ((l.cols() + g - 1) / g);

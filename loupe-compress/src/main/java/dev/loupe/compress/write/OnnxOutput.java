@@ -3,7 +3,10 @@ package dev.loupe.compress.write;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.QuantizedMatrix;
+import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.format.onnx.OnnxWriter;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
@@ -13,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a compressed copy of an ONNX model. Pruned weights replace their initializers. Quantized weights
- * become an 8-bit initializer {@code W_quantized} plus {@code W_scale} and {@code W_zero_point}, and a
+ * Writes a compressed copy of an ONNX model. Pruned weights replace their initializers. A quantized weight
+ * read by MatMul (or a plain Gemm) takes the {@link NBitsRewrite} form when {@link #usesNBits} says so:
+ * codes of up to 4 bits packed two to a byte under {@code com.microsoft::MatMulNBits}, and group-wise codes
+ * of any width. Every other quantized weight becomes an 8-bit initializer {@code W_quantized} plus {@code W_scale} and {@code W_zero_point}, and a
  * {@code DequantizeLinear} node whose output is named {@code W}, so every reader of the weight is unchanged
  * and ONNX Runtime runs it (weight-only quantization: the matmuls stay fp32; the file is ~4x smaller).
  *
@@ -22,9 +27,9 @@ import java.util.Map;
  * of the stored weight). We never raise a model's opset (that changes the meaning of other ops), so on an
  * older model a per-channel weight is dequantized by {@code Cast} to float, {@code Sub} of the zero point
  * (asymmetric only) and {@code Mul} by a broadcast scale vector: the same arithmetic from opset-6 ops.
- * Blocked (group-wise) and 4-bit DequantizeLinear need opset 21 and are refused: codes of 2..7 bits are
- * stored in 8-bit containers, which keeps their accuracy but not their size. Dense-and-sparse outliers
- * have no ONNX form here.
+ * Blocked (group-wise) and 4-bit DequantizeLinear need opset 21 and are refused: on this path codes of
+ * 2..7 bits are stored in 8-bit containers, which keeps their accuracy but not their size. Dense-and-sparse
+ * outliers have no ONNX form here.
  */
 public final class OnnxOutput {
     /** The first ai.onnx opset whose DequantizeLinear takes an axis. */
@@ -36,15 +41,52 @@ public final class OnnxOutput {
     /** Writes {@code source} with {@code edits} applied to {@code target}. */
     public static void write(Path source, long opset, List<LayerEdit> edits, Path target) {
         OnnxWriter w = OnnxWriter.edit(source);
-        for (LayerEdit e : edits) {
-            Layer l = e.layer();
-            switch (e) {
-                case LayerEdit.Dense d -> w.replace(l.name(), l.tensor().dtype(), l.tensor().shape(),
-                        Encode.floats(l.toStored(d.outIn()), l.tensor().dtype()));
-                case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q(), q.lowRank());
+        try (Checkpoint cp = Checkpoints.open(source)) {
+            for (LayerEdit e : edits) {
+                Layer l = e.layer();
+                switch (e) {
+                    case LayerEdit.Dense d -> w.replace(l.name(), l.tensor().dtype(), l.tensor().shape(),
+                            Encode.floats(l.toStored(d.outIn()), l.tensor().dtype()));
+                    case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.lowRank() == null
+                            && q.q().outlier() == null -> NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q());
+                    case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q(), q.lowRank());
+                }
             }
         }
         w.write(target);
+    }
+
+    /**
+     * Whether quantized {@code l} is written as MatMulNBits: when its readers allow it ({@link NBitsRewrite#fits})
+     * and it gains something there, i.e. codes of at most 4 bits (half the bytes of int8) or group-wise scales
+     * (which DequantizeLinear below opset 21 cannot express). 5..8-bit per-channel and per-tensor weights keep
+     * DequantizeLinear, which is as small and needs no contrib operator.
+     */
+    public static boolean usesNBits(Checkpoint cp, Layer l, QuantSpec spec) {
+        boolean groupWise = !spec.perTensor() && spec.groupLength(l.cols()) < l.cols();
+        return (spec.bits() <= 4 || groupWise) && NBitsRewrite.fits(cp, l, spec);
+    }
+
+    /** Refuses a group-wise {@code spec} for a layer that cannot be written as MatMulNBits. */
+    public static void requireForm(Checkpoint cp, Layer l, QuantSpec spec) {
+        if (!spec.perTensor() && spec.groupLength(l.cols()) < l.cols() && !usesNBits(cp, l, spec)) {
+            throw groupWise(cp.source(), l);
+        }
+    }
+
+    private static LoupeException groupWise(Path source, Layer l) {
+        return new LoupeException(source, "'" + l.name() + "' (read by " + l.consumer() + "): group-wise scales need "
+                + "com.microsoft MatMulNBits, which takes fp32 MatMul/Gemm weights and groups that are multiples of 16 "
+                + "(DequantizeLinear would need opset 21); use --group 0 or --skip it");
+    }
+
+    /** Stored bytes of quantized {@code l} in the written file (codes, scales, zero points; names and nodes aside). */
+    public static double storedBytes(Checkpoint cp, Layer l, QuantSpec spec) {
+        if (usesNBits(cp, l, spec)) {
+            return MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec);
+        }
+        double scales = spec.perTensor() ? 1 : l.rows();
+        return l.params() + scales * (4 + (spec.symmetric() ? 1 : 4));
     }
 
     private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q,
@@ -56,8 +98,8 @@ public final class OnnxOutput {
             throw new LoupeException(source, "dense-and-sparse outliers cannot be written to ONNX; use safetensors");
         }
         boolean perTensor = q.spec().perTensor();
-        if (!perTensor && q.spec().groupSize() != 0) {
-            throw new LoupeException(source, "group-wise DequantizeLinear needs opset 21; use per-channel or per-tensor");
+        if (!perTensor && q.spec().groupLength(l.cols()) < l.cols()) {
+            throw groupWise(source, l);
         }
         String name = l.name();
         int[] codes = l.storedInOut() ? transposeCodes(q.codes(), q.rows(), q.cols()) : q.codes();

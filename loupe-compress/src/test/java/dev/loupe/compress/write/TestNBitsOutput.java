@@ -1,0 +1,186 @@
+package dev.loupe.compress.write;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.loupe.compress.engine.Compressor;
+import dev.loupe.compress.engine.QuantOptions;
+import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.layers.LayerFinder;
+import dev.loupe.compress.quantize.QuantSpec;
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.graph.Node;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * MatMulNBits outputs must compute in ONNX Runtime what the same model computes with the dequantized floats
+ * written in place of the weights: if the packing, block, scale or zero-point layout were off by anything,
+ * the two would differ by far more than rounding. The fixture (make_nbits_onnx.py next to it) has a 3-D
+ * MatMul with K = 100, Gemm with transB = 1 and a bias, Gemm with transB = 0, one weight read by two
+ * MatMuls, and a Gemm with alpha = 0.5 that must stay on DequantizeLinear.
+ */
+class TestNBitsOutput {
+    @TempDir
+    Path dir;
+
+    private Path fixture(String name) throws Exception {
+        Path p = dir.resolve(name);
+        try (var in = getClass().getResourceAsStream("/dev/loupe/compress/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    private static float[][] run(Path model, float[][][] x) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(1);
+            try (OrtSession s = env.createSession(model.toString(), so);
+                 OnnxTensor t = OnnxTensor.createTensor(env, x);
+                 OrtSession.Result r = s.run(Map.of("x", t))) {
+                return (float[][]) r.get(0).getValue();
+            }
+        }
+    }
+
+    @Test
+    void everyBitsGroupAndSymmetryMatchesTheDequantizedFloats() throws Exception {
+        Path src = fixture("nbits-opset13.onnx");
+        Random rnd = new Random(11);
+        float[][][] x = new float[2][3][100];
+        for (float[][] a : x) {
+            for (float[] row : a) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = (float) rnd.nextGaussian();
+                }
+            }
+        }
+        int cases = 0;
+        for (int bits : new int[] {2, 3, 4, 5, 8}) {
+            for (boolean sym : new boolean[] {true, false}) {
+                for (int group : new int[] {QuantSpec.PER_CHANNEL, QuantSpec.PER_TENSOR, 16, 32, 48}) {
+                    String tag = bits + "-" + sym + "-" + group;
+                    QuantOptions o = new QuantOptions(bits, "uniform", group, sym, 0, 2, 8);
+                    List<LayerEdit> edits;
+                    int expectNBits = 0;
+                    try (Checkpoint cp = Checkpoints.open(src)) {
+                        List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
+                        assertEquals(List.of("w1", "w2", "w3", "w4", "w5"), layers.stream().map(Layer::name).toList());
+                        QuantSpec spec = new QuantSpec(bits, sym, group);
+                        assertFalse(NBitsRewrite.fits(cp, layers.getLast(), spec), "alpha = 0.5");
+                        if (group > 0) {
+                            layers.removeLast(); // group-wise has no DequantizeLinear form: as with --skip
+                        }
+                        for (Layer l : layers) {
+                            if (OnnxOutput.usesNBits(cp, l, spec)) {
+                                expectNBits += cp.graph().orElseThrow().consumersOf(l.name()).size();
+                            }
+                        }
+                        edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+                    }
+                    // at most 4 bits: every MatMul/Gemm but the alpha one (5 nodes: w4 has two readers); 5..8 bits only
+                    // where the group is shorter than the row (K = 100, 24, 20, 18 for w1..w4)
+                    int groupWise = group == 16 ? 5 : group > 16 ? 1 : 0;
+                    assertEquals(bits <= 4 ? 5 : groupWise, expectNBits, tag);
+                    Path q = dir.resolve("q" + tag + ".onnx");
+                    OnnxOutput.write(src, 13, edits, q);
+                    List<LayerEdit> floats = new ArrayList<>();
+                    for (LayerEdit e : edits) {
+                        floats.add(new LayerEdit.Dense(e.layer(), ((LayerEdit.Quantized) e).q().dequantize()));
+                    }
+                    Path d = dir.resolve("d" + tag + ".onnx");
+                    OnnxOutput.write(src, 13, floats, d);
+                    try (Checkpoint cp = Checkpoints.open(q)) {
+                        List<String> ops = cp.graph().orElseThrow().nodes().stream().map(Node::opType).toList();
+                        assertEquals(expectNBits, ops.stream().filter("MatMulNBits"::equals).count(), tag);
+                        if (expectNBits > 0) {
+                            assertTrue(cp.metadata().get("opset_import").contains("com.microsoft:1"), tag);
+                            assertTrue(cp.metadata().get("opset_import").contains("ai.onnx:13"), tag);
+                        }
+                    }
+                    float[][] yq = run(q, x);
+                    float[][] yd = run(d, x);
+                    double scale = 0;
+                    for (float[] row : yd) {
+                        for (float v : row) {
+                            scale = Math.max(scale, Math.abs(v));
+                        }
+                    }
+                    for (int n = 0; n < yq.length; n++) {
+                        for (int k = 0; k < yq[n].length; k++) {
+                            assertEquals(yd[n][k], yq[n][k], 1e-4 * scale, tag + " [" + n + "," + k + "]");
+                        }
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(50, cases);
+    }
+
+    @Test
+    void perChannelFourBitsPicksTheSmallestBlocksAndShrinksTheFile() throws Exception {
+        Path src = fixture("nbits-opset13.onnx");
+        long[] size = new long[9];
+        for (int bits : new int[] {4, 8}) {
+            QuantOptions o = new QuantOptions(bits, "uniform", QuantSpec.PER_CHANNEL, true, 0, 2, 8);
+            Path q = dir.resolve("s" + bits + ".onnx");
+            try (Checkpoint cp = Checkpoints.open(src)) {
+                List<Layer> layers = LayerFinder.find(cp);
+                OnnxOutput.write(src, 13, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), q);
+            }
+            size[bits] = Files.size(q);
+            if (bits == 4) {
+                try (Checkpoint cp = Checkpoints.open(q)) {
+                    // bytes per row = blocks·(block/2 + 4): K = 100 → 1 block of 128 (68 B; 64 → 2·36 = 72);
+                    // K = 24, 20, 18 → 1 block of 32 (20 B; 16 → 2·12 = 24)
+                    assertEquals(List.of(24L, 1L, 64L), shape(cp, "w1_quantized"));
+                    assertEquals(List.of(24L, 1L), shape(cp, "w1_scale"));
+                    assertEquals(List.of(20L, 1L, 16L), shape(cp, "w2_quantized"));
+                    assertEquals(List.of(18L, 1L, 16L), shape(cp, "w3_quantized"));
+                    assertEquals(List.of(18L, 1L, 16L), shape(cp, "w4_quantized"));
+                    assertTrue(cp.tensor("w1_zero_point").isEmpty(), "symmetric: the operator's default zero point");
+                }
+            }
+        }
+        // int8: w1..w4 codes 2400 + 480 + 360 + 324 = 3564 B, + (1 + 4)·(24 + 20 + 18 + 18) = 400 B scales and zeros;
+        // 4-bit: codes 24·64 + 3·(20 + 18 + 18)... = 1536 + 56·16 = 2432 B, scales 4·80 = 320 B: 1212 B fewer,
+        // less the longer node records (MatMulNBits attributes vs DequantizeLinear's)
+        long saved = size[8] - size[4];
+        assertTrue(saved > 1212 - 400 && saved <= 1212, "saved " + saved);
+    }
+
+    private static List<Long> shape(Checkpoint cp, String name) {
+        return java.util.Arrays.stream(cp.tensor(name).orElseThrow().shape()).boxed().toList();
+    }
+
+    @Test
+    void groupWiseOnALayerThatCannotTakeItIsRefused() throws Exception {
+        Path src = fixture("nbits-opset13.onnx");
+        QuantOptions o = new QuantOptions(4, "uniform", 16, true, 0, 2, 8);
+        try (Checkpoint cp = Checkpoints.open(src)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            QuantSpec spec = new QuantSpec(4, true, 16);
+            LoupeException e = assertThrows(LoupeException.class, () -> OnnxOutput.requireForm(cp, layers.getLast(), spec));
+            assertTrue(e.getMessage().contains("'w5'"), e.getMessage());
+            List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            assertThrows(LoupeException.class, () -> OnnxOutput.write(src, 13, edits, dir.resolve("x.onnx")));
+        }
+        assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
+}
