@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
                 "Pruning: --method magnitude|wanda|nm, --allocate uniform|alpha (AlphaPruning: layers with larger",
                 "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
                 "Quantization: round-to-nearest, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
-                "ONNX in, ONNX out (int8 + DequantizeLinear or Cast/Mul); other formats out as .safetensors."})
+                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits",
+                "(ONNX Runtime's contrib op, two 4-bit codes per byte), others int8 + DequantizeLinear or Cast/Mul;",
+                "other formats out as .safetensors."})
 final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -53,7 +55,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--skip", paramLabel = "REGEX", description = "Leave layers whose weight or ONNX node name contains a match uncompressed (e.g. the output head).")
     java.util.regex.Pattern skip;
 
-    @Option(names = "--group", paramLabel = "G", description = "Quantization group size; 0 = per channel, -1 = per tensor. Default 128 (safetensors), 0 (ONNX).")
+    @Option(names = "--group", paramLabel = "G", description = "Quantization group size; 0 = per channel, -1 = per tensor. Default 128 (safetensors), 0 (ONNX; "
+            + "group-wise ONNX needs MatMulNBits: MatMul/Gemm weights, a multiple of 16).")
     Integer group;
 
     @Option(names = "--asymmetric", description = "Asymmetric codes with zero points (default symmetric).")
@@ -65,7 +68,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--embeddings", description = "Also quantize lookup tables (embeddings), where most of a small transformer's bytes are.")
     boolean embeddings;
 
-    @Option(names = "--lowrank", paramLabel = "R", defaultValue = "0", description = "Add a rank-R SVD correction of each layer's quantization error (safetensors).")
+    @Option(names = "--lowrank", paramLabel = "R", defaultValue = "0", description = "Add a rank-R SVD correction of each layer's quantization error (ONNX: two small MatMuls and an Add "
+            + "beside each MatMulNBits).")
     int lowRank;
 
     @Option(names = "--norms", paramLabel = "FILE", description = "Wanda input-channel norms, JSON {layer: [norms]}.")

@@ -159,11 +159,45 @@ class TestCompressCommand {
     void onnxOnlyOptionsAreRefused() {
         String m = BundledModels.miniLm().toString();
         String out = dir.resolve("o.onnx").toString();
-        assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--group", "64", "--out", out), "opset 21");
+        String cnn = dev.loupe.core.data.Fixtures.dir().resolve("models/cnn.onnx").toString();
+        // conv2 (32 x 16·3·3) cannot be group-wise in ONNX below opset 21 (conv1's 9 inputs are one group: a row scale)
+        assertOneLineError(CliRun.of("compress", cnn, "--bits", "4", "--group", "16", "--out", out), "'conv2.weight'");
+        assertOneLineError(CliRun.of("compress", cnn, "--bits", "4", "--lowrank", "2", "--out", out), "--lowrank");
         assertOneLineError(CliRun.of("compress", m, "--bits", "8", "--outliers", "0.01", "--out", out), "safetensors");
-        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--lowrank", "8", "--out", out), "no ONNX form");
+        assertOneLineError(CliRun.of("compress", m, "--bits", "4", "--group", "40", "--out", out), "multiples of 16");
         assertOneLineError(CliRun.of("compress", m, "--sparsity", "0.5", "--lowrank", "8", "--out", out), "quantization options");
         assertFalse(Files.exists(Path.of(out)));
+    }
+
+    @Test
+    void fourBitMlpIsWrittenAsMatMulNBitsSmallerThanEightBitsAndStillClassifies() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        Path m = f.resolve("models/mlp.onnx");
+        long[] size = new long[9];
+        double[] accuracy = new double[9];
+        for (int bits : new int[] {4, 8}) {
+            Path out = dir.resolve("mlp-" + bits + ".onnx");
+            CliRun r = CliRun.of("compress", m.toString(), "--bits", Integer.toString(bits), "--eval",
+                    "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                    "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                    "--out", out.toString(), "--json");
+            assertEquals(0, r.exit(), r.err());
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            accuracy[bits] = j.get("eval").get("accuracyAfter").asDouble();
+            size[bits] = Files.size(out);
+            try (Checkpoint cp = Checkpoints.open(out)) {
+                long nbits = cp.graph().orElseThrow().nodes().stream().filter(n -> n.opType().equals("MatMulNBits")).count();
+                assertEquals(bits == 4 ? 3 : 0, nbits); // the three Gemm layers (transB = 1, bias)
+            }
+            if (bits == 4) {
+                assertTrue(j.get("notes").toString().contains("MatMulNBits"), j.get("notes").toString());
+            }
+        }
+        // 784·256 + 256·128 + 128·10 = 234,752 weights: half a byte each saved, less a few blocks of padding and scales
+        assertTrue(size[8] - size[4] > 234_752 / 2 - 12_000, size[8] + " vs " + size[4]);
+        double original = findAccuracy(new ObjectMapper().readTree(f.resolve("manifest.json").toFile()), "mlp.onnx");
+        assertTrue(Math.abs(accuracy[8] - original) < 0.01, accuracy[8] + " vs " + original);
+        assertTrue(accuracy[4] > original - 0.05, accuracy[4] + " vs " + original);
     }
 
     @Test

@@ -33,7 +33,7 @@ import java.util.Locale;
  * @param data       evaluation / calibration data (never null; may be empty)
  * @param eval       evaluate original and compressed model on {@code data}
  * @param calibrationSamples examples (or sentences) used to collect Wanda's norms
- * @param lowRank    rank of the low-rank quantization-error compensation (0: none; safetensors only)
+ * @param lowRank    rank of the low-rank quantization-error compensation (0: none; in ONNX next to MatMulNBits only)
  */
 public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
                               String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
@@ -110,9 +110,6 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
             }
             if (lowRank < 0) {
                 throw new LoupeException("--lowrank must be >= 0, got " + lowRank);
-            }
-            if (lowRank > 0 && onnxModel) {
-                throw new LoupeException("--lowrank has no ONNX form here; compress a safetensors checkpoint");
             }
             if (!(outliers >= 0 && outliers < 0.5)) {
                 throw new LoupeException("--outliers must be a fraction in [0, 0.5), got " + outliers);

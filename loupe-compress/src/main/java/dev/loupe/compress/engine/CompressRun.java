@@ -126,11 +126,17 @@ public final class CompressRun {
         return new QuantOptions(r.bits(), r.allocate(), group, !r.asymmetric(), r.outliers(), 2, 8, r.lowRank());
     }
 
-    /** Group-wise scales exist in ONNX only as MatMulNBits: refuse, before any work, a layer that cannot take it. */
+    /**
+     * Group-wise scales and low-rank compensation exist in ONNX only as MatMulNBits: refuse, before any work, a
+     * layer that cannot take it.
+     */
     private static void requireOnnxForm(Checkpoint cp, List<Layer> layers, QuantOptions o) {
         QuantSpec spec = new QuantSpec(8, o.symmetric(), o.groupSize());
         for (Layer l : layers) {
             OnnxOutput.requireForm(cp, l, spec);
+            if (o.lowRank() > 0) {
+                OnnxOutput.requireLowRankForm(cp, l, spec);
+            }
         }
     }
 
@@ -143,7 +149,7 @@ public final class CompressRun {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             int bits = (int) a.layers().get(i).value();
-            boolean nb = OnnxOutput.usesNBits(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize())) && o.lowRank() == 0;
+            boolean nb = o.lowRank() > 0 || OnnxOutput.usesNBits(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()));
             if (nb) {
                 nbits.add(l.name());
                 narrowInNibbles |= bits < 4;
@@ -156,11 +162,12 @@ public final class CompressRun {
         if (!nbits.isEmpty()) {
             notes.add("ONNX: " + nbits.size() + " of " + layers.size() + " weights as com.microsoft MatMulNBits (ONNX Runtime "
                     + "contrib op; 4-bit codes packed two per byte)" + (narrowInNibbles ? "; 2..3-bit codes use its 4-bit container" : "")
-                    + (midInBytes ? "; 5..7-bit codes use its 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : ""));
+                    + (midInBytes ? "; 5..7-bit codes use its 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : "")
+                    + (o.lowRank() > 0 ? "; rank-" + o.lowRank() + " correction as two fp32 MatMuls and an Add per reader" : ""));
         }
         if (!wide.isEmpty()) {
             notes.add("ONNX: codes of fewer than 8 bits stored in int8 containers (DequantizeLinear; MatMulNBits "
-                    + (o.lowRank() > 0 ? "is not combined with --lowrank" : "takes only fp32 MatMul/Gemm weights")
+                    + "takes only fp32 MatMul/Gemm weights"
                     + ", int4 DequantizeLinear needs opset 21): " + String.join(", ", wide.subList(0, Math.min(6, wide.size())))
                     + (wide.size() > 6 ? ", ..." : ""));
         }
@@ -170,7 +177,7 @@ public final class CompressRun {
     /** Stored bytes of a quantized layer: codes, plus 4-byte scales and zero points per group. */
     private static double quantizedBytes(Checkpoint cp, Layer l, int bits, QuantOptions o, boolean onnx) {
         if (onnx) {
-            return OnnxOutput.storedBytes(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()));
+            return OnnxOutput.storedBytes(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()), o.lowRank());
         }
         int g = o.groupSize() == 0 ? l.cols() : Math.min(o.groupSize(), l.cols());
         double groups = (double) l.rows() * ((l.cols() + g - 1) / g);

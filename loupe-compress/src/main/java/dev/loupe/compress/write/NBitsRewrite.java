@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.core.checkpoint.Checkpoint;
@@ -25,6 +26,11 @@ import java.util.Map;
  * nodes (Y = A·W), or of Gemm nodes with alpha = 1, transA = 0 and no C or a 1-D fp32 initializer C of N
  * entries with beta = 1 (Y = A·Wᵀ or A·W, plus C, which becomes MatMulNBits' bias input). Each such node is
  * replaced in place by one MatMulNBits node with the same inputs A and outputs.
+ *
+ * <p>With low-rank compensation W ≈ deq(Q) + L·R (L [out, r], R [r, in]) every reader computes
+ * Y = A·deq(Q)ᵀ (+ C) + (A·Rᵀ)·Lᵀ: the MatMulNBits result, two small fp32 MatMuls over the activations and
+ * an Add, so the dense correction is never materialized. Rᵀ [in, r] and Lᵀ [r, out] are stored as
+ * {@code W_lowrank_b} and {@code W_lowrank_a}.
  */
 public final class NBitsRewrite {
     private NBitsRewrite() {
@@ -42,8 +48,11 @@ public final class NBitsRewrite {
         return !readers.isEmpty() && readers.stream().allMatch(n -> inMainGraph(g, n) && readsAsB(cp, n, w, l.rows()));
     }
 
-    /** Replaces the readers of {@code l} (which {@link #fits}) by MatMulNBits over the packed {@code q}. */
-    static void write(OnnxWriter w, Graph g, Layer l, QuantizedMatrix q) {
+    /**
+     * Replaces the readers of {@code l} (which {@link #fits}) by MatMulNBits over the packed {@code q}, plus the
+     * low-rank correction when {@code lowRank} is not null.
+     */
+    static void write(OnnxWriter w, Graph g, Layer l, QuantizedMatrix q, LowRankCompensation.Factors lowRank) {
         MatMulNBitsLayout.Packed p = MatMulNBitsLayout.pack(q);
         String name = l.name();
         w.remove(name);
@@ -52,6 +61,13 @@ public final class NBitsRewrite {
         if (p.zeroPoints() != null) {
             w.add(name + "_zero_point", DType.U8, new long[] {p.n(), p.zeroPoints().length / p.n()},
                     MemorySegment.ofArray(p.zeroPoints()));
+        }
+        if (lowRank != null) {
+            // Rᵀ is [in, r] (R is [r, in]); Lᵀ is [r, out] (L is [out, r])
+            w.add(name + "_lowrank_b", DType.F32, new long[] {lowRank.cols(), lowRank.rank()},
+                    Encode.floats(Layer.transpose(lowRank.b(), lowRank.rank(), lowRank.cols()), DType.F32));
+            w.add(name + "_lowrank_a", DType.F32, new long[] {lowRank.rank(), lowRank.rows()},
+                    Encode.floats(Layer.transpose(lowRank.a(), lowRank.rows(), lowRank.rank()), DType.F32));
         }
         w.requireOpset("com.microsoft", 1);
         Map<String, Object> attrs = Map.of("K", (long) p.k(), "N", (long) p.n(), "bits", (long) p.bits(),
@@ -66,7 +82,18 @@ public final class NBitsRewrite {
                 in.removeLast();
             }
             String nodeName = n.name().isEmpty() ? name + "_MatMulNBits" : n.name();
-            w.replaceNode(n.outputs().getFirst(), List.of(new Node(nodeName, "MatMulNBits", "com.microsoft", in, n.outputs(), attrs)));
+            String y = n.outputs().getFirst();
+            if (lowRank == null) {
+                w.replaceNode(y, List.of(new Node(nodeName, "MatMulNBits", "com.microsoft", in, n.outputs(), attrs)));
+                continue;
+            }
+            w.replaceNode(y, List.of(
+                    new Node(nodeName, "MatMulNBits", "com.microsoft", in, List.of(y + "_quantized"), attrs),
+                    new Node(nodeName + "_lowrank_b", "MatMul", "", List.of(n.inputs().get(0), name + "_lowrank_b"),
+                            List.of(y + "_lowrank_xb"), Map.of()),
+                    new Node(nodeName + "_lowrank_a", "MatMul", "", List.of(y + "_lowrank_xb", name + "_lowrank_a"),
+                            List.of(y + "_lowrank"), Map.of()),
+                    new Node(nodeName + "_lowrank_add", "Add", "", List.of(y + "_quantized", y + "_lowrank"), List.of(y), Map.of())));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.layers.Layer;
-import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.core.LoupeException;
@@ -28,8 +27,9 @@ import java.util.Map;
  * older model a per-channel weight is dequantized by {@code Cast} to float, {@code Sub} of the zero point
  * (asymmetric only) and {@code Mul} by a broadcast scale vector: the same arithmetic from opset-6 ops.
  * Blocked (group-wise) and 4-bit DequantizeLinear need opset 21 and are refused: on this path codes of
- * 2..7 bits are stored in 8-bit containers, which keeps their accuracy but not their size. Dense-and-sparse
- * outliers have no ONNX form here.
+ * 2..7 bits are stored in 8-bit containers, which keeps their accuracy but not their size. Low-rank error
+ * compensation is written only next to MatMulNBits (two small MatMuls and an Add per reader, see
+ * {@link NBitsRewrite}). Dense-and-sparse outliers have no ONNX form here.
  */
 public final class OnnxOutput {
     /** The first ai.onnx opset whose DequantizeLinear takes an axis. */
@@ -47,9 +47,13 @@ public final class OnnxOutput {
                 switch (e) {
                     case LayerEdit.Dense d -> w.replace(l.name(), l.tensor().dtype(), l.tensor().shape(),
                             Encode.floats(l.toStored(d.outIn()), l.tensor().dtype()));
-                    case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.lowRank() == null
-                            && q.q().outlier() == null -> NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q());
-                    case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q(), q.lowRank());
+                    case LayerEdit.Quantized q when q.lowRank() != null && q.q().outlier() == null -> {
+                        requireLowRankForm(cp, l, q.q().spec());
+                        NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), q.lowRank());
+                    }
+                    case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.q().outlier() == null ->
+                            NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), null);
+                    case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q());
                 }
             }
         }
@@ -74,14 +78,30 @@ public final class OnnxOutput {
         }
     }
 
+    /** Low-rank compensation has an ONNX form only next to MatMulNBits: refuse a layer that cannot take it. */
+    public static void requireLowRankForm(Checkpoint cp, Layer l, QuantSpec spec) {
+        if (!NBitsRewrite.fits(cp, l, spec)) {
+            throw new LoupeException(cp.source(), "'" + l.name() + "' (read by " + l.consumer() + "): --lowrank in ONNX "
+                    + "needs the MatMulNBits form, which takes fp32 MatMul/Gemm weights (groups: multiples of 16); "
+                    + "--skip it or compress to safetensors");
+        }
+    }
+
     private static LoupeException groupWise(Path source, Layer l) {
         return new LoupeException(source, "'" + l.name() + "' (read by " + l.consumer() + "): group-wise scales need "
                 + "com.microsoft MatMulNBits, which takes fp32 MatMul/Gemm weights and groups that are multiples of 16 "
                 + "(DequantizeLinear would need opset 21); use --group 0 or --skip it");
     }
 
-    /** Stored bytes of quantized {@code l} in the written file (codes, scales, zero points; names and nodes aside). */
-    public static double storedBytes(Checkpoint cp, Layer l, QuantSpec spec) {
+    /**
+     * Stored bytes of quantized {@code l} in the written file (codes, scales, zero points, and rank-{@code lowRank}
+     * fp32 factors; names and nodes aside).
+     */
+    public static double storedBytes(Checkpoint cp, Layer l, QuantSpec spec, int lowRank) {
+        if (lowRank > 0) {
+            int r = Math.min(lowRank, Math.min(l.rows(), l.cols()));
+            return MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec) + 4.0 * r * (l.rows() + l.cols());
+        }
         if (usesNBits(cp, l, spec)) {
             return MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec);
         }
@@ -89,11 +109,7 @@ public final class OnnxOutput {
         return l.params() + scales * (4 + (spec.symmetric() ? 1 : 4));
     }
 
-    private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q,
-                                  LowRankCompensation.Factors lowRank) {
-        if (lowRank != null) {
-            throw new LoupeException(source, "low-rank compensation has no ONNX form here; write safetensors");
-        }
+    private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q) {
         if (q.outlier() != null) {
             throw new LoupeException(source, "dense-and-sparse outliers cannot be written to ONNX; use safetensors");
         }

@@ -170,6 +170,86 @@ class TestNBitsOutput {
     }
 
     @Test
+    void lowRankCorrectionMatchesTheReconstructedFloatsAndBeatsPlainCodes() throws Exception {
+        Path src = fixture("nbits-opset13.onnx");
+        float[][][] x = new float[2][3][100];
+        Random rnd = new Random(12);
+        for (float[][] a : x) {
+            for (float[] row : a) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = (float) rnd.nextGaussian();
+                }
+            }
+        }
+        float[][] original = run(src, x);
+        for (int bits : new int[] {2, 4, 8}) {
+            for (boolean sym : new boolean[] {true, false}) {
+                String tag = bits + "-" + sym;
+                QuantOptions o = new QuantOptions(bits, "uniform", 16, sym, 0, 2, 8, 3);
+                List<LayerEdit> edits;
+                try (Checkpoint cp = Checkpoints.open(src)) {
+                    List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
+                    layers.removeLast(); // the alpha = 0.5 Gemm has no MatMulNBits form
+                    edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+                }
+                Path q = dir.resolve("lr" + tag + ".onnx");
+                OnnxOutput.write(src, 13, edits, q);
+                List<LayerEdit> recon = new ArrayList<>();
+                List<LayerEdit> plain = new ArrayList<>();
+                for (LayerEdit e : edits) {
+                    LayerEdit.Quantized qe = (LayerEdit.Quantized) e;
+                    recon.add(new LayerEdit.Dense(e.layer(), qe.reconstructed()));
+                    plain.add(new LayerEdit.Dense(e.layer(), qe.q().dequantize()));
+                }
+                Path d = dir.resolve("lrd" + tag + ".onnx");
+                OnnxOutput.write(src, 13, recon, d);
+                Path p = dir.resolve("lrp" + tag + ".onnx");
+                OnnxOutput.write(src, 13, plain, p);
+                try (Checkpoint cp = Checkpoints.open(q)) {
+                    List<String> ops = cp.graph().orElseThrow().nodes().stream().map(Node::opType).toList();
+                    // 5 readers of w1..w4, each: MatMulNBits, two MatMuls, an Add
+                    assertEquals(5, ops.stream().filter("MatMulNBits"::equals).count(), tag);
+                    assertEquals(10, ops.stream().filter("MatMul"::equals).count(), tag);
+                    assertEquals(List.of(100L, 3L), shape(cp, "w1_lowrank_b"));
+                    assertEquals(List.of(3L, 24L), shape(cp, "w1_lowrank_a"));
+                }
+                float[][] yq = run(q, x);
+                float[][] yd = run(d, x);
+                float[][] yp = run(p, x);
+                double scale = 0;
+                double errLowRank = 0;
+                double errPlain = 0;
+                for (int n = 0; n < yd.length; n++) {
+                    for (int k = 0; k < yd[n].length; k++) {
+                        scale = Math.max(scale, Math.abs(yd[n][k]));
+                        errLowRank += Math.pow(yq[n][k] - original[n][k], 2);
+                        errPlain += Math.pow(yp[n][k] - original[n][k], 2);
+                    }
+                }
+                for (int n = 0; n < yq.length; n++) {
+                    for (int k = 0; k < yq[n].length; k++) {
+                        assertEquals(yd[n][k], yq[n][k], 1e-4 * scale, tag + " [" + n + "," + k + "]");
+                    }
+                }
+                assertTrue(errLowRank < errPlain, tag + ": " + errLowRank + " vs " + errPlain);
+            }
+        }
+    }
+
+    @Test
+    void lowRankOnALayerWithoutTheNBitsFormIsRefused() throws Exception {
+        Path src = fixture("nbits-opset13.onnx");
+        QuantOptions o = new QuantOptions(4, "uniform", QuantSpec.PER_CHANNEL, true, 0, 2, 8, 2);
+        try (Checkpoint cp = Checkpoints.open(src)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            LoupeException e = assertThrows(LoupeException.class, () -> OnnxOutput.write(src, 13, edits, dir.resolve("x.onnx")));
+            assertTrue(e.getMessage().contains("'w5'") && e.getMessage().contains("--lowrank"), e.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
+
+    @Test
     void groupWiseOnALayerThatCannotTakeItIsRefused() throws Exception {
         Path src = fixture("nbits-opset13.onnx");
         QuantOptions o = new QuantOptions(4, "uniform", 16, true, 0, 2, 8);

@@ -121,8 +121,45 @@ class TestOnnxOutputMiniLm {
     }
 
     @Test
-    void groupWiseIsRefusedForOnnx() {
-        QuantOptions o = new QuantOptions(8, "uniform", 64, true, 0, 2, 8);
+    void fourBitGroupWiseRunsAsMatMulNBitsAndEqualsTheDequantizedFloats() throws Exception {
+        QuantOptions o = new QuantOptions(4, "uniform", 32, false, 0, 2, 8);
+        Path q = dir.resolve("minilm-q4.onnx");
+        Path d = dir.resolve("minilm-q4-floats.onnx");
+        try (Checkpoint cp = Checkpoints.open(model)) {
+            List<Layer> layers = LayerFinder.find(cp);
+            var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            OnnxOutput.write(model, 11, edits, q);
+            OnnxOutput.write(model, 11, edits.stream().<LayerEdit>map(e -> new LayerEdit.Dense(e.layer(),
+                    ((LayerEdit.Quantized) e).q().dequantize())).toList(), d);
+        }
+        try (Checkpoint cp = Checkpoints.open(q)) {
+            assertEquals(36, cp.graph().orElseThrow().nodes().stream().map(Node::opType).filter("MatMulNBits"::equals).count());
+            assertTrue(cp.metadata().get("opset_import").contains("ai.onnx:11"), "the default opset is not raised");
+        }
+        // a row of K inputs in blocks of 32 at 4 bits: K/2 code bytes + 4·K/32 scale bytes + K/64 zero-point bytes
+        // (K = 384: 246 B; K = 1536: 984 B). Per encoder block: q, k, v, attention output 384 rows of K = 384,
+        // intermediate 1536 rows of K = 384, output 384 rows of K = 1536: 4·384·246 + 1536·246 + 384·984 = 1,133,568 B
+        long stored = 6L * 1_133_568;
+        long saved = Files.size(model) - Files.size(q);
+        // less the new names and 36 MatMulNBits nodes (a few hundred bytes each)
+        assertEquals(6L * (4 * 384 * 384 + 2 * 384 * 1536) * 4 - stored, saved, 36 * 400);
+        float[][] eq = OrtRunner.embed(q);
+        float[][] ed = OrtRunner.embed(d);
+        for (int i = 0; i < eq.length; i++) {
+            double max = 0;
+            for (float v : ed[i]) {
+                max = Math.max(max, Math.abs(v));
+            }
+            for (int j = 0; j < eq[i].length; j++) {
+                assertEquals(ed[i][j], eq[i][j], 1e-4 * max, "sentence " + i + " dim " + j);
+            }
+        }
+        assertTrue(OrtRunner.meanCosine(reference, eq) > 0.9, "cosine " + OrtRunner.meanCosine(reference, eq));
+    }
+
+    @Test
+    void groupsThatAreNotMultiplesOf16AreRefusedForOnnx() {
+        QuantOptions o = new QuantOptions(8, "uniform", 40, true, 0, 2, 8);
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = LayerFinder.find(cp).subList(0, 1);
             var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
