@@ -15,6 +15,7 @@ import dev.loupe.compress.quantize.QuantizedMatrix;
  *                                          means 2^(bits−1) for every block
  *   Y = A · dequant(B)ᵀ,  dequant = (code − zero_point) · scale
  * </pre>
+ * The kernel also takes scales and zero points flattened to 1-D, which is how {@link NBitsRewrite} writes them.
  * block is a power of two ≥ 16. ORT 1.23's CPU kernel takes bits 4 and 8 only, so codes of 2..4 bits go
  * in a 4-bit container and codes of 5..8 bits in an 8-bit one (the values are exact; only the container
  * is wider than the code). Symmetric codes q are stored as q + 2^(container−1) with no zero_points

@@ -57,10 +57,11 @@ public final class NBitsRewrite {
         String name = l.name();
         w.remove(name);
         w.add(name + "_quantized", DType.U8, new long[] {p.n(), p.kBlocks(), p.blob()}, MemorySegment.ofArray(p.b()));
-        w.add(name + "_scale", DType.F32, new long[] {p.n(), p.kBlocks()}, Encode.floats(p.scales(), DType.F32));
+        // scales and zero points flat ([N·k_blocks], [N·zp_bytes]): ORT accepts them (the form its own quantizer
+        // long wrote) and a 1-D tensor is not mistaken for a weight matrix by readers such as `loupe inspect`
+        w.add(name + "_scale", DType.F32, new long[] {p.scales().length}, Encode.floats(p.scales(), DType.F32));
         if (p.zeroPoints() != null) {
-            w.add(name + "_zero_point", DType.U8, new long[] {p.n(), p.zeroPoints().length / p.n()},
-                    MemorySegment.ofArray(p.zeroPoints()));
+            w.add(name + "_zero_point", DType.U8, new long[] {p.zeroPoints().length}, MemorySegment.ofArray(p.zeroPoints()));
         }
         if (lowRank != null) {
             // Rᵀ is [in, r] (R is [r, in]); Lᵀ is [r, out] (L is [out, r])

@@ -150,7 +150,7 @@ class TestNBitsOutput {
                     // bytes per row = blocks·(block/2 + 4): K = 100 → 1 block of 128 (68 B; 64 → 2·36 = 72);
                     // K = 24, 20, 18 → 1 block of 32 (20 B; 16 → 2·12 = 24)
                     assertEquals(List.of(24L, 1L, 64L), shape(cp, "w1_quantized"));
-                    assertEquals(List.of(24L, 1L), shape(cp, "w1_scale"));
+                    assertEquals(List.of(24L), shape(cp, "w1_scale")); // [N·k_blocks], flat
                     assertEquals(List.of(20L, 1L, 16L), shape(cp, "w2_quantized"));
                     assertEquals(List.of(18L, 1L, 16L), shape(cp, "w3_quantized"));
                     assertEquals(List.of(18L, 1L, 16L), shape(cp, "w4_quantized"));
