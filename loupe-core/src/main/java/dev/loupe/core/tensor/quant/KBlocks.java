@@ -48,17 +48,14 @@ final class KBlocks {
             int q = p + 32 + 32 * h;
             for (int j = 0; j < 4; j++) {
                 int shift = 2 * j;
-                int bit = 4 * h + j;
+                int m = 1 << (4 * h + j);
                 for (int k = 0; k < 2; k++) {
-                    float dl = dAll * (q3Scale(b, s, 8 * h + 2 * j + k) - 32);
-                    int ql = q + 16 * k;
-                    int hm = p + 16 * k;
+                    int is = 8 * h + 2 * j + k;
+                    float dl = dAll * (q3Scale(b, s, is) - 32);
                     int base = o + 128 * h + 32 * j + 16 * k;
                     for (int l = 0; l < 16; l++) {
-                        // q2 - (hbit ? 0 : 4) as q2 + 4*hbit - 4: the same integer without a branch
-                        int lo = (b[ql + l] >>> shift) & 3;
-                        int hi = (b[hm + l] >>> bit) & 1;
-                        y[base + l] = dl * (lo + (hi << 2) - 4);
+                        int lo = (b[q + 16 * k + l] >>> shift) & 3;
+                        y[base + l] = dl * (lo - ((b[p + 16 * k + l] & m) != 0 ? 0 : 4));
                     }
                 }
             }
