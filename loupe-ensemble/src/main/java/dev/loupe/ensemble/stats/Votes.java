@@ -19,6 +19,7 @@ public final class Votes {
     private final int[] maxOther;
     private final int[] tiedAtMax;
     private final long[] sameClassPairs;
+    private final long[] wrongSquares;
     private final double[] entropy;
 
     private Votes(int members, int n) {
@@ -28,6 +29,7 @@ public final class Votes {
         maxOther = new int[n];
         tiedAtMax = new int[n];
         sameClassPairs = new long[n];
+        wrongSquares = new long[n];
         entropy = new double[n];
     }
 
@@ -61,6 +63,9 @@ public final class Votes {
             for (int t = 0; t < distinct; t++) {
                 v.tiedAtMax[i] += shares[t] == max ? 1 : 0;
                 v.sameClassPairs[i] += (long) shares[t] * (shares[t] - 1);
+                if (touched[t] != truth[i]) {
+                    v.wrongSquares[i] += (long) shares[t] * shares[t];
+                }
                 counts[touched[t]] = 0;
             }
             // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
@@ -121,6 +126,22 @@ public final class Votes {
     public double pairBothWrong(int i) {
         long pairs = (long) members * (members - 1);
         return pairs == 0 ? Double.NaN : (double) wrong[i] * (wrong[i] - 1) / pairs;
+    }
+
+    /**
+     * Σ over the wrong classes c of votes(c)²: the number of ordered member pairs (h = h' included) that are both
+     * wrong AND agree on sample i. With w = wrong(i), w² − wrongSquares(i) pairs are both wrong but disagree.
+     */
+    public long wrongSquares(int i) {
+        return wrongSquares[i];
+    }
+
+    /**
+     * Effective number of wrong classes on sample i: 1 / Σ q_c², q_c the share of the wrong votes that went to class c
+     * (exp of the Rényi-2 entropy of the wrong votes; 1 when all wrong members agree). NaN when no member is wrong.
+     */
+    public double wrongClasses(int i) {
+        return wrong[i] == 0 ? Double.NaN : (double) wrong[i] * wrong[i] / wrongSquares[i];
     }
 
     /** Entropy (nats) of the vote shares on sample i. */
