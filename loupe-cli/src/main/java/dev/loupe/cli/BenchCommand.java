@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks of Loupe's hot paths; each prints ratios against a baseline measured in the same run."},
-        subcommands = {ReadBenchCommand.class, BenchLinalgCommand.class, InspectBenchCommand.class,
+        subcommands = {ReadBenchCommand.class, BenchLinalgCommand.class, InspectBenchCommand.class, EnsembleBenchCommand.class,
                 ZooBenchCommand.class, LandscapeBenchCommand.class, CompressBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -3,8 +3,6 @@ package dev.loupe.ensemble.stats;
 import dev.loupe.ensemble.result.DisagreementBin;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -21,34 +19,38 @@ final class EqualCountBins {
 
     static List<DisagreementBin> of(double[] score, boolean[] wrong, int bins) {
         int n = score.length;
-        Integer[] order = new Integer[n];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
         int target = Math.max(1, (int) Math.ceil((double) n / bins));
         List<DisagreementBin> out = new ArrayList<>();
-        int start = 0;
-        while (start < n) {
-            int end = Math.min(n, start + target);
-            while (end < n && score[order[end]] == score[order[end - 1]]) {
-                end++;
+        // running bin: [count, errors, sum of scores, low, high]; a bin closes once it holds ≥ target samples, unless
+        // what is left would be a tail shorter than half a bin (a noisy last point), which is folded in.
+        double[] bin = new double[5];
+        int[] seen = new int[1];
+        TieGroups.forEach(score, wrong, (value, w, r) -> {
+            if (bin[0] == 0) {
+                bin[3] = value;
             }
-            // A short tail would be a noisy last point: fold it into this bin.
-            if (n - end < target / 2) {
-                end = n;
+            bin[0] += w + r;
+            bin[1] += w;
+            bin[2] += value * (w + r);
+            bin[4] = value;
+            seen[0] += w + r;
+            if (bin[0] >= target && n - seen[0] >= target / 2 && seen[0] < n) {
+                out.add(close(bin));
             }
-            int errors = 0;
-            double sum = 0;
-            for (int r = start; r < end; r++) {
-                errors += wrong[order[r]] ? 1 : 0;
-                sum += score[order[r]];
-            }
-            int count = end - start;
-            double[] ci = wilson(errors, count);
-            out.add(new DisagreementBin(score[order[start]], score[order[end - 1]], sum / count, count, (double) errors / count,
-                    ci[0], ci[1]));
-            start = end;
+        });
+        if (bin[0] > 0) {
+            out.add(close(bin));
         }
         return out;
+    }
+
+    private static DisagreementBin close(double[] bin) {
+        int count = (int) bin[0];
+        int errors = (int) bin[1];
+        double[] ci = wilson(errors, count);
+        DisagreementBin b = new DisagreementBin(bin[3], bin[4], bin[2] / count, count, (double) errors / count, ci[0], ci[1]);
+        java.util.Arrays.fill(bin, 0);
+        return b;
     }
 
     /** Wilson score interval for a binomial proportion k/n (Wilson 1927). */

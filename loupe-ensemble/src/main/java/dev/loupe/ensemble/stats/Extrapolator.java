@@ -43,7 +43,7 @@ public final class Extrapolator {
             Estimate e = Estimate.of(p.select(prefix(order, fromK)));
             wrongClasses += e.wrongClasses / orders;
             for (int k = 1; k <= m; k++) {
-                Votes v = Votes.of(p.select(prefix(order, k)));
+                Votes v = Votes.of(p.select(prefix(order, k)), false);
                 double[] measured = measure(v);
                 double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
                 double predD = (1 - 1.0 / k) * e.disagreement;
@@ -97,7 +97,7 @@ public final class Extrapolator {
      */
     private record Estimate(double meanError, double bothWrong, double disagreement, double eta, double wrongClasses) {
         static Estimate of(Predictions few) {
-            Votes v = Votes.of(few);
+            Votes v = Votes.of(few, false);
             int n = v.samples();
             int k = v.members();
             double err = 0;

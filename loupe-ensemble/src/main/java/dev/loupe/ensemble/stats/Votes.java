@@ -22,7 +22,7 @@ public final class Votes {
     private final long[] wrongSquares;
     private final double[] entropy;
 
-    private Votes(int members, int n) {
+    private Votes(int members, int n, boolean withEntropy) {
         this.members = members;
         wrong = new int[n];
         trueVotes = new int[n];
@@ -30,15 +30,25 @@ public final class Votes {
         tiedAtMax = new int[n];
         sameClassPairs = new long[n];
         wrongSquares = new long[n];
-        entropy = new double[n];
+        entropy = withEntropy ? new double[n] : null;
     }
 
+    /** All tallies including the vote entropy. */
     public static Votes of(Predictions p) {
+        return of(p, true);
+    }
+
+    /**
+     * @param withEntropy compute {@link #voteEntropy}; the extrapolation tallies hundreds of sub-ensembles and never
+     *                    needs it, and its logarithms are most of the cost
+     */
+    public static Votes of(Predictions p, boolean withEntropy) {
         int n = p.sampleCount();
         int m = p.memberCount();
-        Votes v = new Votes(m, n);
+        Votes v = new Votes(m, n, withEntropy);
         int[] counts = new int[p.classes()];
         int[] touched = new int[m];
+        int[] shares = new int[m];
         int[][] labels = p.labels();
         int[] truth = p.truth();
         for (int i = 0; i < n; i++) {
@@ -49,7 +59,6 @@ public final class Votes {
                     touched[distinct++] = c;
                 }
             }
-            int[] shares = new int[distinct];
             int max = 0;
             for (int t = 0; t < distinct; t++) {
                 shares[t] = counts[touched[t]];
@@ -68,15 +77,17 @@ public final class Votes {
                 }
                 counts[touched[t]] = 0;
             }
-            // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
-            // whatever the class order (AUROC treats exact ties specially).
-            Arrays.sort(shares);
-            double h = 0;
-            for (int x : shares) {
-                double f = (double) x / m;
-                h -= f * Math.log(f);
+            if (withEntropy) {
+                // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
+                // whatever the class order (AUROC treats exact ties specially).
+                Arrays.sort(shares, 0, distinct);
+                double h = 0;
+                for (int t = 0; t < distinct; t++) {
+                    double f = (double) shares[t] / m;
+                    h -= f * Math.log(f);
+                }
+                v.entropy[i] = h;
             }
-            v.entropy[i] = h;
         }
         return v;
     }
