@@ -18,8 +18,9 @@ import java.util.Map;
  * Writes a compressed copy of an ONNX model. Pruned weights replace their initializers. A quantized weight
  * read by MatMul (or a plain Gemm) takes the {@link NBitsRewrite} form when {@link #usesNBits} says so:
  * codes of up to 4 bits packed two to a byte under {@code com.microsoft::MatMulNBits}, and group-wise codes
- * of any width. Every other quantized weight becomes an 8-bit initializer {@code W_quantized} plus {@code W_scale} and {@code W_zero_point}, and a
- * {@code DequantizeLinear} node whose output is named {@code W}, so every reader of the weight is unchanged
+ * of any width. Every other quantized weight becomes an 8-bit initializer {@code W_quantized} plus
+ * {@code W_scale} and {@code W_zero_point}, and a {@code DequantizeLinear} node whose output is named
+ * {@code W}, so every reader of the weight is unchanged
  * and ONNX Runtime runs it (weight-only quantization: the matmuls stay fp32; the file is ~4x smaller).
  *
  * <p>DequantizeLinear is per-tensor up to ai.onnx opset 12 and per-axis from 13 (axis = the output axis

@@ -2,6 +2,7 @@ package dev.loupe.compress.write;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
@@ -11,10 +12,13 @@ import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.format.onnx.OnnxWriter;
 import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -247,6 +251,23 @@ class TestNBitsOutput {
             assertTrue(e.getMessage().contains("'w5'") && e.getMessage().contains("--lowrank"), e.getMessage());
         }
         assertFalse(Files.exists(dir.resolve("x.onnx")));
+    }
+
+    @Test
+    void ortOneTwentyThreeRefusesTwoBitMatMulNBitsWhichIsWhy2And3BitCodesUseTheFourBitContainer() throws Exception {
+        // a well-formed bits = 2 node for w1 (K = 100, N = 24, one block of 128: 32 bytes per row). If this starts to
+        // run, ONNX Runtime has gained 2-bit kernels and 2-bit codes could be packed four to a byte.
+        Path src = fixture("nbits-opset13.onnx");
+        Path out = dir.resolve("two-bit.onnx");
+        OnnxWriter.edit(src).remove("w1")
+                .add("w1_quantized", DType.U8, new long[] {24, 1, 32}, MemorySegment.ofArray(new byte[24 * 32]))
+                .add("w1_scale", DType.F32, new long[] {24}, MemorySegment.ofArray(new float[24]))
+                .requireOpset("com.microsoft", 1)
+                .replaceNode("h1", List.of(new Node("mm1", "MatMulNBits", "com.microsoft", List.of("x", "w1_quantized", "w1_scale"),
+                        List.of("h1"), Map.of("K", 100L, "N", 24L, "bits", 2L, "block_size", 128L))))
+                .write(out);
+        OrtException e = assertThrows(OrtException.class, () -> run(out, new float[1][3][100]));
+        assertTrue(e.getMessage().contains("4b and 8b"), e.getMessage());
     }
 
     @Test
