@@ -133,7 +133,10 @@ public final class CompressRun {
      * layer that cannot take it.
      */
     private static void requireOnnxForm(Checkpoint cp, List<Layer> layers, QuantOptions o) {
-        QuantSpec spec = new QuantSpec(8, o.symmetric(), o.groupSize());
+        // bits matter only for lookup tables (packed at <= 4 bits); an allocated run is checked at its fewest bits
+        // here, and a table it then gives more bits with group-wise scales is refused by the writer
+        int bits = o.allocation().equals("uniform") ? (int) Math.round(o.averageBits()) : o.minBits();
+        QuantSpec spec = new QuantSpec(bits, o.symmetric(), o.groupSize());
         for (Layer l : layers) {
             OnnxOutput.requireForm(cp, l, spec);
             if (o.lowRank() > 0) {
@@ -145,6 +148,7 @@ public final class CompressRun {
     /** How the ONNX output stores the weights, and where the container is wider than the codes. */
     private static List<String> onnxForms(Checkpoint cp, List<Layer> layers, Allocation a, QuantOptions o) {
         List<String> nbits = new ArrayList<>();
+        int gathers = 0;
         List<String> wide = new ArrayList<>();
         boolean narrowInNibbles = false;
         boolean midInBytes = false;
@@ -154,6 +158,7 @@ public final class CompressRun {
             boolean nb = o.lowRank() > 0 || OnnxOutput.usesNBits(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()));
             if (nb) {
                 nbits.add(l.name());
+                gathers += l.consumer().equals("Gather") ? 1 : 0;
                 narrowInNibbles |= bits < 4;
                 midInBytes |= bits > 4 && bits < 8;
             } else if (bits < 8) {
@@ -162,16 +167,17 @@ public final class CompressRun {
         }
         List<String> notes = new ArrayList<>();
         if (!nbits.isEmpty()) {
-            notes.add("ONNX: " + nbits.size() + " of " + layers.size() + " weights as com.microsoft MatMulNBits (ONNX Runtime "
-                    + "contrib op; 4-bit codes packed two per byte)" + (narrowInNibbles ? "; 2..3-bit codes use its 4-bit container" : "")
-                    + (midInBytes ? "; 5..7-bit codes use its 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : "")
+            notes.add("ONNX: " + (nbits.size() - gathers) + " of " + layers.size() + " weights as com.microsoft MatMulNBits"
+                    + (gathers > 0 ? ", " + gathers + " lookup tables as com.microsoft GatherBlockQuantized" : "")
+                    + " (ONNX Runtime contrib ops; 4-bit codes packed two per byte)"
+                    + (narrowInNibbles ? "; 2..3-bit codes use the 4-bit container" : "")
+                    + (midInBytes ? "; 5..7-bit codes use MatMulNBits' 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : "")
                     + (o.lowRank() > 0 ? "; rank-" + o.lowRank() + " correction as two fp32 MatMuls and an Add per reader" : ""));
         }
         if (!wide.isEmpty()) {
-            notes.add("ONNX: codes of fewer than 8 bits stored in int8 containers (DequantizeLinear; MatMulNBits "
-                    + "takes only fp32 MatMul/Gemm weights"
-                    + ", int4 DequantizeLinear needs opset 21): " + String.join(", ", wide.subList(0, Math.min(6, wide.size())))
-                    + (wide.size() > 6 ? ", ..." : ""));
+            notes.add("ONNX: codes of fewer than 8 bits stored in int8 containers (DequantizeLinear; the packed contrib ops "
+                    + "take only fp32 MatMul/Gemm weights and <= 4-bit Gather tables, int4 DequantizeLinear needs opset 21): "
+                    + String.join(", ", wide.subList(0, Math.min(6, wide.size()))) + (wide.size() > 6 ? ", ..." : ""));
         }
         return notes;
     }

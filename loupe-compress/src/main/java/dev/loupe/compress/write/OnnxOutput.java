@@ -18,7 +18,8 @@ import java.util.Map;
  * Writes a compressed copy of an ONNX model. Pruned weights replace their initializers. A quantized weight
  * read by MatMul (or a plain Gemm) takes the {@link NBitsRewrite} form when {@link #usesNBits} says so:
  * codes of up to 4 bits packed two to a byte under {@code com.microsoft::MatMulNBits}, and group-wise codes
- * of any width. Every other quantized weight becomes an 8-bit initializer {@code W_quantized} plus
+ * of any width; a 2..4-bit lookup table read by Gather likewise becomes {@code GatherBlockQuantized}
+ * ({@link GatherNBitsRewrite}). Every other quantized weight becomes an 8-bit initializer {@code W_quantized} plus
  * {@code W_scale} and {@code W_zero_point}, and a {@code DequantizeLinear} node whose output is named
  * {@code W}, so every reader of the weight is unchanged
  * and ONNX Runtime runs it (weight-only quantization: the matmuls stay fp32; the file is ~4x smaller).
@@ -52,8 +53,13 @@ public final class OnnxOutput {
                         requireLowRankForm(cp, l, q.q().spec());
                         NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), q.lowRank());
                     }
-                    case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.q().outlier() == null ->
+                    case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.q().outlier() == null -> {
+                        if (isLookup(l)) {
+                            GatherNBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q());
+                        } else {
                             NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), null);
+                        }
+                    }
                     case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q());
                 }
             }
@@ -62,14 +68,23 @@ public final class OnnxOutput {
     }
 
     /**
-     * Whether quantized {@code l} is written as MatMulNBits: when its readers allow it ({@link NBitsRewrite#fits})
-     * and it gains something there, i.e. codes of at most 4 bits (half the bytes of int8) or group-wise scales
-     * (which DequantizeLinear below opset 21 cannot express). 5..8-bit per-channel and per-tensor weights keep
-     * DequantizeLinear, which is as small and needs no contrib operator.
+     * Whether quantized {@code l} is written packed, as MatMulNBits (or, for a lookup table, GatherBlockQuantized):
+     * when its readers allow it ({@link NBitsRewrite#fits}, {@link GatherNBitsRewrite#fits}) and it gains something
+     * there, i.e. codes of at most 4 bits (half the bytes of int8) or group-wise scales (which DequantizeLinear
+     * below opset 21 cannot express). 5..8-bit per-channel and per-tensor weights keep DequantizeLinear, which is
+     * as small and needs no contrib operator.
      */
     public static boolean usesNBits(Checkpoint cp, Layer l, QuantSpec spec) {
         boolean groupWise = !spec.perTensor() && spec.groupLength(l.cols()) < l.cols();
+        if (isLookup(l)) {
+            return GatherNBitsRewrite.fits(cp, l, spec); // 4-bit only: 5..8-bit tables stay on DequantizeLinear
+        }
         return (spec.bits() <= 4 || groupWise) && NBitsRewrite.fits(cp, l, spec);
+    }
+
+    /** A lookup table (embedding), written as GatherBlockQuantized rather than MatMulNBits. */
+    private static boolean isLookup(Layer l) {
+        return l.consumer().equals("Gather");
     }
 
     /** Refuses a group-wise {@code spec} for a layer that cannot be written as MatMulNBits. */
@@ -90,8 +105,9 @@ public final class OnnxOutput {
 
     private static LoupeException groupWise(Path source, Layer l) {
         return new LoupeException(source, "'" + l.name() + "' (read by " + l.consumer() + "): group-wise scales need "
-                + "com.microsoft MatMulNBits, which takes fp32 MatMul/Gemm weights and groups that are multiples of 16 "
-                + "(DequantizeLinear would need opset 21); use --group 0 or --skip it");
+                + "com.microsoft MatMulNBits (fp32 MatMul/Gemm weights) or GatherBlockQuantized (fp32 Gather tables, "
+                + "<= 4 bits), with groups that are multiples of 16 (DequantizeLinear would need opset 21); "
+                + "use --group 0 or --skip it");
     }
 
     /**
@@ -104,7 +120,7 @@ public final class OnnxOutput {
             return MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec) + 4.0 * r * (l.rows() + l.cols());
         }
         if (usesNBits(cp, l, spec)) {
-            return MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec);
+            return isLookup(l) ? GatherNBitsRewrite.bytes(l.rows(), l.cols(), spec) : MatMulNBitsLayout.bytes(l.rows(), l.cols(), spec);
         }
         double scales = spec.perTensor() ? 1 : l.rows();
         return l.params() + scales * (4 + (spec.symmetric() ? 1 : 4));

@@ -121,28 +121,34 @@ class TestOnnxOutputMiniLm {
     }
 
     @Test
-    void fourBitGroupWiseRunsAsMatMulNBitsAndEqualsTheDequantizedFloats() throws Exception {
+    void fourBitGroupWiseRunsAsMatMulNBitsAndGatherBlockQuantizedAndEqualsTheDequantizedFloats() throws Exception {
         QuantOptions o = new QuantOptions(4, "uniform", 32, false, 0, 2, 8);
         Path q = dir.resolve("minilm-q4.onnx");
         Path d = dir.resolve("minilm-q4-floats.onnx");
         try (Checkpoint cp = Checkpoints.open(model)) {
-            List<Layer> layers = LayerFinder.find(cp);
+            List<Layer> layers = new java.util.ArrayList<>(LayerFinder.find(cp));
+            layers.addAll(LayerFinder.lookupTables(cp)); // word, position and token-type embeddings (--embeddings)
             var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
             OnnxOutput.write(model, 11, edits, q);
             OnnxOutput.write(model, 11, edits.stream().<LayerEdit>map(e -> new LayerEdit.Dense(e.layer(),
                     ((LayerEdit.Quantized) e).q().dequantize())).toList(), d);
         }
         try (Checkpoint cp = Checkpoints.open(q)) {
-            assertEquals(36, cp.graph().orElseThrow().nodes().stream().map(Node::opType).filter("MatMulNBits"::equals).count());
+            List<String> ops = cp.graph().orElseThrow().nodes().stream().map(Node::opType).toList();
+            assertEquals(36, ops.stream().filter("MatMulNBits"::equals).count());
+            assertEquals(3, ops.stream().filter("GatherBlockQuantized"::equals).count());
             assertTrue(cp.metadata().get("opset_import").contains("ai.onnx:11"), "the default opset is not raised");
         }
-        // a row of K inputs in blocks of 32 at 4 bits: K/2 code bytes + 4·K/32 scale bytes + K/64 zero-point bytes
-        // (K = 384: 246 B; K = 1536: 984 B). Per encoder block: q, k, v, attention output 384 rows of K = 384,
-        // intermediate 1536 rows of K = 384, output 384 rows of K = 1536: 4·384·246 + 1536·246 + 384·984 = 1,133,568 B
-        long stored = 6L * 1_133_568;
+        // a row of K = 384 in blocks of 32 at 4 bits: 192 code bytes + 12 scales of 4 B + 12 zero points in 6 B = 246 B
+        // (K = 1536: 984 B), for MatMulNBits and GatherBlockQuantized alike. Per encoder block: q, k, v, attention
+        // output 384 rows of K = 384, intermediate 1536 rows of K = 384, output 384 rows of K = 1536:
+        // 4·384·246 + 1536·246 + 384·984 = 1,133,568 B. Tables: (30,522 + 512 + 2) rows of 246 B.
+        long matmuls = 6L * (4 * 384 * 384 + 2 * 384 * 1536);
+        long tables = 30_522 + 512 + 2;
+        long stored = 6L * 1_133_568 + tables * 246;
         long saved = Files.size(model) - Files.size(q);
-        // less the new names and 36 MatMulNBits nodes (a few hundred bytes each)
-        assertEquals(6L * (4 * 384 * 384 + 2 * 384 * 1536) * 4 - stored, saved, 36 * 400);
+        // less the new names and 39 nodes (a few hundred bytes each)
+        assertEquals((matmuls + tables * 384) * 4 - stored, saved, 39 * 400);
         float[][] eq = OrtRunner.embed(q);
         float[][] ed = OrtRunner.embed(d);
         for (int i = 0; i < eq.length; i++) {
