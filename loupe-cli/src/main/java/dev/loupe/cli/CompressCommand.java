@@ -24,9 +24,9 @@ import java.util.concurrent.Callable;
                 "Pruning: --method magnitude|wanda|nm, --allocate uniform|alpha (AlphaPruning: layers with larger",
                 "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
                 "Quantization: round-to-nearest, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
-                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits",
-                "(ONNX Runtime's contrib op, two 4-bit codes per byte), others int8 + DequantizeLinear or Cast/Mul;",
-                "other formats out as .safetensors."})
+                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and",
+                "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte),",
+                "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
 final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
