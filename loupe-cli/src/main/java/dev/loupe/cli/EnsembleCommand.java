@@ -94,6 +94,11 @@ final class EnsembleCommand implements Callable<Integer> {
         if (predictions.isEmpty() == models.isEmpty()) {
             throw new LoupeException("give either the members' stored predictions (--predictions) or ONNX models (--models with --data)");
         }
+        if (savePredictions != null && models.isEmpty()) {
+            throw new LoupeException("--save-predictions needs --models");
+        }
+        OutputPaths.dir(out);
+        OutputPaths.dir(savePredictions);
         Map<String, Predictions> shiftedSets = new LinkedHashMap<>();
         Predictions in = predictions.isEmpty() ? fromModels(shiftedSets) : PredictionFiles.load(predictions, labels, classes);
         shifted.forEach((name, file) -> {
@@ -103,17 +108,11 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             shiftedSets.put(name, p);
         });
+        EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
+        // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
-            if (models.isEmpty()) {
-                throw new LoupeException("--save-predictions needs --models");
-            }
             PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
             shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
-        }
-        EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
-        PrintWriter w = spec.commandLine().getOut();
-        if (!json.print(report, w)) {
-            EnsembleTables.print(report, w);
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);
@@ -126,6 +125,10 @@ final class EnsembleCommand implements Callable<Integer> {
             EnsemblePlotData.write(report, out, inputs);
             EnsemblePlots.write(report, out);
             AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (!json.print(report, w)) {
+            EnsembleTables.print(report, w);
         }
         w.flush();
         return 0;

@@ -57,6 +57,7 @@ final class HessianCommand implements Callable<Integer> {
         if (topK < 1 || maxIter < 1 || bins < 2 || !(tol >= 0) || !(step >= 0) || !(sigma2 > 0)) {
             throw new dev.loupe.core.LoupeException("--top-k, --max-iter must be >= 1, --bins >= 2, --tol >= 0, --fd-step >= 0, --sigma2 > 0");
         }
+        outOpts.check(in.model, in.data, in.labels);
         HessianOptions o = new HessianOptions(topK, maxIter, tol, traceSamples, densitySteps, densityRuns, sigma2, bins, step, in.seed);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);
