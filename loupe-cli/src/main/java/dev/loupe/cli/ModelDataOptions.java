@@ -74,7 +74,12 @@ final class ModelDataOptions {
         if (!m.dataInputs().isEmpty()) {
             ValueType in = m.dataInputs().getFirst();
             long[] want = Arrays.copyOfRange(in.dims(), 1, in.dims().length);
-            if (Arrays.stream(want).allMatch(x -> x > 0) && Arrays.stream(want).reduce(1, Math::multiplyExact) == d.rowLength()) {
+            if (Arrays.stream(want).allMatch(x -> x > 0)) {
+                long n = Arrays.stream(want).reduce(1, Math::multiplyExact);
+                if (n != d.rowLength()) { // ONNX Runtime would say only "invalid rank", naming neither file
+                    throw new LoupeException(data, "examples have " + d.rowLength() + " values, but " + model.getFileName()
+                            + " takes " + Arrays.toString(want) + " = " + n + " per example");
+                }
                 shape = want;
             }
         }
