@@ -75,6 +75,9 @@ class TestHostileCommands {
         Files.writeString(in.resolve("ok.txt"), "one sentence\n");
         NpyWriter.write(in.resolve("img4.npy"), rows(4, 784));
         NpyWriter.write(in.resolve("img32.npy"), rows(4, 32 * 32)); // the CNN wants 28x28
+        float[][] nan = rows(4, 784);
+        nan[2][5] = Float.NaN;
+        NpyWriter.write(in.resolve("nan4.npy"), nan);
         byte[] npy = Files.readAllBytes(in.resolve("img4.npy"));
         Files.write(in.resolve("cut.npy"), Arrays.copyOf(npy, npy.length - 100));
         Files.writeString(in.resolve("lab4.csv"), "1\n2\n3\n4\n");
@@ -106,6 +109,7 @@ class TestHostileCommands {
                 args("eval --json --data IN/img4.npy --labels %s " + c, "lab3.csv"),
                 args("eval --json --data " + img + " --labels %s " + c, "lab4.csv"),
                 args("eval --json --data %s --labels IN/lab4.csv " + c, "img32.npy"),
+                args("landscape line --json --points 3 --data %s --labels IN/lab4.csv " + c, "nan4.npy"),
                 args("eval --json --data IN/img4.npy --labels IN/lab_out_of_range.csv " + c, "img4.npy"), // the range is the model's
                 args("eval --json --data IN/img4.npy --labels IN/lab4.csv %s", "png.onnx"),
                 args("compress --bits 8 --eval --data %s --labels IN/lab4.csv --out OUT/c.onnx " + c, "img32.npy"),
@@ -133,6 +137,7 @@ class TestHostileCommands {
                 args("landscape line --batch 0 --data IN/img4.npy --labels IN/lab4.csv " + c, "--batch"),
                 args("landscape line --weights ( --data IN/img4.npy --labels IN/lab4.csv " + c, "--weights"),
                 args("hessian --top-k 0 --data IN/img4.npy --labels IN/lab4.csv " + c, "--top-k"),
+                args("hessian --top-k 100000000 --data IN/img4.npy --labels IN/lab4.csv " + c, "--top-k"),
                 args("ensemble --json -p IN/pred.npy --labels IN/lab4.csv --rotate abc", "--rotate"),
                 args("eval --json --data IN/img4.npy --text IN/ok.txt " + c, "--data"),
                 args("bench read --runs 0", "--runs"));
