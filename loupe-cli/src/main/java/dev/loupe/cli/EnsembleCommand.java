@@ -67,7 +67,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "K", description = "Number of classes when only labels are given (default: inferred).")
     int classes;
 
-    @Option(names = "--from", paramLabel = "K", defaultValue = "3", description = "Members used to extrapolate to larger ensembles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", paramLabel = "K", defaultValue = "3", description = "Members used to extrapolate to larger ensembles (default: ${DEFAULT-VALUE}, or all members if fewer).")
     int fromK;
 
     @Option(names = "--orders", paramLabel = "R", defaultValue = "20", description = "Random member orders averaged (default: ${DEFAULT-VALUE}).")
@@ -109,6 +109,10 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             shiftedSets.put(name, p);
         });
+        // The default 3 shrinks to fit a smaller ensemble; a --from the user gave must fit.
+        if (spec.commandLine().getParseResult().hasMatchedOption("--from") && (fromK < 2 || fromK > in.memberCount())) {
+            throw new LoupeException("--from must be between 2 and the number of members (" + in.memberCount() + "), got " + fromK);
+        }
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {

@@ -139,8 +139,12 @@ class TestHostileCommands {
                 args("hessian --top-k 0 --data IN/img4.npy --labels IN/lab4.csv " + c, "--top-k"),
                 args("hessian --top-k 100000000 --data IN/img4.npy --labels IN/lab4.csv " + c, "--top-k"),
                 args("ensemble --json -p IN/pred.npy --labels IN/lab4.csv --rotate abc", "--rotate"),
+                args("ensemble --json -p IN/pred.npy -p IN/pred.npy -p IN/pred.npy --labels IN/lab4.csv --from 9 --out OUT/e", "--from"),
+                args("ensemble --json -p %s -p IN/pred.npy --labels IN/lab4.csv --classes 3 --out OUT/e", "pred.npy"),
                 args("eval --json --data IN/img4.npy --text IN/ok.txt " + c, "--data"),
-                args("bench read --runs 0", "--runs"));
+                args("bench read --runs 0", "--runs"),
+                args("zoo %s --master none --catalog OUT/c.duckdb", "nocheckpoints"),
+                args("zoo " + c + " --master bogus://nowhere --catalog OUT/c.duckdb", "--master"));
     }
 
     @Test
