@@ -110,7 +110,7 @@ class TestHostileCommands {
                 args("eval --json --data " + img + " --labels %s " + c, "lab4.csv"),
                 args("eval --json --data %s --labels IN/lab4.csv " + c, "img32.npy"),
                 args("landscape line --json --points 3 --data %s --labels IN/lab4.csv " + c, "nan4.npy"),
-                args("eval --json --data IN/img4.npy --labels IN/lab_out_of_range.csv " + c, "img4.npy"), // the range is the model's
+                args("eval --json --data IN/img4.npy --labels IN/lab_out_of_range.csv " + c, "lab_out_of_range.csv"), // the range is the model's
                 args("eval --json --data IN/img4.npy --labels IN/lab4.csv %s", "png.onnx"),
                 args("compress --bits 8 --eval --data %s --labels IN/lab4.csv --out OUT/c.onnx " + c, "img32.npy"),
                 args("ensemble --json -p IN/pred.npy -p IN/pred.npy -p IN/pred.npy --labels %s --out OUT/e", "lab3.csv"),

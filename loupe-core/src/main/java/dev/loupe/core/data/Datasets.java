@@ -49,7 +49,7 @@ public final class Datasets {
             }
         }
         int[] y = labels == null ? null : labels(labels, shape[0]);
-        return new Dataset(data, example, v, y);
+        return new Dataset(data, example, v, y, labels == null ? data : labels);
     }
 
     private static int[] labels(Path file, long examples) {
