@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** The model, data and loss shared by {@code landscape} and {@code hessian}. */
 final class ModelDataOptions {
@@ -48,7 +49,15 @@ final class ModelDataOptions {
     }
 
     ParameterizedModel open() {
-        Pattern p = weights == null ? null : Pattern.compile(weights);
+        if (batch < 1 || (threads != null && threads < 1)) {
+            throw new LoupeException("--batch and --threads must be at least 1, got " + batch + " and " + threads);
+        }
+        Pattern p;
+        try {
+            p = weights == null ? null : Pattern.compile(weights);
+        } catch (PatternSyntaxException e) {
+            throw new LoupeException("--weights is not a valid regular expression: " + e.getDescription() + " in '" + weights + "'");
+        }
         return ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
     }
 
@@ -65,7 +74,12 @@ final class ModelDataOptions {
         if (!m.dataInputs().isEmpty()) {
             ValueType in = m.dataInputs().getFirst();
             long[] want = Arrays.copyOfRange(in.dims(), 1, in.dims().length);
-            if (Arrays.stream(want).allMatch(x -> x > 0) && Arrays.stream(want).reduce(1, Math::multiplyExact) == d.rowLength()) {
+            if (Arrays.stream(want).allMatch(x -> x > 0)) {
+                long n = Arrays.stream(want).reduce(1, Math::multiplyExact);
+                if (n != d.rowLength()) { // ONNX Runtime would say only "invalid rank", naming neither file
+                    throw new LoupeException(data, "examples have " + d.rowLength() + " values, but " + model.getFileName()
+                            + " takes " + Arrays.toString(want) + " = " + n + " per example");
+                }
                 shape = want;
             }
         }
