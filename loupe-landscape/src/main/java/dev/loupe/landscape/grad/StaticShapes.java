@@ -105,11 +105,7 @@ final class StaticShapes {
                     }
                 }
             }
-            case "Slice" -> {
-                if (x != null) {
-                    dims.put(out, unknown(x.length));
-                }
-            }
+            case "Slice" -> slice(n, x, out);
             case "Add", "Sub", "Mul", "Div", "Pow", "Sum", "Max", "Min", "Equal", "Less", "Greater", "Where" -> {
                 long[] y = new long[0];
                 for (String s : in) {
@@ -257,6 +253,29 @@ final class StaticShapes {
         }
         dims.put(out, y.stream().mapToLong(Long::longValue).toArray());
         copyValues(n.inputs().getFirst(), out);
+    }
+
+    /** Slice keeps the dims of the axes it does not cut (opset >= 10: starts, ends, axes as inputs). */
+    private void slice(Node n, long[] x, String out) {
+        if (x == null) {
+            return;
+        }
+        long[] y = x.clone();
+        long[] starts = n.inputs().size() > 1 ? values.get(n.inputs().get(1)) : null;
+        long[] axes = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? values.get(n.inputs().get(3)) : null;
+        if (starts == null || n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() && axes == null) {
+            dims.put(out, unknown(x.length));
+            return;
+        }
+        for (int j = 0; j < starts.length; j++) {
+            long a = axes == null ? j : axes[j];
+            if (a == UNKNOWN) {
+                dims.put(out, unknown(x.length));
+                return;
+            }
+            y[(int) (a < 0 ? a + x.length : a)] = -1;
+        }
+        dims.put(out, y);
     }
 
     private void concat(Node n, String out) {
