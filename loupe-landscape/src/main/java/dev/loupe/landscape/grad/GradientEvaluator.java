@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterLayout;
@@ -62,15 +63,10 @@ public final class GradientEvaluator implements AutoCloseable {
             if (data == null) {
                 throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
             }
-            int per = data.sampleLength();
             int bs = Math.max(1, batchSize);
             for (int from = 0; from < data.size(); from += bs) {
                 int count = Math.min(bs, data.size() - from);
-                Map<String, OnnxTensor> feed = new HashMap<>();
-                long[] xShape = new long[data.sampleShape().length + 1];
-                xShape[0] = count;
-                System.arraycopy(data.sampleShape(), 0, xShape, 1, data.sampleShape().length);
-                feed.put(model.dataInputs().getFirst().name(), tensor(data.inputs(), from * per, count * per, xShape));
+                Map<String, OnnxTensor> feed = new HashMap<>(BatchInputs.of(env, model, data, from, count));
                 switch (kind) {
                     case CROSS_ENTROPY -> {
                         float[] onehot = new float[count * width];
