@@ -19,8 +19,8 @@ import java.util.Set;
  * Reverse-mode differentiation of an ONNX graph, written as more ONNX nodes: the model gets the loss
  * appended and a backward pass after it, and outputs the batch's summed loss ({@link #LOSS}) and the
  * gradient of that sum for every weight ({@link #gradName}). One ORT session then yields exact
- * gradients at any θ. Supported ops are listed in {@link BackwardRules}; anything else is refused with
- * "unsupported op X for gradients" before ORT sees the model.
+ * gradients at any θ. Supported ops are listed in {@link BackwardRules} and {@link LayoutRules}; anything
+ * else is refused with "unsupported op X for gradients" before ORT sees the model.
  *
  * <p>The loss: cross-entropy takes a one-hot [batch, classes] input {@link #ONEHOT}; its sum over the
  * batch has gradient softmax(z) − onehot with respect to the logits z. MSE takes {@link #TARGETS}

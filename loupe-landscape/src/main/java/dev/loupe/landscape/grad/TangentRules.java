@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Forward-mode (tangent) rules for the ops that forward and backward graphs of {@link BackwardRules}
- * contain. Applied to the gradient graph they give the directional derivative of the gradient, the
+ * Forward-mode (tangent) rules for the ops that forward and backward graphs of {@link BackwardRules} and
+ * {@link LayoutRules} contain (ops linear in their first input reuse the op itself on the tangent; integer
+ * shape arithmetic has none). Applied to the gradient graph they give the directional derivative of the gradient, the
  * Hessian-vector product (Pearlmutter's R-operator, "forward over reverse"). Piecewise-linear ops
  * (Relu, MaxPool) use the derivative of their active piece, so kinks do not pollute Hv as they do
  * finite differences.
