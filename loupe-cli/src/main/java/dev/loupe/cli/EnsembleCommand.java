@@ -10,6 +10,7 @@ import dev.loupe.ensemble.predict.Predictions;
 import dev.loupe.ensemble.result.EnsembleReport;
 import dev.loupe.ensemble.shift.ImageShift;
 import dev.loupe.ensemble.stats.EnsembleAnalysis;
+import dev.loupe.report.ensemble.EnsemblePlotFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,7 +80,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @CommandLine.Mixin
     JsonOption json;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG) and their data (CSV) into DIR.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG and PNG) and their data (CSV) into DIR.")
     Path out;
 
     @Option(names = "--save-predictions", paramLabel = "DIR",
@@ -123,8 +124,12 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             inputs.add(labels);
             inputs.addAll(shifted.values());
-            EnsemblePlotData.write(report, out, inputs);
-            EnsemblePlots.write(report, out);
+            List<Path> files = new ArrayList<>(EnsemblePlotFiles.files(out));
+            files.add(out.resolve("ensemble.json"));
+            for (Path f : files) {
+                AtomicOutput.refuseOverwrite(f, inputs);
+            }
+            EnsemblePlotFiles.write(report, out);
             AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
         }
         w.flush();

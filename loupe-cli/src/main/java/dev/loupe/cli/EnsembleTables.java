@@ -1,6 +1,7 @@
 package dev.loupe.cli;
 
 import dev.loupe.ensemble.result.Bound;
+import dev.loupe.ensemble.result.Competence;
 import dev.loupe.ensemble.result.EnsembleReport;
 import dev.loupe.ensemble.result.EnsembleStats;
 import dev.loupe.ensemble.result.ErrorIndicators;
@@ -42,6 +43,10 @@ final class EnsembleTables {
                 .row("polarization η = P(W > 1/2)/E[W²]", f(p.eta()))
                 .row("polarization with ties η = P(W ≥ 1/2)/E[W²]", f(p.etaWithTies()))
                 .row("within the 4/3 polarization law (η ≤ 4/3)", p.withinLaw() ? "yes" : "no")
+                .row("P(both wrong, disagreeing) B (E[W²] = E[L] − D/2 + B/2)", f(s.wrongVoteSpread().bothWrongDisagree()))
+                .row("wrong classes m* (max over samples, Rényi-2)", f(s.wrongVoteSpread().maxWrongClasses()))
+                .row("effective wrong classes m̄ = 1/(1 − B/E[W²])", f(s.wrongVoteSpread().effectiveWrongClasses()))
+                .row("competent (Theisen et al.)", competence(s.competence()))
                 .print(out);
         out.println();
         Table hist = new Table("wrong members", "W", "samples");
@@ -50,9 +55,11 @@ final class EnsembleTables {
         }
         hist.print(out);
         out.println();
-        Table bounds = new Table("bound on MV error " + f(s.majorityVoteError()), "formula", "value", "holds", "guaranteed");
+        Table bounds = new Table("bound on MV error " + f(s.majorityVoteError()), "formula", "value", "holds", "condition", "applies",
+                "source");
         for (Bound b : s.bounds()) {
-            bounds.row(b.name(), b.formula(), f(b.value()), b.holds() ? "yes" : "NO", b.validity());
+            bounds.row(b.name(), b.formula(), f(b.value()), b.holds() ? "yes" : "NO", b.condition(), b.applies() ? "yes" : "no",
+                    b.source());
         }
         bounds.print(out);
         if (r.extrapolation() != null) {
@@ -72,9 +79,9 @@ final class EnsembleTables {
     }
 
     private static void printExtrapolation(Extrapolation e, PrintWriter out) {
-        out.printf(Locale.ROOT, "Extrapolation from the first %d members (mean of %d random orders, seed %d):%n",
-                e.fromK(), e.orders(), e.seed());
-        Table t = new Table("K", "MV error", "MV random ties", "pred 4/3·E[W²]", "pred η̂·E[W²]", "pred 4/3·(L−D/2)", "D_ρ", "pred D_ρ",
+        out.printf(Locale.ROOT, "Extrapolation from the first %d members (mean of %d random orders, seed %d; their effective wrong "
+                + "classes m̂ = %s):%n", e.fromK(), e.orders(), e.seed(), f(e.wrongClasses()));
+        Table t = new Table("K", "MV error", "MV random ties", "pred 4/3·E[W²]", "pred η̂·E[W²]", "pred linear in D", "D_ρ", "pred D_ρ",
                 "E[W²]", "pred E[W²]");
         for (KPoint k : e.points()) {
             t.row(k.k(), f(k.mvError()), f(k.mvErrorRandomTies()), f(k.predictedMvLaw()), f(k.predictedMvEta()), f(k.predictedMvLinear()),
@@ -83,6 +90,11 @@ final class EnsembleTables {
         t.print(out);
         out.printf(Locale.ROOT, "mean |pred − actual| for K > %d: MV 4/3-law %s, MV η̂ %s, MV linear %s, disagreement %s%n",
                 e.fromK(), f(e.maeMvLaw()), f(e.maeMvEta()), f(e.maeMvLinear()), f(e.maeDisagreement()));
+    }
+
+    private static String competence(Competence c) {
+        return c.competent() ? "yes" : String.format(Locale.ROOT, "no (t in (%.3f, %.3f]: %d samples with t ≤ W < 1/2, %d with "
+                + "1/2 ≤ W ≤ 1 − t)", c.violatedFrom(), c.violatedTo(), c.lower(), c.upper());
     }
 
     private static String f(double v) {

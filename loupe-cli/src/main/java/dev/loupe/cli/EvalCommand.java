@@ -7,6 +7,7 @@ import dev.loupe.core.data.Datasets;
 import dev.loupe.core.data.NpyWriter;
 import dev.loupe.runtime.Evaluation;
 import dev.loupe.runtime.OnnxModel;
+import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine.ArgGroup;
@@ -27,7 +28,9 @@ import java.util.concurrent.Callable;
         description = {"Run an ONNX model on data with ONNX Runtime (one session, batched, multi-threaded).",
                 "Classifier: --data X --labels Y prints accuracy and mean cross-entropy (X, Y: IDX[.gz], .npy or .csv; "
                         + "X is cast to float as stored, e.g. raw 0..255 pixels).",
-                "Encoder: --text FILE (one sentence per line) computes mean-pooled, L2-normalized embeddings.",
+                "Encoder: --text FILE (one sentence per line) computes pooled, L2-normalized embeddings: --pooling mean "
+                        + "(all-MiniLM, e5) or cls (bge); by default what a sentence-transformers 1_Pooling/config.json "
+                        + "next to the model declares, else mean.",
                 "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
                         + "--threads is the number of batches run concurrently."})
 final class EvalCommand implements Callable<Integer> {
@@ -51,6 +54,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text (default: the bundled one for 'minilm').")
     Path tokenizer;
 
+    @Option(names = "--pooling", paramLabel = "mean|cls", description = "Sentence vector from the token states: "
+            + "mean (all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json next to the model, else mean.")
+    String pooling;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Truncate sentences to N word pieces incl. [CLS]/[SEP] "
+            + "(default 256 for 'minilm', as it was trained; 512, BERT's position table, otherwise).")
+    Integer maxTokens;
+
     @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "With --text: also write the embeddings as a float32 NPY matrix [sentences, dimension].")
     Path embeddings;
 
@@ -67,8 +78,8 @@ final class EvalCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** Summary of an embedding run. */
-    record Embeddings(String model, String text, int sentences, int dimension, double meanTokens, int maxTokens,
-                      double meanNorm, String output, double seconds) {
+    record Embeddings(String model, String text, int sentences, int dimension, String pooling, double meanTokens,
+                      int maxTokens, double meanNorm, String output, double seconds) {
     }
 
     @Override
@@ -88,13 +99,26 @@ final class EvalCommand implements Callable<Integer> {
                 if (tok == null) {
                     throw new LoupeException(modelFile, "--text needs --tokenizer (a tokenizer.json) for this model");
                 }
-                embed(new SentenceEmbedder(m, WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH)), modelFile);
+                Pooling p = pooling(modelFile);
+                int max = maxTokens != null ? maxTokens : bundled ? SentenceEmbedder.MINILM_MAX_LENGTH : 512;
+                embed(new SentenceEmbedder(m, WordPieceTokenizer.load(tok, max), p), p, modelFile);
             }
         }
         return 0;
     }
 
-    private void embed(SentenceEmbedder e, Path modelFile) {
+    private Pooling pooling(Path modelFile) {
+        if (pooling == null) {
+            return Pooling.declaredNear(modelFile).orElse(Pooling.MEAN);
+        }
+        return switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+            case "mean" -> Pooling.MEAN;
+            case "cls" -> Pooling.CLS;
+            default -> throw new LoupeException("--pooling must be mean or cls, not '" + pooling + "'");
+        };
+    }
+
+    private void embed(SentenceEmbedder e, Pooling p, Path modelFile) {
         List<String> lines = readLines(input.text);
         long t0 = System.nanoTime();
         float[][] v = e.embed(lines);
@@ -116,10 +140,10 @@ final class EvalCommand implements Callable<Integer> {
             NpyWriter.write(embeddings, v);
         }
         Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
-                (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
+                p.name().toLowerCase(java.util.Locale.ROOT), (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
         if (!json.print(r, spec.commandLine().getOut())) {
-            spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
-                    r.model(), r.text(), r.sentences(), r.dimension(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
+            spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim %s-pooled embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
+                    r.model(), r.text(), r.sentences(), r.dimension(), r.pooling(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
         }
     }

@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.checkpoint.TiedTensors;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.Tensor;
@@ -42,29 +43,35 @@ final class LsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** One listed tensor. {@code consumer} is the op that reads it (ONNX only). */
-    record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer, Long nonFinite) {
+    /**
+     * One listed tensor. {@code consumer} is the op that reads it (ONNX only); {@code tiedTo} the earlier tensor
+     * whose stored bytes it shares (PyTorch tied weights), which the totals count once.
+     */
+    record Row(String name, String dtype, long[] shape, long parameters, long bytes, String consumer, Long nonFinite,
+               String tiedTo) {
     }
 
-    /** The whole listing. */
-    record Listing(String source, String format, int tensors, long parameters, long bytes, Map<String, String> metadata,
-                   List<Row> rows) {
+    /** The whole listing; parameters and bytes count tied tensors once. */
+    record Listing(String source, String format, int tensors, long parameters, long bytes, int tied,
+                   Map<String, String> metadata, List<Row> rows) {
     }
 
     @Override
     public Integer call() {
         try (Checkpoint cp = Checkpoints.open(path)) {
             Map<String, String> consumers = consumers(cp);
+            Map<String, String> tied = TiedTensors.find(cp.tensors());
             List<Row> rows = new ArrayList<>();
             for (Tensor t : cp.tensors()) {
                 if (filter == null || filter.matcher(t.name()).find()) {
                     rows.add(new Row(t.name(), t.dtype().name(), t.shape(), t.numel(), t.byteSize(), consumers.get(t.name()),
-                            verify ? TensorScan.nonFinite(t) : null));
+                            verify ? TensorScan.nonFinite(t) : null, tied.get(t.name())));
                 }
             }
+            List<Row> owned = rows.stream().filter(r -> r.tiedTo() == null).toList();
             Listing l = new Listing(cp.source().toString(), cp.format().name(), rows.size(),
-                    rows.stream().mapToLong(Row::parameters).sum(), rows.stream().mapToLong(Row::bytes).sum(),
-                    cp.metadata(), rows);
+                    owned.stream().mapToLong(Row::parameters).sum(), owned.stream().mapToLong(Row::bytes).sum(),
+                    rows.size() - owned.size(), cp.metadata(), rows);
             PrintWriter out = spec.commandLine().getOut();
             if (!json.print(l, out)) {
                 printTable(l, !consumers.isEmpty(), out);
@@ -96,6 +103,9 @@ final class LsCommand implements Callable<Integer> {
         if (verify) {
             header.add("non-finite");
         }
+        if (l.tied() > 0) {
+            header.add("tied to");
+        }
         Table t = new Table(header.toArray(String[]::new));
         long nonFinite = 0;
         for (Row r : l.rows()) {
@@ -108,11 +118,15 @@ final class LsCommand implements Callable<Integer> {
                 cells.add(r.nonFinite());
                 nonFinite += r.nonFinite();
             }
+            if (l.tied() > 0) {
+                cells.add(r.tiedTo() == null ? "" : r.tiedTo());
+            }
             t.row(cells.toArray());
         }
         t.print(out);
-        out.printf("%s (%s): %d tensors, %s parameters, %s%s%n", l.source(), l.format(), l.tensors(),
+        out.printf("%s (%s): %d tensors, %s parameters, %s%s%s%n", l.source(), l.format(), l.tensors(),
                 Table.count(l.parameters()), Table.bytes(l.bytes()),
+                l.tied() == 0 ? "" : " (" + l.tied() + " tied tensors share an earlier tensor's storage: counted once)",
                 verify ? "; every tensor decoded, " + Table.count(nonFinite) + " non-finite values" : "");
     }
 }

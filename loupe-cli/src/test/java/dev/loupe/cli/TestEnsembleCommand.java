@@ -37,8 +37,11 @@ class TestEnsembleCommand {
         assertEquals("[1,2,2,1]", s.get("wHistogram").get("samples").toString());
         assertTrue(Files.readString(dir.resolve("out/w_histogram.csv")).contains("3,1.000000,1"));
         assertTrue(Files.exists(dir.resolve("out/ensemble.json")));
-        for (String svg : new String[] {"w_histogram.svg", "error_vs_k.svg", "disagreement_vs_error.svg", "error_vs_disagreement.svg"}) {
-            assertTrue(Files.readString(dir.resolve("out").resolve(svg)).startsWith("<svg"), svg);
+        for (String plot : new String[] {"w_histogram", "error_vs_k", "disagreement_vs_error", "error_vs_disagreement"}) {
+            assertTrue(Files.readString(dir.resolve("out").resolve(plot + ".svg")).contains("<svg"), plot);
+            byte[] png = Files.readAllBytes(dir.resolve("out").resolve(plot + ".png"));
+            assertEquals((byte) 0x89, png[0], plot); // PNG signature
+            assertEquals('P', png[1], plot);
         }
         assertTrue(Files.readString(dir.resolve("out/ensemble.html")).contains("<svg"));
     }

@@ -69,6 +69,15 @@ class TestEnsembleOnReferenceModels {
         for (int j = 0; j <= m; j++) {
             assertEquals(x.histogram[j], s.get("wHistogram").get("samples").get(j).asLong());
         }
+        assertEquals(x.bothWrongDisagree, s.at("/wrongVoteSpread/bothWrongDisagree").asDouble(), 1e-12);
+        assertEquals(x.maxWrongClasses, s.at("/wrongVoteSpread/maxWrongClasses").asDouble(), 1e-12);
+        double factor = 2 * x.maxWrongClasses / (x.maxWrongClasses + 1);
+        JsonNode entropyBound = null;
+        for (JsonNode b : s.get("bounds")) {
+            entropyBound = b.get("name").asText().equals("restricted entropy, measured η") ? b : entropyBound;
+        }
+        assertEquals(x.pAtLeast / x.tandem * factor * (x.meanError - x.disagreement / 2), entropyBound.get("value").asDouble(), 1e-12);
+        assertTrue(entropyBound.get("value").asDouble() >= x.mvError);
         JsonNode last = report.at("/extrapolation/points/" + (m - 1));
         assertEquals(x.mvError, last.get("mvError").asDouble(), 1e-12); // every order's K = M is the whole ensemble
         assertEquals(x.tandem, last.get("tandemLoss").asDouble(), 1e-12);
@@ -98,13 +107,15 @@ class TestEnsembleOnReferenceModels {
 
     /** Ensemble numbers from first principles: ordered member pairs for D_ρ and E[W²], vote counts, brute-force AUROC. */
     private record Recomputed(double meanError, double mvError, double disagreement, double tandem, double pAbove,
-                              double pAtLeast, long[] histogram, double aurocPairDisagreement) {
+                              double pAtLeast, long[] histogram, double aurocPairDisagreement, double bothWrongDisagree,
+                              double maxWrongClasses) {
         static Recomputed of(int[][] pred, int[] truth, int classes) {
             int m = pred.length;
             int n = truth.length;
             long errors = 0;
             long disagreeing = 0;
             long bothWrong = 0;
+            long bothWrongDisagreeing = 0;
             for (int a = 0; a < m; a++) {
                 for (int i = 0; i < n; i++) {
                     errors += pred[a][i] != truth[i] ? 1 : 0;
@@ -113,6 +124,7 @@ class TestEnsembleOnReferenceModels {
                     for (int i = 0; i < n; i++) {
                         disagreeing += pred[a][i] != pred[b][i] ? 1 : 0;
                         bothWrong += pred[a][i] != truth[i] && pred[b][i] != truth[i] ? 1 : 0;
+                        bothWrongDisagreeing += pred[a][i] != truth[i] && pred[b][i] != truth[i] && pred[a][i] != pred[b][i] ? 1 : 0;
                     }
                 }
             }
@@ -123,6 +135,7 @@ class TestEnsembleOnReferenceModels {
             long mv = 0;
             long above = 0;
             long atLeast = 0;
+            double maxWrong = 0;
             boolean[] wrongVote = new boolean[n];
             double[] pairDis = new double[n];
             for (int i = 0; i < n; i++) {
@@ -133,6 +146,12 @@ class TestEnsembleOnReferenceModels {
                     wrong += pred[a][i] != truth[i] ? 1 : 0;
                 }
                 hist[wrong]++;
+                // effective number of wrong classes: 1/Σ q², q the shares of the wrong votes
+                double sumSq = 0;
+                for (int c = 0; c < classes; c++) {
+                    sumSq += c == truth[i] || wrong == 0 ? 0 : Math.pow((double) votes[c] / wrong, 2);
+                }
+                maxWrong = wrong == 0 ? maxWrong : Math.max(maxWrong, 1 / sumSq);
                 above += 2 * wrong > m ? 1 : 0;
                 atLeast += 2 * wrong >= m ? 1 : 0;
                 for (int c = 0; c < classes; c++) {
@@ -158,7 +177,7 @@ class TestEnsembleOnReferenceModels {
                 }
             }
             return new Recomputed(meanError, (double) mv / n, disagreement, tandem, (double) above / n, (double) atLeast / n, hist,
-                    wins / pairs);
+                    wins / pairs, (double) bothWrongDisagreeing / ((long) m * m * n), maxWrong);
         }
     }
 }

@@ -65,11 +65,24 @@ class TestHandComputed {
         assertEquals(20.0 / 21, bound(s, "C-bound (Cantelli)").value(), 1e-12);
         assertEquals(4 * 14.0 / 54, bound(s, "tandem").value(), EPS);
         assertEquals(2 * 8.0 / 18, bound(s, "first order").value(), EPS);
-        // two classes: the linear-in-disagreement form equals η·E[W²] = P(W ≥ 1/2) and holds
-        Bound linear = bound(s, "linear in D, measured η");
+        // two classes: every wrong vote goes to the one other class, so B = 0, m* = m̄ = 1 and the
+        // restricted-entropy form η·2·1/(1+1)·(E[L] − D/2) equals η·E[W²] = P(W ≥ 1/2) = 1/2
+        assertEquals(0, s.wrongVoteSpread().bothWrongDisagree(), EPS);
+        assertEquals(1, s.wrongVoteSpread().maxWrongClasses(), EPS);
+        assertEquals(1, s.wrongVoteSpread().effectiveWrongClasses(), EPS);
+        Bound linear = bound(s, "restricted entropy, measured η");
         assertEquals(0.5, linear.value(), 1e-12);
         assertTrue(linear.holds());
-        assertFalse(bound(s, "polarization law").holds()); // 4/3·14/54 = 0.3457 < 0.5: this ensemble breaks the law
+        Bound law = bound(s, "polarization law");
+        assertFalse(law.holds()); // 4/3·14/54 = 0.3457 < 0.5: this ensemble breaks the law …
+        assertFalse(law.applies()); // … and is not 4/3-polarized (η = 27/14), so no guarantee was broken
+        // competence: W = 1/3 ×2, 2/3 ×3, 0 ×1. For t in (0, 1/3]: P(t ≤ W < 1/2) = 2/6 < P(1/2 ≤ W ≤ 1 − t) = 3/6
+        assertFalse(s.competence().competent());
+        assertEquals(0, s.competence().violatedFrom(), EPS);
+        assertEquals(1.0 / 3, s.competence().violatedTo(), EPS);
+        assertEquals(2, s.competence().lower());
+        assertEquals(3, s.competence().upper());
+        assertFalse(bound(s, "competence").applies());
     }
 
     @Test
@@ -87,11 +100,23 @@ class TestHandComputed {
         assertEquals(8.0 / 27, s.errorDisagreement(), EPS);
         assertEquals(s.meanError() - s.errorDisagreement() / 2, s.tandemLoss(), EPS);
         assertEquals(27.0 / 19, s.polarization().eta(), EPS);
-        // with 3 classes E[L] − D/2 under-estimates E[W²]: η(E[L] − D/2) = 27/19·5/18 = 0.3947 < 0.5, not a bound
-        Bound linear = bound(s, "linear in D, measured η");
-        assertEquals(27.0 / 19 * 5 / 18, linear.value(), EPS);
-        assertFalse(linear.holds());
         assertTrue(bound(s, "polarization, measured η").holds());
+        // wrong votes per sample (class: votes): s0 {1:1}, s1 {2:1}, s2 none, s3 {1:2, 2:1}, s4 {2:1, 0:1}, s5 {0:1, 1:1}
+        // pairs both wrong but disagreeing, w² − Σc²: 0, 0, 0, 9 − 5, 4 − 2, 4 − 2 -> B = 8/9/6 = 4/27
+        assertEquals(4.0 / 27, s.wrongVoteSpread().bothWrongDisagree(), EPS);
+        assertEquals(s.meanError() - s.disagreement() / 2 + s.wrongVoteSpread().bothWrongDisagree() / 2, s.tandemLoss(), EPS);
+        // w²/Σc² per sample: 1, 1, –, 9/5, 2, 2 -> m* = 2; m̄ = 1/(1 − (8/54)/(19/54)) = 19/11
+        assertEquals(2, s.wrongVoteSpread().maxWrongClasses(), EPS);
+        assertEquals(19.0 / 11, s.wrongVoteSpread().effectiveWrongClasses(), EPS);
+        // η·2m/(m+1)·(E[L] − D/2) = 27/19 · 4/3 · 5/18 = 10/19 ≥ 1/2; without the factor (m = 1) it would be 0.395 < 1/2
+        Bound linear = bound(s, "restricted entropy, measured η");
+        assertEquals(10.0 / 19, linear.value(), EPS);
+        assertTrue(linear.holds());
+        // competence: t = 0: 3 below 1/2 vs 3 at or above; t in (0, 1/3]: W = 1/3 ×2 vs W in [1/2, 2/3] ×2; beyond: none
+        assertTrue(s.competence().competent());
+        assertEquals(38.0 / 54, bound(s, "competence").value(), EPS);
+        assertEquals(4 * 2.0 / 3 * 5 / 18, bound(s, "competence, K classes").value(), EPS);
+        assertTrue(bound(s, "competence, K classes").holds());
     }
 
     @Test
@@ -114,8 +139,11 @@ class TestHandComputed {
         ErrorIndicators ind = Indicators.of("in", threeClass());
         assertEquals(8.0 / 9, ind.aurocs().get(0).auroc(), EPS);
         assertEquals(8.0 / 9, ind.aurocs().get(1).auroc(), EPS); // vote entropy ranks samples the same way
+        // 6 samples in 12 bins: one sample per bin, but equal disagreements stay together and a tail shorter than
+        // half a bin is folded in -> {0}, {2/3 ×3}, {1 ×2}
         assertEquals(3, ind.bins().size());
-        assertEquals(0.0, ind.bins().get(0).disagreement(), EPS);
+        assertEquals(0.0, ind.bins().get(0).meanDisagreement(), EPS);
+        assertEquals(3, ind.bins().get(1).samples());
         assertEquals(1.0 / 3, ind.bins().get(1).mvError(), EPS); // 2/3 bin: samples 0, 1, 3, one wrong
         assertEquals(1.0, ind.bins().get(2).mvError(), EPS);
     }

@@ -54,7 +54,9 @@ public final class CompressRun {
         Workload before;
         Workload after;
         long paramsInLayers;
+        long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
+            sizeBefore = inputBytes(cp);
             boolean onnx = cp.format() == CheckpointFormat.ONNX;
             long opset = onnx ? opset(cp) : 0;
             List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
@@ -109,7 +111,7 @@ public final class CompressRun {
         notes.add("memory wall: " + r.positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = r.eval() ? BeforeAfter.of(r.model(), r.out(), r.data()) : null;
-        return report(r, outcome, paramsInLayers, before, after, profiles, notes, eval);
+        return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
     }
 
     private static QuantOptions quantOptions(CompressRequest r, boolean onnx, List<String> notes) {
@@ -177,7 +179,8 @@ public final class CompressRun {
         return out;
     }
 
-    private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, Workload before,
+    private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore,
+                                            Workload before,
                                             Workload after, List<HardwareProfile> profiles, List<String> notes,
                                             EvalResult eval) {
         double num = 0;
@@ -192,7 +195,6 @@ public final class CompressRun {
                     before.bytes(), after.bytes(), after.flops(), before.intensity(), after.intensity(),
                     b.seconds(), a.seconds(), a.bound()));
         }
-        long sizeBefore = size(r.model());
         long sizeAfter = r.dryRun() ? -1 : size(r.out());
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
                 r.prune() ? "prune" : "quantize", r.method(), o.allocation().method(),
@@ -208,6 +210,19 @@ public final class CompressRun {
             }
         }
         throw new LoupeException(cp.source(), "does not import the default ONNX opset");
+    }
+
+    /**
+     * Bytes on disk of everything the checkpoint is read from: the opened file plus every file its tensors
+     * live in (the shards behind a *.index.json or a directory, an ONNX model's external data).
+     */
+    static long inputBytes(Checkpoint cp) {
+        java.util.Set<Path> files = new java.util.LinkedHashSet<>();
+        if (Files.isRegularFile(cp.source())) {
+            files.add(cp.source().toAbsolutePath().normalize());
+        }
+        cp.tensors().forEach(t -> files.add(t.file().toAbsolutePath().normalize()));
+        return files.stream().filter(Files::isRegularFile).mapToLong(CompressRun::size).sum();
     }
 
     private static long size(Path p) {

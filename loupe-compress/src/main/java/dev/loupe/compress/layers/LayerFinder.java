@@ -1,6 +1,8 @@
 package dev.loupe.compress.layers;
 
 import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Conv1DLayout;
+import dev.loupe.core.checkpoint.TiedTensors;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  * linear operator multiplies with its input. Left alone, as in Wanda/AlphaPruning/GPTQ: biases and
  * norms (rank 1), embeddings (a lookup table, not a matmul: ONNX Gather, or an embedding-like name) and
  * output heads named lm_head. In an ONNX model only initializers read as the weight input of MatMul,
- * Gemm or Conv count, so the orientation is known rather than guessed.
+ * Gemm or Conv count, so the orientation is known rather than guessed; without a graph, weights are [out, in]
+ * except Hugging Face Conv1D ones (GPT-2, see {@link Conv1DLayout}), and a tied name is left to its first name.
  *
  * <p>This is deliberately smaller than loupe-spectral's discovery: compression needs the operator's
  * input axis to be right (Wanda and N:M act along it), not WeightWatcher's layer taxonomy.
@@ -51,8 +54,15 @@ public final class LayerFinder {
             }
             return out;
         }
+        java.util.Set<String> inOut = Conv1DLayout.inOutTensors(cp);
+        java.util.Set<String> tied = TiedTensors.find(cp.tensors()).keySet();
         for (Tensor t : cp.tensors()) {
-            if (isFloat(t) && t.rank() >= 2 && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
+            if (inOut.contains(t.name()) && isFloat(t) && !tied.contains(t.name()) && fits(t.dim(1), t.dim(0))) {
+                out.add(new Layer(t, (int) t.dim(1), (int) t.dim(0), true, "", ""));
+                continue;
+            }
+            if (isFloat(t) && t.rank() >= 2 && !tied.contains(t.name())
+                    && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
                 long cols = t.numel() / t.dim(0);
                 if (fits(t.dim(0), cols)) {
                     out.add(new Layer(t, (int) t.dim(0), (int) cols, false, "", ""));
@@ -70,8 +80,11 @@ public final class LayerFinder {
     public static List<Layer> lookupTables(Checkpoint cp) {
         List<Layer> out = new ArrayList<>();
         Map<String, Node> gathers = new HashMap<>();
-        cp.graph().ifPresent(g -> g.allNodes().stream().filter(n -> n.opType().equals("Gather") && !n.inputs().isEmpty())
-                .forEach(n -> gathers.putIfAbsent(n.inputs().get(0), n)));
+        cp.graph().ifPresent(g -> {
+            Map<String, String> aliases = g.castAliases();
+            g.allNodes().stream().filter(n -> n.opType().equals("Gather") && !n.inputs().isEmpty())
+                    .forEach(n -> gathers.putIfAbsent(aliases.getOrDefault(n.inputs().get(0), n.inputs().get(0)), n));
+        });
         for (Tensor t : cp.tensors()) {
             if (!isFloat(t) || t.rank() != 2 || !fits(t.dim(0), t.dim(1))) {
                 continue;
@@ -113,17 +126,19 @@ public final class LayerFinder {
     /** Initializer name to the node reading it as its weight (input 1), for every node of every subgraph. */
     private static Map<String, Node> weightReaders(Graph g) {
         Map<String, Node> out = new HashMap<>();
+        Map<String, String> aliases = g.castAliases(); // fp16 weights read through a Cast count as weights
         for (Node n : g.allNodes()) {
             if (n.inputs().size() >= 2 && List.of("MatMul", "Gemm", "Conv").contains(n.opType())) {
-                out.putIfAbsent(n.inputs().get(1), n);
+                out.putIfAbsent(aliases.getOrDefault(n.inputs().get(1), n.inputs().get(1)), n);
             }
         }
         return out;
     }
 
     private static boolean isFloat(Tensor t) {
-        // the widths the writers can encode back; F8 weights are left alone
-        return WRITABLE.contains(t.dtype()) && t.isContiguous();
+        // the widths the writers can encode back; F8 weights are left alone. Strided PyTorch views (a
+        // transposed or sliced parameter) decode like any tensor and are written back contiguous.
+        return WRITABLE.contains(t.dtype());
     }
 
     private static boolean fits(long rows, long cols) {

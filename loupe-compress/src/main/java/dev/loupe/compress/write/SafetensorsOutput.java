@@ -2,6 +2,7 @@ package dev.loupe.compress.write;
 
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.TiedTensors;
 import dev.loupe.core.format.safetensors.SafetensorsWriter;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
@@ -20,9 +21,14 @@ import java.util.stream.Collectors;
 /**
  * Writes a compressed copy of a checkpoint as safetensors: every tensor of the source, with edited layers
  * replaced: pruned weights in place (same name, dtype and shape, zeros where pruned), quantized ones in
- * the {@link QuantizedLayout}. The source's metadata is kept; {@code extraMetadata} is added.
+ * the {@link QuantizedLayout}. The source's metadata is kept; {@code extraMetadata} is added. Safetensors
+ * cannot share storage, so a name tied to an earlier tensor (PyTorch's GPT-2 lm_head = wte) is written once,
+ * as Hugging Face's save_pretrained does, and recorded as metadata {@code loupe.tied.<name> = <first name>}.
  */
 public final class SafetensorsOutput {
+    /** Metadata key prefix naming a tensor left out because it is tied to (the same bytes as) another. */
+    public static final String TIED_KEY_PREFIX = "loupe.tied.";
+
     private SafetensorsOutput() {
     }
 
@@ -31,7 +37,12 @@ public final class SafetensorsOutput {
         Map<String, String> meta = new LinkedHashMap<>(source.format().name().equals("SAFETENSORS") ? source.metadata() : Map.of());
         meta.putAll(extraMetadata);
         List<Tensor> out = new ArrayList<>();
+        Map<String, String> tied = TiedTensors.find(source.tensors());
         for (Tensor t : source.tensors()) {
+            if (tied.containsKey(t.name())) {
+                meta.put(TIED_KEY_PREFIX + t.name(), tied.get(t.name()));
+                continue;
+            }
             LayerEdit e = byName.get(t.name());
             switch (e) {
                 case null -> out.add(t);

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * decoded with {@link Tensor#toFloats()} / {@link Tensor#toDoubles()}. The baseline, measured in the same
  * run, is a single-threaded {@code MemorySegment.copy} of the same number of output bytes from native
  * memory into a heap array: the cost of merely producing the output. A third row times the decoding
- * kernel alone (one thread, into an existing array) against a copy into that same array.
+ * kernel alone (one thread, into an existing array) against a copy into that same array. Two more rows
+ * read PyTorch-style strided views of the same storage, a column slice {@code w[:, 64:]} (rows decode in
+ * bulk) and the transpose {@code w.T} (element by element), against the contiguous read of the whole tensor.
  */
 public final class ReadBenchmark {
     public static final int ROWS = 4096;
@@ -33,7 +35,7 @@ public final class ReadBenchmark {
 
     /** One measurement: GB/s of output (1 GB = 1e9 bytes), best of the runs. */
     public record Result(DType dtype, String into, long outputBytes, double bestSeconds, double gbPerSecond,
-                         double baselineGbPerSecond) {
+                         String baseline, double baselineGbPerSecond) {
         public double ratio() {
             return gbPerSecond / baselineGbPerSecond;
         }
@@ -68,8 +70,29 @@ public final class ReadBenchmark {
                         MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, reused, 0, n);
                         return reused;
                     }));
+                    if (t == DType.BF16) {
+                        out.addAll(views(w, runs));
+                    }
                 }
             }
+        }
+        return out;
+    }
+
+    /** toFloats of a column slice and of the transpose of {@code w}'s storage, against toFloats of {@code w}. */
+    private static List<Result> views(Tensor w, int runs) {
+        MemorySegment storage = w.storedBytes();
+        Tensor slice = Tensor.strided("w[:, 64:]", w.dtype(), new long[] {ROWS, COLS - 64}, new long[] {COLS, 1}, 64,
+                storage, null);
+        Tensor transposed = Tensor.strided("w.T", w.dtype(), new long[] {COLS, ROWS}, new long[] {1, COLS}, 0,
+                storage, null);
+        List<Result> out = new ArrayList<>();
+        for (Tensor v : List.of(slice, transposed)) {
+            Result r = measure(v.dtype(), "float[] " + v.name(), v.numel() * Float.BYTES, runs, v::toFloats, w::toFloats);
+            // the baseline produced ROWS * COLS floats, the view fewer for the slice: compare per output byte
+            double contiguous = (long) ROWS * COLS * Float.BYTES / (r.outputBytes() / r.baselineGbPerSecond());
+            out.add(new Result(r.dtype(), r.into(), r.outputBytes(), r.bestSeconds(), r.gbPerSecond(), "contiguous",
+                    contiguous));
         }
         return out;
     }
@@ -85,7 +108,7 @@ public final class ReadBenchmark {
             bestDecode = Math.min(bestDecode, once(decode));
             bestCopy = Math.min(bestCopy, once(copy));
         }
-        return new Result(t, into, bytes, bestDecode, bytes / bestDecode / 1e9, bytes / bestCopy / 1e9);
+        return new Result(t, into, bytes, bestDecode, bytes / bestDecode / 1e9, "copy", bytes / bestCopy / 1e9);
     }
 
     /** Seconds one call takes. */

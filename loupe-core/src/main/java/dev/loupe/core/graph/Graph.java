@@ -1,7 +1,9 @@
 package dev.loupe.core.graph;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A computation graph: nodes in file order, graph inputs and outputs (value names), and the names
@@ -26,6 +28,33 @@ public record Graph(String name, List<Node> nodes, List<String> inputs, List<Str
     /** Nodes (in any subgraph) that take {@code value} as an input. */
     public List<Node> consumersOf(String value) {
         return allNodes().stream().filter(n -> n.inputs().contains(value)).toList();
+    }
+
+    /**
+     * Values that are an initializer passed through {@code Cast} or {@code Identity} chains, mapped to that
+     * initializer. Mixed-precision exports keep weights in fp16 and cast each up for the op that reads it
+     * ({@code W_fp16 → Cast → MatMul}); the weight's role is decided by that op, not by the Cast.
+     */
+    public Map<String, String> castAliases() {
+        Map<String, String> out = new HashMap<>();
+        java.util.Set<String> inits = new java.util.HashSet<>(initializers);
+        boolean grew = true;
+        List<Node> all = allNodes();
+        while (grew) { // chains of casts; each round extends every chain by one node
+            grew = false;
+            for (Node n : all) {
+                if ((n.opType().equals("Cast") || n.opType().equals("Identity")) && n.inputs().size() == 1
+                        && n.outputs().size() == 1 && !out.containsKey(n.outputs().get(0))) {
+                    String in = n.inputs().get(0);
+                    String source = inits.contains(in) ? in : out.get(in);
+                    if (source != null) {
+                        out.put(n.outputs().get(0), source);
+                        grew = true;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void collect(Graph g, List<Node> out) {

@@ -138,6 +138,17 @@ public final class Tensor {
         return data;
     }
 
+    /**
+     * Whether {@code other} is the same view of the same stored bytes: PyTorch saves tied parameters (GPT-2's
+     * lm_head and wte) once and points both names at that storage, so counting both would count it twice.
+     */
+    public boolean sameBytesAs(Tensor other) {
+        return other != this && dtype == other.dtype && offset == other.offset && Arrays.equals(shape, other.shape)
+                && Arrays.equals(strides, other.strides) && data.byteSize() == other.data.byteSize()
+                && data.address() == other.data.address() && data.isNative() == other.data.isNative()
+                && (data.isNative() || data.heapBase().equals(other.data.heapBase()));
+    }
+
     /** All elements as floats, in row-major order. Large tensors are decoded on several threads. */
     public float[] toFloats() {
         float[] out = new float[checkedArraySize()];

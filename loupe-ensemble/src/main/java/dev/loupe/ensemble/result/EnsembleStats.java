@@ -14,11 +14,13 @@ import java.util.List;
  * @param errorDisagreement          like D_ρ but P(exactly one of the two is wrong) (≤ D_ρ; = D_ρ for 2 classes);
  *                                   E[W²] = meanError − errorDisagreement/2 exactly
  * @param tandemLoss                 E[W²] = E over independent pairs incl. h = h' of P(both wrong)
+ * @param wrongVoteSpread            how wrong votes spread over classes (the restricted-entropy quantities)
+ * @param competence                 whether the ensemble is competent (Theisen et al.)
  */
 public record EnsembleStats(int members, int samples, int classes, List<MemberError> memberErrors, double meanError,
                             double majorityVoteError, double majorityVoteErrorRandomTies, double disagreement,
                             double pairwiseDisagreement, double errorDisagreement, double tandemLoss, WHistogram wHistogram, Polarization polarization,
-                            List<Bound> bounds) {
+                            WrongVoteSpread wrongVoteSpread, Competence competence, List<Bound> bounds) {
     public EnsembleStats {
         memberErrors = List.copyOf(memberErrors);
         bounds = List.copyOf(bounds);

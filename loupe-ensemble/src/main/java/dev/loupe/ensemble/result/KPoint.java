@@ -12,7 +12,8 @@ package dev.loupe.ensemble.result;
  * @param predictedTandemLoss   T̂ + (L̂ − T̂)/k, L̂ mean error and T̂ distinct-pair both-wrong rate of the first members
  * @param predictedMvLaw        4/3 · predicted E[W_k²] (polarization law)
  * @param predictedMvEta        η̂ · predicted E[W_k²], η̂ = etaWithTies measured on the first members
- * @param predictedMvLinear     4/3 · (L̂ − predictedDisagreement/2), the linear-in-disagreement form
+ * @param predictedMvLinear     4/3 · 2m̂/(m̂+1) · (L̂ − predictedDisagreement/2), the linear-in-disagreement
+ *                              (restricted-entropy) form, m̂ the effective number of wrong classes of the first members
  */
 public record KPoint(int k, double mvError, double mvErrorRandomTies, double disagreement, double tandemLoss, double predictedDisagreement,
                      double predictedTandemLoss, double predictedMvLaw, double predictedMvEta, double predictedMvLinear) {

@@ -1,50 +1,79 @@
 package dev.loupe.ensemble.stats;
 
 import dev.loupe.ensemble.result.Bound;
+import dev.loupe.ensemble.result.Competence;
 import dev.loupe.ensemble.result.Polarization;
+import dev.loupe.ensemble.result.WrongVoteSpread;
 
 import java.util.List;
 
 /**
- * Upper bounds on the majority-vote error L(MV), all evaluated from E_ρ[L] (mean error), E[W²] (tandem loss),
- * D = D_ρ (disagreement of two independent draws from ρ, h = h' allowed) and the polarization. We could not read the paper's exact theorem statements (only its
- * abstract was retrievable), so the polarization and disagreement forms below are DERIVED here, not quoted:
- * <ul>
- * <li>L(MV) ≤ P(W ≥ 1/2) (ties as errors) = η·E[W²] with η = P(W ≥ 1/2)/E[W²] — an identity-tight bound;
- *     replacing η by 4/3 (the neural polarization law) gives a bound that holds iff the ensemble is 4/3-polarized.</li>
- * <li>For a pair (h, h') drawn independently from ρ: P(both wrong) = (L(h) + L(h') − P(exactly one wrong))/2. With two classes a pair that
- *     disagrees has exactly one member wrong, so E[W²] = E_ρ[L] − D/2 and L(MV) ≤ η·(E_ρ[L] − D/2), linear in D with
- *     slope −η/2. With more classes only P(exactly one wrong) ≤ D holds, so the form is an estimate there (the paper's
- *     restricted-entropy condition is what controls the gap).</li>
- * <li>Classic references: first order L(MV) ≤ 2·E_ρ[L]; second order (tandem) L(MV) ≤ 4·E[W²]; and Cantelli's
- *     one-sided Chebyshev inequality on W: L(MV) ≤ P(W ≥ 1/2) ≤ Var W / (Var W + (1/2 − E W)²)
- *     = (E[W²] − E_ρ[L]²)/(E[W²] − E_ρ[L] + 1/4) when E_ρ[L] &lt; 1/2 (the C-bound in tandem form).</li>
- * </ul>
+ * Upper bounds on the majority-vote error L(MV), from E[L] (mean member error), E[W²] (tandem loss), D = D_ρ
+ * (disagreement of two independent draws from ρ, h = h' allowed) and the polarization.
+ *
+ * <p>Every vote that is wrong (ties are errors) has W ≥ 1/2, so L(MV) ≤ P(W ≥ 1/2) = η·E[W²] with η the polarization
+ * (with ties). The forms linear in D follow from the exact identity E[W²] = E[L] − D/2 + B/2 (B = P(both wrong and
+ * disagree), see {@link WrongVoteSpread}): if no sample's wrong votes spread over more than m classes in the Rényi-2
+ * sense (Σ q_c² ≥ 1/m, implied by a Shannon entropy ≤ log m), then B ≤ (1 − 1/m)·E[W²] and so
+ * E[W²] ≤ 2m/(m+1)·(E[L] − D/2). Hence L(MV) ≤ η·2m/(m+1)·(E[L] − D/2): linear in D with a slope linear in η, as the
+ * restricted-entropy bound of Kim et al. (arXiv 2411.00328) is described; m = 1 (two classes) gives η·(E[L] − D/2)
+ * and m = K − 1 holds for every ensemble. The paper's exact theorem text could not be read here, so these are our
+ * derivation of the stated result, proved in this comment and checked on random ensembles by the tests.
+ *
+ * <p>Competent ensembles ({@link Competence}): pairing each sample with W ≥ 1/2 with mass at 1 − W below 1/2 gives
+ * E[W²] ≥ P(W ≥ 1/2)/2, so L(MV) ≤ 2·E[W²] ≤ 4(K−1)/K·(E[L] − D/2), the form of Theisen et al. (arXiv 2305.12313).
+ *
+ * <p>Classic: first order L(MV) ≤ 2·E[L]; second order (tandem) L(MV) ≤ 4·E[W²]; Cantelli's one-sided Chebyshev
+ * inequality on W: P(W ≥ 1/2) ≤ Var W / (Var W + (1/2 − E W)²) = (E[W²] − E[L]²)/(E[W²] − E[L] + 1/4) when E[L] &lt; 1/2
+ * (the C-bound in tandem form).
  */
 public final class Bounds {
+    private static final String CLASSIC = "classic";
+    private static final String DERIVED = "derived here (Kim et al. 2024 form)";
+    private static final String THEISEN = "Theisen et al. 2023";
+
     private Bounds() {
     }
 
-    static List<Bound> of(double mvError, double meanError, double tandem, double disagreement, Polarization pol, int classes) {
+    /** 2m/(m + 1): scales E[L] − D/2 to a bound on E[W²] when no sample's wrong votes spread wider than m classes. */
+    static double spreadFactor(double m) {
+        return 2 * m / (m + 1);
+    }
+
+    static List<Bound> of(double mvError, double meanError, double tandem, double disagreement, Polarization pol, int classes,
+                          WrongVoteSpread spread, Competence competence) {
         double law = Polarization.LAW;
+        boolean lawHolds = !(pol.etaWithTies() > law);
         double cantelli = meanError < 0.5
                 ? (tandem - meanError * meanError) / (tandem - meanError + 0.25)
                 : 1.0;
-        String linearValidity = classes == 2 ? "always (2 classes, derived)" : "estimate (K>2: needs the paper's entropy condition)";
-        String linearLawValidity = classes == 2 ? "if 4/3-polarized (2 classes, derived)" : "estimate (K>2, conjecture)";
+        double margin = meanError - disagreement / 2;
+        // With E[W²] = 0 nobody is ever wrong, η is 0/0 and every bound is 0.
+        double eta = tandem == 0 ? 0 : pol.etaWithTies();
+        // An ensemble where nobody is ever wrong has no spread; any m ≥ 1 then bounds it.
+        double m = Double.isNaN(spread.maxWrongClasses()) ? 1 : spread.maxWrongClasses();
+        double worst = Math.max(1, classes - 1);
+        String mText = String.format(java.util.Locale.ROOT, "m* = %.3f", m);
         return List.of(
-                bound("first order", "2·E[L]", 2 * meanError, "always", mvError),
-                bound("tandem", "4·E[W²]", 4 * tandem, "always", mvError),
-                bound("C-bound (Cantelli)", "(E[W²]−E[L]²)/(E[W²]−E[L]+1/4)", cantelli, "always", mvError),
-                bound("polarization, measured η", "η·E[W²] = P(W≥1/2)", pol.etaWithTies() * tandem, "always (derived)", mvError),
-                bound("polarization law", "4/3·E[W²]", law * tandem, "if 4/3-polarized (conjecture)", mvError),
-                bound("linear in D, measured η", "η·(E[L]−D/2)", pol.etaWithTies() * (meanError - disagreement / 2),
-                        linearValidity, mvError),
-                bound("linear in D, law", "4/3·(E[L]−D/2)", law * (meanError - disagreement / 2), linearLawValidity, mvError));
+                bound("first order", "2·E[L]", 2 * meanError, "always", true, mvError, CLASSIC),
+                bound("tandem", "4·E[W²]", 4 * tandem, "always", true, mvError, CLASSIC),
+                bound("C-bound (Cantelli)", "(E[W²]−E[L]²)/(E[W²]−E[L]+1/4)", cantelli, "always", true, mvError, CLASSIC),
+                bound("polarization, measured η", "η·E[W²] = P(W≥1/2)", pol.pWAtLeastHalf(), "always", true, mvError,
+                        "Kim et al. 2024"),
+                bound("polarization law", "4/3·E[W²]", law * tandem, "if η with ties ≤ 4/3", lawHolds, mvError,
+                        "Kim et al. 2024, conjecture"),
+                bound("competence", "2·E[W²]", 2 * tandem, "if competent", competence.competent(), mvError, THEISEN),
+                bound("competence, K classes", "4(K−1)/K·(E[L]−D/2)", 2 * spreadFactor(worst) * margin, "if competent",
+                        competence.competent(), mvError, THEISEN),
+                bound("restricted entropy, measured η", "η·2m/(m+1)·(E[L]−D/2), " + mText,
+                        eta * spreadFactor(m) * margin, "always (m* measured)", true, mvError, DERIVED),
+                bound("restricted entropy, law", "4/3·2m/(m+1)·(E[L]−D/2), " + mText, law * spreadFactor(m) * margin,
+                        "if η with ties ≤ 4/3", lawHolds, mvError, DERIVED));
     }
 
-    private static Bound bound(String name, String formula, double value, String validity, double mvError) {
+    private static Bound bound(String name, String formula, double value, String condition, boolean applies, double mvError,
+                               String source) {
         // A tiny tolerance: an identity-tight bound must not be reported broken by floating-point rounding.
-        return new Bound(name, formula, value, validity, value >= mvError - 1e-12);
+        return new Bound(name, formula, value, condition, applies, value >= mvError - 1e-12, source);
     }
 }

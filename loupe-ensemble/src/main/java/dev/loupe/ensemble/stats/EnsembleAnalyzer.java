@@ -1,10 +1,12 @@
 package dev.loupe.ensemble.stats;
 
 import dev.loupe.ensemble.predict.Predictions;
+import dev.loupe.ensemble.result.Competence;
 import dev.loupe.ensemble.result.EnsembleStats;
 import dev.loupe.ensemble.result.MemberError;
 import dev.loupe.ensemble.result.Polarization;
 import dev.loupe.ensemble.result.WHistogram;
+import dev.loupe.ensemble.result.WrongVoteSpread;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,8 @@ public final class EnsembleAnalyzer {
         double errorDisagreement = 0;
         long above = 0;
         long atLeast = 0;
+        double bothWrongDisagree = 0;
+        double maxWrongClasses = Double.NaN;
         for (int i = 0; i < n; i++) {
             int w = v.wrong(i);
             histogram[w]++;
@@ -43,7 +47,12 @@ public final class EnsembleAnalyzer {
             errorDisagreement += v.pairErrorDisagreement(i);
             above += 2 * w > m ? 1 : 0;
             atLeast += 2 * w >= m ? 1 : 0;
+            bothWrongDisagree += ((double) w * w - v.wrongSquares(i)) / ((double) m * m);
+            if (w > 0 && !(v.wrongClasses(i) <= maxWrongClasses)) {
+                maxWrongClasses = v.wrongClasses(i);
+            }
         }
+        bothWrongDisagree /= n;
         tandem /= n;
         Polarization pol = polarization((double) above / n, (double) atLeast / n, tandem);
         double mvError = mv / n;
@@ -51,9 +60,14 @@ public final class EnsembleAnalyzer {
         double pairwise = m > 1 ? disagreement / n : 0;
         double d = (1 - 1.0 / m) * pairwise;
         double dErr = m > 1 ? (1 - 1.0 / m) * errorDisagreement / n : 0;
+        // m̄ = 1/(1 − B/E[W²]) makes E[W²] = 2m̄/(m̄+1)·(E[L] − D/2) an identity (see WrongVoteSpread).
+        WrongVoteSpread spread = new WrongVoteSpread(bothWrongDisagree, maxWrongClasses,
+                tandem == 0 ? Double.NaN : 1 / (1 - bothWrongDisagree / tandem));
+        WHistogram wHistogram = new WHistogram(m, toList(histogram));
+        Competence competence = CompetenceCheck.of(wHistogram.samples());
         return new EnsembleStats(m, n, p.classes(), memberErrors, meanError, mvError, mvRandomTies / n, d, pairwise,
-                dErr, tandem, new WHistogram(m, toList(histogram)), pol,
-                Bounds.of(mvError, meanError, tandem, d, pol, p.classes()));
+                dErr, tandem, wHistogram, pol, spread, competence,
+                Bounds.of(mvError, meanError, tandem, d, pol, p.classes(), spread, competence));
     }
 
     static Polarization polarization(double pAbove, double pAtLeast, double tandem) {

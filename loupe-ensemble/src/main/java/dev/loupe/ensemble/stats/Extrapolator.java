@@ -14,12 +14,14 @@ import java.util.Random;
  * Predicts disagreement and majority-vote error of k-member ensembles from the first few members, and measures the
  * real values, averaged over random member orders.
  *
- * <p>DERIVED (we could not read the paper's asymptotic theorem, so this is our own derivation of the same idea):
- * if the k members are drawn independently from ρ and p(x) is the probability that a member drawn from ρ is wrong on x,
- * then E[W_k²] = E[p²] + (E[p] − E[p²])/k and the expected V-statistic disagreement (all k² ordered pairs incl. h = h')
- * is (1 − 1/k)·D, D the disagreement of two distinct draws. E[p] is estimated by the mean error of the first members,
- * E[p²] by their distinct-pair both-wrong rate and D by their distinct-pair disagreement; the majority-vote error is
- * then predicted as η·E[W_k²] with η = 4/3 (the law) or η measured on the first members.
+ * <p>The asymptotics (derived here; the paper, arXiv 2411.00328, proves results of this kind but its text could not be
+ * read): if the k members are drawn independently from ρ and p(x) is the probability that a member drawn from ρ is
+ * wrong on x, then E[W_k²] = E[p²] + (E[p] − E[p²])/k, and every pairwise quantity over all k² ordered pairs
+ * (h = h' included) is (1 − 1/k) times its value for two distinct draws — the disagreement D_k = (1 − 1/k)·D and
+ * B_k = (1 − 1/k)·B. E[p], E[p²], D and B are estimated on the first members (distinct pairs); the majority-vote
+ * error is then predicted three ways: 4/3·E[W_k²] (the polarization law), η̂·E[W_k²] (η measured on the first
+ * members), and the linear-in-disagreement form 4/3·2m̂/(m̂+1)·(E[L] − D_k/2) with m̂ = 1/(1 − B/E[p²]) the effective
+ * number of wrong classes of the first members (see {@link Bounds}).
  */
 public final class Extrapolator {
     private Extrapolator() {
@@ -34,17 +36,19 @@ public final class Extrapolator {
             throw new LoupeException("--orders must be between 1 and 10,000, got " + orders);
         }
         double[][] sums = new double[m + 1][9];
+        double wrongClasses = 0;
         Random random = new Random(seed);
         for (int r = 0; r < orders; r++) {
             int[] order = shuffled(m, random);
             Estimate e = Estimate.of(p.select(prefix(order, fromK)));
+            wrongClasses += e.wrongClasses / orders;
             for (int k = 1; k <= m; k++) {
-                Votes v = Votes.of(p.select(prefix(order, k)));
+                Votes v = Votes.of(p.select(prefix(order, k)), false);
                 double[] measured = measure(v);
                 double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
                 double predD = (1 - 1.0 / k) * e.disagreement;
                 double[] row = {measured[0], measured[1], measured[2], predD, predTandem, Polarization.LAW * predTandem,
-                        e.eta * predTandem, Polarization.LAW * (e.meanError - predD / 2), measured[3]};
+                        e.eta * predTandem, Polarization.LAW * Bounds.spreadFactor(e.wrongClasses) * (e.meanError - predD / 2), measured[3]};
                 for (int c = 0; c < row.length; c++) {
                     sums[k][c] += row[c] / orders;
                 }
@@ -66,7 +70,7 @@ public final class Extrapolator {
         for (int c = 0; c < mae.length; c++) {
             mae[c] = count == 0 ? Double.NaN : mae[c] / count;
         }
-        return new Extrapolation(fromK, orders, seed, points, mae[0], mae[1], mae[2], mae[3]);
+        return new Extrapolation(fromK, orders, seed, wrongClasses, points, mae[0], mae[1], mae[2], mae[3]);
     }
 
     /** Measured majority-vote error, V-statistic disagreement, E[W²] and random-tie-break error of one sub-ensemble. */
@@ -86,25 +90,33 @@ public final class Extrapolator {
         return new double[] {mv / n, d / n, tandem / n, randomTies / n};
     }
 
-    /** Population estimates from a few members: E[p], E[p²] (distinct pairs), D (distinct pairs), η with ties. */
-    private record Estimate(double meanError, double bothWrong, double disagreement, double eta) {
+    /**
+     * Population estimates from a few members: E[p], E[p²] (distinct pairs), D (distinct pairs), η with ties, and the
+     * effective number of wrong classes m̂ = 1/(1 − B/E[p²]) (B: distinct pairs both wrong and disagreeing; 1 when
+     * no pair is both wrong, where the factor no longer matters).
+     */
+    private record Estimate(double meanError, double bothWrong, double disagreement, double eta, double wrongClasses) {
         static Estimate of(Predictions few) {
-            Votes v = Votes.of(few);
+            Votes v = Votes.of(few, false);
             int n = v.samples();
             int k = v.members();
             double err = 0;
             double both = 0;
             double d = 0;
             double tandem = 0;
+            double bothDisagree = 0;
             long atLeastHalf = 0;
             for (int i = 0; i < n; i++) {
+                // distinct pairs both wrong minus those agreeing: (w(w−1) − Σ c(c−1)) = w² − Σ c² since Σ c = w
+                bothDisagree += ((double) v.wrong(i) * v.wrong(i) - v.wrongSquares(i)) / ((double) k * (k - 1));
                 err += (double) v.wrong(i) / k;
                 both += v.pairBothWrong(i);
                 d += v.pairDisagreement(i);
                 tandem += (double) v.wrong(i) * v.wrong(i) / ((double) k * k);
                 atLeastHalf += 2 * v.wrong(i) >= k ? 1 : 0;
             }
-            return new Estimate(err / n, both / n, d / n, tandem == 0 ? Double.NaN : atLeastHalf / tandem);
+            double wrongClasses = both == 0 ? 1 : 1 / (1 - bothDisagree / both);
+            return new Estimate(err / n, both / n, d / n, tandem == 0 ? Double.NaN : atLeastHalf / tandem, wrongClasses);
         }
     }
 

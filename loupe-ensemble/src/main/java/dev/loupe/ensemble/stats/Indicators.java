@@ -7,7 +7,6 @@ import dev.loupe.ensemble.result.IndicatorScore;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Disagreement as an indicator of wrong predictions (the DiverseNO idea, arXiv 2403.10642): per-sample scores
@@ -16,6 +15,9 @@ import java.util.TreeMap;
  * H(mean p) − mean H(p) (its "disagreement" part).
  */
 public final class Indicators {
+    /** Bins of the disagreement-vs-error curve: ~150 samples each on a 2,000-sample test set. */
+    static final int BINS = 12;
+
     private Indicators() {
     }
 
@@ -27,16 +29,12 @@ public final class Indicators {
         double[] entropy = new double[n];
         double mv = 0;
         double d = 0;
-        TreeMap<Double, int[]> bins = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             wrong[i] = v.voteWrong(i);
             pair[i] = p.memberCount() > 1 ? v.pairDisagreement(i) : 0;
             entropy[i] = v.voteEntropy(i);
             mv += wrong[i] ? 1 : 0;
             d += pair[i];
-            int[] b = bins.computeIfAbsent(pair[i], x -> new int[2]);
-            b[0]++;
-            b[1] += wrong[i] ? 1 : 0;
         }
         List<IndicatorScore> scores = new ArrayList<>();
         scores.add(new IndicatorScore("pairwise disagreement", Auroc.of(pair, wrong)));
@@ -46,8 +44,7 @@ public final class Indicators {
             scores.add(new IndicatorScore("predictive entropy", Auroc.of(h[0], wrong)));
             scores.add(new IndicatorScore("mutual information", Auroc.of(h[1], wrong)));
         }
-        List<DisagreementBin> binList = new ArrayList<>();
-        bins.forEach((x, b) -> binList.add(new DisagreementBin(x, b[0], (double) b[1] / b[0])));
+        List<DisagreementBin> binList = EqualCountBins.of(pair, wrong, BINS);
         double meanError = 0;
         for (int[] row : p.labels()) {
             meanError += EnsembleAnalyzer.errorRate(row, p.truth()) / p.memberCount();

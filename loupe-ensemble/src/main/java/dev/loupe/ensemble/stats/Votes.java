@@ -19,24 +19,36 @@ public final class Votes {
     private final int[] maxOther;
     private final int[] tiedAtMax;
     private final long[] sameClassPairs;
+    private final long[] wrongSquares;
     private final double[] entropy;
 
-    private Votes(int members, int n) {
+    private Votes(int members, int n, boolean withEntropy) {
         this.members = members;
         wrong = new int[n];
         trueVotes = new int[n];
         maxOther = new int[n];
         tiedAtMax = new int[n];
         sameClassPairs = new long[n];
-        entropy = new double[n];
+        wrongSquares = new long[n];
+        entropy = withEntropy ? new double[n] : null;
     }
 
+    /** All tallies including the vote entropy. */
     public static Votes of(Predictions p) {
+        return of(p, true);
+    }
+
+    /**
+     * @param withEntropy compute {@link #voteEntropy}; the extrapolation tallies hundreds of sub-ensembles and never
+     *                    needs it, and its logarithms are most of the cost
+     */
+    public static Votes of(Predictions p, boolean withEntropy) {
         int n = p.sampleCount();
         int m = p.memberCount();
-        Votes v = new Votes(m, n);
+        Votes v = new Votes(m, n, withEntropy);
         int[] counts = new int[p.classes()];
         int[] touched = new int[m];
+        int[] shares = new int[m];
         int[][] labels = p.labels();
         int[] truth = p.truth();
         for (int i = 0; i < n; i++) {
@@ -47,7 +59,6 @@ public final class Votes {
                     touched[distinct++] = c;
                 }
             }
-            int[] shares = new int[distinct];
             int max = 0;
             for (int t = 0; t < distinct; t++) {
                 shares[t] = counts[touched[t]];
@@ -61,17 +72,22 @@ public final class Votes {
             for (int t = 0; t < distinct; t++) {
                 v.tiedAtMax[i] += shares[t] == max ? 1 : 0;
                 v.sameClassPairs[i] += (long) shares[t] * (shares[t] - 1);
+                if (touched[t] != truth[i]) {
+                    v.wrongSquares[i] += (long) shares[t] * shares[t];
+                }
                 counts[touched[t]] = 0;
             }
-            // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
-            // whatever the class order (AUROC treats exact ties specially).
-            Arrays.sort(shares);
-            double h = 0;
-            for (int x : shares) {
-                double f = (double) x / m;
-                h -= f * Math.log(f);
+            if (withEntropy) {
+                // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
+                // whatever the class order (AUROC treats exact ties specially).
+                Arrays.sort(shares, 0, distinct);
+                double h = 0;
+                for (int t = 0; t < distinct; t++) {
+                    double f = (double) shares[t] / m;
+                    h -= f * Math.log(f);
+                }
+                v.entropy[i] = h;
             }
-            v.entropy[i] = h;
         }
         return v;
     }
@@ -121,6 +137,22 @@ public final class Votes {
     public double pairBothWrong(int i) {
         long pairs = (long) members * (members - 1);
         return pairs == 0 ? Double.NaN : (double) wrong[i] * (wrong[i] - 1) / pairs;
+    }
+
+    /**
+     * Σ over the wrong classes c of votes(c)²: the number of ordered member pairs (h = h' included) that are both
+     * wrong AND agree on sample i. With w = wrong(i), w² − wrongSquares(i) pairs are both wrong but disagree.
+     */
+    public long wrongSquares(int i) {
+        return wrongSquares[i];
+    }
+
+    /**
+     * Effective number of wrong classes on sample i: 1 / Σ q_c², q_c the share of the wrong votes that went to class c
+     * (exp of the Rényi-2 entropy of the wrong votes; 1 when all wrong members agree). NaN when no member is wrong.
+     */
+    public double wrongClasses(int i) {
+        return wrong[i] == 0 ? Double.NaN : (double) wrong[i] * wrong[i] / wrongSquares[i];
     }
 
     /** Entropy (nats) of the vote shares on sample i. */

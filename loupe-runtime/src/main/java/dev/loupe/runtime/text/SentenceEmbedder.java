@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Sentence embeddings from a BERT-style encoder ONNX (inputs input_ids, attention_mask and optionally
- * token_type_ids; first output the token states [batch, seq, dim]): mean over the tokens the attention mask
- * keeps, then L2 normalization — the pooling the all-MiniLM-L6-v2 model card prescribes. Each sentence is run
+ * token_type_ids; first output the token states [batch, seq, dim]): pooled ({@link Pooling}: the mean over the
+ * tokens the attention mask keeps, as all-MiniLM-L6-v2 and e5 prescribe, or the [CLS] state, as bge does), then
+ * L2 normalized. Each sentence is run
  * unpadded in its own batch of one, so the result cannot depend on what else is in the batch.
  */
 public final class SentenceEmbedder {
@@ -23,10 +24,17 @@ public final class SentenceEmbedder {
 
     private final OnnxModel model;
     private final WordPieceTokenizer tokenizer;
+    private final Pooling pooling;
 
+    /** Mean pooling (all-MiniLM-L6-v2). */
     public SentenceEmbedder(OnnxModel model, WordPieceTokenizer tokenizer) {
+        this(model, tokenizer, Pooling.MEAN);
+    }
+
+    public SentenceEmbedder(OnnxModel model, WordPieceTokenizer tokenizer, Pooling pooling) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.pooling = pooling;
         Set<String> inputs = model.session().getInputNames();
         if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
             throw new LoupeException(model.file(), "is not a BERT-style encoder (inputs " + inputs + ", need input_ids and attention_mask)");
@@ -77,12 +85,17 @@ public final class SentenceEmbedder {
             if (!(first instanceof float[][][] states)) {
                 throw new LoupeException(model.file(), "first output is not float token states [batch, seq, dim]");
             }
-            return meanPoolNormalize(states[0], ones);
+            return pooling == Pooling.CLS ? clsNormalize(states[0]) : meanPoolNormalize(states[0], ones);
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime: " + e.getMessage(), e);
         } finally {
             in.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** The first token's ([CLS]) vector scaled to unit length. */
+    static float[] clsNormalize(float[][] tokens) {
+        return meanPoolNormalize(new float[][] {tokens[0]}, new long[] {1});
     }
 
     /** Mean of the token vectors where {@code mask} is 1, scaled to unit length (sums in double). */

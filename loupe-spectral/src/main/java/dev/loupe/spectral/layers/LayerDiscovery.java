@@ -1,6 +1,8 @@
 package dev.loupe.spectral.layers;
 
 import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Conv1DLayout;
+import dev.loupe.core.checkpoint.TiedTensors;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -44,9 +47,16 @@ public final class LayerDiscovery {
         Map<String, QuantizedWeights.Found> quantized = QuantizedWeights.find(cp);
         Map<String, String> parameterOf = new HashMap<>();
         quantized.forEach((w, f) -> f.parameters().forEach(p -> parameterOf.putIfAbsent(p, w)));
+        Map<String, String> tied = TiedTensors.find(cp.tensors());
+        Set<String> conv1d = Conv1DLayout.inOutTensors(cp);
         List<WeightMatrix> out = new ArrayList<>();
         List<SkippedTensor> skipped = new ArrayList<>();
         for (Tensor t : cp.tensors()) {
+            if (tied.containsKey(t.name())) {
+                skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(),
+                        "tied to '" + tied.get(t.name()) + "' (the same stored bytes): analyzed once, under that name"));
+                continue;
+            }
             QuantizedWeights.Found q = quantized.get(t.name());
             if (q != null) {
                 out.addAll(split(dequantized(describe(t, q.consumer(), conv), q.dequant()), splits));
@@ -58,7 +68,8 @@ public final class LayerDiscovery {
                 skipped.add(new SkippedTensor(t.name(), t.dtype().name(), t.shape(), why));
                 continue;
             }
-            out.addAll(split(describe(t, consumers.get(t.name()), conv), splits));
+            WeightMatrix m = describe(t, consumers.get(t.name()), conv);
+            out.addAll(split(conv1d.contains(t.name()) ? storedInOut(m) : m, splits));
         }
         return new Discovery(out, skipped);
     }
@@ -171,6 +182,14 @@ public final class LayerDiscovery {
         return out;
     }
 
+    /** {@code m} as a Hugging Face Conv1D weight: y = x W with W stored [in, out]. */
+    private static WeightMatrix storedInOut(WeightMatrix m) {
+        List<String> notes = new ArrayList<>(m.notes());
+        notes.add("Hugging Face Conv1D (GPT-2 style): stored [in, out], the transpose of nn.Linear");
+        return new WeightMatrix(m.name(), m.tensor(), m.kind(), m.layerType(), m.rows(), m.cols(), m.rf(),
+                "in,out", m.consumer(), notes, m.dequant(), m.part());
+    }
+
     private static WeightMatrix dequantized(WeightMatrix m, Dequantization dq) {
         List<String> notes = new ArrayList<>(m.notes());
         notes.add(0, dq.describe(m.tensor().dtype().name()));
@@ -222,8 +241,10 @@ public final class LayerDiscovery {
 
     private static Map<String, Node> consumers(Checkpoint cp) {
         Map<String, Node> out = new HashMap<>();
+        Map<String, String> aliases = cp.graph().map(Graph::castAliases).orElse(Map.of());
         for (Node n : cp.graph().map(Graph::allNodes).orElse(List.of())) {
-            for (String in : n.inputs()) {
+            for (String value : n.inputs()) {
+                String in = aliases.getOrDefault(value, value);
                 Node prev = out.get(in);
                 if (prev == null || weightOp(n) && !weightOp(prev)) {
                     out.put(in, n);
