@@ -92,6 +92,10 @@ final class ModelDataOptions {
         if ((data == null) == (text == null)) {
             throw new LoupeException(model, "give exactly one of --data and --text");
         }
+        if (text == null && (tokenizer != null || targets != null)) {
+            throw new LoupeException(model, "--tokenizer and --targets go with --text");
+        }
+        loss(); // refuses a loss that does not fit the data before any work
         Pattern p = weights == null ? null : Pattern.compile(weights);
         ParameterizedModel m = ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
         try {
