@@ -10,6 +10,7 @@ import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.SelfTargets;
 import dev.loupe.landscape.engine.SentencePooling;
 import dev.loupe.landscape.engine.ValueType;
+import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine.Option;
@@ -45,6 +46,10 @@ final class ModelDataOptions {
 
     @Option(names = "--targets", paramLabel = "FILE.npy", description = "With --text: target embeddings [sentences, dim] (float32 NPY), e.g. from 'loupe eval --embeddings'.")
     Path targets;
+
+    @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
+            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json next to the model, else mean.")
+    String pooling;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Integer class labels (IDX, .npy or .csv), one per sample.")
     Path labels;
@@ -92,18 +97,27 @@ final class ModelDataOptions {
         if ((data == null) == (text == null)) {
             throw new LoupeException(model, "give exactly one of --data and --text");
         }
-        if (text == null && (tokenizer != null || targets != null)) {
-            throw new LoupeException(model, "--tokenizer and --targets go with --text");
+        if (text == null && (tokenizer != null || targets != null || pooling != null)) {
+            throw new LoupeException(model, "--tokenizer, --targets and --pooling go with --text");
         }
         loss(); // refuses a loss that does not fit the data before any work
         Pattern p = weights == null ? null : Pattern.compile(weights);
         ParameterizedModel m = ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
         try {
-            return text != null ? SentencePooling.append(m) : m;
+            return text != null ? SentencePooling.append(m, pooling()) : m;
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
+    }
+
+    private SentencePooling.Mode pooling() {
+        Pooling p = pooling == null ? Pooling.declaredNear(model).orElse(Pooling.MEAN) : switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
+            case "mean" -> Pooling.MEAN;
+            case "cls" -> Pooling.CLS;
+            default -> throw new LoupeException("--pooling must be mean or cls, not '" + pooling + "'");
+        };
+        return p == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
     }
 
     /** Reads the samples, reshaped to the model's input shape when that has the same element count. */

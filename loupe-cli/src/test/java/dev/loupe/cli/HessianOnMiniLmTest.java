@@ -9,6 +9,8 @@ import dev.loupe.landscape.engine.SelfTargets;
 import dev.loupe.landscape.engine.SentencePooling;
 import dev.loupe.landscape.grad.GradientEvaluator;
 import dev.loupe.landscape.hessian.ExactHvp;
+import dev.loupe.runtime.OnnxModel;
+import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class HessianOnMiniLmTest {
 
     @Test
     void gradientAndHessianAlongADirectionMatchDifferencesOfTheForwardPass() {
-        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()))) {
+        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), SentencePooling.Mode.MEAN)) {
             Samples text = text();
             float[] theta = m.theta0();
             double[] u = direction(m, text);
@@ -67,7 +69,7 @@ class HessianOnMiniLmTest {
      */
     @Test
     void selfDistillationCurvatureIsGaussNewton() {
-        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()))) {
+        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), SentencePooling.Mode.MEAN)) {
             Samples text = text();
             float[] theta = m.theta0();
             double[] u = direction(m, text);
@@ -85,6 +87,33 @@ class HessianOnMiniLmTest {
                 assertTrue(at.loss() < 1e-10, "loss at the model's own embeddings " + at.loss());
                 double uhu = dot(new ExactHvp(g, theta).apply(u), u);
                 assertEquals(gaussNewton, uhu, 0.005 * gaussNewton); // measured 3.5e-4 apart
+            }
+        }
+    }
+
+    /**
+     * The pooling head in ONNX, on padded batches, gives the embeddings loupe-runtime's SentenceEmbedder computes
+     * in Java from unpadded single-sentence runs (a separate implementation), for mean and for CLS pooling.
+     */
+    @Test
+    void poolingHeadMatchesTheRuntimeEmbedder() {
+        WordPieceTokenizer wp = WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), SentenceEmbedder.MINILM_MAX_LENGTH);
+        List<String> s = List.of("A penny saved is a penny earned.", "Time flies like an arrow; fruit flies like a banana.", "Hi.");
+        Samples text = Samples.text(s.stream().map(wp::encode).toArray(long[][]::new));
+        for (Pooling p : Pooling.values()) {
+            SentencePooling.Mode mode = p == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
+            try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> n.contains("LayerNorm")), mode);
+                 OnnxModel runtime = OnnxModel.open(BundledModels.miniLm(), 1)) {
+                Samples pooled = SelfTargets.at(m, text, m.theta0(), 3); // one padded batch of three
+                float[][] want = new SentenceEmbedder(runtime, wp, p).embed(s);
+                int w = pooled.targetWidth();
+                for (int i = 0; i < s.size(); i++) {
+                    double dot = 0;
+                    for (int k = 0; k < w; k++) {
+                        dot += want[i][k] * pooled.targets()[i * w + k];
+                    }
+                    assertEquals(1.0, dot, 1e-5, p + " sentence " + i); // both unit length
+                }
             }
         }
     }
