@@ -120,6 +120,10 @@ final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
+        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware);
+        if (out != null && !force) {
+            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware);
+        }
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
                 nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
                 new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);

@@ -67,7 +67,7 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "K", description = "Number of classes when only labels are given (default: inferred).")
     int classes;
 
-    @Option(names = "--from", paramLabel = "K", defaultValue = "3", description = "Members used to extrapolate to larger ensembles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--from", paramLabel = "K", defaultValue = "3", description = "Members used to extrapolate to larger ensembles (default: ${DEFAULT-VALUE}, or all members if fewer).")
     int fromK;
 
     @Option(names = "--orders", paramLabel = "R", defaultValue = "20", description = "Random member orders averaged (default: ${DEFAULT-VALUE}).")
@@ -95,6 +95,11 @@ final class EnsembleCommand implements Callable<Integer> {
         if (predictions.isEmpty() == models.isEmpty()) {
             throw new LoupeException("give either the members' stored predictions (--predictions) or ONNX models (--models with --data)");
         }
+        if (savePredictions != null && models.isEmpty()) {
+            throw new LoupeException("--save-predictions needs --models");
+        }
+        OutputPaths.dir(out);
+        OutputPaths.dir(savePredictions);
         Map<String, Predictions> shiftedSets = new LinkedHashMap<>();
         Predictions in = predictions.isEmpty() ? fromModels(shiftedSets) : PredictionFiles.load(predictions, labels, classes);
         shifted.forEach((name, file) -> {
@@ -104,17 +109,15 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             shiftedSets.put(name, p);
         });
-        if (savePredictions != null) {
-            if (models.isEmpty()) {
-                throw new LoupeException("--save-predictions needs --models");
-            }
-            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
-            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+        // The default 3 shrinks to fit a smaller ensemble; a --from the user gave must fit.
+        if (spec.commandLine().getParseResult().hasMatchedOption("--from") && (fromK < 2 || fromK > in.memberCount())) {
+            throw new LoupeException("--from must be between 2 and the number of members (" + in.memberCount() + "), got " + fromK);
         }
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
-        PrintWriter w = spec.commandLine().getOut();
-        if (!json.print(report, w)) {
-            EnsembleTables.print(report, w);
+        // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
+        if (savePredictions != null) {
+            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
+            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);
@@ -131,6 +134,10 @@ final class EnsembleCommand implements Callable<Integer> {
             }
             EnsemblePlotFiles.write(report, out);
             AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (!json.print(report, w)) {
+            EnsembleTables.print(report, w);
         }
         w.flush();
         return 0;

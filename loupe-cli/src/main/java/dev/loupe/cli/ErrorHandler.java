@@ -4,10 +4,11 @@ import dev.loupe.core.LoupeException;
 import picocli.CommandLine;
 
 /**
- * Decides exit codes in one place: a LoupeException is the user's to fix (one line, exit 2);
- * anything else is a bug (exit 1, with the trace; {@code --debug} or LOUPE_DEBUG=1 always shows traces).
+ * Decides exit codes in one place: a LoupeException or a usage error (unknown option, a value picocli cannot
+ * convert) is the user's to fix (one line, exit 2); anything else is a bug (exit 1, with the trace;
+ * {@code --debug} or LOUPE_DEBUG=1 always shows traces).
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int USER_ERROR = 2;
     static final int BUG = 1;
 
@@ -31,8 +32,17 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return BUG;
     }
 
+    /** One line, not picocli's message followed by the whole usage text, so that scripts see a single error line. */
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String message = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        cl.getErr().println("loupe: " + message + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        return USER_ERROR;
+    }
+
     static int exitCode(Throwable t) {
-        return userCause(t) != null ? USER_ERROR : BUG;
+        return t instanceof CommandLine.ParameterException || userCause(t) != null ? USER_ERROR : BUG;
     }
 
     private static Throwable userCause(Throwable t) {

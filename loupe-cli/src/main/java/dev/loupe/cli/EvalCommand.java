@@ -87,6 +87,7 @@ final class EvalCommand implements Callable<Integer> {
         int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
+        OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, tokenizer);
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
             if (input.data != null) {
                 Dataset d = Datasets.read(input.data, labels);

@@ -57,9 +57,13 @@ final class HessianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (topK < 1 || maxIter < 1 || bins < 2 || !(tol >= 0) || !(step >= 0) || !(sigma2 > 0)) {
-            throw new dev.loupe.core.LoupeException("--top-k, --max-iter must be >= 1, --bins >= 2, --tol >= 0, --fd-step >= 0, --sigma2 > 0");
+        // upper bounds too: --top-k 1e8 would run for days, --bins 2e9 allocates 16 GB
+        if (topK < 1 || topK > 1000 || maxIter < 1 || bins < 2 || bins > 10_000_000 || !(tol >= 0) || !(step >= 0) || !(sigma2 > 0)
+                || traceSamples < 0 || densitySteps < 0 || densityRuns < 1 || (intra != null && intra < 1)) {
+            throw new dev.loupe.core.LoupeException("--top-k must be 1..1000, --max-iter, --density-runs, --intra-threads >= 1, "
+                    + "--bins 2..10000000, --tol, --fd-step, --trace-samples, --density-steps >= 0, --sigma2 > 0");
         }
+        outOpts.check(in.model, in.data, in.labels);
         HessianOptions o = new HessianOptions(topK, maxIter, tol, traceSamples, densitySteps, densityRuns, sigma2, bins, step, in.seed);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);

@@ -104,10 +104,25 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InspectOptions o = options();
+        OutputPaths.dir(out);
+        OutputPaths.file(report, path);
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
             r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled || csv),
                     Version.number(), !noHash);
+        }
+        if (r.layers().isEmpty()) { // an empty table with exit 0 would read as "all layers fine"
+            throw new LoupeException(path, "has no weight matrices to analyze (" + r.skipped().size()
+                    + " tensors skipped: 1-D, integer or not a weight matrix)");
+        }
+        // files first: when one cannot be written, the error is the only output (stdout stays empty)
+        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
+            AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
+            AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
+            InspectReport.write(r, out.resolve("inspect.html"));
+        }
+        if (report != null) {
+            InspectReport.write(r, report);
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled) {
@@ -118,13 +133,7 @@ final class InspectCommand implements Callable<Integer> {
             printTable(w, r);
         }
         w.flush();
-        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
-            AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
-            AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
-            InspectReport.write(r, out.resolve("inspect.html"));
-        }
         if (report != null) {
-            InspectReport.write(r, report);
             spec.commandLine().getErr().println("report: " + report);
         }
         return 0;

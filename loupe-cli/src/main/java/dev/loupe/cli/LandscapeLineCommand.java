@@ -48,6 +48,7 @@ final class LandscapeLineCommand implements Callable<Integer> {
         if (points < 2 || points > 100_000) {
             throw new LoupeException("--points must be between 2 and 100000, got " + points);
         }
+        outOpts.check(in.model, in.data, in.labels, to);
         try (ParameterizedModel m = in.open();
              LossEvaluator ev = new LossEvaluator(m, in.samples(m), in.loss(), in.batch(), in.threads())) {
             float[] d;

@@ -53,6 +53,7 @@ final class LandscapePlaneCommand implements Callable<Integer> {
         if (grid < 2 || grid > 1001) {
             throw new dev.loupe.core.LoupeException("--grid must be between 2 and 1001, got " + grid);
         }
+        outOpts.check(in.model, in.data, in.labels);
         Progress progress = TerminalProgress.forTerminal(false);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);

@@ -66,6 +66,7 @@ final class LandscapeSampleCommand implements Callable<Integer> {
         if (!(radius > 0) || dims < 1 || knn < 1) {
             throw new LoupeException("--radius must be > 0, --dims and --knn at least 1");
         }
+        outOpts.check(in.model, in.data, in.labels);
         Progress progress = TerminalProgress.forTerminal(false);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);

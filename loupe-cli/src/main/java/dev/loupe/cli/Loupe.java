@@ -21,7 +21,9 @@ public final class Loupe implements Runnable {
     /** The configured command line, also used by black-box tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Loupe());
-        cl.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;

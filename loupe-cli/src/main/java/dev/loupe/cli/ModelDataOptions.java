@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The model, data and loss shared by {@code landscape} and {@code hessian}: tensor data (--data, with labels
@@ -100,8 +101,16 @@ final class ModelDataOptions {
         if (text == null && (tokenizer != null || targets != null || pooling != null)) {
             throw new LoupeException(model, "--tokenizer, --targets and --pooling go with --text");
         }
+        if (batch != null && batch < 1 || threads != null && threads < 1) {
+            throw new LoupeException("--batch and --threads must be at least 1, got " + batch + " and " + threads);
+        }
         loss(); // refuses a loss that does not fit the data before any work
-        Pattern p = weights == null ? null : Pattern.compile(weights);
+        Pattern p;
+        try {
+            p = weights == null ? null : Pattern.compile(weights);
+        } catch (PatternSyntaxException e) {
+            throw new LoupeException("--weights is not a valid regular expression: " + e.getDescription() + " in '" + weights + "'");
+        }
         ParameterizedModel m = ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
         try {
             return text != null ? SentencePooling.append(m, pooling()) : m;
@@ -138,7 +147,12 @@ final class ModelDataOptions {
         if (!m.dataInputs().isEmpty()) {
             ValueType in = m.dataInputs().getFirst();
             long[] want = Arrays.copyOfRange(in.dims(), 1, in.dims().length);
-            if (Arrays.stream(want).allMatch(x -> x > 0) && Arrays.stream(want).reduce(1, Math::multiplyExact) == d.rowLength()) {
+            if (Arrays.stream(want).allMatch(x -> x > 0)) {
+                long n = Arrays.stream(want).reduce(1, Math::multiplyExact);
+                if (n != d.rowLength()) { // ONNX Runtime would say only "invalid rank", naming neither file
+                    throw new LoupeException(data, "examples have " + d.rowLength() + " values, but " + model.getFileName()
+                            + " takes " + Arrays.toString(want) + " = " + n + " per example");
+                }
                 shape = want;
             }
         }
@@ -161,14 +175,16 @@ final class ModelDataOptions {
     }
 
     private Samples textSamples(ParameterizedModel m, int limit) {
+        boolean miniLm = model.getFileName().toString().startsWith(BundledModels.MINILM);
         Path tok = tokenizer;
         if (tok == null) {
-            if (!model.getFileName().toString().startsWith(BundledModels.MINILM)) {
+            if (!miniLm) {
                 throw new LoupeException(model, "--text needs --tokenizer (a tokenizer.json) for this model");
             }
             tok = BundledModels.miniLmTokenizer();
         }
-        WordPieceTokenizer wp = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
+        // as loupe eval: MiniLM was trained on 256 word pieces; other BERTs get their 512-entry position table
+        WordPieceTokenizer wp = WordPieceTokenizer.load(tok, miniLm ? SentenceEmbedder.MINILM_MAX_LENGTH : 512);
         List<String> lines = EvalCommand.readLines(text);
         int n = Math.min(limit, lines.size());
         long[][] ids = new long[n][];

@@ -3,10 +3,7 @@ package dev.loupe.cli;
 import dev.loupe.core.io.AtomicOutput;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -20,6 +17,12 @@ final class OutputOptions {
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report to FILE.html.")
     Path report;
+
+    /** Checks --out and --report before any work (see {@link OutputPaths}); the report must not replace an input. */
+    void check(Path... inputs) {
+        OutputPaths.dir(out);
+        OutputPaths.file(report, inputs);
+    }
 
     /**
      * Everything a landscape or hessian command emits, always in this order: the result as JSON and its
@@ -49,11 +52,6 @@ final class OutputOptions {
         if (out == null) {
             return;
         }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicOutput.writeString(out.resolve(name), text);
+        AtomicOutput.writeString(out.resolve(name), text); // creates DIR; a failure is a one-line LoupeException
     }
 }

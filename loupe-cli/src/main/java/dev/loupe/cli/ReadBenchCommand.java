@@ -26,8 +26,11 @@ final class ReadBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (runs < 1) {
+            throw new dev.loupe.core.LoupeException("--runs must be at least 1, got " + runs);
+        }
         try (ScratchDir dir = ScratchDir.create("loupe-bench-read")) {
-            List<ReadBenchmark.Result> results = ReadBenchmark.run(dir.path(), Math.max(1, runs));
+            List<ReadBenchmark.Result> results = ReadBenchmark.run(dir.path(), runs);
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("dtype", "into", "output", "best ms", "GB/s", "baseline", "baseline GB/s", "ratio");
             for (ReadBenchmark.Result r : results) {

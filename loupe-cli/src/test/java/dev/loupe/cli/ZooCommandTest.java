@@ -1,5 +1,6 @@
 package dev.loupe.cli;
 
+import dev.loupe.core.data.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Black-box: loupe zoo (single-process path) → zoo query → zoo map, and the user-error contract. */
@@ -68,8 +70,12 @@ class ZooCommandTest {
         CliRun.of("zoo", nothing.toString(), "--catalog", catalog.toString(), "--master", "none").assertUserError(nothing);
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--split-above", "-1").assertUserError(empty);
-        CliRun ok = CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--master", "none");
-        assertTrue(ok.out().startsWith("0 checkpoints found"), ok.out());
+        // a folder without checkpoints is a user error, and no catalog is left behind
+        CliRun.of("zoo", empty.toString(), "--catalog", catalog.toString(), "--master", "none").assertUserError(empty);
+        assertFalse(Files.exists(catalog));
+        CliRun ok = CliRun.of("zoo", Fixtures.dir().resolve("models/mlp.onnx").toString(), "--catalog", catalog.toString(),
+                "--master", "none");
+        assertTrue(ok.out().startsWith("1 checkpoints found"), ok.out());
         CliRun.of("zoo", "query", "--catalog", catalog.toString(), "SELEC nonsense").assertUserError(catalog);
     }
 }

@@ -156,7 +156,7 @@ public final class OnnxModel implements AutoCloseable {
         for (int i = 0; i < logits.length; i++) {
             float[] l = logits[i];
             if (y[i] >= l.length) {
-                throw new LoupeException(data.source(), "label " + y[i] + " of example " + i + " is out of range for a model with "
+                throw new LoupeException(data.labelSource(), "label " + y[i] + " of example " + i + " is out of range for a model with "
                         + l.length + " outputs");
             }
             int arg = 0;

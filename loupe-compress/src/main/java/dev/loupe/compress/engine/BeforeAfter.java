@@ -16,48 +16,70 @@ import java.util.List;
 /**
  * Runs the original and the compressed ONNX model on the same data in ONNX Runtime (loupe-runtime):
  * accuracy and mean cross-entropy for a classifier, mean cosine of the embeddings for an encoder.
+ * The original runs first ({@link #before}), before the compressed model is written, so that bad data
+ * (unreadable, mismatched labels, a wrong input size) fails without leaving an output file behind.
  */
 final class BeforeAfter {
-    private BeforeAfter() {
+    private final Dataset dataset;
+    private final Evaluation original;
+    private final WordPieceTokenizer tokenizer;
+    private final List<String> sentences;
+    private final float[][] embeddings;
+
+    private BeforeAfter(Dataset dataset, Evaluation original, WordPieceTokenizer tokenizer, List<String> sentences,
+                        float[][] embeddings) {
+        this.dataset = dataset;
+        this.original = original;
+        this.tokenizer = tokenizer;
+        this.sentences = sentences;
+        this.embeddings = embeddings;
     }
 
-    static EvalResult of(Path original, Path compressed, EvalData data) {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static int threads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Evaluates the original model on {@code data}. */
+    static BeforeAfter before(Path original, EvalData data) {
         if (data.data() != null) {
             if (data.labels() == null) {
                 throw new LoupeException(data.data(), "evaluating a classifier needs --labels");
             }
             Dataset d = Datasets.read(data.data(), data.labels());
-            Evaluation b;
-            Evaluation a;
-            try (OnnxModel m = OnnxModel.open(original, threads)) {
-                b = m.evaluate(d, 256);
+            try (OnnxModel m = OnnxModel.open(original, threads())) {
+                return new BeforeAfter(d, m.evaluate(d, 256), null, null, null);
             }
-            try (OnnxModel m = OnnxModel.open(compressed, threads)) {
-                a = m.evaluate(d, 256);
-            }
-            return new EvalResult("classifier", d.rows(), b.accuracy(), a.accuracy(), b.meanCrossEntropy(),
-                    a.meanCrossEntropy(), Double.NaN);
         }
         Path tok = data.tokenizer() != null ? data.tokenizer() : BundledModels.miniLmTokenizer();
         WordPieceTokenizer t = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
         List<String> sentences = data.sentences();
-        float[][] b;
-        float[][] a;
-        try (OnnxModel m = OnnxModel.open(original, threads)) {
-            b = new SentenceEmbedder(m, t).embed(sentences);
+        try (OnnxModel m = OnnxModel.open(original, threads())) {
+            return new BeforeAfter(null, null, t, sentences, new SentenceEmbedder(m, t).embed(sentences));
         }
-        try (OnnxModel m = OnnxModel.open(compressed, threads)) {
-            a = new SentenceEmbedder(m, t).embed(sentences);
+    }
+
+    /** Evaluates the compressed model on the same data and compares. */
+    EvalResult after(Path compressed) {
+        if (dataset != null) {
+            Evaluation a;
+            try (OnnxModel m = OnnxModel.open(compressed, threads())) {
+                a = m.evaluate(dataset, 256);
+            }
+            return new EvalResult("classifier", dataset.rows(), original.accuracy(), a.accuracy(), original.meanCrossEntropy(),
+                    a.meanCrossEntropy(), Double.NaN);
+        }
+        float[][] a;
+        try (OnnxModel m = OnnxModel.open(compressed, threads())) {
+            a = new SentenceEmbedder(m, tokenizer).embed(sentences);
         }
         double sum = 0;
-        for (int i = 0; i < b.length; i++) {
+        for (int i = 0; i < embeddings.length; i++) {
             double dot = 0;
-            for (int j = 0; j < b[i].length; j++) {
-                dot += (double) b[i][j] * a[i][j]; // both unit length
+            for (int j = 0; j < embeddings[i].length; j++) {
+                dot += (double) embeddings[i][j] * a[i][j]; // both unit length
             }
             sum += dot;
         }
-        return new EvalResult("encoder", b.length, Double.NaN, Double.NaN, Double.NaN, Double.NaN, sum / b.length);
+        return new EvalResult("encoder", embeddings.length, Double.NaN, Double.NaN, Double.NaN, Double.NaN, sum / embeddings.length);
     }
 }

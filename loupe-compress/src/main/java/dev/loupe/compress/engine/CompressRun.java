@@ -54,6 +54,7 @@ public final class CompressRun {
         Workload before;
         Workload after;
         long paramsInLayers;
+        BeforeAfter baseline = null;
         long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
@@ -104,13 +105,16 @@ public final class CompressRun {
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.positions());
             after = ModelTraffic.of(cp, layers, bytesAfter, r.positions());
+            if (r.eval()) {
+                baseline = BeforeAfter.before(r.model(), r.data());
+            }
             if (!r.dryRun()) {
                 write(r, cp, onnx, opset, outcome.edits());
             }
         }
         notes.add("memory wall: " + r.positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
-        EvalResult eval = r.eval() ? BeforeAfter.of(r.model(), r.out(), r.data()) : null;
+        EvalResult eval = baseline != null ? baseline.after(r.out()) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
     }
 

@@ -1,5 +1,6 @@
 package dev.loupe.compress.layers;
 
+import dev.loupe.core.LoupeException;
 import dev.loupe.core.tensor.Tensor;
 
 /**
@@ -23,9 +24,18 @@ public record Layer(Tensor tensor, int rows, int cols, boolean storedInOut, Stri
         return (long) rows * cols;
     }
 
-    /** The weight as a row-major [out, in] float matrix (a fresh array). */
+    /**
+     * The weight as a row-major [out, in] float matrix (a fresh array). NaN or Inf weights are the user's
+     * problem, not ours to round: a scale or ranking built from them would silently produce a broken model.
+     */
     public float[] outIn() {
         float[] stored = tensor.toFloats();
+        for (int i = 0; i < stored.length; i++) {
+            if (!Float.isFinite(stored[i])) {
+                throw new LoupeException(tensor.file(), "tensor '" + name() + "' holds " + stored[i]
+                        + " at element " + i + "; NaN/Inf weights cannot be compressed");
+            }
+        }
         return storedInOut ? transpose(stored, cols, rows) : stored;
     }
 

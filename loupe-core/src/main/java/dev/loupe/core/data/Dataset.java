@@ -6,8 +6,16 @@ import java.util.Arrays;
 /**
  * Examples as float rows (row-major, {@code rows() x rowLength()}), the per-example shape (e.g. [28, 28]),
  * and optional integer class labels (null when none were given).
+ *
+ * @param source      the file the examples came from
+ * @param labelSource the file the labels came from (named in errors about a label), or {@code source}
  */
-public record Dataset(Path source, long[] exampleShape, float[] features, int[] labels) {
+public record Dataset(Path source, long[] exampleShape, float[] features, int[] labels, Path labelSource) {
+    /** Examples and labels from the same file. */
+    public Dataset(Path source, long[] exampleShape, float[] features, int[] labels) {
+        this(source, exampleShape, features, labels, source);
+    }
+
     public Dataset {
         exampleShape = exampleShape.clone();
         long len = 1;

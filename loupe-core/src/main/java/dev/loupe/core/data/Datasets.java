@@ -41,8 +41,15 @@ public final class Datasets {
         if (Arrays.stream(example).anyMatch(d -> d == 0)) {
             throw new LoupeException(data, "examples are empty (shape " + Arrays.toString(shape) + ")");
         }
+        float[] v = x.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) { // a model fed NaN returns NaN losses and exits 0: refuse up front
+                throw new LoupeException(data, "holds " + v[i] + " in example " + i / Math.max(1, v.length / shape[0])
+                        + "; inputs must be finite numbers");
+            }
+        }
         int[] y = labels == null ? null : labels(labels, shape[0]);
-        return new Dataset(data, example, x.values(), y);
+        return new Dataset(data, example, v, y, labels == null ? data : labels);
     }
 
     private static int[] labels(Path file, long examples) {

@@ -72,11 +72,43 @@ public final class AtomicOutput {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Fails, before any work, when {@code target} cannot become an output file: it is an existing directory or
+     * one of {@code inputs}, or a parent on its path is a file. Commands check every output first so that a bad
+     * path costs a second instead of the whole analysis, and no other output is left half-written when one fails.
+     */
+    public static void checkFile(Path target, Iterable<Path> inputs) {
+        if (Files.isDirectory(target)) {
+            throw new LoupeException(target, "is a directory; expected the path of a file to write");
+        }
+        checkParents(target);
+        refuseOverwrite(target, inputs);
+    }
+
+    /** Like {@link #checkFile} for a directory that will receive outputs (it is created when missing). */
+    public static void checkDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new LoupeException(dir, "exists and is not a directory; expected a directory for the outputs");
+        }
+        checkParents(dir);
+    }
+
+    private static void checkParents(Path target) {
+        for (Path p = target.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new LoupeException(target, "cannot write: " + p + " is not a directory");
+                }
+                return;
+            }
+        }
+    }
+
     /** Refuses to write over any of the inputs, so that a command never modifies what it reads. */
     public static void refuseOverwrite(Path out, Iterable<Path> inputs) {
         for (Path in : inputs) {
             try {
-                if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
+                if (in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
                     throw new LoupeException(out, "output would overwrite an input file");
                 }
             } catch (IOException e) {

@@ -46,7 +46,7 @@ public final class ModelPredictions {
         }
         for (int i = 0; i < data.labels().length; i++) {
             if (data.labels()[i] >= classes) {
-                throw new LoupeException(data.source(), "label " + i + " is " + data.labels()[i] + " but the models have " + classes + " classes");
+                throw new LoupeException(data.labelSource(), "label " + i + " is " + data.labels()[i] + " but the models have " + classes + " classes");
             }
         }
         return new Predictions(names, labels, probs, data.labels(), classes);

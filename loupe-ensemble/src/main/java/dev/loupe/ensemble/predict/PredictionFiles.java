@@ -70,6 +70,9 @@ public final class PredictionFiles {
             throw new LoupeException(files.getFirst(), "mixes probability files and label files; give one kind");
         }
         if (!probs.isEmpty()) {
+            if (classes > 0 && classes != k) {
+                throw new LoupeException(kSource, "has " + k + " classes per sample but --classes is " + classes);
+            }
             checkTruth(truth, y, k);
             return Predictions.fromProbabilities(names, probs.toArray(float[][]::new), y, k);
         }

@@ -35,7 +35,7 @@ public sealed interface ImageShift {
             for (int i = 0; i < x.length; i++) {
                 out[i] = (float) Math.clamp(x[i] + scale * r.nextGaussian(), min, max);
             }
-            return new Dataset(data.source(), data.exampleShape(), out, data.labels());
+            return new Dataset(data.source(), data.exampleShape(), out, data.labels(), data.labelSource());
         }
     }
 
@@ -77,7 +77,7 @@ public sealed interface ImageShift {
                     }
                 }
             }
-            return new Dataset(data.source(), shape, out, data.labels());
+            return new Dataset(data.source(), shape, out, data.labels(), data.labelSource());
         }
 
         private static float bilinear(float[] x, int off, int h, int w, double sy, double sx, float fill) {

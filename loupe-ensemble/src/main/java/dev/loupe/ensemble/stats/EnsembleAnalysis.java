@@ -16,7 +16,8 @@ public final class EnsembleAnalysis {
     /**
      * @param inDistribution the evaluation predictions
      * @param shifted        further input sets by name (same members, e.g. noisy or rotated inputs); may be empty
-     * @param fromK          members used to extrapolate (clamped to the ensemble size)
+     * @param fromK          members used to extrapolate: 2 up to the ensemble size; an ensemble of 2 or 3 members is
+     *                       extrapolated from 2 when the default 3 does not fit
      */
     public static EnsembleReport run(Predictions inDistribution, Map<String, Predictions> shifted, int fromK, int orders,
                                      long seed) {

@@ -1,5 +1,6 @@
 package dev.loupe.zoo.job;
 
+import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.zoo.result.ModelOutcome;
 import dev.loupe.zoo.result.ZooColumn;
@@ -114,6 +115,15 @@ final class SparkExecutor implements ZooExecutor {
         session();
     }
 
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
     private SparkSession session() {
         if (spark == null) {
             SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master)
@@ -125,7 +135,12 @@ final class SparkExecutor implements ZooExecutor {
                 // Stay on loopback: no hostname lookups, nothing listening on an external interface.
                 b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
             }
-            spark = b.getOrCreate();
+            try {
+                spark = b.getOrCreate();
+            } catch (Exception e) { // Scala throws SparkException undeclared, so catch every Exception
+                // Spark reports a bad or unreachable master as an exception with a long trace: one line instead.
+                throw new LoupeException("Spark could not start on --master " + master + ": " + firstLine(e));
+            }
         }
         return spark;
     }

@@ -53,6 +53,12 @@ public final class ZooRun {
         Instant started = Instant.now();
         String runId = ID.format(started);
         List<Path> files = ZooDiscovery.find(roots);
+        if (files.isEmpty()) {
+            throw new LoupeException(roots.getFirst(), "holds no checkpoints (.safetensors, .onnx, .gguf, .pt, .pth, .bin)"
+                    + (roots.size() > 1 ? ", nor do the other " + (roots.size() - 1) + " paths" : ""));
+        }
+        // Start Spark before the catalog exists, so a master that cannot start leaves no catalog behind.
+        executor.start();
         try (Catalog catalog = Catalog.open(catalogFile)) {
             Set<FileKey> done = catalog.recordedKeys();
             List<FileKey> todo = new ArrayList<>();
