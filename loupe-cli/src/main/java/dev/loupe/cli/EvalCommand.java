@@ -149,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> readLines(Path file) {
+    static List<String> readLines(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
             if (lines.isEmpty()) {

@@ -21,7 +21,10 @@ import java.util.concurrent.Callable;
         description = {"Hessian spectrum of the mean loss at the model's weights: top-k eigenvalues, trace and density.",
                 "PyHessian's methods and defaults: top-k eigenvalues by power iteration with deflation, trace by Hutchinson with a 95%% CI, spectral density by stochastic",
                 "Lanczos quadrature. Gradients and exact Hessian-vector products come from backward and tangent graphs",
-                "generated in ONNX and run by ONNX Runtime (MLP and CNN ops: Gemm, MatMul, Conv, MaxPool, Relu...)."})
+                "generated in ONNX and run by ONNX Runtime (MLP, CNN and transformer ops: Gemm, MatMul, Conv, MaxPool, Relu, Softmax,",
+                "LayerNorm as exported, GELU/Erf, embeddings...).",
+                "Sentence encoders: --text FILE; the loss is the MSE of the pooled embeddings against --targets or, by default, the model's",
+                "own embeddings, so the Hessian is the Gauss-Newton curvature (2/dim)·JᵀJ of a self-distillation loss (positive semi-definite)."})
 final class HessianCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
@@ -66,7 +69,7 @@ final class HessianCommand implements Callable<Integer> {
             Samples data = in.samples(m);
             HessianResult r;
             int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
-            try (GradientEvaluator g = new GradientEvaluator(m, data, in.loss, in.batch, threads, step == 0)) {
+            try (GradientEvaluator g = new GradientEvaluator(m, data, in.loss(), in.batch(), threads, step == 0)) {
                 r = HessianAnalysis.run(g, data.size(), o, TerminalProgress.forTerminal(false));
             }
             outOpts.write("hessian.json", Output.toJson(r));
@@ -79,13 +82,13 @@ final class HessianCommand implements Callable<Integer> {
                 LandscapePlotFiles.hessian(r, outOpts.out);
             }
             if (outOpts.report != null) {
-                HessianReport.write(r, in.data.toString(), outOpts.report);
+                HessianReport.write(r, in.dataName(), outOpts.report);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (outOpts.json) {
                 Output.json(r, out);
             } else {
-                out.printf("Hessian of the mean %s over %d samples, %d weights (seed %d, %.1f s)%n", in.loss.name().toLowerCase(),
+                out.printf("Hessian of the mean %s over %d samples, %d weights (seed %d, %.1f s)%n", in.loss().name().toLowerCase(),
                         r.samples(), r.parameters(), r.seed(), r.seconds());
                 for (int i = 0; i < r.eigenvalues().length; i++) {
                     out.printf("  eigenvalue %d: %.6g (%d iterations)%n", i + 1, r.eigenvalues()[i], r.iterations()[i]);

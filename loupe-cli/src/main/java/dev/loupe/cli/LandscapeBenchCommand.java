@@ -28,14 +28,14 @@ final class LandscapeBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ParameterizedModel m = in.open()) {
-            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch, in.threads());
+            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads());
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds", "per second");
             t.row("plane points", r.points(), Table.num(r.seconds(), 2), Table.num(r.pointsPerSecond(), 2));
             t.row("forward passes", r.baselinePasses(), Table.num(r.baselineSeconds(), 2), Table.num(r.passesPerSecond(), 2));
             t.print(out);
             out.printf("ratio %.3f (plane points/s ÷ plain forward passes/s; 1 = a point costs one forward pass)%n", r.ratio());
-            out.printf("%d samples, batch %d, %d workers, loss at centre %.4f%n", r.samples(), in.batch, r.threads(), r.centreLoss());
+            out.printf("%d samples, batch %d, %d workers, loss at centre %.4f%n", r.samples(), in.batch(), r.threads(), r.centreLoss());
             out.flush();
         }
         return 0;

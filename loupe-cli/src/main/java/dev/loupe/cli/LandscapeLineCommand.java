@@ -50,7 +50,7 @@ final class LandscapeLineCommand implements Callable<Integer> {
         }
         outOpts.check(in.model, in.data, in.labels, to);
         try (ParameterizedModel m = in.open();
-             LossEvaluator ev = new LossEvaluator(m, in.samples(m), in.loss, in.batch, in.threads())) {
+             LossEvaluator ev = new LossEvaluator(m, in.samples(m), in.loss(), in.batch(), in.threads())) {
             float[] d;
             double[] alphas;
             String mode;
@@ -82,7 +82,7 @@ final class LandscapeLineCommand implements Callable<Integer> {
             }
             LineResult r = new LineResult(in.model.toString(), mode, ev.data().size(), in.seed, alphas, loss, acc);
             outOpts.emit("line", r, csv.toString(), dir -> LandscapePlotFiles.line(r, dir),
-                    html -> LandscapeReport.write(LandscapeReport.line(r, in.data.toString()), html),
+                    html -> LandscapeReport.write(LandscapeReport.line(r, in.dataName()), html),
                     spec.commandLine().getOut(), out -> {
                         Table t = new Table("alpha", "loss", "accuracy");
                         for (int i = 0; i < pts.length; i++) {

@@ -61,7 +61,7 @@ final class LandscapePlaneCommand implements Callable<Integer> {
             double[] xr = Ranges.parse("--range", xRange), yr = Ranges.parse("--yrange", yRange == null ? xRange : yRange);
             double[] xs = Grid.linspace(xr[0], xr[1], grid), ys = Grid.linspace(yr[0], yr[1], grid);
             LossPoint[] pts;
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss, in.batch, in.threads())) {
+            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads())) {
                 pts = Slices.plane(ev, m.theta0(), dirs.directions().get(0), dirs.directions().get(1), xs, ys, progress);
             }
             double[][] loss = new double[ys.length][xs.length], acc = new double[ys.length][xs.length];
@@ -82,8 +82,8 @@ final class LandscapePlaneCommand implements Callable<Integer> {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("plane", plane);
             all.put("topology", topo);
-            outOpts.emit("plane", all, csv.toString(), dir -> LandscapePlotFiles.plane(plane, topo, in.data.toString(), dir),
-                    html -> LandscapeReport.write(LandscapeReport.plane(plane, topo, in.data.toString()), html),
+            outOpts.emit("plane", all, csv.toString(), dir -> LandscapePlotFiles.plane(plane, topo, in.dataName(), dir),
+                    html -> LandscapeReport.write(LandscapeReport.plane(plane, topo, in.dataName()), html),
                     spec.commandLine().getOut(), out -> printSummary(out, plane, topo, pts.length, m.layout().size()));
         }
         return 0;

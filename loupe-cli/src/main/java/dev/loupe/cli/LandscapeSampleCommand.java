@@ -73,7 +73,7 @@ final class LandscapeSampleCommand implements Callable<Integer> {
             SliceDirections.Chosen dirs = SliceDirections.pick(directions, dims, m, data, in, progress);
             double[][] coords = Slices.cubePoints(dims, radius, points, grid, in.seed);
             LossPoint[] pts;
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss, in.batch, in.threads())) {
+            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads())) {
                 pts = Slices.sample(ev, m.theta0(), dirs.directions(), coords, progress);
             }
             double[] loss = new double[pts.length];
@@ -98,7 +98,7 @@ final class LandscapeSampleCommand implements Callable<Integer> {
             all.put("sample", r);
             all.put("topology", topo);
             outOpts.emit("sample", all, csv.toString(), dir -> LandscapePlotFiles.sample(r, topo, dir),
-                    html -> LandscapeReport.write(LandscapeReport.sample(r, topo, in.data.toString()), html),
+                    html -> LandscapeReport.write(LandscapeReport.sample(r, topo, in.dataName()), html),
                     spec.commandLine().getOut(), out -> {
                         double min = java.util.Arrays.stream(loss).min().orElse(Double.NaN);
                         double max = java.util.Arrays.stream(loss).max().orElse(Double.NaN);

@@ -21,7 +21,7 @@ final class SliceDirections {
 
     static Chosen pick(Kind kind, int n, ParameterizedModel m, Samples data, ModelDataOptions in, Progress progress) {
         if (kind == Kind.hessian) {
-            HessianDirections.Top top = HessianDirections.top(m, data, in.loss, n, in.batch, 100, 1e-3, in.seed, progress);
+            HessianDirections.Top top = HessianDirections.top(m, data, in.loss(), n, in.batch(), 100, 1e-3, in.seed, progress);
             return new Chosen("hessian top-" + n + " eigenvectors " + java.util.Arrays.toString(top.eigenvalues()), top.directions());
         }
         List<float[]> dirs = new ArrayList<>();

@@ -51,4 +51,27 @@ class HessianCommandTest {
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().startsWith("loupe: unsupported op Elu for gradients"), r.err());
     }
+
+    /** --text misuse is a one-line user error, found before the model is run. */
+    @Test
+    void textOptionsAreCheckedUpFront() throws Exception {
+        var f = Fixtures.dir();
+        String mlp = f.resolve("models/mlp.onnx").toString(), text = f.resolve("text/fortunes-min.txt").toString();
+        String images = f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        CliRun both = CliRun.of("hessian", mlp, "--text", text, "--data", images);
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().contains("give exactly one of --data and --text"), both.err());
+        CliRun neither = CliRun.of("hessian", mlp);
+        assertEquals(2, neither.exit(), neither.err());
+        CliRun ce = CliRun.of("hessian", mlp, "--text", text, "--loss", "cross_entropy");
+        assertEquals(2, ce.exit(), ce.err());
+        assertTrue(ce.err().contains("text models take the mse loss"), ce.err());
+        CliRun targets = CliRun.of("hessian", mlp, "--data", images, "--targets", text);
+        assertEquals(2, targets.exit(), targets.err());
+        // an encoder other than the bundled MiniLM needs its own tokenizer; the MLP is no encoder at all
+        CliRun notEncoder = CliRun.of("hessian", mlp, "--text", text, "--tokenizer", f.resolve("text/fortunes-min.txt").toString());
+        assertEquals(2, notEncoder.exit(), notEncoder.err());
+        CliRun noTokenizer = CliRun.of("hessian", mlp, "--text", text);
+        assertEquals(2, noTokenizer.exit(), noTokenizer.err());
+    }
 }

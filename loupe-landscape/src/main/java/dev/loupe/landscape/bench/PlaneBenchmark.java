@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
+import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -14,9 +15,6 @@ import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.slice.Grid;
 import dev.loupe.landscape.slice.Slices;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,21 +72,13 @@ public final class PlaneBenchmark {
             o.setInterOpNumThreads(1);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             try (OrtSession s = env.createSession(m.file().toString(), o)) {
-                List<OnnxTensor> xs = new ArrayList<>();
-                int per = data.sampleLength();
+                List<Map<String, OnnxTensor>> xs = new ArrayList<>();
                 for (int from = 0; from < data.size(); from += batch) {
-                    int count = Math.min(batch, data.size() - from);
-                    FloatBuffer fb = ByteBuffer.allocateDirect(count * per * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                    fb.put(data.inputs(), from * per, count * per).rewind();
-                    long[] shape = new long[data.sampleShape().length + 1];
-                    shape[0] = count;
-                    System.arraycopy(data.sampleShape(), 0, shape, 1, data.sampleShape().length);
-                    xs.add(OnnxTensor.createTensor(env, fb, shape));
+                    xs.add(BatchInputs.of(env, m, data, from, Math.min(batch, data.size() - from)));
                 }
-                String in = m.dataInputs().getFirst().name();
                 Runnable pass = () -> {
-                    for (OnnxTensor x : xs) {
-                        try (OrtSession.Result r = s.run(Map.of(in, x))) {
+                    for (Map<String, OnnxTensor> x : xs) {
+                        try (OrtSession.Result r = s.run(x)) {
                             r.get(0);
                         } catch (OrtException e) {
                             throw new IllegalStateException(e);
@@ -107,7 +97,7 @@ public final class PlaneBenchmark {
                     }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                xs.forEach(OnnxTensor::close);
+                xs.forEach(x -> x.values().forEach(OnnxTensor::close));
                 return secs;
             }
         } catch (OrtException e) {

@@ -37,7 +37,7 @@ public final class LossEvaluator implements AutoCloseable {
     private final OrtSession session;
     private final List<Batch> batches = new ArrayList<>();
 
-    private record Batch(int from, int count, OnnxTensor x, OnnxTensor y) {
+    private record Batch(int from, int count, Map<String, OnnxTensor> x, OnnxTensor y) {
     }
 
     /**
@@ -60,16 +60,9 @@ public final class LossEvaluator implements AutoCloseable {
             o.setInterOpNumThreads(1);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(model.forwardModel(), o);
-            int per = data.sampleLength();
-            long[] xShape = new long[data.sampleShape().length + 1];
-            System.arraycopy(data.sampleShape(), 0, xShape, 1, data.sampleShape().length);
             for (int from = 0; from < data.size(); from += Math.max(1, batchSize)) {
                 int count = Math.min(Math.max(1, batchSize), data.size() - from);
-                xShape[0] = count;
-                FloatBuffer xb = direct(count * per);
-                xb.put(data.inputs(), from * per, count * per).rewind();
-                OnnxTensor x = OnnxTensor.createTensor(env, xb, xShape.clone());
-                batches.add(new Batch(from, count, x, labelsTensor(from, count)));
+                batches.add(new Batch(from, count, BatchInputs.of(env, model, data, from, count), labelsTensor(from, count)));
             }
         } catch (OrtException e) {
             close();
@@ -158,7 +151,7 @@ public final class LossEvaluator implements AutoCloseable {
             int[] correct = new int[1];
             Map<String, OnnxTensor> feed = new HashMap<>(inputs);
             for (Batch b : batches) {
-                feed.put(model.dataInputs().get(0).name(), b.x());
+                feed.putAll(b.x());
                 if (b.y() != null) {
                     feed.put(model.dataInputs().get(1).name(), b.y());
                 }
@@ -217,7 +210,7 @@ public final class LossEvaluator implements AutoCloseable {
     @Override
     public void close() {
         for (Batch b : batches) {
-            b.x().close();
+            b.x().values().forEach(OnnxTensor::close);
             if (b.y() != null) {
                 b.y().close();
             }

@@ -2,32 +2,38 @@ package dev.loupe.landscape.grad;
 
 import dev.loupe.core.graph.Node;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Vector–Jacobian products of the ONNX ops of MLPs, as ONNX nodes. Shapes of activations are those of
- * 2-D [batch, features] tensors; weight shapes are known. Supported: Gemm (alpha = beta = 1, transA = 0),
- * MatMul (2-D), Add/Sub (bias broadcast over the batch axis), Mul (same shapes), Relu, Tanh, Sigmoid,
- * Flatten, Reshape, Identity, Dropout (inference), ReduceSum over all axes; Conv (2-D, stride 1, dilation 1,
- * group 1, explicit pads) and MaxPool (non-overlapping windows, no padding).
+ * Vector–Jacobian products of ONNX ops, as ONNX nodes: arithmetic with numpy broadcasting (Add, Sub, Mul,
+ * Div, Pow by a constant exponent), MatMul of any rank ≥ 2 with batch broadcasting, Gemm (alpha = beta = 1,
+ * transA = 0), activations (Relu, Tanh, Sigmoid, Erf, Sqrt, Exp, Log, Neg), Conv (2-D, stride 1, dilation 1,
+ * group 1, explicit pads) and MaxPool (non-overlapping windows, no padding); layout, reduction, Softmax and
+ * Gather ops are in {@link LayoutRules}. Every op a rule emits has a tangent rule in {@link TangentRules},
+ * so the backward graph can itself be differentiated for Hessian-vector products.
  *
- * <p>Conv: dX = ConvTranspose(dY, W) with the same pads; dW = Conv of X and dY with batch and channel
- * axes swapped (Transpose [1,0,2,3] on X, dY and the result); dB = ΣdY over batch and space.
- * MaxPool: the forward node also outputs Indices (ORT: flat positions in the whole input tensor);
- * dX = ScatterElements of dY into zeros of X's size at those positions.
+ * <p>Broadcasting: the gradient of an operand is the output gradient summed over the axes the operand was
+ * broadcast along — the axes where its statically inferred dim is 1 (or that it lacks) — then reshaped to
+ * the operand's shape ({@link StaticShapes} supplies the dims; summing over an axis that is 1 on both sides
+ * is harmless). Conv: dX = ConvTranspose(dY, W) with the same pads; dW = Conv of X and dY with batch and
+ * channel axes swapped. MaxPool: the forward node also outputs Indices (ORT: flat positions in the whole
+ * input tensor); dX = ScatterElements of dY into zeros of X's size at those positions.
  */
 final class BackwardRules {
-    private static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Relu", "Tanh", "Sigmoid",
-            "Flatten", "Reshape", "Identity", "Dropout", "ReduceSum", "Conv", "MaxPool");
+    private static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Relu", "Tanh",
+            "Sigmoid", "Erf", "Sqrt", "Exp", "Log", "Neg", "Identity", "Dropout", "Cast", "Conv", "MaxPool");
+    private static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
 
     private BackwardRules() {
     }
 
     static void check(Node n) {
-        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx") || !SUPPORTED.contains(n.opType())) {
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")
+                || !SUPPORTED.contains(n.opType()) && !LayoutRules.SUPPORTED.contains(n.opType())) {
             throw GradientGraph.unsupported(n, "");
         }
         if (n.opType().equals("Gemm") && (n.intAttribute("transA", 0) != 0 || alpha(n, "alpha") != 1 || alpha(n, "beta") != 1)) {
@@ -56,15 +62,16 @@ final class BackwardRules {
                 throw GradientGraph.unsupported(n, "only non-overlapping windows without padding");
             }
         }
-        if (n.opType().equals("ReduceSum") && (n.inputs().size() > 1 || n.attributes().containsKey("axes") || n.intAttribute("keepdims", 1) != 0)) {
-            throw GradientGraph.unsupported(n, "only a sum over all axes to a scalar");
-        }
     }
 
-    /** Input index → gradient value name, for the inputs that can carry a gradient. */
-    static Map<Integer, String> backward(Node n, String dy, GradientGraph.Emit e, Map<String, long[]> shapes, Set<String> live) {
+    /** Input index → gradient value name, for the inputs that carry a gradient. */
+    static Map<Integer, String> backward(Node n, String dy, GradientGraph.Emit e, StaticShapes s, Set<String> live) {
+        if (LayoutRules.SUPPORTED.contains(n.opType())) {
+            return LayoutRules.backward(n, dy, e, s, live);
+        }
         var b = e.b;
         List<String> in = n.inputs();
+        String y = n.outputs().getFirst();
         Map<Integer, String> g = new HashMap<>();
         switch (n.opType()) {
             case "Gemm" -> {
@@ -76,56 +83,51 @@ final class BackwardRules {
                     g.put(1, tB ? b.op("Gemm", Map.of("transA", 1L), dy, in.get(0)) : b.op("Gemm", Map.of("transA", 1L), in.get(0), dy));
                 }
                 if (in.size() > 2 && !in.get(2).isEmpty() && live.contains(in.get(2))) {
-                    g.put(2, unbroadcast(n, dy, shapes.get(in.get(2)), e));
+                    g.put(2, unbroadcast(n, dy, in.get(2), s.dims(y), e, s));
                 }
             }
-            case "MatMul" -> {
-                for (String s : in) {
-                    long[] sh = shapes.get(s);
-                    if (sh != null && sh.length != 2) {
-                        throw GradientGraph.unsupported(n, "only 2-D operands");
-                    }
-                }
-                if (live.contains(in.get(0))) {
-                    g.put(0, b.op("MatMul", dy, b.op("Transpose", in.get(1))));
-                }
-                if (live.contains(in.get(1))) {
-                    g.put(1, b.op("MatMul", b.op("Transpose", in.get(0)), dy));
-                }
-            }
+            case "MatMul" -> matMul(n, dy, e, s, live, g);
             case "Add", "Sub" -> {
                 for (int i = 0; i < 2; i++) {
                     if (live.contains(in.get(i))) {
                         String d = i == 1 && n.opType().equals("Sub") ? b.op("Neg", dy) : dy;
-                        g.put(i, unbroadcast(n, d, shapes.get(in.get(i)), e));
+                        g.put(i, unbroadcast(n, d, in.get(i), s.dims(y), e, s));
                     }
                 }
             }
             case "Mul" -> {
-                for (String s : in) {
-                    if (shapes.containsKey(s) && !live.contains(s)) {
-                        throw GradientGraph.unsupported(n, "Mul by a constant tensor (broadcasting) is not differentiated");
+                for (int i = 0; i < 2; i++) {
+                    if (live.contains(in.get(i))) {
+                        g.put(i, unbroadcast(n, b.op("Mul", dy, in.get(1 - i)), in.get(i), s.dims(y), e, s));
                     }
                 }
+            }
+            case "Div" -> { // y = a / b: da = dy / b, db = −dy·a/b² = −dy·y/b
                 if (live.contains(in.get(0))) {
-                    g.put(0, b.op("Mul", dy, in.get(1)));
+                    g.put(0, unbroadcast(n, b.op("Div", dy, in.get(1)), in.get(0), s.dims(y), e, s));
                 }
                 if (live.contains(in.get(1))) {
-                    g.put(1, b.op("Mul", dy, in.get(0)));
+                    String d = b.op("Neg", b.op("Mul", dy, b.op("Div", y, in.get(1))));
+                    g.put(1, unbroadcast(n, d, in.get(1), s.dims(y), e, s));
                 }
             }
-            case "Relu" -> g.put(0, b.op("Mul", dy, b.op("Sign", n.outputs().getFirst())));
-            case "Tanh" -> {
-                String y = n.outputs().getFirst();
-                g.put(0, b.op("Mul", dy, b.op("Sub", e.scalar(1f), b.op("Mul", y, y))));
+            case "Pow" -> { // y = x^c, c constant: dx = dy·c·x^(c−1)
+                if (live.contains(in.get(1))) {
+                    throw GradientGraph.unsupported(n, "only a constant exponent");
+                }
+                String c = b.op("Cast", Map.of("to", 1L), in.get(1));
+                String d = b.op("Mul", dy, b.op("Mul", c, b.op("Pow", in.get(0), b.op("Sub", c, e.scalar(1f)))));
+                g.put(0, unbroadcast(n, d, in.get(0), s.dims(y), e, s));
             }
-            case "Sigmoid" -> {
-                String y = n.outputs().getFirst();
-                g.put(0, b.op("Mul", dy, b.op("Mul", y, b.op("Sub", e.scalar(1f), y))));
-            }
-            case "Flatten", "Reshape" -> g.put(0, b.op("Reshape", dy, b.op("Shape", in.get(0))));
-            case "Identity", "Dropout" -> g.put(0, dy);
-            case "ReduceSum" -> g.put(0, b.op("Expand", dy, b.op("Shape", in.get(0))));
+            case "Relu" -> g.put(0, b.op("Mul", dy, b.op("Sign", y)));
+            case "Tanh" -> g.put(0, b.op("Mul", dy, b.op("Sub", e.scalar(1f), b.op("Mul", y, y))));
+            case "Sigmoid" -> g.put(0, b.op("Mul", dy, b.op("Mul", y, b.op("Sub", e.scalar(1f), y))));
+            case "Erf" -> g.put(0, b.op("Mul", dy, erfSlope(in.get(0), e)));
+            case "Sqrt" -> g.put(0, b.op("Div", dy, b.op("Mul", y, e.scalar(2f))));
+            case "Exp" -> g.put(0, b.op("Mul", dy, y));
+            case "Log" -> g.put(0, b.op("Div", dy, in.get(0)));
+            case "Neg" -> g.put(0, b.op("Neg", dy));
+            case "Identity", "Dropout", "Cast" -> g.put(0, dy);
             case "Conv" -> {
                 Map<String, Object> pads = n.attributes().get("pads") instanceof long[] p ? Map.of("pads", p) : Map.of();
                 Map<String, Object> swap = Map.of("perm", new long[]{1, 0, 2, 3});
@@ -152,24 +154,72 @@ final class BackwardRules {
         return g;
     }
 
-    /** dY [batch, n] summed down to an operand's shape: [n] or [1, n] → sum over the batch; same shape → as is. */
-    private static String unbroadcast(Node n, String dy, long[] shape, GradientGraph.Emit e) {
-        if (shape == null) {
-            return dy; // an activation: same shape as the output in the MLPs supported here
+    /** d erf(x)/dx = 2/√π · exp(−x²). */
+    static String erfSlope(String x, GradientGraph.Emit e) {
+        var b = e.b;
+        return b.op("Mul", e.scalar(TWO_OVER_SQRT_PI), b.op("Exp", b.op("Neg", b.op("Mul", x, x))));
+    }
+
+    /**
+     * Y = A·B over the last two axes, batch axes broadcast: dA = dY·Bᵀ and dB = Aᵀ·dY (ᵀ swaps the last two
+     * axes), each summed over the batch axes its operand was broadcast along.
+     */
+    private static void matMul(Node n, String dy, GradientGraph.Emit e, StaticShapes s, Set<String> live, Map<Integer, String> g) {
+        var b = e.b;
+        String a = n.inputs().get(0), w = n.inputs().get(1);
+        int ra = s.rank(a, n), rb = s.rank(w, n);
+        if (ra < 2 || rb < 2) {
+            throw GradientGraph.unsupported(n, "only operands of rank >= 2");
         }
-        if (shape.length == 0) {
-            return e.reduceSumAll(dy);
+        long[] y = s.dims(n.outputs().getFirst());
+        if (live.contains(a)) {
+            g.put(0, unbroadcast(n, b.op("MatMul", dy, swapLast(w, rb, e)), a, withLast2(y, s.dims(a)), e, s));
         }
-        if (shape.length == 1) {
-            return e.reduceSum(dy, new long[]{0}, false);
+        if (live.contains(w)) {
+            g.put(1, unbroadcast(n, b.op("MatMul", swapLast(a, ra, e), dy), w, withLast2(y, s.dims(w)), e, s));
         }
-        if (shape.length == 2 && shape[0] == 1) {
-            return e.reduceSum(dy, new long[]{0}, true);
+    }
+
+    private static String swapLast(String x, int rank, GradientGraph.Emit e) {
+        long[] perm = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
         }
-        if (shape.length == 2) {
+        perm[rank - 2] = rank - 1;
+        perm[rank - 1] = rank - 2;
+        return e.b.op("Transpose", Map.of("perm", perm), x);
+    }
+
+    /** The dims of an operand's gradient before unbroadcasting: the output's batch axes, the operand's matrix axes. */
+    private static long[] withLast2(long[] y, long[] x) {
+        long[] d = y.clone();
+        d[d.length - 2] = x[x.length - 2];
+        d[d.length - 1] = x[x.length - 1];
+        return d;
+    }
+
+    /**
+     * {@code dy} (of dims {@code ref}) summed to the shape of operand {@code x}: over the axes x lacks or has
+     * as 1 where ref does not, kept, then reshaped to x's shape when x has lower rank.
+     */
+    static String unbroadcast(Node n, String dy, String x, long[] ref, GradientGraph.Emit e, StaticShapes s) {
+        long[] xd = s.dims(x);
+        if (xd == null || ref == null) {
+            throw GradientGraph.unsupported(n, "the shapes of its operands cannot be inferred");
+        }
+        int r = ref.length;
+        List<Long> axes = new ArrayList<>();
+        for (int i = 0; i < r; i++) {
+            int k = i - (r - xd.length);
+            if (k < 0 || xd[k] == 1 && ref[i] != 1) {
+                axes.add((long) i);
+            }
+        }
+        if (axes.isEmpty()) {
             return dy;
         }
-        throw GradientGraph.unsupported(n, "broadcast of a rank-" + shape.length + " operand");
+        String sum = e.reduceSum(dy, axes.stream().mapToLong(Long::longValue).toArray(), true);
+        return xd.length == r ? sum : e.b.op("Reshape", sum, e.b.op("Shape", x));
     }
 
     private static double alpha(Node n, String key) {

@@ -5,11 +5,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterLayout;
 import dev.loupe.landscape.engine.ParameterizedModel;
 
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -62,15 +64,10 @@ public final class GradientEvaluator implements AutoCloseable {
             if (data == null) {
                 throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
             }
-            int per = data.sampleLength();
             int bs = Math.max(1, batchSize);
             for (int from = 0; from < data.size(); from += bs) {
                 int count = Math.min(bs, data.size() - from);
-                Map<String, OnnxTensor> feed = new HashMap<>();
-                long[] xShape = new long[data.sampleShape().length + 1];
-                xShape[0] = count;
-                System.arraycopy(data.sampleShape(), 0, xShape, 1, data.sampleShape().length);
-                feed.put(model.dataInputs().getFirst().name(), tensor(data.inputs(), from * per, count * per, xShape));
+                Map<String, OnnxTensor> feed = new HashMap<>(BatchInputs.of(env, model, data, from, count));
                 switch (kind) {
                     case CROSS_ENTROPY -> {
                         float[] onehot = new float[count * width];
@@ -100,12 +97,12 @@ public final class GradientEvaluator implements AutoCloseable {
     public LossGradient evaluate(float[] theta) {
         ParameterLayout l = model.layout();
         Map<String, OnnxTensor> params = new HashMap<>();
-        try {
+        try (Arena arena = Arena.ofConfined(); Closer closer = new Closer(params)) {
             float[] zeros = hvp ? new float[l.size()] : null;
             for (int i = 0; i < l.count(); i++) {
-                params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                params.put(l.names().get(i), tensor(arena, theta, l.offset(i), l.length(i), l.shapes().get(i)));
                 if (hvp) { // ORT wants every graph input even when only gradient outputs are fetched
-                    params.put(HvpGraph.tangentName(i), tensor(zeros, l.offset(i), l.length(i), l.shapes().get(i)));
+                    params.put(HvpGraph.tangentName(i), tensor(arena, zeros, l.offset(i), l.length(i), l.shapes().get(i)));
                 }
             }
             double loss = 0;
@@ -134,8 +131,6 @@ public final class GradientEvaluator implements AutoCloseable {
             return new LossGradient(loss, grad);
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the gradient graph: " + e.getMessage(), e);
-        } finally {
-            params.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -160,10 +155,10 @@ public final class GradientEvaluator implements AutoCloseable {
             u[i] = (float) (v[i] / norm);
         }
         Map<String, OnnxTensor> params = new HashMap<>();
-        try {
+        try (Arena arena = Arena.ofConfined(); Closer closer = new Closer(params)) {
             for (int i = 0; i < l.count(); i++) {
-                params.put(l.names().get(i), tensor(theta, l.offset(i), l.length(i), l.shapes().get(i)));
-                params.put(HvpGraph.tangentName(i), tensor(u, l.offset(i), l.length(i), l.shapes().get(i)));
+                params.put(l.names().get(i), tensor(arena, theta, l.offset(i), l.length(i), l.shapes().get(i)));
+                params.put(HvpGraph.tangentName(i), tensor(arena, u, l.offset(i), l.length(i), l.shapes().get(i)));
             }
             float[] buf = new float[0];
             for (int b = 0; b < batches.size(); b++) {
@@ -188,8 +183,14 @@ public final class GradientEvaluator implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
-        } finally {
-            params.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Closes the per-call tensors before their arena (resources close in reverse order). */
+    private record Closer(Map<String, OnnxTensor> tensors) implements AutoCloseable {
+        @Override
+        public void close() {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -208,6 +209,17 @@ public final class GradientEvaluator implements AutoCloseable {
             names.add(HvpGraph.hvpName(i));
         }
         return names;
+    }
+
+    /**
+     * Per-call weights and tangents live in a confined arena freed when the call ends: as garbage-collected
+     * direct buffers, two copies of MiniLM's 90 MB of weights per Hessian-vector product piled up to
+     * gigabytes before a GC released them.
+     */
+    private OnnxTensor tensor(Arena arena, float[] src, int off, int len, long[] shape) throws OrtException {
+        FloatBuffer fb = arena.allocate((long) len * 4, 64).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        fb.put(src, off, len).rewind();
+        return OnnxTensor.createTensor(env, fb, shape);
     }
 
     private OnnxTensor tensor(float[] src, int off, int len, long[] shape) throws OrtException {

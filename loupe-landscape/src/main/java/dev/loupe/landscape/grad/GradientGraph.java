@@ -19,8 +19,8 @@ import java.util.Set;
  * Reverse-mode differentiation of an ONNX graph, written as more ONNX nodes: the model gets the loss
  * appended and a backward pass after it, and outputs the batch's summed loss ({@link #LOSS}) and the
  * gradient of that sum for every weight ({@link #gradName}). One ORT session then yields exact
- * gradients at any θ. Supported ops are listed in {@link BackwardRules}; anything else is refused with
- * "unsupported op X for gradients" before ORT sees the model.
+ * gradients at any θ. Supported ops are listed in {@link BackwardRules} and {@link LayoutRules}; anything
+ * else is refused with "unsupported op X for gradients" before ORT sees the model.
  *
  * <p>The loss: cross-entropy takes a one-hot [batch, classes] input {@link #ONEHOT}; its sum over the
  * batch has gradient softmax(z) − onehot with respect to the logits z. MSE takes {@link #TARGETS}
@@ -45,17 +45,16 @@ public final class GradientGraph {
     /** The builder holding the forward graph, loss, backward graph and outputs (for further rewriting). */
     public static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth) {
         ParameterLayout layout = m.layout();
-        Set<String> params = new HashSet<>(layout.names());
-        Map<String, long[]> shapes = new HashMap<>();
-        for (int i = 0; i < layout.count(); i++) {
-            shapes.put(layout.names().get(i), layout.shapes().get(i));
-        }
-        m.fixed().forEach((k, t) -> shapes.put(k, t.shape()));
-        Set<String> live = new HashSet<>(params); // values that depend on a weight
+        StaticShapes shapes = shapes(m);
+        Set<String> live = new HashSet<>(layout.names()); // values a gradient flows to a weight from
         for (Node n : m.nodes()) {
-            if (n.inputs().stream().anyMatch(live::contains)) {
-                live.addAll(n.outputs());
+            boolean fed = false;
+            for (int i = 0; i < n.inputs().size(); i++) {
+                fed |= live.contains(n.inputs().get(i)) && Differentiable.through(n, i);
+            }
+            if (fed) {
                 BackwardRules.check(n);
+                live.addAll(n.outputs());
             }
         }
         // MaxPool's backward needs the argmax: ask the forward node for its Indices output too
@@ -101,7 +100,7 @@ public final class GradientGraph {
             Map<Integer, String> dx = BackwardRules.backward(n, dy, e, shapes, live);
             for (Map.Entry<Integer, String> d : dx.entrySet()) {
                 String in = n.inputs().get(d.getKey());
-                if (live.contains(in)) {
+                if (live.contains(in) && Differentiable.through(n, d.getKey())) {
                     grads.computeIfAbsent(in, k -> new ArrayList<>()).add(d.getValue());
                 }
             }
@@ -115,6 +114,18 @@ public final class GradientGraph {
             b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
         return b;
+    }
+
+    /** Dims and small constants of every value of the forward graph, as far as they can be inferred statically. */
+    static StaticShapes shapes(ParameterizedModel m) {
+        StaticShapes s = new StaticShapes();
+        m.dataInputs().forEach(v -> s.put(v.name(), v.dims()));
+        for (int i = 0; i < m.layout().count(); i++) {
+            s.put(m.layout().names().get(i), m.layout().shapes().get(i));
+        }
+        m.fixed().values().forEach(s::constant);
+        m.nodes().forEach(s::infer);
+        return s;
     }
 
     static String poolIndices(Node n) {
@@ -145,6 +156,17 @@ public final class GradientGraph {
 
         void out(String value, String name) {
             b.node(new Node(name, "Identity", "", List.of(value), List.of(name), Map.of()));
+        }
+
+        String floats(float... v) {
+            String name = b.fresh("floats");
+            b.initializer(name, v, v.length);
+            return name;
+        }
+
+        /** Unsqueeze at {@code axes}: an attribute before opset 13, an input from it on. */
+        String unsqueeze(String x, long[] axes) {
+            return opset >= 13 ? b.op("Unsqueeze", x, ints(axes)) : b.op("Unsqueeze", Map.of("axes", axes), x);
         }
 
         String reduceSumAll(String x) {

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Forward-mode (tangent) rules for the ops that forward and backward graphs of {@link BackwardRules}
- * contain. Applied to the gradient graph they give the directional derivative of the gradient, the
+ * Forward-mode (tangent) rules for the ops that forward and backward graphs of {@link BackwardRules} and
+ * {@link LayoutRules} contain (ops linear in their first input reuse the op itself on the tangent; integer
+ * shape arithmetic has none). Applied to the gradient graph they give the directional derivative of the gradient, the
  * Hessian-vector product (Pearlmutter's R-operator, "forward over reverse"). Piecewise-linear ops
  * (Relu, MaxPool) use the derivative of their active piece, so kinks do not pollute Hv as they do
  * finite differences.
@@ -30,20 +31,35 @@ final class TangentRules {
             return null; // second outputs (MaxPool indices) are integers
         }
         return switch (n.opType()) {
-            case "Identity", "Dropout", "Neg", "Flatten", "Transpose" -> t.get(0) == null ? null
-                    : b.op(n.opType().equals("Dropout") ? "Identity" : n.opType(), n.attributes(), t.get(0));
-            case "Reshape", "Expand" -> t.get(0) == null ? null : b.op(n.opType(), n.attributes(), t.get(0), in.get(1));
-            case "ReduceSum" -> t.get(0) == null ? null : in.size() > 1
-                    ? b.op("ReduceSum", n.attributes(), t.get(0), in.get(1)) : b.op("ReduceSum", n.attributes(), t.get(0));
+            case "Identity", "Dropout", "Neg", "Flatten", "Transpose", "Reshape", "Expand", "ReduceSum", "ReduceMean",
+                 "Unsqueeze", "Squeeze", "Slice", "Gather", "Pad" -> linearInFirst(n, t, b);
+            case "Cast" -> n.intAttribute("to", 0) == 1 && t.get(0) != null ? b.op("Identity", t.get(0)) : null;
             case "Add", "Sum" -> sum(b, t);
             case "Sub" -> t.get(1) == null ? t.get(0) : t.get(0) == null ? b.op("Neg", t.get(1)) : b.op("Sub", t.get(0), t.get(1));
             case "Mul" -> sum(b, list(t.get(0) == null ? null : b.op("Mul", t.get(0), in.get(1)),
                     t.get(1) == null ? null : b.op("Mul", in.get(0), t.get(1))));
-            case "Div" -> {
-                if (t.size() > 1 && t.get(1) != null) {
-                    throw GradientGraph.unsupported(n, "division by a weight-dependent value");
+            case "Div" -> { // y = a/b: ẏ = (ȧ − y·ḃ)/b
+                String num = t.get(1) == null ? t.get(0)
+                        : t.get(0) == null ? b.op("Neg", b.op("Mul", y, t.get(1))) : b.op("Sub", t.get(0), b.op("Mul", y, t.get(1)));
+                yield b.op("Div", num, in.get(1));
+            }
+            case "Pow" -> {
+                if (t.get(1) != null) {
+                    throw GradientGraph.unsupported(n, "only a constant exponent");
                 }
-                yield t.get(0) == null ? null : b.op("Div", t.get(0), in.get(1));
+                String c = b.op("Cast", Map.of("to", 1L), in.get(1));
+                yield b.op("Mul", t.get(0), b.op("Mul", c, b.op("Pow", in.get(0), b.op("Sub", c, e.scalar(1f)))));
+            }
+            case "Exp" -> b.op("Mul", t.get(0), y);
+            case "Log" -> b.op("Div", t.get(0), in.get(0));
+            case "Sqrt" -> b.op("Div", t.get(0), b.op("Mul", y, e.scalar(2f)));
+            case "Erf" -> b.op("Mul", t.get(0), BackwardRules.erfSlope(in.get(0), e));
+            case "Concat" -> {
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < in.size(); i++) {
+                    parts.add(t.get(i) != null ? t.get(i) : b.op("ConstantOfShape", b.op("Shape", in.get(i)))); // float zeros
+                }
+                yield b.op("Concat", n.attributes(), parts.toArray(String[]::new));
             }
             case "MatMul" -> sum(b, list(t.get(0) == null ? null : b.op("MatMul", t.get(0), in.get(1)),
                     t.get(1) == null ? null : b.op("MatMul", in.get(0), t.get(1))));
@@ -63,10 +79,8 @@ final class TangentRules {
             case "Relu" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Sign", y));
             case "Tanh" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Sub", e.scalar(1f), b.op("Mul", y, y)));
             case "Sigmoid" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Mul", y, b.op("Sub", e.scalar(1f), y)));
-            case "Softmax" -> t.get(0) == null ? null
-                    : b.op("Mul", y, b.op("Sub", t.get(0), e.reduceSum(b.op("Mul", y, t.get(0)), new long[]{1}, true)));
-            case "LogSoftmax" -> t.get(0) == null ? null
-                    : b.op("Sub", t.get(0), e.reduceSum(b.op("Mul", b.op("Exp", y), t.get(0)), new long[]{1}, true));
+            case "Softmax" -> t.get(0) == null ? null : LayoutRules.softmaxJvp(n, y, t.get(0), e);
+            case "LogSoftmax" -> t.get(0) == null ? null : LayoutRules.logSoftmaxJvp(n, y, t.get(0), e);
             case "MaxPool" -> {
                 if (t.get(0) == null) {
                     yield null;
@@ -81,9 +95,28 @@ final class TangentRules {
             case "ScatterElements" -> t.get(0) == null && t.get(2) == null ? null
                     : b.op("ScatterElements", n.attributes(), t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0),
                     in.get(1), t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
-            case "Sign", "Shape", "ConstantOfShape" -> null;
+            case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot" -> null;
             default -> throw GradientGraph.unsupported(n, "no tangent rule for Hessian-vector products");
         };
+    }
+
+    /**
+     * Ops linear in their first input whose other inputs are shapes, indices, axes or bounds: the same op on
+     * the tangent. Pad keeps only its pads (a constant fill value would make it affine; its tangent pads 0).
+     */
+    private static String linearInFirst(Node n, List<String> t, OnnxModelBuilder b) {
+        if (t.get(0) == null) {
+            return null;
+        }
+        List<String> args = new ArrayList<>(n.inputs());
+        args.set(0, t.get(0));
+        if (n.opType().equals("Pad") && args.size() > 2) {
+            args = args.subList(0, 2);
+        }
+        if (n.opType().equals("Dropout")) {
+            return b.op("Identity", t.get(0));
+        }
+        return b.op(n.opType(), n.attributes(), args.toArray(String[]::new));
     }
 
     private static List<String> list(String... s) {

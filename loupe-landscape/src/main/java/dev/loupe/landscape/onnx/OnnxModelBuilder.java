@@ -140,10 +140,11 @@ public final class OnnxModelBuilder {
 
     private static ProtoOut valueInfo(Value v) {
         ProtoOut shape = new ProtoOut();
-        for (long d : v.dims()) {
+        for (int i = 0; i < v.dims().length; i++) {
+            long d = v.dims()[i];
             ProtoOut dim = new ProtoOut();
-            if (d < 0) {
-                dim.string(2, "N");
+            if (d < 0) { // the leading axis is the batch everywhere; other symbolic axes (sequence length) get their own name
+                dim.string(2, i == 0 ? "N" : "N" + i);
             } else {
                 dim.int64(1, d);
             }
