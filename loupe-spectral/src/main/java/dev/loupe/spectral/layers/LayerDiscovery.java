@@ -58,6 +58,10 @@ public final class LayerDiscovery {
                 continue;
             }
             QuantizedWeights.Found q = quantized.get(t.name());
+            if (q != null && q.dequant() instanceof BlockDequantization b) {
+                out.add(blockQuantized(t, q.consumer(), b, splits));
+                continue;
+            }
             if (q != null) {
                 out.addAll(split(dequantized(describe(t, q.consumer(), conv), q.dequant()), splits));
                 continue;
@@ -148,6 +152,28 @@ public final class LayerDiscovery {
         return new WeightMatrix(name, t, kind, type, rows, cols, rf, orientation, op, notes);
     }
 
+    /**
+     * A com.microsoft block-quantized weight, read as the matrix its operator uses: MatMulNBits computes
+     * Y = A·Wᵀ with W [N out, K in] (K, N from the node); GatherBlockQuantized looks up rows of a [V, H] table.
+     */
+    private static WeightMatrix blockQuantized(Tensor t, Node consumer, BlockDequantization b, List<FusedSplit> splits) {
+        String name = layerName(t.name(), consumer);
+        boolean table = b.via().equals("GatherBlockQuantized");
+        LayerKind kind = table ? LayerKind.EMBEDDING
+                : LM_HEAD.matcher(t.name().toLowerCase(Locale.ROOT)).find() ? LayerKind.LM_HEAD : LayerKind.DENSE;
+        String orientation = table ? "vocab,hidden" : "out,in";
+        List<String> notes = new ArrayList<>();
+        notes.add(b.describe(t.dtype().name()));
+        if (splits.stream().anyMatch(r -> r.matches(t.name()))) {
+            notes.add("not split: --split-fused does not apply to block-packed codes");
+        }
+        WeightMatrix draft = new WeightMatrix(name, t, kind, table ? "embedding" : "dense", b.rows(), b.cols(), 1,
+                orientation, consumer.opType(), notes, b, null);
+        notes.addAll(weightWatcherNotes(draft));
+        return new WeightMatrix(name, t, kind, draft.layerType(), b.rows(), b.cols(), 1, orientation,
+                consumer.opType(), notes, b, null);
+    }
+
     /** The parts of {@code m} under the first matching rule, or {@code m} itself. */
     static List<WeightMatrix> split(WeightMatrix m, List<FusedSplit> splits) {
         FusedSplit rule = splits.stream().filter(r -> r.matches(m.tensor().name())).findFirst().orElse(null);
@@ -206,7 +232,10 @@ public final class LayerDiscovery {
             String n = consumer.name();
             n = n.startsWith("/") ? n.substring(1) : n;
             int slash = n.lastIndexOf('/');
-            String base = consumer.opType().replace("Integer", "").replace("QLinear", "");
+            // the node keeps the name of the float op it replaced: MatMulInteger of ".../MatMul_quant",
+            // MatMulNBits of ".../MatMul", GatherBlockQuantized of ".../Gather"
+            String base = consumer.opType().replace("Integer", "").replace("QLinear", "").replace("NBits", "")
+                    .replace("BlockQuantized", "");
             if (slash > 0 && n.substring(slash + 1).startsWith(base)) {
                 n = n.substring(0, slash);
             }

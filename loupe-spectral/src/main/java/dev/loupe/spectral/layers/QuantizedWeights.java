@@ -5,6 +5,7 @@ import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
+import dev.loupe.core.tensor.quant.OrtBlockQuant;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,9 @@ import java.util.Optional;
  *       op but a factor of the {@code Mul} after it, usually {@code Mul(a_scale, q_scale)} (ONNX Runtime's
  *       dynamic quantization, as in all-MiniLM-L6-v2-q);</li>
  *   <li>{@code QLinearMatMul}/{@code QLinearConv}: scale and zero point are inputs;</li>
- *   <li>{@code Gather(q, ids) → DequantizeLinear} (quantized embedding tables), per-tensor or per-column.</li>
+ *   <li>{@code Gather(q, ids) → DequantizeLinear} (quantized embedding tables), per-tensor or per-column;</li>
+ *   <li>{@code com.microsoft::MatMulNBits} and {@code com.microsoft::GatherBlockQuantized}: packed 2/4/8-bit codes
+ *       with block-wise scales ({@link BlockDequantization}).</li>
  * </ul>
  */
 final class QuantizedWeights {
@@ -78,6 +81,10 @@ final class QuantizedWeights {
                         ? params(w, in.get(4), in.get(5), n.opType().equals("QLinearMatMul") ? 1 : 0, n.opType(), n)
                         : Optional.empty();
                 case "Gather" -> in.get(0).equals(w.name()) ? gathered(w, n) : Optional.empty();
+                case "MatMulNBits" -> microsoft(n) && in.size() > 2 && in.get(1).equals(w.name())
+                        ? matMulNBits(w, n) : Optional.empty();
+                case "GatherBlockQuantized" -> microsoft(n) && in.size() > 2 && in.get(0).equals(w.name())
+                        ? gatherBlockQuantized(w, n) : Optional.empty();
                 default -> Optional.empty();
             };
             if (f.isPresent()) {
@@ -104,6 +111,76 @@ final class QuantizedWeights {
         return params(w, s.name(), arg(dq.inputs(), 2), 1, "Gather+DequantizeLinear", gather);
     }
 
+    /**
+     * MatMulNBits(A, B, scales, zero_points?, g_idx?, bias?): B is [N, ceil(K/block), block·bits/8] for
+     * Y = A·Bᵀ, so W is [N out, K in]. The deprecated g_idx (act-order) reorders K and is not read.
+     */
+    private Optional<Found> matMulNBits(Tensor w, Node n) {
+        long k = n.intAttribute("K", -1);
+        long rows = n.intAttribute("N", -1);
+        long bits = n.intAttribute("bits", 4);
+        long block = n.intAttribute("block_size", -1);
+        if (!blockCodes(w, bits, block) || k <= 0 || k > Integer.MAX_VALUE || rows <= 0 || w.rank() != 3
+                || !arg(n.inputs(), 4).isEmpty()) {
+            return Optional.empty();
+        }
+        long kBlocks = (k + block - 1) / block;
+        if (w.dim(0) != rows || w.dim(1) != kBlocks || w.dim(2) != block * bits / 8) {
+            return Optional.empty();
+        }
+        return blockParams(w, n, (int) rows, (int) k, (int) bits, (int) block);
+    }
+
+    /**
+     * GatherBlockQuantized(data, indices, scales, zero_points?) of a [V, H] table gathered along axis 0 and
+     * quantized along its last axis (ORT's uint8 form: data is [V, H·bits/8]).
+     */
+    private Optional<Found> gatherBlockQuantized(Tensor w, Node n) {
+        long bits = n.intAttribute("bits", 4);
+        long block = n.intAttribute("block_size", 128);
+        long quantizeAxis = n.intAttribute("quantize_axis", 1);
+        if (!blockCodes(w, bits, block) || w.rank() != 2 || n.intAttribute("gather_axis", 0) != 0
+                || (quantizeAxis != 1 && quantizeAxis != -1)) {
+            return Optional.empty();
+        }
+        long cols = w.dim(1) * 8 / bits;
+        if (cols > Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return blockParams(w, n, (int) w.dim(0), (int) cols, (int) bits, (int) block);
+    }
+
+    private static boolean blockCodes(Tensor w, long bits, long block) {
+        return w.dtype() == DType.U8 && (bits == 2 || bits == 4 || bits == 8) && block > 0 && block * bits % 8 == 0
+                && block <= Integer.MAX_VALUE / 8 && w.dim(0) <= Integer.MAX_VALUE;
+    }
+
+    /** The scales (input 2) and packed uint8 zero points (input 3) of a block-quantized weight, checked against it. */
+    private Optional<Found> blockParams(Tensor w, Node n, int rows, int cols, int bits, int block) {
+        String scaleName = n.inputs().get(2);
+        Tensor s = byName.get(scaleName);
+        int blocks = (cols + block - 1) / block;
+        if (s == null || s.dtype().kind() != DType.Kind.FLOAT || s.numel() != (long) rows * blocks) {
+            return Optional.empty();
+        }
+        List<String> used = new ArrayList<>(List.of(scaleName));
+        String zpName = arg(n.inputs(), 3);
+        Tensor z = null;
+        if (!zpName.isEmpty()) {
+            z = byName.get(zpName);
+            // newer ORT also takes unpacked zero points of the scales' float type: not read here
+            if (z == null || z.dtype() != DType.U8 || z.numel() != (long) rows * OrtBlockQuant.zeroPointRowBytes(blocks, bits)) {
+                return Optional.empty();
+            }
+            used.add(zpName);
+        }
+        return Optional.of(new Found(new BlockDequantization(n.opType(), rows, cols, bits, block, s, z), n, used));
+    }
+
+    private static boolean microsoft(Node n) {
+        return n.domain().equals("com.microsoft");
+    }
+
     private Optional<Found> params(Tensor w, String scaleName, String zpName, long axis, String via, Node consumer) {
         Tensor s = byName.get(scaleName);
         if (s == null || s.dtype().kind() != DType.Kind.FLOAT || s.rank() > 1) {
@@ -124,7 +201,7 @@ final class QuantizedWeights {
             zp = z.toFloats();
             used.add(zpName);
         }
-        return Optional.of(new Found(new Dequantization(scale, zp, ax, via), consumer, used));
+        return Optional.of(new Found(new AxisDequantization(scale, zp, ax, via), consumer, used));
     }
 
     /**

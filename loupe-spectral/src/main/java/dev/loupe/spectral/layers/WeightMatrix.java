@@ -36,14 +36,16 @@ public record WeightMatrix(String name, Tensor tensor, LayerKind kind, String la
 
     /** The weights as the model uses them: decoded (and dequantized) to float, row-major. */
     public float[] toFloats() {
-        float[] v = tensor.toFloats();
-        v = dequant == null ? v : dequant.apply(v, tensor.shape());
+        float[] v = dequant == null ? tensor.toFloats() : dequant.decode(tensor);
         return part == null ? v : part.extract(v, tensor.shape());
     }
 
-    /** The stored shape, or a part's own (rows, cols) when this is a block of a fused tensor. */
+    /**
+     * The stored shape, or the (rows, cols) analyzed when that differs: a part of a fused tensor, or packed
+     * block-quantized codes (stored [N, blocks, blob], analyzed [N, K]).
+     */
     public long[] shapeAnalyzed() {
-        return part == null ? tensor.shape() : new long[]{rows, cols};
+        return part == null && !(dequant instanceof BlockDequantization) ? tensor.shape() : new long[]{rows, cols};
     }
 
     public int N() {

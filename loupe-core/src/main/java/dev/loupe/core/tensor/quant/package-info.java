@@ -1,2 +1,5 @@
-/** Dequantization of ggml block-quantized tensors (GGUF), block layouts as in ggml-common.h. */
+/**
+ * Dequantization of block-quantized tensors: ggml's blocks (GGUF, layouts as in ggml-common.h) and ONNX Runtime's
+ * packed block codes (com.microsoft MatMulNBits, GatherBlockQuantized).
+ */
 package dev.loupe.core.tensor.quant;
