@@ -13,6 +13,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Node;
+import dev.loupe.core.tensor.quant.OrtBlockQuant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +65,8 @@ class TestGatherNBits {
         assertArrayEquals(new float[] {0.5f, 0.25f, 1f, 2f}, p.scales());
         // zero points two per byte, block 0 low: row 0 (3, 12) → 0xC3, row 1 (0, 1) → 0x10
         assertArrayEquals(new byte[] {(byte) 0xC3, 0x10}, p.zeroPoints());
+        // the decoder `loupe inspect` reads these with gives back the quantized table
+        assertArrayEquals(q.dequantize(), OrtBlockQuant.gatherBlockQuantized(p.b(), p.scales(), p.zeroPoints(), 2, 36, 4, 32));
         // a row scale is one block spanning the row: the next power of two
         assertEquals(64, GatherNBitsRewrite.blockSize(new QuantSpec(4, true, QuantSpec.PER_CHANNEL), 36));
         assertEquals(512, GatherNBitsRewrite.blockSize(new QuantSpec(4, true, QuantSpec.PER_CHANNEL), 384));

@@ -2,6 +2,7 @@ package dev.loupe.compress.write;
 
 import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.quantize.QuantizedMatrix;
+import dev.loupe.core.tensor.quant.OrtBlockQuant;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,6 +34,8 @@ class TestMatMulNBitsLayout {
         assertArrayEquals(new float[] {0.5f, 0.25f}, p.scales());
         // zero points packed like B: block 0 (5) low nibble, block 1 (7) high nibble; (2·4 + 7)/8 = 1 byte per row
         assertArrayEquals(new byte[] {0x75}, p.zeroPoints());
+        // the decoder `loupe inspect` reads these with gives back the quantized matrix
+        assertArrayEquals(q.dequantize(), OrtBlockQuant.matMulNBits(p.b(), p.scales(), p.zeroPoints(), 1, 18, 4, 16));
     }
 
     @Test
@@ -99,6 +102,7 @@ class TestMatMulNBitsLayout {
         }
         assertArrayEquals(b, p.b());
         assertArrayEquals(new byte[] {31, 40}, p.zeroPoints());
+        assertArrayEquals(q.dequantize(), OrtBlockQuant.matMulNBits(p.b(), p.scales(), p.zeroPoints(), 1, 20, 8, 16));
         assertEquals(32 + 8 + 2, MatMulNBitsLayout.bytes(1, 20, q.spec()));
     }
 }
