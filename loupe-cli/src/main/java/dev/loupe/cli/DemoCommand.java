@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run loupe inspect on the bundled all-MiniLM-L6-v2 ONNX model (22.6M parameters, Apache-2.0).",
                 "The model ships inside a Maven artifact; it is extracted once to the cache directory."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

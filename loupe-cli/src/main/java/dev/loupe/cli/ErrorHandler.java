@@ -8,7 +8,7 @@ import picocli.CommandLine;
  * convert) is the user's to fix (one line, exit 2); anything else is a bug (exit 1, with the trace;
  * {@code --debug} or LOUPE_DEBUG=1 always shows traces).
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int USER_ERROR = 2;
     static final int BUG = 1;
 

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                         + "next to the model declares, else mean.",
                 "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
                         + "--threads is the number of batches run concurrently."})
-final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "ONNX model file, or 'minilm'.")
     String model;
 
@@ -149,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    static List<String> readLines(Path file) {
+    public static List<String> readLines(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
             if (lines.isEmpty()) {

@@ -1,5 +1,13 @@
 package dev.loupe.cli;
 
+import dev.loupe.cli.bench.BenchCommand;
+import dev.loupe.cli.compress.CompressCommand;
+import dev.loupe.cli.ensemble.EnsembleCommand;
+import dev.loupe.cli.inspect.InspectCommand;
+import dev.loupe.cli.landscape.HessianCommand;
+import dev.loupe.cli.landscape.LandscapeCommand;
+import dev.loupe.cli.zoo.ZooCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
         description = {"List the tensors of a checkpoint: name, stored dtype, shape, parameters, bytes.",
                 "Reads only the header/index (memory-mapped), so it is instant even on huge files. "
                         + "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
-final class LsCommand implements Callable<Integer> {
+public final class LsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to list.")
     Path path;
 

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /** {@code --json} and {@code --out DIR}, shared by the landscape and hessian commands. */
-final class OutputOptions {
+public final class OutputOptions {
     @Option(names = "--json", description = "Print the full result as JSON instead of a summary.")
     boolean json;
 
@@ -19,7 +19,7 @@ final class OutputOptions {
     Path report;
 
     /** Checks --out and --report before any work (see {@link OutputPaths}); the report must not replace an input. */
-    void check(Path... inputs) {
+    public void check(Path... inputs) {
         OutputPaths.dir(out);
         OutputPaths.file(report, inputs);
     }
@@ -29,7 +29,7 @@ final class OutputOptions {
      * table as CSV into --out, the plot files into --out, the HTML report, then JSON or the text summary
      * on stdout.
      */
-    void emit(String stem, Object result, String csv, Consumer<Path> plots, Consumer<Path> report,
+    public void emit(String stem, Object result, String csv, Consumer<Path> plots, Consumer<Path> report,
               PrintWriter stdout, Consumer<PrintWriter> summary) {
         write(stem + ".json", Output.toJson(result));
         write(stem + ".csv", csv);
@@ -48,10 +48,25 @@ final class OutputOptions {
     }
 
     /** Writes {@code name} into --out (atomically), when given. */
-    void write(String name, String text) {
+    public void write(String name, String text) {
         if (out == null) {
             return;
         }
         AtomicOutput.writeString(out.resolve(name), text); // creates DIR; a failure is a one-line LoupeException
+    }
+
+    /** --json: machine-readable output on stdout. */
+    public boolean json() {
+        return json;
+    }
+
+    /** --out DIR, or null. */
+    public Path out() {
+        return out;
+    }
+
+    /** --report FILE.html, or null. */
+    public Path report() {
+        return report;
     }
 }

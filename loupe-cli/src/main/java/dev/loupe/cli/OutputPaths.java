@@ -10,19 +10,19 @@ import java.util.Arrays;
  * output, or a file where a directory goes fails at once, naming the path, and nothing is half-written.
  * Null paths are options the user did not give.
  */
-final class OutputPaths {
+public final class OutputPaths {
     private OutputPaths() {
     }
 
     /** {@code out} will be written as a file; it must not be any of {@code inputs}. */
-    static void file(Path out, Path... inputs) {
+    public static void file(Path out, Path... inputs) {
         if (out != null) {
             AtomicOutput.checkFile(out, Arrays.asList(inputs));
         }
     }
 
     /** {@code dir} will receive output files (and is created when missing). */
-    static void dir(Path dir) {
+    public static void dir(Path dir) {
         if (dir != null) {
             AtomicOutput.checkDirectory(dir);
         }

@@ -9,15 +9,15 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A plain aligned text table for the terminal; numbers right-aligned. */
-final class Table {
+public final class Table {
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         this.header = header;
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
@@ -26,13 +26,13 @@ final class Table {
         return this;
     }
 
-    void print(PrintStream out) {
+    public void print(PrintStream out) {
         PrintWriter w = new PrintWriter(out, true);
         print(w);
         w.flush();
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int[] w = new int[header.length];
         boolean[] numeric = new boolean[header.length];
         Arrays.fill(numeric, true);
@@ -62,15 +62,15 @@ final class Table {
         return sb.toString().stripTrailing();
     }
 
-    static String shape(long[] s) {
+    public static String shape(long[] s) {
         return Arrays.stream(s).mapToObj(Long::toString).collect(Collectors.joining("x", "[", "]"));
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String bytes(long b) {
+    public static String bytes(long b) {
         if (b < 1024) {
             return b + " B";
         }
@@ -84,7 +84,7 @@ final class Table {
         return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
     }
 
-    static String num(double v, int digits) {
+    public static String num(double v, int digits) {
         if (Double.isNaN(v)) {
             return "nan";
         }

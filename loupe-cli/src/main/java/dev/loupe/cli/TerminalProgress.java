@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * lines) rather than me.tongfei:progressbar, which would bring JLine for what a carriage return does.
  * Use {@link #forTerminal} so it stays silent when stderr is not a terminal.
  */
-final class TerminalProgress implements Progress {
+public final class TerminalProgress implements Progress {
     private final PrintStream err;
     private final AtomicLong done = new AtomicLong();
     private volatile long total;
@@ -24,7 +24,7 @@ final class TerminalProgress implements Progress {
     }
 
     /** A bar when a console is attached and not {@code quiet}; otherwise {@link Progress#NONE}. */
-    static Progress forTerminal(boolean quiet) {
+    public static Progress forTerminal(boolean quiet) {
         return quiet || System.console() == null ? Progress.NONE : new TerminalProgress(System.err);
     }
 

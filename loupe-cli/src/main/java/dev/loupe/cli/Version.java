@@ -3,9 +3,9 @@ package dev.loupe.cli;
 import picocli.CommandLine;
 
 /** Version from the jar manifest (filled by Maven), with the JVM it runs on. */
-final class Version implements CommandLine.IVersionProvider {
+public final class Version implements CommandLine.IVersionProvider {
     /** The version number alone ("dev" when not run from the jar). */
-    static String number() {
+    public static String number() {
         String v = Loupe.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }

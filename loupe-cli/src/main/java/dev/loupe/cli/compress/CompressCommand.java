@@ -1,0 +1,217 @@
+package dev.loupe.cli.compress;
+
+import dev.loupe.cli.Output;
+import dev.loupe.cli.OutputPaths;
+import dev.loupe.cli.Table;
+import dev.loupe.compress.engine.CompressRequest;
+import dev.loupe.compress.engine.CompressRun;
+import dev.loupe.compress.engine.EvalData;
+import dev.loupe.compress.result.CompressionReport;
+import dev.loupe.compress.result.LayerResult;
+import dev.loupe.core.LoupeException;
+import dev.loupe.linalg.Backends;
+import dev.loupe.report.compress.CompressReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code loupe compress}: prune or quantize a checkpoint with a per-layer budget, write a smaller file. */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+        description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
+                "Pruning: --method magnitude|wanda|nm, --allocate uniform|alpha (AlphaPruning: layers with larger",
+                "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
+                "Quantization: round-to-nearest, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and",
+                "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte),",
+                "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
+public final class CompressCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
+    Path model;
+
+    @Option(names = "--sparsity", paramLabel = "S", description = "Target mean sparsity in [0, 1).")
+    Double sparsity;
+
+    @Option(names = "--bits", paramLabel = "B", description = "Target mean bits per weight, 2..8.")
+    Double bits;
+
+    @Option(names = "--allocate", paramLabel = "HOW", description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
+    String allocate;
+
+    @Option(names = "--method", paramLabel = "M", description = "magnitude (default) | wanda | nm.")
+    String method;
+
+    @Option(names = "--nm", paramLabel = "N:M", defaultValue = "2:4", description = "N:M pattern for --method nm (default ${DEFAULT-VALUE}).")
+    String nm;
+
+    @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
+    double epsilon;
+
+    @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
+    boolean blockWise;
+
+    @Option(names = "--skip", paramLabel = "REGEX", description = "Leave layers whose weight or ONNX node name contains a match uncompressed (e.g. the output head).")
+    java.util.regex.Pattern skip;
+
+    @Option(names = "--group", paramLabel = "G", description = "Quantization group size; 0 = per channel, -1 = per tensor. Default 128 (safetensors), 0 (ONNX; "
+            + "group-wise ONNX needs MatMulNBits: MatMul/Gemm weights, a multiple of 16).")
+    Integer group;
+
+    @Option(names = "--asymmetric", description = "Asymmetric codes with zero points (default symmetric).")
+    boolean asymmetric;
+
+    @Option(names = "--outliers", paramLabel = "P", defaultValue = "0", description = "Fraction of largest |w| kept in full precision (safetensors only).")
+    double outliers;
+
+    @Option(names = "--embeddings", description = "Also quantize lookup tables (embeddings), where most of a small transformer's bytes are.")
+    boolean embeddings;
+
+    @Option(names = "--lowrank", paramLabel = "R", defaultValue = "0", description = "Add a rank-R SVD correction of each layer's quantization error (ONNX: two small MatMuls and an Add "
+            + "beside each MatMulNBits).")
+    int lowRank;
+
+    @Option(names = "--norms", paramLabel = "FILE", description = "Wanda input-channel norms, JSON {layer: [norms]}.")
+    Path norms;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model.")
+    Path out;
+
+    @Option(names = "--force", description = "Allow --out to be the input (replaced atomically).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Show the allocation; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--positions", defaultValue = "1", description = "Tokens (or samples) per inference for the memory-wall estimate (default ${DEFAULT-VALUE}).")
+    long positions;
+
+    @Option(names = "--hardware", paramLabel = "FILE", description = "Extra hardware profiles, JSON [{name, bandwidthGBps, peakTflops, source}].")
+    Path hardware;
+
+    @Option(names = "--eval", description = "Evaluate the original and the compressed ONNX model on --data/--labels (accuracy, loss) or --text (embedding cosine).")
+    boolean eval;
+
+    @Option(names = "--data", paramLabel = "X", description = "Classifier features (IDX[.gz], .npy, .csv) for --eval and Wanda calibration.")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "Y", description = "Labels for --data.")
+    Path labels;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "Sentences, one per line, for an encoder (--eval, Wanda calibration).")
+    Path text;
+
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
+    Path tokenizer;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}).")
+    int calibrationSamples;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+    Path htmlReport;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        int[] nmPair = parseNm(nm);
+        if (htmlReport != null && !htmlReport.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".html")) {
+            // refuses before any work, and keeps a mistyped --report from clobbering a model file
+            throw new LoupeException(htmlReport, "--report must name an .html file");
+        }
+        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware);
+        if (out != null && !force) {
+            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware);
+        }
+        CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
+                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
+                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);
+        CompressionReport report = CompressRun.run(request, Backends.best());
+        if (htmlReport != null) {
+            CompressReport.write(report, htmlReport);
+            spec.commandLine().getErr().println("report: " + htmlReport);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            Output.json(report, w);
+        } else {
+            print(report, w);
+        }
+        w.flush();
+        return 0;
+    }
+
+    private static int[] parseNm(String s) {
+        String[] p = s.split(":");
+        try {
+            if (p.length == 2) {
+                return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new LoupeException("--nm must look like 2:4, got '" + s + "'");
+    }
+
+    private static void print(CompressionReport r, PrintWriter out) {
+        boolean prune = r.mode().equals("prune");
+        String metric = switch (r.allocation()) {
+            case "alpha" -> "alpha";
+            case "owl" -> "outliers";
+            case "uniform" -> "-";
+            default -> "sq.error";
+        };
+        Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
+                prune ? "sparsity" : "zeros", "rel.err");
+        for (LayerResult l : r.layers()) {
+            t.row(l.node().isEmpty() ? l.name() : l.node(), Table.count(l.params()), Double.isNaN(l.metric()) ? "-" : Table.num(l.metric(), prune ? 3 : 4),
+                    Table.num(l.target(), prune ? 4 : 0), Double.isNaN(l.sparsity()) ? "-" : Table.num(l.sparsity(), 4),
+                    Double.isNaN(l.relativeError()) ? "-" : Table.num(l.relativeError(), 4));
+        }
+        t.print(out);
+        out.printf(Locale.ROOT, "%s %s, allocation %s: target %s, achieved %.4f over %s parameters in %d layers%n",
+                r.mode(), r.method(), r.allocation(), Table.num(r.target(), 4), r.achieved(), Table.count(r.paramsInLayers()),
+                r.layers().size());
+        if (r.output() != null) {
+            out.printf(Locale.ROOT, "wrote %s: %s -> %s (%.1f%%)%n", r.output(), Table.bytes(r.bytesBefore()),
+                    Table.bytes(r.bytesAfter()), 100.0 * r.bytesAfter() / r.bytesBefore());
+        } else {
+            out.println("dry run: nothing written");
+        }
+        out.println();
+        Table m = new Table("hardware", "GB/s", "TFLOP/s", "bytes before", "bytes after", "FLOP/byte after",
+                "us before", "us after", "bound");
+        for (CompressionReport.MemoryRow row : r.memory()) {
+            m.row(row.profile(), Table.num(row.bandwidthGBps(), 0), Table.num(row.peakTflops(), 2),
+                    Table.bytes((long) row.bytesBefore()), Table.bytes((long) row.bytesAfter()),
+                    Table.num(row.intensityAfter(), 2), micros(row.secondsBefore()), micros(row.secondsAfter()), row.boundAfter());
+        }
+        m.print(out);
+        if (r.eval() != null) {
+            var e = r.eval();
+            out.println();
+            if (e.kind().equals("classifier")) {
+                out.printf(Locale.ROOT, "eval on %d examples: accuracy %.4f -> %.4f, mean cross-entropy %.4f -> %.4f%n",
+                        e.n(), e.accuracyBefore(), e.accuracyAfter(), e.lossBefore(), e.lossAfter());
+            } else {
+                out.printf(Locale.ROOT, "eval on %d sentences: mean cosine of compressed vs original embeddings %.6f%n",
+                        e.n(), e.meanCosine());
+            }
+        }
+        for (String n : r.notes()) {
+            out.println("note: " + n);
+        }
+    }
+
+    private static String micros(double s) {
+        return String.format(Locale.ROOT, "%.1f", s * 1e6);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.loupe.cli.inspect;
+
+import dev.loupe.cli.JsonOption;
+import dev.loupe.cli.Output;
+import dev.loupe.cli.OutputPaths;
+import dev.loupe.cli.Table;
+import dev.loupe.cli.TerminalProgress;
+import dev.loupe.cli.ThreadsOption;
+import dev.loupe.cli.Version;
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.io.AtomicOutput;
+import dev.loupe.linalg.Backends;
+import dev.loupe.report.inspect.InspectReport;
+import dev.loupe.spectral.analysis.InspectOptions;
+import dev.loupe.spectral.analysis.Inspector;
+import dev.loupe.spectral.esd.Precision;
+import dev.loupe.spectral.layers.ConvMode;
+import dev.loupe.spectral.result.InspectResult;
+import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.spectral.layers.FusedSplit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code loupe inspect}: per-layer heavy-tailed spectral diagnostics (WeightWatcher's metrics). */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Per-layer spectral (HT-SR) diagnostics of a checkpoint, without data.",
+                "For each weight matrix: the power-law alpha of its eigenvalue spectrum, norms, stable rank, MP spikes "
+                        + "and weight statistics. Metrics follow WeightWatcher 0.7.5.5 (alpha < 2: over-trained, "
+                        + "alpha > 6: under-trained).",
+                "FILE may be .safetensors, .onnx, .gguf, .pt/.pth/.bin, a *.index.json shard index or a directory."})
+public final class InspectCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE|DIR", description = "Checkpoint to inspect.")
+    Path path;
+
+    @CommandLine.Mixin
+    JsonOption json;
+
+    @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
+    boolean csv;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write inspect.json, inspect.csv and inspect.html into DIR.")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report (plots, layer table) to FILE.html.")
+    Path report;
+
+    @Option(names = "--precision", defaultValue = "fp64", paramLabel = "fp64|fp32",
+            description = "Precision of the Gram matrix and eigensolver (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--conv", defaultValue = "slices", paramLabel = "slices|flatten",
+            description = "Conv kernels: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
+    ConvMode conv;
+
+    @Option(names = "--fix-fingers", paramLabel = "clip_xmax",
+            description = "WeightWatcher's fix_fingers='clip_xmax': refit without the 2..9 largest eigenvalues and keep "
+                    + "the first fit whose alpha is lower by more than 1 (default: off).")
+    String fixFingers;
+
+    @Option(names = "--no-mp-fit", description = "Skip the Marchenko-Pastur fit (num_spikes, mp_softrank).")
+    boolean noMpFit;
+
+    @Option(names = "--randomize", description = "Also analyze the element-shuffled matrices (rand_distance, correlation traps).")
+    boolean randomize;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED", description = "Seed of the --randomize shuffles (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @CommandLine.Mixin
+    ThreadsOption threads;
+
+    @Option(names = "--split-fused", paramLabel = "PATTERN=SPEC",
+            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts),",
+                    "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks",
+                    "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer",
+                    "axis. Repeatable; the first matching rule wins."})
+    List<String> splitFused = new ArrayList<>();
+
+    @Option(names = "--sketch", paramLabel = "K",
+            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with",
+                    "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
+    Integer sketch;
+
+    @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
+    boolean sketchCheck;
+
+    @Option(names = "--fit", paramLabel = "E_TPL",
+            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    String fit;
+
+    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
+    boolean quiet;
+
+    @Option(names = "--no-hash", description = "Do not SHA-256 the checkpoint for provenance.")
+    boolean noHash;
+
+    @Override
+    public Integer call() throws Exception {
+        InspectOptions o = options();
+        OutputPaths.dir(out);
+        OutputPaths.file(report, path);
+        InspectResult r;
+        try (Checkpoint cp = Checkpoints.open(path)) {
+            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled() || csv),
+                    Version.number(), !noHash);
+        }
+        if (r.layers().isEmpty()) { // an empty table with exit 0 would read as "all layers fine"
+            throw new LoupeException(path, "has no weight matrices to analyze (" + r.skipped().size()
+                    + " tensors skipped: 1-D, integer or not a weight matrix)");
+        }
+        // files first: when one cannot be written, the error is the only output (stdout stays empty)
+        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
+            AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
+            AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
+            InspectReport.write(r, out.resolve("inspect.html"));
+        }
+        if (report != null) {
+            InspectReport.write(r, report);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (json.enabled()) {
+            Output.json(r, w);
+        } else if (csv) {
+            w.print(InspectCsv.of(r));
+        } else {
+            printTable(w, r);
+        }
+        w.flush();
+        if (report != null) {
+            spec.commandLine().getErr().println("report: " + report);
+        }
+        return 0;
+    }
+
+    private InspectOptions options() {
+        Precision p = switch (precision.toLowerCase(java.util.Locale.ROOT)) {
+            case "fp64", "f64", "double" -> Precision.FP64;
+            case "fp32", "f32", "float" -> Precision.FP32;
+            default -> throw new LoupeException(path, "--precision must be fp64 or fp32, not '" + precision + "'");
+        };
+        if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
+            throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
+        }
+        List<FusedSplit> splits = new ArrayList<>();
+        for (String f : splitFused) {
+            try {
+                splits.add(FusedSplit.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new LoupeException(path, e.getMessage());
+            }
+        }
+        if (sketch != null && sketch < 2) {
+            throw new LoupeException(path, "--sketch K needs K >= 2");
+        }
+        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
+            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
+        }
+        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve())
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
+    }
+
+    static void printTable(PrintWriter w, InspectResult r) {
+        Table t = new Table("layer", "shape", "kind", "alpha", "alpha_w", "log_norm", "stable_rank", "hill", "warning");
+        for (LayerMetrics m : r.layers()) {
+            t.row(m.name(), Table.shape(m.layer().shape()), m.layer().kind().name().toLowerCase(java.util.Locale.ROOT),
+                    Table.num(m.alpha(), 3), Table.num(m.alphaWeighted(), 3), Table.num(m.logNorm(), 3),
+                    Table.num(m.stableRank(), 2), Table.num(m.plAlphaHill(), 3), m.warning());
+        }
+        t.print(w);
+        ModelSummary s = r.summary();
+        w.printf(java.util.Locale.ROOT, "%n%s (%s): %d layers analyzed (%d fitted), %d tensors not analyzed (1-D/integer)%n",
+                r.provenance().file(), r.provenance().format(), s.layers(), s.layersWithFit(), r.skipped().size());
+        w.printf(java.util.Locale.ROOT, "mean alpha %.3f  alpha_weighted %.3f  log_norm %.3f  log_spectral_norm %.3f  "
+                        + "stable_rank %.2f  mp_softrank %.3f  PL_Alpha_Hill %.3f%n", s.alpha(), s.alphaWeighted(),
+                s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());
+        w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%n", s.overTrained(),
+                s.underTrained());
+        long dequantized = r.layers().stream()
+                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("dequantized"))).count();
+        if (dequantized > 0) {
+            w.printf("%d layers analyzed as dequantized integer weights W = (q - zp)*scale (see notes)%n", dequantized);
+        }
+        for (LayerMetrics m : r.layers()) {
+            var sk = m.sketch();
+            if (sk != null) {
+                w.printf(java.util.Locale.ROOT, "sketched %s: top %d of %d eigenvalues (%s), bound %.1e*lambda_max%s%n",
+                        m.name(), sk.k(), sk.totalEvals(), sk.reason(), sk.maxRelBound(), !sk.checked() ? ""
+                                : String.format(java.util.Locale.ROOT, "; vs exact: eigenvalue error %.1e*lambda_max, "
+                                + "alpha %.4f vs exact %.4f (exact top-%d %.4f)", sk.maxRelError(), m.alpha(),
+                                sk.alphaExact(), sk.k(), sk.alphaTopK()));
+            }
+        }
+        long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
+        if (flagged > 0) {
+            w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);
+        }
+        w.printf(java.util.Locale.ROOT, "backend %s, %s, %d threads, %.1f s, peak heap %s of %s%n",
+                r.provenance().backend(), r.provenance().precision(), r.provenance().threads(),
+                r.provenance().wallSeconds(), Table.bytes(r.provenance().peakHeapBytes()),
+                Table.bytes(r.provenance().maxHeapBytes()));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.loupe.cli.landscape;
+
+import dev.loupe.cli.Output;
+import dev.loupe.cli.OutputOptions;
+import dev.loupe.cli.TerminalProgress;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import dev.loupe.landscape.engine.Samples;
+import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.hessian.HessianAnalysis;
+import dev.loupe.landscape.hessian.HessianOptions;
+import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.report.landscape.HessianReport;
+import dev.loupe.report.landscape.LandscapePlotFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code loupe hessian}: top eigenvalues, trace and spectral density of the loss Hessian. */
+@Command(name = "hessian", mixinStandardHelpOptions = true,
+        description = {"Hessian spectrum of the mean loss at the model's weights: top-k eigenvalues, trace and density.",
+                "PyHessian's methods and defaults: top-k eigenvalues by power iteration with deflation, trace by Hutchinson with a 95%% CI, spectral density by stochastic",
+                "Lanczos quadrature. Gradients and exact Hessian-vector products come from backward and tangent graphs",
+                "generated in ONNX and run by ONNX Runtime (MLP, CNN and transformer ops: Gemm, MatMul, Conv, MaxPool, Relu, Softmax,",
+                "LayerNorm as exported, GELU/Erf, embeddings...).",
+                "Sentence encoders: --text FILE; the loss is the MSE of the pooled embeddings against --targets or, by default, the model's",
+                "own embeddings, so the Hessian is the Gauss-Newton curvature (2/dim)·JᵀJ of a self-distillation loss (positive semi-definite)."})
+public final class HessianCommand implements Callable<Integer> {
+    @Mixin
+    ModelDataOptions in;
+    @Mixin
+    OutputOptions outOpts;
+
+    @Option(names = "--top-k", defaultValue = "1", description = "Eigenvalues (default ${DEFAULT-VALUE}).")
+    int topK;
+    @Option(names = "--max-iter", defaultValue = "100", description = "Power/Hutchinson iterations (default ${DEFAULT-VALUE}).")
+    int maxIter;
+    @Option(names = "--tol", defaultValue = "1e-3", description = "Relative tolerance (default ${DEFAULT-VALUE}).")
+    double tol;
+    @Option(names = "--trace-samples", defaultValue = "100", description = "Hutchinson samples at most; 0 skips the trace (default ${DEFAULT-VALUE}).")
+    int traceSamples;
+    @Option(names = "--density-steps", defaultValue = "100", description = "Lanczos steps per SLQ run; 0 skips the density (default ${DEFAULT-VALUE}).")
+    int densitySteps;
+    @Option(names = "--density-runs", defaultValue = "1", description = "SLQ runs (default ${DEFAULT-VALUE}).")
+    int densityRuns;
+    @Option(names = "--sigma2", defaultValue = "1e-5", description = "Gaussian broadening variance (default ${DEFAULT-VALUE}).")
+    double sigma2;
+    @Option(names = "--bins", defaultValue = "10000", description = "Density grid points (default ${DEFAULT-VALUE}).")
+    int bins;
+    @Option(names = "--fd-step", defaultValue = "0", description = "0: exact Hessian-vector products (R-operator); > 0: central differences of gradients with this step (default ${DEFAULT-VALUE}).")
+    double step;
+    @Option(names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
+    Integer intra;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        // upper bounds too: --top-k 1e8 would run for days, --bins 2e9 allocates 16 GB
+        if (topK < 1 || topK > 1000 || maxIter < 1 || bins < 2 || bins > 10_000_000 || !(tol >= 0) || !(step >= 0) || !(sigma2 > 0)
+                || traceSamples < 0 || densitySteps < 0 || densityRuns < 1 || (intra != null && intra < 1)) {
+            throw new dev.loupe.core.LoupeException("--top-k must be 1..1000, --max-iter, --density-runs, --intra-threads >= 1, "
+                    + "--bins 2..10000000, --tol, --fd-step, --trace-samples, --density-steps >= 0, --sigma2 > 0");
+        }
+        outOpts.check(in.model, in.data, in.labels);
+        HessianOptions o = new HessianOptions(topK, maxIter, tol, traceSamples, densitySteps, densityRuns, sigma2, bins, step, in.seed);
+        try (ParameterizedModel m = in.open()) {
+            Samples data = in.samples(m);
+            HessianResult r;
+            int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
+            try (GradientEvaluator g = new GradientEvaluator(m, data, in.loss(), in.batch(), threads, step == 0)) {
+                r = HessianAnalysis.run(g, data.size(), o, TerminalProgress.forTerminal(false));
+            }
+            outOpts.write("hessian.json", Output.toJson(r));
+            StringBuilder csv = new StringBuilder("eigenvalue,density\n");
+            for (int i = 0; i < r.densityGrid().length; i++) {
+                csv.append(r.densityGrid()[i]).append(',').append(r.density()[i]).append('\n');
+            }
+            outOpts.write("density.csv", csv.toString());
+            if (outOpts.out() != null) {
+                LandscapePlotFiles.hessian(r, outOpts.out());
+            }
+            if (outOpts.report() != null) {
+                HessianReport.write(r, in.dataName(), outOpts.report());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (outOpts.json()) {
+                Output.json(r, out);
+            } else {
+                out.printf("Hessian of the mean %s over %d samples, %d weights (seed %d, %.1f s)%n", in.loss().name().toLowerCase(),
+                        r.samples(), r.parameters(), r.seed(), r.seconds());
+                for (int i = 0; i < r.eigenvalues().length; i++) {
+                    out.printf("  eigenvalue %d: %.6g (%d iterations)%n", i + 1, r.eigenvalues()[i], r.iterations()[i]);
+                }
+                if (r.traceSamples() > 0) {
+                    out.printf("  trace: %.6g ± %.3g (95%% CI, %d Hutchinson samples)%n", r.trace(), r.traceHalfWidth95(), r.traceSamples());
+                }
+                if (r.nodes().length > 0) {
+                    out.printf("  SLQ Ritz values: min %.4g, max %.4g (%d nodes)%n",
+                            java.util.Arrays.stream(r.nodes()).min().orElse(Double.NaN),
+                            java.util.Arrays.stream(r.nodes()).max().orElse(Double.NaN), r.nodes().length);
+                }
+            }
+            out.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** {@code loupe zoo}: catalogs of many checkpoints on Spark, queries and weight-space maps. */
+package dev.loupe.cli.zoo;
