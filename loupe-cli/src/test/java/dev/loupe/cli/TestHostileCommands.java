@@ -143,6 +143,8 @@ class TestHostileCommands {
                 args("ensemble --json -p %s -p IN/pred.npy --labels IN/lab4.csv --classes 3 --out OUT/e", "pred.npy"),
                 args("eval --json --data IN/img4.npy --text IN/ok.txt " + c, "--data"),
                 args("bench read --runs 0", "--runs"),
+                args("landscape line --loss mse --data IN/img4.npy --labels %s " + c, "lab4.csv"),
+                args("landscape sample --points 8 --knn 100 --data IN/img4.npy --labels IN/lab4.csv " + c, "--knn"),
                 args("zoo %s --master none --catalog OUT/c.duckdb", "nocheckpoints"),
                 args("zoo " + c + " --master bogus://nowhere --catalog OUT/c.duckdb", "--master"));
     }

@@ -68,6 +68,12 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
         if (!(radius > 0) || dims < 1 || knn < 1) {
             throw new LoupeException("--radius must be > 0, --dims and --knn at least 1");
         }
+        // The default k shrinks to fit a small sample; a --knn the user gave must fit.
+        boolean knnGiven = spec.commandLine().getParseResult().hasMatchedOption("--knn");
+        if (!grid && knnGiven && knn >= points) {
+            throw new LoupeException("--knn must be smaller than --points (" + points + "), got " + knn);
+        }
+        int neighbours = Math.min(knn, points - 1);
         outOpts.check(in.model, in.data, in.labels);
         Progress progress = TerminalProgress.forTerminal(false);
         try (ParameterizedModel m = in.open()) {
@@ -93,8 +99,8 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
             }
             int per = (int) Math.round(Math.pow(coords.length, 1.0 / dims));
             NeighborGraph g = grid ? NeighborGraph.grid(java.util.stream.IntStream.range(0, dims).map(k -> per).toArray())
-                    : NeighborGraph.knn(coords, knn);
-            TopologyResult topo = TopologyAnalysis.of(loss, coords, g, grid ? "grid" : "knn k=" + knn);
+                    : NeighborGraph.knn(coords, neighbours);
+            TopologyResult topo = TopologyAnalysis.of(loss, coords, g, grid ? "grid" : "knn k=" + neighbours);
             SampleResult r = new SampleResult(in.model.toString(), dirs.description(), sampling, data.size(), in.seed, coords, loss);
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("sample", r);

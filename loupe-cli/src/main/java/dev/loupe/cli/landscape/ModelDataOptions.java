@@ -167,12 +167,30 @@ public final class ModelDataOptions {
             if (t.rows() < n) {
                 throw new LoupeException(labels, t.rows() + " targets for " + n + " samples");
             }
+            long width = outputWidth(m);
+            if (width > 0 && width != t.rowLength()) {
+                throw new LoupeException(labels, "has " + t.rowLength() + " target values per sample but " + model.getFileName()
+                        + " outputs " + width);
+            }
             return Samples.regression(x, shape, Arrays.copyOf(t.features(), n * t.rowLength()), t.rowLength());
         }
         if (d.labels() == null) {
             return new Samples(x, shape, n, null, null, 0);
         }
         return Samples.classification(x, shape, Arrays.copyOf(d.labels(), n));
+    }
+
+    /** Values per sample of the model's first output when its non-batch dimensions are fixed, else -1. */
+    private static long outputWidth(ParameterizedModel m) {
+        long[] dims = m.outputs().getFirst().dims();
+        long w = 1;
+        for (int i = 1; i < dims.length; i++) {
+            if (dims[i] <= 0) {
+                return -1;
+            }
+            w *= dims[i];
+        }
+        return w;
     }
 
     private Samples textSamples(ParameterizedModel m, int limit) {
