@@ -40,10 +40,16 @@ public final class Extrapolator {
         Random random = new Random(seed);
         for (int r = 0; r < orders; r++) {
             int[] order = shuffled(m, random);
-            Estimate e = Estimate.of(p.select(prefix(order, fromK)));
+            // One tally grows member by member along the order: prefix k is the first k members.
+            Votes v = new Votes(p.truth(), m);
+            for (int j = 0; j < fromK; j++) {
+                v.add(p.labels()[order[j]]);
+            }
+            Estimate e = Estimate.of(v);
             wrongClasses += e.wrongClasses / orders;
+            v = new Votes(p.truth(), m);
             for (int k = 1; k <= m; k++) {
-                Votes v = Votes.of(p.select(prefix(order, k)), false);
+                v.add(p.labels()[order[k - 1]]);
                 double[] measured = measure(v);
                 double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
                 double predD = (1 - 1.0 / k) * e.disagreement;
@@ -96,8 +102,7 @@ public final class Extrapolator {
      * no pair is both wrong, where the factor no longer matters).
      */
     private record Estimate(double meanError, double bothWrong, double disagreement, double eta, double wrongClasses) {
-        static Estimate of(Predictions few) {
-            Votes v = Votes.of(few, false);
+        static Estimate of(Votes v) {
             int n = v.samples();
             int k = v.members();
             double err = 0;
@@ -132,9 +137,5 @@ public final class Extrapolator {
             a[j] = t;
         }
         return a;
-    }
-
-    private static int[] prefix(int[] order, int k) {
-        return java.util.Arrays.copyOf(order, k);
     }
 }

@@ -6,90 +6,88 @@ import java.util.Arrays;
 
 /**
  * Per-sample vote tallies, the basis of every ensemble statistic: how many members are wrong, how the votes split,
- * and whether the majority vote is right. Only per-sample summaries are kept (memory O(samples + classes), never
- * samples × classes, so a label file claiming a million classes cannot exhaust memory).
+ * and whether the majority vote is right. Members are added one at a time ({@link #add}), so the extrapolation reads
+ * every prefix of a member order from one pass instead of re-tallying each sub-ensemble. Each sample keeps the
+ * classes it received votes for (at most one per member), so memory is O(samples × members) — the size of the
+ * predictions themselves — never samples × classes, and a label file claiming a million classes cannot exhaust it.
  *
  * <p>Tie rule: the vote is right only when the true class has strictly more votes than every other class.
  * So the vote can only be wrong when W ≥ 1/2 (if fewer than half are wrong, the true class has more than half the votes).
  */
 public final class Votes {
-    private final int members;
+    private final int[] truth;
+    private final int capacity;
+    private int members;
+    private final int[] distinct;
+    private final int[] voteClass;
+    private final int[] voteCount;
     private final int[] wrong;
     private final int[] trueVotes;
     private final int[] maxOther;
+    private final int[] maxVotes;
     private final int[] tiedAtMax;
     private final long[] sameClassPairs;
     private final long[] wrongSquares;
-    private final double[] entropy;
 
-    private Votes(int members, int n, boolean withEntropy) {
-        this.members = members;
+    /** An empty tally for up to {@code capacity} members voting on samples whose true classes are {@code truth}. */
+    public Votes(int[] truth, int capacity) {
+        this.truth = truth;
+        this.capacity = capacity;
+        int n = truth.length;
+        distinct = new int[n];
+        voteClass = new int[Math.multiplyExact(n, capacity)];
+        voteCount = new int[voteClass.length];
         wrong = new int[n];
         trueVotes = new int[n];
         maxOther = new int[n];
+        maxVotes = new int[n];
         tiedAtMax = new int[n];
         sameClassPairs = new long[n];
         wrongSquares = new long[n];
-        entropy = withEntropy ? new double[n] : null;
     }
 
-    /** All tallies including the vote entropy. */
+    /** The tallies of every member of {@code p}. */
     public static Votes of(Predictions p) {
-        return of(p, true);
-    }
-
-    /**
-     * @param withEntropy compute {@link #voteEntropy}; the extrapolation tallies hundreds of sub-ensembles and never
-     *                    needs it, and its logarithms are most of the cost
-     */
-    public static Votes of(Predictions p, boolean withEntropy) {
-        int n = p.sampleCount();
-        int m = p.memberCount();
-        Votes v = new Votes(m, n, withEntropy);
-        int[] counts = new int[p.classes()];
-        int[] touched = new int[m];
-        int[] shares = new int[m];
-        int[][] labels = p.labels();
-        int[] truth = p.truth();
-        for (int i = 0; i < n; i++) {
-            int distinct = 0;
-            for (int[] row : labels) {
-                int c = row[i];
-                if (counts[c]++ == 0) {
-                    touched[distinct++] = c;
-                }
-            }
-            int max = 0;
-            for (int t = 0; t < distinct; t++) {
-                shares[t] = counts[touched[t]];
-                max = Math.max(max, shares[t]);
-                if (touched[t] != truth[i]) {
-                    v.maxOther[i] = Math.max(v.maxOther[i], shares[t]);
-                }
-            }
-            v.trueVotes[i] = counts[truth[i]];
-            v.wrong[i] = m - v.trueVotes[i];
-            for (int t = 0; t < distinct; t++) {
-                v.tiedAtMax[i] += shares[t] == max ? 1 : 0;
-                v.sameClassPairs[i] += (long) shares[t] * (shares[t] - 1);
-                if (touched[t] != truth[i]) {
-                    v.wrongSquares[i] += (long) shares[t] * shares[t];
-                }
-                counts[touched[t]] = 0;
-            }
-            if (withEntropy) {
-                // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies
-                // whatever the class order (AUROC treats exact ties specially).
-                Arrays.sort(shares, 0, distinct);
-                double h = 0;
-                for (int t = 0; t < distinct; t++) {
-                    double f = (double) shares[t] / m;
-                    h -= f * Math.log(f);
-                }
-                v.entropy[i] = h;
-            }
+        Votes v = new Votes(p.truth(), p.memberCount());
+        for (int[] row : p.labels()) {
+            v.add(row);
         }
         return v;
+    }
+
+    /** Adds one member's predicted classes (one per sample). */
+    public void add(int[] labels) {
+        if (members == capacity) {
+            throw new IllegalStateException("tally is full: " + capacity + " members");
+        }
+        members++;
+        for (int i = 0; i < truth.length; i++) {
+            int c = labels[i];
+            int base = i * capacity;
+            int t = 0;
+            while (t < distinct[i] && voteClass[base + t] != c) {
+                t++;
+            }
+            if (t == distinct[i]) {
+                voteClass[base + t] = c;
+                distinct[i]++;
+            }
+            int old = voteCount[base + t]++;
+            sameClassPairs[i] += 2L * old; // (old+1)·old − old·(old−1)
+            if (c == truth[i]) {
+                trueVotes[i]++;
+            } else {
+                wrong[i]++;
+                wrongSquares[i] += 2L * old + 1;
+                maxOther[i] = Math.max(maxOther[i], old + 1);
+            }
+            if (old + 1 > maxVotes[i]) {
+                maxVotes[i] = old + 1;
+                tiedAtMax[i] = 1;
+            } else if (old + 1 == maxVotes[i]) {
+                tiedAtMax[i]++;
+            }
+        }
     }
 
     public int members() {
@@ -157,6 +155,15 @@ public final class Votes {
 
     /** Entropy (nats) of the vote shares on sample i. */
     public double voteEntropy(int i) {
-        return entropy[i];
+        // Summed over sorted shares so samples with the same vote pattern get bit-identical entropies whatever the
+        // class order (AUROC treats exact ties specially).
+        int[] shares = Arrays.copyOfRange(voteCount, i * capacity, i * capacity + distinct[i]);
+        Arrays.sort(shares);
+        double h = 0;
+        for (int x : shares) {
+            double f = (double) x / members;
+            h -= f * Math.log(f);
+        }
+        return h;
     }
 }
