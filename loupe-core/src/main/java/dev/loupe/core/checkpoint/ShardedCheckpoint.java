@@ -93,6 +93,31 @@ public final class ShardedCheckpoint {
         }
     }
 
+    /**
+     * The shard files an index names, in first-mention order, checked as {@link #open} checks them (inside
+     * the index's directory, not an index themselves) but neither required to exist nor opened: for
+     * callers that must know which files belong to a sharded checkpoint without reading its weights.
+     */
+    public static List<Path> shardFiles(Path index) {
+        JsonNode map = readIndex(index).get("weight_map");
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new LoupeException(index, "shard index has no \"weight_map\" object");
+        }
+        Path dir = index.toAbsolutePath().normalize().getParent();
+        Set<Path> out = new LinkedHashSet<>();
+        for (var e : map.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new LoupeException(index, "weight_map entry '" + e.getKey() + "' is not a file name");
+            }
+            Path p = resolveInside(index, dir, e.getValue().asText());
+            if (p.getFileName().toString().endsWith(".index.json")) {
+                throw new LoupeException(index, "shard '" + e.getValue().asText() + "' is itself a shard index");
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
     private static Path resolveInside(Path index, Path dir, String shard) {
         Path p;
         try {
