@@ -71,6 +71,18 @@ class ShardedCheckpointTest {
     }
 
     @Test
+    void shardFilesListsEachShardOnceWithoutOpeningThem() throws IOException {
+        Path idx = index(GOOD_MAP + ",\"extra.weight\":\"model-00003-of-00003.safetensors\"");
+        Path d = dir.toAbsolutePath().normalize();
+        // the third shard does not exist: listing does not open shards (open would refuse the index)
+        assertEquals(List.of(d.resolve("model-00001-of-00002.safetensors"), d.resolve("model-00002-of-00002.safetensors"),
+                d.resolve("model-00003-of-00003.safetensors")), ShardedCheckpoint.shardFiles(idx));
+        Path escape = index("\"a\":\"../outside.safetensors\"");
+        org.junit.jupiter.api.Assertions.assertThrows(dev.loupe.core.LoupeException.class,
+                () -> ShardedCheckpoint.shardFiles(escape));
+    }
+
+    @Test
     void directoryPrefersTheIndex() throws IOException {
         index(GOOD_MAP);
         try (Checkpoint c = Checkpoints.open(dir)) {
