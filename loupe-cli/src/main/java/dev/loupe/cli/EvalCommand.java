@@ -100,23 +100,12 @@ public final class EvalCommand implements Callable<Integer> {
                 if (tok == null) {
                     throw new LoupeException(modelFile, "--text needs --tokenizer (a tokenizer.json) for this model");
                 }
-                Pooling p = pooling(modelFile);
+                Pooling p = Pooling.resolve(pooling, modelFile);
                 int max = maxTokens != null ? maxTokens : bundled ? SentenceEmbedder.MINILM_MAX_LENGTH : 512;
                 embed(new SentenceEmbedder(m, WordPieceTokenizer.load(tok, max), p), p, modelFile);
             }
         }
         return 0;
-    }
-
-    private Pooling pooling(Path modelFile) {
-        if (pooling == null) {
-            return Pooling.declaredNear(modelFile).orElse(Pooling.MEAN);
-        }
-        return switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
-            case "mean" -> Pooling.MEAN;
-            case "cls" -> Pooling.CLS;
-            default -> throw new LoupeException("--pooling must be mean or cls, not '" + pooling + "'");
-        };
     }
 
     private void embed(SentenceEmbedder e, Pooling p, Path modelFile) {

@@ -122,12 +122,7 @@ public final class ModelDataOptions {
     }
 
     private SentencePooling.Mode pooling() {
-        Pooling p = pooling == null ? Pooling.declaredNear(model).orElse(Pooling.MEAN) : switch (pooling.toLowerCase(java.util.Locale.ROOT)) {
-            case "mean" -> Pooling.MEAN;
-            case "cls" -> Pooling.CLS;
-            default -> throw new LoupeException("--pooling must be mean or cls, not '" + pooling + "'");
-        };
-        return p == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
+        return Pooling.resolve(pooling, model) == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
     }
 
     /** Reads the samples, reshaped to the model's input shape when that has the same element count. */

@@ -18,6 +18,21 @@ public enum Pooling {
     MEAN, CLS;
 
     /**
+     * The pooling a {@code --pooling} option asks for ("mean" or "cls", any case), or when it is null the one
+     * declared next to {@code model}, else MEAN.
+     */
+    public static Pooling resolve(String option, Path model) {
+        if (option == null) {
+            return declaredNear(model).orElse(MEAN);
+        }
+        return switch (option.toLowerCase(java.util.Locale.ROOT)) {
+            case "mean" -> MEAN;
+            case "cls" -> CLS;
+            default -> throw new LoupeException("--pooling must be mean or cls, not '" + option + "'");
+        };
+    }
+
+    /**
      * The pooling a sentence-transformers model directory declares next to {@code model} (in its directory or
      * the parent, since ONNX exports often sit in {@code onnx/}), if there is such a file.
      */
