@@ -35,10 +35,27 @@ import java.util.concurrent.Future;
 public final class Inspector {
     private final DenseBackend backend;
     private final InspectOptions options;
+    private final int blasThreads;
 
     public Inspector(DenseBackend backend, InspectOptions options) {
+        this(backend, options, 0);
+    }
+
+    /**
+     * @param blasThreads native BLAS threads: 0 = the cores divided by {@code options.threads()}, restored
+     *                    afterwards (one inspection per process); n &gt; 0 = exactly n, left set. Native BLAS
+     *                    threads are process-wide, so callers that run several inspections at once (Spark
+     *                    tasks) must all ask for the same n: each taking every core multiplies the threads
+     *                    by the tasks, and restoring a count while another task's call runs changes it
+     *                    under that call.
+     */
+    public Inspector(DenseBackend backend, InspectOptions options, int blasThreads) {
+        if (blasThreads < 0) {
+            throw new IllegalArgumentException("blasThreads must be >= 0, got " + blasThreads);
+        }
         this.backend = backend;
         this.options = options;
+        this.blasThreads = blasThreads;
     }
 
     /**
@@ -81,7 +98,8 @@ public final class Inspector {
         HeapPeak.reset();
         // Native BLAS threads are process-wide: split the cores between layers in parallel and BLAS
         int blasBefore = backend.threads();
-        backend.setThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / options.threads()));
+        backend.setThreads(blasThreads > 0 ? blasThreads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / options.threads()));
         MemoryBudget budget = MemoryBudget.ofHeap();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "loupe-inspect");
@@ -125,7 +143,9 @@ public final class Inspector {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
-            backend.setThreads(blasBefore);
+            if (blasThreads == 0) {
+                backend.setThreads(blasBefore);
+            }
             progress.done();
         }
         List<LayerMetrics> metrics = outcomes.stream().map(LayerAnalyzer.Outcome::metrics).toList();

@@ -24,7 +24,7 @@ final class LocalExecutor implements ZooExecutor {
         progress.start("zoo", work.size());
         try {
             for (ZooWork w : work) {
-                parts.computeIfAbsent(w.key(), k -> new ArrayList<>()).add(ZooTask.part(w, version));
+                parts.computeIfAbsent(w.key(), k -> new ArrayList<>()).add(ZooTask.part(w, version, 0));
                 progress.advance(1);
             }
         } finally {

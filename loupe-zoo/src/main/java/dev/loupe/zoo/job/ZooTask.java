@@ -35,14 +35,20 @@ public final class ZooTask {
     }
 
     public static ModelOutcome analyze(FileKey key, String runId, String version) {
-        return assemble(List.of(part(new ZooWork(key, 0, ZooWork.ALL), version)), runId, version);
+        return assemble(List.of(part(new ZooWork(key, 0, ZooWork.ALL), version, 0)), runId, version);
     }
 
-    /** Inspects the task's layers (all, or a range of a split checkpoint); errors become an error part. */
-    public static LayerPart part(ZooWork w, String version) {
+    /**
+     * Inspects the task's layers (all, or a range of a split checkpoint); errors become an error part.
+     *
+     * @param blasThreads native BLAS threads (see {@link Inspector#Inspector(dev.loupe.linalg.DenseBackend,
+     *                    InspectOptions, int)}): 0 when tasks run one at a time, the task's CPUs when they run
+     *                    side by side in one JVM (Spark)
+     */
+    public static LayerPart part(ZooWork w, String version, int blasThreads) {
         long t0 = System.nanoTime();
         try (Checkpoint cp = Checkpoints.open(Path.of(w.key().path()))) {
-            Inspector in = new Inspector(Backends.best(), InspectOptions.defaults());
+            Inspector in = new Inspector(Backends.best(), InspectOptions.defaults(), blasThreads);
             InspectResult r = w.whole() ? in.inspect(cp, Progress.NONE, version, false)
                     : in.inspectLayers(cp, w.from(), w.to(), Progress.NONE, version);
             return new LayerPart(w, r.provenance().format(), r.provenance().backend(), r.provenance().precision(),
