@@ -47,7 +47,7 @@ public final class EnsembleAnalyzer {
             errorDisagreement += v.pairErrorDisagreement(i);
             above += 2 * w > m ? 1 : 0;
             atLeast += 2 * w >= m ? 1 : 0;
-            bothWrongDisagree += ((double) w * w - v.wrongSquares(i)) / ((double) m * m);
+            bothWrongDisagree += (double) v.bothWrongDisagreeingPairs(i) / ((double) m * m);
             if (w > 0 && !(v.wrongClasses(i) <= maxWrongClasses)) {
                 maxWrongClasses = v.wrongClasses(i);
             }

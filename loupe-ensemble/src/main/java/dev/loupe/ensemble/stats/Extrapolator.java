@@ -112,8 +112,7 @@ public final class Extrapolator {
             double bothDisagree = 0;
             long atLeastHalf = 0;
             for (int i = 0; i < n; i++) {
-                // distinct pairs both wrong minus those agreeing: (w(w−1) − Σ c(c−1)) = w² − Σ c² since Σ c = w
-                bothDisagree += ((double) v.wrong(i) * v.wrong(i) - v.wrongSquares(i)) / ((double) k * (k - 1));
+                bothDisagree += (double) v.bothWrongDisagreeingPairs(i) / ((double) k * (k - 1));
                 err += (double) v.wrong(i) / k;
                 both += v.pairBothWrong(i);
                 d += v.pairDisagreement(i);

@@ -138,11 +138,11 @@ public final class Votes {
     }
 
     /**
-     * Σ over the wrong classes c of votes(c)²: the number of ordered member pairs (h = h' included) that are both
-     * wrong AND agree on sample i. With w = wrong(i), w² − wrongSquares(i) pairs are both wrong but disagree.
+     * Ordered member pairs that are both wrong on sample i but predict different classes: w² − Σ_c votes(c)² over the
+     * wrong classes c. A member never disagrees with itself, so this also counts the distinct pairs.
      */
-    public long wrongSquares(int i) {
-        return wrongSquares[i];
+    public long bothWrongDisagreeingPairs(int i) {
+        return (long) wrong[i] * wrong[i] - wrongSquares[i];
     }
 
     /**
