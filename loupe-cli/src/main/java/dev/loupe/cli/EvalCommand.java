@@ -93,7 +93,7 @@ public final class EvalCommand implements Callable<Integer> {
         int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
-        if (!bundled && LmEvalOptions.isLanguageModel(modelFile) && input.text != null) {
+        if (!bundled && dev.loupe.lm.LanguageModel.isLanguageModel(modelFile) && input.text != null) {
             return new LmEval(spec.commandLine().getOut(), json).perplexity(modelFile, lm.request(input.text));
         }
         OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, tokenizer);

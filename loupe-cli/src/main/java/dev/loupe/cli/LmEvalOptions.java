@@ -4,7 +4,6 @@ import dev.loupe.lm.perplexity.Convention;
 import dev.loupe.lm.perplexity.EvalRequest;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code eval}'s options for decoder language models (perplexity), and how a MODEL is recognized as one. */
@@ -21,12 +20,6 @@ public final class LmEvalOptions {
             + "chunks of --context tokens, the first token of each replaced by BOS when the tokenizer adds one, the second "
             + "half of each chunk scored.")
     boolean llamaCpp;
-
-    /** A Hugging Face folder with a config.json (or the config.json itself) or a GGUF file: a decoder LM. */
-    static boolean isLanguageModel(Path model) {
-        String n = model.getFileName() == null ? "" : model.getFileName().toString();
-        return Files.isRegularFile(model.resolve("config.json")) || n.equals("config.json") || n.endsWith(".gguf");
-    }
 
     EvalRequest request(Path text) {
         if (llamaCpp && stride != null) {

@@ -57,11 +57,29 @@ public final class LanguageModel implements AutoCloseable {
 
     /** As {@link #open(Path)}; {@code cacheBytes} bounds the decoded F32 copies kept (see {@link F32Weights}). */
     public static LanguageModel open(Path path, long cacheBytes) {
+        return open(path, null, cacheBytes);
+    }
+
+    /**
+     * A Hugging Face folder's model with its weights taken from {@code weights} instead (a compressed copy written
+     * elsewhere); config and tokenizer still come from the folder.
+     */
+    public static LanguageModel withWeights(Path folder, Path weights) {
+        return open(folder, weights, F32Weights.DEFAULT_CACHE_BYTES);
+    }
+
+    /** A Hugging Face folder (or its config.json) or a .gguf file: what {@link #open} takes. */
+    public static boolean isLanguageModel(Path path) {
+        String n = path.getFileName() == null ? "" : path.getFileName().toString();
+        return Files.isRegularFile(path.resolve("config.json")) || n.equals("config.json") || n.endsWith(".gguf");
+    }
+
+    private static LanguageModel open(Path path, Path weights, long cacheBytes) {
         Path p = Files.isRegularFile(path) && path.getFileName().toString().equals("config.json") ? path.getParent() : path;
         if (Files.isDirectory(p)) {
             LmConfig cfg = HfConfigReader.read(p);
             Path tok = p.resolve("tokenizer.json");
-            Checkpoint cp = Checkpoints.open(p);
+            Checkpoint cp = Checkpoints.open(weights != null ? weights : p);
             try {
                 HfTokenizer t = Files.isRegularFile(tok) ? HfTokenizer.load(tok) : null;
                 return new LanguageModel(p, cfg, cp, t, cacheBytes);
