@@ -2,6 +2,7 @@ package dev.loupe.zoo;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.zoo.spark.ExecutorJars;
+import dev.loupe.zoo.spark.SparkFaults;
 import dev.loupe.zoo.spark.SparkSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,21 @@ class TestSparkSettings {
     void badConfIsAUserError() {
         assertThrows(LoupeException.class, () -> SparkSettings.of(List.of("executor.memory=3g"), Map.of()));
         assertThrows(LoupeException.class, () -> SparkSettings.of(List.of("spark.executor.memory"), Map.of()));
+    }
+
+    @Test
+    void sparkFailuresBecomeOneLine() {
+        // The shape of Spark 4.2's SparkException for a task that failed on every try (message abridged).
+        RuntimeException e = new RuntimeException("Job aborted due to stage failure:\nTask 1 in stage 2.0 failed 4 times, "
+                + "most recent failure: Lost task 1.3 (TID 9) (127.0.0.1 executor 0): dev.loupe.zoo.job.FileNotVisibleException: "
+                + "/z/a.safetensors: cannot be read here\n\tat dev.loupe.zoo.job.ZooTask.checkVisible(ZooTask.java:83)\n"
+                + "\nDriver stacktrace:\n\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages");
+        assertEquals("Job aborted due to stage failure: Task 1 in stage 2.0 failed 4 times, most recent failure: Lost task 1.3 "
+                + "(TID 9) (127.0.0.1 executor 0): dev.loupe.zoo.job.FileNotVisibleException: /z/a.safetensors: cannot be read "
+                + "here", SparkFaults.firstLine(e));
+        assertEquals("IllegalStateException: inner second line", SparkFaults.firstLine(new RuntimeException("outer",
+                new IllegalStateException("inner\nsecond line"))));
+        assertEquals(SparkFaults.MAX_LINE + 4, SparkFaults.firstLine(new RuntimeException("x".repeat(1000))).length());
     }
 
     @Test

@@ -129,13 +129,15 @@ final class SparkExecutor implements ZooExecutor {
             }
             SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master);
             jarDir = tempDir();
-            settings.forSession(master, largestTaskBytes, jarDir, say).forEach(b::config);
+            List<String> notes = new ArrayList<>(); // said once Spark started: a master it refuses is the only line
+            settings.forSession(master, largestTaskBytes, jarDir, notes::add).forEach(b::config);
             try {
                 spark = b.getOrCreate();
             } catch (Exception e) { // Scala throws SparkException undeclared, so catch every Exception
                 // Spark reports a bad or unreachable master as an exception with a long trace: one line instead.
                 throw new LoupeException("Spark could not start on --master " + master + ": " + SparkFaults.firstLine(e));
             }
+            notes.forEach(say);
             if (!SparkSettings.isLocal(master)) {
                 SparkFaults.awaitExecutors(spark.sparkContext(), master);
                 say.accept("executors: " + SparkFaults.javaVersions(JavaSparkContext.fromSparkContext(spark.sparkContext()),

@@ -20,6 +20,8 @@ import java.util.stream.IntStream;
 public final class SparkFaults {
     /** How long a cluster may take to give the application its first executor. */
     static final int EXECUTOR_WAIT_SECONDS = 120;
+    /** A failure's line is cut here: a task's message can quote a whole stack. */
+    public static final int MAX_LINE = 400;
 
     private SparkFaults() {
     }
@@ -78,9 +80,11 @@ public final class SparkFaults {
                     .distinct().collect();
             return String.join(", ", v.stream().sorted().toList());
         } catch (Exception e) { // SparkException, undeclared
-            String m = firstLine(e);
-            if (m.contains("UnsupportedClassVersionError") || m.contains("class file version")) {
-                throw new LoupeException("the executors on " + master + " run a Java older than 25 (" + m + "): give the "
+            String all = messages(e);
+            int at = all.indexOf("UnsupportedClassVersionError");
+            if (at >= 0) {
+                String why = all.substring(at).lines().findFirst().orElse("").replaceAll("\\s+", " ");
+                throw new LoupeException("the executors on " + master + " run a Java older than 25 (" + why + "): give the "
                         + "workers JDK 25, e.g. --conf spark.executorEnv.JAVA_HOME=/path/to/jdk-25");
             }
             throw failed(master, e);
@@ -92,7 +96,10 @@ public final class SparkFaults {
         return e instanceof LoupeException le ? le : new LoupeException("Spark job on " + master + " failed: " + firstLine(e));
     }
 
-    /** The innermost message's first line: Spark wraps the task's exception, whose message is the useful part. */
+    /**
+     * The innermost message, up to its stack trace, as one line of at most {@value #MAX_LINE} characters: Spark wraps
+     * the task's exception, and its "Job aborted due to stage failure:" puts the useful part on the next lines.
+     */
     public static String firstLine(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -102,6 +109,23 @@ public final class SparkFaults {
         if (root != e && root.getMessage() != null && !(root instanceof LoupeException)) {
             m = root.getClass().getSimpleName() + ": " + m;
         }
-        return m.lines().findFirst().orElse(m).strip();
+        StringBuilder b = new StringBuilder();
+        for (String line : m.lines().toList()) {
+            if (line.strip().startsWith("at ") || line.startsWith("Driver stacktrace:")) {
+                break;
+            }
+            b.append(b.isEmpty() ? "" : " ").append(line.strip());
+        }
+        String one = b.toString().replaceAll("\\s+", " ").strip();
+        return one.length() > MAX_LINE ? one.substring(0, MAX_LINE) + " ..." : one;
+    }
+
+    /** Every message of the cause chain, for recognizing a failure inside Spark's wrapping. */
+    private static String messages(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            b.append(t).append('\n');
+        }
+        return b.toString();
     }
 }
