@@ -1,7 +1,9 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
 import dev.loupe.compress.memory.HardwareProfile;
@@ -50,6 +52,7 @@ public final class CompressRun {
         Path normsFile = r.calibration().norms();
         Map<String, double[]> norms = normsFile == null ? Map.of() : WandaNorms.load(normsFile);
         boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
+        Map<String, InputGram.Gram> grams = Map.of();
         List<String> notes = new ArrayList<>();
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
@@ -57,6 +60,7 @@ public final class CompressRun {
         Workload after;
         long paramsInLayers;
         BeforeAfter baseline = null;
+        dev.loupe.lm.perplexity.PerplexityResult lmBefore = null;
         long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
@@ -76,8 +80,19 @@ public final class CompressRun {
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
+            if (r.goal().method().needsGram() && !r.dryRun()) {
+                int samples = r.calibration().samples();
+                grams = Calibration.grams(r.model(), layers, r.data(), samples);
+                notes.add("XᵀX of every layer from the first " + samples + " examples of "
+                        + (r.data().data() != null ? r.data().data() : r.data().text())
+                        + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
+            }
             if (r.goal() instanceof CompressRequest.Prune o) {
-                if (calibrate) {
+                if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
+                    norms = LanguageModelRun.wandaNorms(r);
+                    notes.add("Wanda norms from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
+                            + r.calibration().lm().text());
+                } else if (calibrate) {
                     int samples = r.calibration().samples();
                     norms = Calibration.norms(r.model(), layers, r.data(), samples);
                     notes.add("Wanda norms from the first " + samples + " examples of "
@@ -90,7 +105,7 @@ public final class CompressRun {
                 };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : Compressor.prune(layers, a, o, norms);
+                        : Compressor.prune(layers, a, o, norms, grams);
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
@@ -99,7 +114,7 @@ public final class CompressRun {
                 }
                 Allocation a = Compressor.allocateBits(layers, o);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : Compressor.quantize(layers, a, o);
+                        : Compressor.quantize(layers, a, o, grams);
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                 }
@@ -109,7 +124,9 @@ public final class CompressRun {
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
             after = ModelTraffic.of(cp, layers, bytesAfter, r.memory().positions());
-            if (r.calibration().eval()) {
+            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
+                lmBefore = LanguageModelRun.before(r);
+            } else if (r.calibration().eval()) {
                 baseline = BeforeAfter.before(r.model(), r.data());
             }
             if (!r.dryRun()) {
@@ -118,7 +135,7 @@ public final class CompressRun {
         }
         notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
-        EvalResult eval = baseline != null ? baseline.after(r.out()) : null;
+        EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
     }
 
@@ -130,7 +147,8 @@ public final class CompressRun {
         if (!onnx && group == QuantSpec.PER_TENSOR) {
             throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
-        return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank());
+        return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
+                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null);
     }
 
     /**

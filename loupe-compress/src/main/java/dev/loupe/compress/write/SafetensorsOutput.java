@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class SafetensorsOutput {
     /** Metadata key prefix naming a tensor left out because it is tied to (the same bytes as) another. */
-    public static final String TIED_KEY_PREFIX = "loupe.tied.";
+    public static final String TIED_KEY_PREFIX = TiedTensors.METADATA_PREFIX;
 
     private SafetensorsOutput() {
     }

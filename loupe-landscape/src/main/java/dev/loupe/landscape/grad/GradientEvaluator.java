@@ -45,6 +45,12 @@ public final class GradientEvaluator implements AutoCloseable {
      */
     public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
                              boolean hvp) {
+        this(model, data, kind, batchSize, intraOpThreads, hvp, null);
+    }
+
+    /** @param profile ONNX Runtime profile file prefix (its JSON trace is written on {@link #endProfiling}); null: none */
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
+                             boolean hvp, java.nio.file.Path profile) {
         this.model = model;
         this.hvp = hvp;
         int width = switch (kind) {
@@ -55,6 +61,9 @@ public final class GradientEvaluator implements AutoCloseable {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (profile != null) {
+                o.enableProfiling(profile.toString());
+            }
             session = env.createSession(hvp ? HvpGraph.build(model, kind, width) : GradientGraph.build(model, kind, width), o);
             if (model.dataInputs().isEmpty()) {
                 batches.add(Map.of());
@@ -183,6 +192,15 @@ public final class GradientEvaluator implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops ONNX Runtime's profiler and returns the trace file it wrote (needs a profile prefix). */
+    public String endProfiling() {
+        try {
+            return session.endProfiling();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
         }
     }
 
