@@ -2,10 +2,12 @@ package dev.loupe.compress.calibrate;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
@@ -84,9 +86,7 @@ public final class ActivationNorms {
                                              Iterable<Map<String, OnnxTensor>> batches) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         Set<String> wanted = new LinkedHashSet<>(inputOf.values());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-             OrtSession s = env.createSession(probe.toString(), so)) {
+        try (ModelSession s = OrtSessions.open(probe, SessionSettings.defaults())) {
             for (Map<String, OnnxTensor> batch : batches) {
                 try (OrtSession.Result r = s.run(batch, wanted)) {
                     for (String v : wanted) {

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
 import dev.loupe.landscape.engine.BatchInputs;
@@ -66,12 +69,9 @@ public final class PlaneBenchmark {
 
     /** Seconds for {@code passes} full forward passes of the original model over the samples, on {@code threads} workers. */
     private static double baseline(ParameterizedModel m, Samples data, int batch, int threads, int passes) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession s = env.createSession(m.file().toString(), o)) {
+        OrtEnvironment env = OrtSessions.environment();
+        try {
+            try (ModelSession s = OrtSessions.open(m.file(), SessionSettings.singleThreaded().optimized())) {
                 List<Map<String, OnnxTensor>> xs = new ArrayList<>();
                 for (int from = 0; from < data.size(); from += batch) {
                     xs.add(BatchInputs.of(env, m, data, from, Math.min(batch, data.size() - from)));
