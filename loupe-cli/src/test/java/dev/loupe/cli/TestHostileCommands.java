@@ -44,7 +44,7 @@ class TestHostileCommands {
     static Path images;
 
     @BeforeAll
-    static void hostileInputs() throws IOException {
+    static void hostileInputs() throws IOException, InterruptedException {
         Path f = Fixtures.dir();
         cnn = Files.copy(f.resolve("models/cnn.onnx"), in.resolve("cnn.onnx"));
         images = f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz");
@@ -84,6 +84,27 @@ class TestHostileCommands {
         Files.writeString(in.resolve("lab3.csv"), "1\n2\n3\n");
         Files.writeString(in.resolve("lab_out_of_range.csv"), "1\n2\n3\n1000\n");
         NpyWriter.write(in.resolve("pred.npy"), rows(4, 10));
+        // round 2: files whose outputs would land on an input, invalid graphs, a runaway model, a FIFO as an output
+        Path shards = Files.createDirectories(in.resolve("sharded"));
+        for (int k = 1; k <= 2; k++) {
+            SafetensorsWriter.write(shards.resolve("model-0000" + k + "-of-00002.safetensors"), List.of(Tensor.contiguous(
+                    "l" + k + ".weight", DType.F32, new long[]{16, 8}, MemorySegment.ofArray(rows(1, 128)[0]), null)), Map.of());
+        }
+        Files.writeString(shards.resolve("model.safetensors.index.json"), "{\"weight_map\": {\"l1.weight\": "
+                + "\"model-00001-of-00002.safetensors\", \"l2.weight\": \"model-00002-of-00002.safetensors\"}}");
+        Path folder = Files.createDirectories(in.resolve("folder"));
+        Files.copy(f.resolve("models/mlp.safetensors"), folder.resolve("model.safetensors"));
+        HostileModels.externalData(Files.createDirectories(in.resolve("external")).resolve("ext.onnx"));
+        HostileModels.twoInitializersNamedW(in.resolve("dupW.onnx"));
+        HostileModels.endlessLoop(in.resolve("loop.onnx"), 4);
+        NpyWriter.write(in.resolve("x4.npy"), rows(1, 4));
+        Files.writeString(in.resolve("lab1.csv"), "0\n");
+        Path predictions = Files.createDirectories(in.resolve("saved/in-distribution"));
+        Files.writeString(predictions.resolve("cnn.csv"), "1\n2\n3\n4\n"); // labels where --save-predictions writes
+        // special files standing in for a twin of /dev/null (a FIFO needs no root and cannot harm the machine)
+        for (String name : List.of("fifo.onnx", "fifo.html")) {
+            assertEquals(0, new ProcessBuilder("mkfifo", in.resolve(name).toString()).start().waitFor(), "mkfifo");
+        }
     }
 
     /** The hostile cases: arguments, then the name the one stderr line must contain. */
@@ -146,7 +167,22 @@ class TestHostileCommands {
                 args("landscape line --loss mse --data IN/img4.npy --labels %s " + c, "lab4.csv"),
                 args("landscape sample --points 8 --knn 100 --data IN/img4.npy --labels IN/lab4.csv " + c, "--knn"),
                 args("zoo %s --master none --catalog OUT/c.duckdb", "nocheckpoints"),
-                args("zoo " + c + " --master bogus://nowhere --catalog OUT/c.duckdb", "--master"));
+                args("zoo " + c + " --master bogus://nowhere --catalog OUT/c.duckdb", "--master"),
+                // round 2. An output that is a file the input resolves to: a shard of an index, the checkpoint in a folder,
+                // ONNX external data, labels inside the --save-predictions folder
+                args("compress --bits 8 --out IN/sharded/model-00001-of-00002.safetensors %s", "model.safetensors.index.json"),
+                args("compress --bits 8 --out IN/folder/model.safetensors %s", "folder"),
+                args("compress --bits 8 --out IN/external/w.bin %s", "ext.onnx"),
+                args("inspect --report IN/sharded/model-00002-of-00002.safetensors %s", "model.safetensors.index.json"),
+                args("ensemble --json -m " + c + " -m " + c + " --data IN/img4.npy --labels %s --rotate 0 --save-predictions IN/saved",
+                        "saved/in-distribution/cnn.csv"),
+                // an invalid graph is never published: ONNX Runtime loads the written model before the rename
+                args("compress --bits 8 --out OUT/c.onnx IN/dupW.onnx", "c.onnx"),
+                // a model run past --timeout is stopped and said so
+                args("eval --timeout 1 --data IN/x4.npy --labels IN/lab1.csv %s", "loop.onnx"),
+                // an existing output that is not a regular file is refused, not replaced
+                args("compress --bits 8 --out %s " + c, "fifo.onnx"),
+                args("inspect --report %s " + c, "fifo.html"));
     }
 
     @Test
@@ -182,6 +218,103 @@ class TestHostileCommands {
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size() + " cases broke the rule:\n" + String.join("\n", failures));
         assertEquals(before, hashes(in), "an input was modified");
+    }
+
+    /**
+     * A square W read by MatMul (x·W) and by Gemm transB=1 (x·Wᵀ) cannot share one packed copy: at 4 bits both
+     * outputs must stay within the quantization error of the original's. The bound is independent of the code:
+     * a symmetric 4-bit step is at most max|W|/7 = 5/7, so every weight moves by at most 5/14 and an output by at most
+     * Σ|x_i|·5/14 (with one shared packing the Gemm's output moves by |x·(W − Wᵀ)|, about 20 here).
+     */
+    @Test
+    void aWeightReadInTwoOrientationsKeepsBoth() throws Exception {
+        Path model = HostileModels.twoReaders(out.resolve("two-readers.onnx"));
+        float[][] x = gaussianRows(3, HostileModels.K, 11);
+        for (String bits : List.of("4", "8")) {
+            Path c = out.resolve("c" + bits + ".onnx");
+            CliRun r = CliRun.of("compress", "--bits", bits, "--out", c.toString(), model.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertWithinQuantizationError(runOrt(model, x), runOrt(c, x), x, 5.0 / 14);
+        }
+    }
+
+    /**
+     * A node output already named W_scale (what the quantizer names W's scales) must not get a second definition:
+     * the written model loads in ONNX Runtime and computes what the original does, within the 8-bit error
+     * (step max|W|/127, so Σ|x_i|·5/254 per output, through a Relu that moves nothing further).
+     */
+    @Test
+    void generatedNamesNeverCollideWithTheModels() throws Exception {
+        Path model = HostileModels.outputNamedLikeAScale(out.resolve("taken.onnx"));
+        float[][] x = gaussianRows(3, HostileModels.K, 12);
+        Path c = out.resolve("c.onnx");
+        CliRun r = CliRun.of("compress", "--bits", "8", "--out", c.toString(), model.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertWithinQuantizationError(runOrt(model, x), runOrt(c, x), x, 5.0 / 254);
+    }
+
+    /** Two members with one file name (run1/model.onnx, run2/model.onnx) keep their own saved predictions. */
+    @Test
+    void membersWithOneFileNameKeepTheirOwnSavedPredictions() throws IOException {
+        Path a = Files.copy(cnn, Files.createDirectories(out.resolve("run1")).resolve("model.onnx"));
+        Path b = Files.copy(Fixtures.dir().resolve("models/cnn_epoch01.onnx"), Files.createDirectories(out.resolve("run2")).resolve("model.onnx"));
+        Path saved = out.resolve("saved");
+        CliRun r = CliRun.of("ensemble", "--json", "-m", a.toString(), "-m", b.toString(), "--data", in.resolve("img4.npy").toString(),
+                "--labels", in.resolve("lab4.csv").toString(), "--rotate", "0", "--save-predictions", saved.toString());
+        assertEquals(0, r.exit(), r.err());
+        try (Stream<Path> s = Files.list(saved.resolve("in-distribution"))) {
+            assertEquals(List.of("model.csv", "model.npy", "run2-model.csv", "run2-model.npy"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(!Files.readString(saved.resolve("in-distribution/model.csv")).equals(
+                Files.readString(saved.resolve("in-distribution/run2-model.csv"))) || !Arrays.equals(
+                Files.readAllBytes(saved.resolve("in-distribution/model.npy")), Files.readAllBytes(saved.resolve("in-distribution/run2-model.npy"))),
+                "two different models saved the same predictions: one overwrote the other");
+    }
+
+    private static void assertWithinQuantizationError(List<float[][]> original, List<float[][]> compressed, float[][] x,
+                                                      double perWeight) {
+        assertEquals(original.size(), compressed.size());
+        for (int o = 0; o < original.size(); o++) {
+            for (int n = 0; n < x.length; n++) {
+                double bound = 0;
+                for (float v : x[n]) {
+                    bound += Math.abs(v) * perWeight;
+                }
+                for (int j = 0; j < original.get(o)[n].length; j++) {
+                    assertEquals(original.get(o)[n][j], compressed.get(o)[n][j], bound + 1e-4, "output " + o + " row " + n + " col " + j);
+                }
+            }
+        }
+    }
+
+    /** Every output of {@code model} on input {@code x}, in the graph's output order. */
+    static List<float[][]> runOrt(Path model, float[][] x) throws Exception {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession s = env.createSession(model.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
+             ai.onnxruntime.OnnxTensor t = ai.onnxruntime.OnnxTensor.createTensor(env, x);
+             ai.onnxruntime.OrtSession.Result r = s.run(Map.of("x", t))) {
+            List<float[][]> outs = new ArrayList<>();
+            r.forEach(e -> {
+                try {
+                    outs.add((float[][]) e.getValue().getValue());
+                } catch (ai.onnxruntime.OrtException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            return outs;
+        }
+    }
+
+    static float[][] gaussianRows(int n, int width, long seed) {
+        Random rnd = new Random(seed);
+        float[][] x = new float[n][width];
+        for (float[] row : x) {
+            for (int j = 0; j < width; j++) {
+                row[j] = (float) rnd.nextGaussian();
+            }
+        }
+        return x;
     }
 
     /** {@code template} with %s replaced by the input {@code name} (a file under IN/), or as is for an option. */

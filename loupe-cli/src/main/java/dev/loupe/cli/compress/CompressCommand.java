@@ -128,8 +128,9 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
         OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware);
-        if (out != null && !force) {
-            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware);
+        if (out != null) {
+            // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
+            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware);
         }
         CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
                 nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,

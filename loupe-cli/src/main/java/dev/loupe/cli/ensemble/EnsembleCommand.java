@@ -120,6 +120,13 @@ public final class EnsembleCommand implements Callable<Integer> {
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
+            List<Path> saved = new ArrayList<>(PredictionWriter.files(savePredictions.resolve("in-distribution"), in));
+            shiftedSets.forEach((name, p) -> saved.addAll(PredictionWriter.files(savePredictions.resolve(PredictionWriter.dirName(name)), p)));
+            List<Path> inputs = new ArrayList<>(models);
+            inputs.addAll(java.util.Arrays.asList(data, labels));
+            for (Path f : saved) {
+                AtomicOutput.refuseOverwrite(f, inputs);
+            }
             PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
             shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
         }

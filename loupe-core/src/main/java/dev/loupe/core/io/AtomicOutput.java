@@ -24,8 +24,19 @@ public final class AtomicOutput {
         void write(OutputStream out) throws IOException;
     }
 
+    /** A last look at the finished temporary file before the rename (e.g. loading a written model); throws to refuse it. */
+    @FunctionalInterface
+    public interface Check {
+        void check(Path written);
+    }
+
     /** Writes to a temp file next to {@code target}, then renames it into place. */
     public static void write(Path target, Body body) {
+        write(target, body, written -> { });
+    }
+
+    /** Like {@link #write(Path, Body)}, renaming only when {@code check} accepts the written file. */
+    public static void write(Path target, Body body, Check check) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
@@ -37,6 +48,8 @@ public final class AtomicOutput {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 body.write(out);
             }
+            check.check(tmp);
+            refuseSpecial(abs); // again at the rename: the check before the work may be minutes old
             publishPermissions(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -81,8 +94,19 @@ public final class AtomicOutput {
         if (Files.isDirectory(target)) {
             throw new LoupeException(target, "is a directory; expected the path of a file to write");
         }
+        refuseSpecial(target);
         checkParents(target);
         refuseOverwrite(target, inputs);
+    }
+
+    /**
+     * Refuses an existing {@code target} that is not a regular file (a device such as /dev/null, a pipe, a socket):
+     * the rename would replace it with a regular file, and as root that replaces /dev/null itself.
+     */
+    private static void refuseSpecial(Path target) {
+        if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
+            throw new LoupeException(target, "exists and is not a regular file (a device, pipe or socket); refusing to replace it");
+        }
     }
 
     /** Like {@link #checkFile} for a directory that will receive outputs (it is created when missing). */

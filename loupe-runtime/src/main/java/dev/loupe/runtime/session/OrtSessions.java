@@ -67,7 +67,8 @@ public final class OrtSessions {
         try (ModelSession ignored = createOrFail(named, SessionSettings.singleThreaded(), (env, o) -> env.createSession(file.toString(), o))) {
             // opening is the check: ORT parses the graph, resolves every name and infers every shape
         } catch (OrtException e) {
-            throw new LoupeException(named, "the model written would not load in ONNX Runtime, so it was not written: " + e.getMessage(), e);
+            throw new LoupeException(named, "the model written would not load in ONNX Runtime, so it was not written: "
+                    + String.valueOf(e.getMessage()).replace(file.toString(), named.toString()), e);
         }
     }
 
