@@ -3,10 +3,14 @@ package dev.loupe.cli.compress;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
+import dev.loupe.compress.Method;
+import dev.loupe.compress.Mode;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
 import dev.loupe.compress.result.CompressionReport;
+import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
@@ -40,11 +44,13 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--bits", paramLabel = "B", description = "Target mean bits per weight, 2..8.")
     Double bits;
 
-    @Option(names = "--allocate", paramLabel = "HOW", description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
-    String allocate;
+    @Option(names = "--allocate", paramLabel = "HOW",
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
+    AllocationMethod allocate;
 
-    @Option(names = "--method", paramLabel = "M", description = "magnitude (default) | wanda | nm.")
-    String method;
+    @Option(names = "--method", paramLabel = "M",
+            description = "magnitude (default) | wanda | nm (pruning); rtn (quantization, the default).")
+    Method method;
 
     @Option(names = "--nm", paramLabel = "N:M", defaultValue = "2:4", description = "N:M pattern for --method nm (default ${DEFAULT-VALUE}).")
     String nm;
@@ -132,9 +138,9 @@ public final class CompressCommand implements Callable<Integer> {
             // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
             OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware);
         }
-        CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
-                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
-                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);
+        CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
+                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms),
+                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());
         if (htmlReport != null) {
             CompressReport.write(report, htmlReport);
@@ -150,6 +156,23 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
+    private CompressRequest.Goal goal(int[] nmPair) {
+        if ((sparsity == null) == (bits == null)) {
+            throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
+        }
+        if (bits != null) {
+            if (blockWise) {
+                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
+            }
+            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank);
+        }
+        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
+            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
+                    + "drop them or use --bits");
+        }
+        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);
+    }
+
     private static int[] parseNm(String s) {
         String[] p = s.split(":");
         try {
@@ -163,13 +186,8 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     private static void print(CompressionReport r, PrintWriter out) {
-        boolean prune = r.mode().equals("prune");
-        String metric = switch (r.allocation()) {
-            case "alpha" -> "alpha";
-            case "owl" -> "outliers";
-            case "uniform" -> "-";
-            default -> "sq.error";
-        };
+        boolean prune = r.mode() == Mode.PRUNE;
+        String metric = r.allocation().metric().isEmpty() ? "-" : r.allocation().metric();
         Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
                 prune ? "sparsity" : "zeros", "rel.err");
         for (LayerResult l : r.layers()) {
@@ -199,7 +217,7 @@ public final class CompressCommand implements Callable<Integer> {
         if (r.eval() != null) {
             var e = r.eval();
             out.println();
-            if (e.kind().equals("classifier")) {
+            if (e.kind() == EvalResult.Kind.CLASSIFIER) {
                 out.printf(Locale.ROOT, "eval on %d examples: accuracy %.4f -> %.4f, mean cross-entropy %.4f -> %.4f%n",
                         e.n(), e.accuracyBefore(), e.accuracyAfter(), e.lossBefore(), e.lossAfter());
             } else {

@@ -3,7 +3,7 @@ package dev.loupe.compress.result;
 /**
  * Before/after evaluation of a compressed model on the same data.
  *
- * @param kind            "classifier" or "encoder"
+ * @param kind            what was evaluated
  * @param n               examples or sentences
  * @param accuracyBefore  classifier accuracy of the original (NaN for an encoder)
  * @param accuracyAfter   ... of the compressed model
@@ -11,6 +11,18 @@ package dev.loupe.compress.result;
  * @param lossAfter       ... of the compressed model
  * @param meanCosine      encoder: mean cosine similarity of compressed vs original embeddings (NaN for a classifier)
  */
-public record EvalResult(String kind, int n, double accuracyBefore, double accuracyAfter, double lossBefore,
+public record EvalResult(Kind kind, int n, double accuracyBefore, double accuracyAfter, double lossBefore,
                          double lossAfter, double meanCosine) {
+    /** What kind of model was evaluated, and so which numbers are set. */
+    public enum Kind {
+        /** Accuracy and cross-entropy on labelled examples. */
+        CLASSIFIER,
+        /** Cosine of compressed vs original sentence embeddings. */
+        ENCODER;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }
