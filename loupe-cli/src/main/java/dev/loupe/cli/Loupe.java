@@ -12,6 +12,8 @@ import dev.loupe.runtime.session.OrtSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.time.Duration;
 
 /** The {@code loupe} command: shows usage when no subcommand is given. */
@@ -37,7 +39,13 @@ public final class Loupe implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(TerminalText.escaping(new OutputStreamWriter(System.out, System.out.charset())), true));
+        cl.setErr(new PrintWriter(TerminalText.escaping(new OutputStreamWriter(System.err, System.err.charset())), true));
+        int exit = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(exit);
     }
 
     /** The configured command line, also used by black-box tests. */
@@ -47,7 +55,9 @@ public final class Loupe implements Runnable {
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cl.setExecutionStrategy(errors::runLast);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // see TerminalText
         return cl;
     }
 

@@ -101,6 +101,11 @@ class TestHostileCommands {
         Files.writeString(in.resolve("lab1.csv"), "0\n");
         Path predictions = Files.createDirectories(in.resolve("saved/in-distribution"));
         Files.writeString(predictions.resolve("cnn.csv"), "1\n2\n3\n4\n"); // labels where --save-predictions writes
+        // a shard that is a link to a file outside the index's folder
+        Path linked = Files.createDirectories(in.resolve("linked"));
+        Files.createSymbolicLink(linked.resolve("model-00001-of-00001.safetensors"), in.resolve("nan.safetensors"));
+        Files.writeString(linked.resolve("model.safetensors.index.json"),
+                "{\"weight_map\": {\"fc.weight\": \"model-00001-of-00001.safetensors\"}}");
         // special files standing in for a twin of /dev/null (a FIFO needs no root and cannot harm the machine)
         for (String name : List.of("fifo.onnx", "fifo.html")) {
             assertEquals(0, new ProcessBuilder("mkfifo", in.resolve(name).toString()).start().waitFor(), "mkfifo");
@@ -180,6 +185,9 @@ class TestHostileCommands {
                 args("compress --bits 8 --out OUT/c.onnx IN/dupW.onnx", "c.onnx"),
                 // a model run past --timeout is stopped and said so
                 args("eval --timeout 1 --data IN/x4.npy --labels IN/lab1.csv %s", "loop.onnx"),
+                args("ls --verify %s", "linked/model.safetensors.index.json"),
+                args("landscape line --json --points 3 --extend 1e300 --to " + Fixtures.dir().resolve("models/cnn_epoch01.onnx")
+                        + " --data IN/img4.npy --labels IN/lab4.csv " + c, "--extend"),
                 // an existing output that is not a regular file is refused, not replaced
                 args("compress --bits 8 --out %s " + c, "fifo.onnx"),
                 args("inspect --report %s " + c, "fifo.html"));
@@ -218,6 +226,80 @@ class TestHostileCommands {
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size() + " cases broke the rule:\n" + String.join("\n", failures));
         assertEquals(before, hashes(in), "an input was modified");
+    }
+
+    /**
+     * Someone else's catalog is untrusted: its own {@code failures} view (reading a local file) is never run, and a
+     * query can neither read nor write files outside the catalog's Parquet unless --external-access is given.
+     */
+    @Test
+    void aCatalogsOwnSqlNeverRuns() throws Exception {
+        Path secret = Files.writeString(out.resolve("secret.csv"), "word\nTOPSECRET\n");
+        Path catalog = out.resolve("evil.duckdb");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + catalog);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE runs (run_id VARCHAR PRIMARY KEY, started_at VARCHAR, master VARCHAR, parquet_dir VARCHAR, "
+                    + "found INTEGER, skipped INTEGER, analyzed INTEGER, failed INTEGER, layers BIGINT, seconds DOUBLE, loupe_version VARCHAR)");
+            st.execute("CREATE VIEW failures AS SELECT * FROM read_csv('" + secret + "')");
+        }
+        CliRun r = CliRun.of("zoo", "query", "--catalog", catalog.toString(), "SELECT * FROM failures");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("(0 rows)") && !r.out().contains("TOPSECRET"), r.out());
+        Path leak = out.resolve("leak.csv");
+        for (String sql : List.of("COPY (SELECT 42) TO '" + leak + "'", "SELECT * FROM read_csv('" + secret + "')",
+                "SET enable_external_access = true")) {
+            CliRun q = CliRun.of("zoo", "query", "--catalog", catalog.toString(), sql);
+            assertEquals(2, q.exit(), sql + ": " + q.out() + q.err());
+            assertEquals(1, q.err().lines().count(), q.err());
+            assertTrue(!q.out().contains("TOPSECRET"), q.out());
+        }
+        assertTrue(!Files.exists(leak), "COPY TO wrote a file");
+        CliRun asked = CliRun.of("zoo", "query", "--external-access", "--catalog", catalog.toString(), "SELECT * FROM read_csv('" + secret + "')");
+        assertEquals(0, asked.exit(), asked.err());
+        assertTrue(asked.out().contains("TOPSECRET"), asked.out());
+    }
+
+    /** Names that would drive the terminal: ANSI escapes, line breaks of every kind, bidi overrides. */
+    static final List<String> TERMINAL_TRICKS = List.of("\u001b[2J\u001b[H", "\u001b]0;pwned\u0007", "a\nb", "v\u000btab",
+            "f\u000cfeed", "nel\u0085", "ls\u2028ps", "rtl\u202eexe.txt", "cr\rover");
+
+    /**
+     * Tensor names and file names from a checkpoint reach the terminal escaped, in tables, JSON and error lines: no
+     * raw control, format or separator character is printed (newlines only end lines), and the JSON stays valid.
+     */
+    @Test
+    void namesFromFilesNeverDriveTheTerminal() throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        for (int i = 0; i < TERMINAL_TRICKS.size(); i++) {
+            tensors.add(Tensor.contiguous(TERMINAL_TRICKS.get(i) + i, DType.F32, new long[]{2, 2}, MemorySegment.ofArray(new float[4]), null));
+        }
+        Path tricky = out.resolve("tricky.safetensors");
+        SafetensorsWriter.write(tricky, tensors, Map.of());
+        for (String[] argv : List.of(new String[]{"ls", tricky.toString()}, new String[]{"ls", "--json", tricky.toString()},
+                new String[]{"inspect", tricky.toString()})) {
+            CliRun r = CliRun.of(argv);
+            assertEquals(0, r.exit(), r.err());
+            assertPrintable(r.out());
+            assertPrintable(r.err());
+            assertTrue(r.out().contains("\\u001B[2J") || r.out().contains("\\u001b[2J"), r.out());
+        }
+        CliRun json = CliRun.of("ls", "--json", tricky.toString());
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertTrue(root.toString().contains("rtl\u202eexe.txt7"), "the JSON no longer names the tensor: " + json.out());
+        // an error line naming such a file is one printable line
+        Path bad = Files.writeString(out.resolve("evil\u001b[2J\u202e.safetensors"), "not a checkpoint");
+        CliRun r = CliRun.of("ls", bad.toString());
+        assertEquals(2, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertPrintable(r.err());
+    }
+
+    private static void assertPrintable(String s) {
+        for (char c : s.toCharArray()) {
+            assertTrue(c == '\n' || !(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR),
+                    String.format("raw U+%04X in: %s", (int) c, s));
+        }
     }
 
     /**
@@ -270,6 +352,52 @@ class TestHostileCommands {
                 Files.readString(saved.resolve("in-distribution/run2-model.csv"))) || !Arrays.equals(
                 Files.readAllBytes(saved.resolve("in-distribution/model.npy")), Files.readAllBytes(saved.resolve("in-distribution/run2-model.npy"))),
                 "two different models saved the same predictions: one overwrote the other");
+    }
+
+    /**
+     * A weight with no elements ([0, 64]) beside a normal one is no layer: compress quantizes the other one and
+     * succeeds in all three formats that can hold it (it divided by the zero rows before).
+     */
+    @Test
+    void emptyWeightsAreNoLayers() throws IOException {
+        float[] w = rows(1, 128)[0];
+        Path st = out.resolve("empty.safetensors");
+        SafetensorsWriter.write(st, List.of(Tensor.contiguous("empty.weight", DType.F32, new long[]{0, 64}, MemorySegment.ofArray(new float[0]), null),
+                Tensor.contiguous("fc.weight", DType.F32, new long[]{16, 8}, MemorySegment.ofArray(w), null)), Map.of());
+        byte[] stored = new byte[4 * 128];
+        java.nio.ByteBuffer.wrap(stored).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(w);
+        Path pt = dev.loupe.core.format.pytorch.TorchZip.checkpoint(new dev.loupe.core.format.pytorch.Pickle().proto(2).op('}').op('(')
+                .str("empty.weight").tensor("torch.FloatStorage", "0", 0, 0, new long[]{0, 64}, new long[]{64, 1})
+                .str("fc.weight").tensor("torch.FloatStorage", "1", 128, 0, new long[]{16, 8}, new long[]{8, 1})
+                .op('u').stop().bytes(), new byte[0], stored).write(out.resolve("empty.pt"));
+        Path gguf = dev.loupe.core.format.gguf.GgufFixture.v3().tensor("empty.weight", DType.F32, new long[]{64, 0}, new byte[0])
+                .tensor("fc.weight", DType.F32, new long[]{8, 16}, stored).write(out.resolve("empty.gguf"));
+        for (Path model : List.of(st, pt, gguf)) {
+            Path c = out.resolve("c-" + model.getFileName() + ".safetensors");
+            CliRun r = CliRun.of("compress", "--bits", "8", "--json", "--out", c.toString(), model.toString());
+            assertEquals(0, r.exit(), model + ": " + r.err());
+            assertTrue(r.out().contains("fc.weight") && !r.out().contains("\"empty.weight\""), r.out());
+            assertTrue(Files.size(c) > 0);
+        }
+    }
+
+    /** An OutOfMemoryError (picocli lets Errors through) reaches the one-line handler: exit 2, one line, no trace. */
+    @Test
+    void outOfMemoryIsOneLine() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Loupe.commandLine().addSubcommand("oom", new Exhausting());
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(2, cl.execute("oom"));
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("loupe: out of memory"), err.toString());
+    }
+
+    @picocli.CommandLine.Command(name = "oom")
+    static final class Exhausting implements Runnable {
+        @Override
+        public void run() {
+            throw new OutOfMemoryError("Java heap space");
+        }
     }
 
     private static void assertWithinQuantizationError(List<float[][]> original, List<float[][]> compressed, float[][] x,

@@ -127,8 +127,10 @@ public final class EnsembleCommand implements Callable<Integer> {
             for (Path f : saved) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
-            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            AtomicOutput.all(() -> {
+                PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
+                shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            });
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);
@@ -143,8 +145,10 @@ public final class EnsembleCommand implements Callable<Integer> {
             for (Path f : files) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            EnsemblePlotFiles.write(report, out);
-            AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            AtomicOutput.all(() -> {
+                EnsemblePlotFiles.write(report, out);
+                AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            });
         }
         PrintWriter w = spec.commandLine().getOut();
         if (!json.print(report, w)) {
