@@ -187,7 +187,7 @@ public final class AtomicOutput {
         for (Path in : inputs) {
             try {
                 if (in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
-                    throw new LoupeException(out, "output would overwrite an input file");
+                    throw new LoupeException(out, "output would overwrite the input (a file the command reads); pick another path");
                 }
             } catch (IOException e) {
                 throw new LoupeException(out, "cannot check output path: " + e.getMessage(), e);
