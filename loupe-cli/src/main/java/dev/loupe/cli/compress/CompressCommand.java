@@ -114,8 +114,17 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
     Path tokenizer;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}); "
+            + "for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
+
+    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
+            + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
+    Path calibration;
+
+    @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
+            + "(default 512, or the model's positions if fewer; evaluation strides by N/2).")
+    Integer context;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -133,13 +142,15 @@ public final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
-        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware);
+        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware, calibration);
         if (out != null) {
             // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
-            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware);
+            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
+                    calibration);
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms),
+                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms,
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());
         if (htmlReport != null) {
@@ -220,6 +231,9 @@ public final class CompressCommand implements Callable<Integer> {
             if (e.kind() == EvalResult.Kind.CLASSIFIER) {
                 out.printf(Locale.ROOT, "eval on %d examples: accuracy %.4f -> %.4f, mean cross-entropy %.4f -> %.4f%n",
                         e.n(), e.accuracyBefore(), e.accuracyAfter(), e.lossBefore(), e.lossAfter());
+            } else if (e.kind() == EvalResult.Kind.LANGUAGE_MODEL) {
+                out.printf(Locale.ROOT, "eval on %d tokens: perplexity %.4f -> %.4f, mean NLL per token %.6f -> %.6f%n",
+                        e.n(), Math.exp(e.lossBefore()), Math.exp(e.lossAfter()), e.lossBefore(), e.lossAfter());
             } else {
                 out.printf(Locale.ROOT, "eval on %d sentences: mean cosine of compressed vs original embeddings %.6f%n",
                         e.n(), e.meanCosine());

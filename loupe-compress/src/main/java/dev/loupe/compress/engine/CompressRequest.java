@@ -152,9 +152,14 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param eval    evaluate original and compressed model on {@code data}
      * @param samples examples (or sentences) used to collect Wanda's norms
      * @param norms   JSON file of Wanda input-channel norms (layer name → array), or null
+     * @param lm      decoder-LM calibration text and window length, or null (not a language model)
      */
-    public record Data(EvalData data, boolean eval, int samples, Path norms) {
-        public static final Data NONE = new Data(null, false, 128, null);
+    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm) {
+        public static final Data NONE = new Data(null, false, 128, null, null);
+
+        public Data(EvalData data, boolean eval, int samples, Path norms) {
+            this(data, eval, samples, norms, null);
+        }
 
         public Data {
             data = data == null ? new EvalData(null, null, null, null) : data;
@@ -165,6 +170,16 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--calibration-samples must be >= 1, got " + samples);
             }
         }
+    }
+
+    /**
+     * Calibration of a decoder LM (loupe-lm): {@code samples} windows of {@code context} tokens of {@code text},
+     * separate from the --text the perplexity is evaluated on.
+     *
+     * @param text    calibration text (read whole), or null
+     * @param context tokens per window, or null for the default (512 or the model's positions if fewer)
+     */
+    public record LmCalibration(Path text, Integer context) {
     }
 
     /**
@@ -212,20 +227,27 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
         EvalData data = calibration.data();
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
-        if (usesNorms && calibration.norms() == null && !(data.present() && onnxModel)) {
+        boolean lm = LanguageModelRun.applies(model);
+        boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
+        if (lmCalibration && !lm) {
+            throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
+        }
+        if (usesNorms && calibration.norms() == null && !(data.present() && onnxModel) && !lmCalibration) {
             throw new LoupeException((goal.allocation() == AllocationMethod.OWL ? "--allocate owl" : "--method wanda")
-                    + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE) or --norms FILE.json");
+                    + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE), "
+                    + "--calibration TEXT on a language model, or --norms FILE.json");
         }
         if (!usesNorms && calibration.norms() != null) {
             throw new LoupeException("--norms is only used by --method wanda and --allocate owl");
         }
-        if (calibration.eval() && !onnxModel) {
-            throw new LoupeException("--eval runs the model in ONNX Runtime; it needs an .onnx model");
+        if (calibration.eval() && !onnxModel && !lm) {
+            throw new LoupeException("--eval runs the model in ONNX Runtime or, for a decoder language model folder, in loupe-lm; "
+                    + "it needs an .onnx model or a Hugging Face LM folder");
         }
         if (calibration.eval() && destination.dryRun()) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
         }
-        if (data.present() && !calibration.eval() && !usesNorms) {
+        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration)) {
             throw new LoupeException("--data/--text are used by --eval, --method wanda or --allocate owl; add one of them");
         }
         if (!Files.exists(model)) {

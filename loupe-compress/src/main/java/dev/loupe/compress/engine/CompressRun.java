@@ -57,6 +57,7 @@ public final class CompressRun {
         Workload after;
         long paramsInLayers;
         BeforeAfter baseline = null;
+        dev.loupe.lm.perplexity.PerplexityResult lmBefore = null;
         long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
@@ -77,7 +78,11 @@ public final class CompressRun {
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
             if (r.goal() instanceof CompressRequest.Prune o) {
-                if (calibrate) {
+                if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
+                    norms = LanguageModelRun.wandaNorms(r);
+                    notes.add("Wanda norms from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
+                            + r.calibration().lm().text());
+                } else if (calibrate) {
                     int samples = r.calibration().samples();
                     norms = Calibration.norms(r.model(), layers, r.data(), samples);
                     notes.add("Wanda norms from the first " + samples + " examples of "
@@ -109,7 +114,9 @@ public final class CompressRun {
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
             after = ModelTraffic.of(cp, layers, bytesAfter, r.memory().positions());
-            if (r.calibration().eval()) {
+            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
+                lmBefore = LanguageModelRun.before(r);
+            } else if (r.calibration().eval()) {
                 baseline = BeforeAfter.before(r.model(), r.data());
             }
             if (!r.dryRun()) {
@@ -118,7 +125,7 @@ public final class CompressRun {
         }
         notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
-        EvalResult eval = baseline != null ? baseline.after(r.out()) : null;
+        EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
     }
 

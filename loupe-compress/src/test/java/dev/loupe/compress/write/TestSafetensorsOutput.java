@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.core.tensor.Encode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.engine.CompressRequest;
