@@ -20,6 +20,7 @@ import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.layers.FusedSplit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -181,7 +182,7 @@ public final class InspectCommand implements Callable<Integer> {
         for (LayerMetrics m : r.layers()) {
             t.row(m.name(), Table.shape(m.layer().shape()), m.layer().kind().name().toLowerCase(java.util.Locale.ROOT),
                     Table.num(m.alpha(), 3), Table.num(m.alphaWeighted(), 3), Table.num(m.logNorm(), 3),
-                    Table.num(m.stableRank(), 2), Table.num(m.plAlphaHill(), 3), m.warning());
+                    Table.num(m.stableRank(), 2), Table.num(m.plAlphaHill(), 3), m.warning().toString());
         }
         t.print(w);
         ModelSummary s = r.summary();
@@ -190,8 +191,9 @@ public final class InspectCommand implements Callable<Integer> {
         w.printf(java.util.Locale.ROOT, "mean alpha %.3f  alpha_weighted %.3f  log_norm %.3f  log_spectral_norm %.3f  "
                         + "stable_rank %.2f  mp_softrank %.3f  PL_Alpha_Hill %.3f%n", s.alpha(), s.alphaWeighted(),
                 s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());
-        w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%n", s.overTrained(),
-                s.underTrained());
+        w.printf(java.util.Locale.ROOT, "over-trained (alpha<2): %d  under-trained (alpha>6): %d%s%n", s.overTrained(),
+                s.underTrained(), s.tooFewEigenvalues() == 0 ? ""
+                        : "  too few eigenvalues (<" + Warning.MIN_EIGENVALUES + ") to judge: " + s.tooFewEigenvalues());
         long dequantized = r.layers().stream()
                 .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("dequantized"))).count();
         if (dequantized > 0) {

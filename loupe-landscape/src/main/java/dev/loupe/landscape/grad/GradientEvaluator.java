@@ -48,6 +48,12 @@ public final class GradientEvaluator implements AutoCloseable {
      */
     public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
                              boolean hvp) {
+        this(model, data, kind, batchSize, intraOpThreads, hvp, null);
+    }
+
+    /** @param profile ONNX Runtime profile file prefix (its JSON trace is written on {@link #endProfiling}); null: none */
+    public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
+                             boolean hvp, java.nio.file.Path profile) {
         this.model = model;
         this.hvp = hvp;
         int width = switch (kind) {
@@ -56,7 +62,7 @@ public final class GradientEvaluator implements AutoCloseable {
             case MODEL_OUTPUT -> 0;
         };
         session = OrtSessions.open(hvp ? HvpGraph.build(model, kind, width) : GradientGraph.build(model, kind, width), model.file(),
-                new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads));
+                new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads).withProfiling(profile));
         try {
             if (model.dataInputs().isEmpty()) {
                 batches.add(Map.of());
@@ -185,6 +191,15 @@ public final class GradientEvaluator implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops ONNX Runtime's profiler and returns the trace file it wrote (needs a profile prefix). */
+    public String endProfiling() {
+        try {
+            return session.endProfiling();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -87,6 +87,11 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
+    /** Stops ONNX Runtime's profiler (see {@link SessionSettings#withProfiling}) and returns the trace file it wrote. */
+    public String endProfiling() throws OrtException {
+        return session.endProfiling();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -108,6 +108,9 @@ public final class OrtSessions {
             if (s.optimizeAll()) {
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             }
+            if (s.profile() != null) {
+                o.enableProfiling(s.profile().toString());
+            }
             o.setSessionLogLevel(logLevel());
             return new ModelSession(creator.create(ENV, o), source);
         }

@@ -17,6 +17,7 @@ import dev.loupe.spectral.result.PowerLawFit;
 import dev.loupe.spectral.result.RandomizedMetrics;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
+import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 /** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
@@ -76,7 +77,7 @@ public final class LayerAnalyzer {
         // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
         // the "channels" of the per-channel quantization error are then input rows, as stored)
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
-        String warning = warning(fit);
+        Warning warning = Warning.of(fit, ev.length);
         var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
                 (System.nanoTime() - t0) / 1e9, null, etpl);
@@ -84,17 +85,4 @@ public final class LayerAnalyzer {
         return new Outcome(lm, spec);
     }
 
-    /**
-     * WeightWatcher: over-trained if alpha &lt; 2, under-trained if alpha &gt; 6. A failed fit is
-     * "fit-failed" here (WeightWatcher compares its placeholder −1 and writes "over-trained").
-     */
-    static String warning(PowerLawFit fit) {
-        if (!fit.ok()) {
-            return "fit-failed";
-        }
-        if (fit.alpha() < 2) {
-            return "over-trained";
-        }
-        return fit.alpha() > 6 ? "under-trained" : "";
-    }
 }

@@ -51,7 +51,7 @@ public final class MetricColumns {
             c("sigma", m -> m.fit().sigma()),
             c("num_pl_spikes", m -> m.fit().numPlSpikes()),
             c("status", m -> m.fit().status()),
-            c("warning", LayerMetrics::warning),
+            c("warning", m -> m.warning().toString()),
             c("lambda_max", m -> m.norms().spectralNorm()),
             c("sv_max", m -> m.norms().svMax()),
             c("sv_min", m -> m.norms().svMin()),
