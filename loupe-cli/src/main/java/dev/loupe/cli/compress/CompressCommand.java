@@ -28,9 +28,10 @@ import java.util.concurrent.Callable;
 /** {@code loupe compress}: prune or quantize a checkpoint with a per-layer budget, write a smaller file. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
-                "Pruning: --method magnitude|wanda|nm, --allocate uniform|alpha (AlphaPruning: layers with larger",
+                "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger",
                 "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
-                "Quantization: round-to-nearest, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and",
                 "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte),",
                 "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
@@ -49,11 +50,17 @@ public final class CompressCommand implements Callable<Integer> {
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
-            description = "magnitude (default) | wanda | nm (pruning); rtn (quantization, the default).")
+            description = "magnitude (default) | wanda | nm | sparsegpt (pruning); rtn (the default) | gptq (quantization). "
+                    + "sparsegpt and gptq need calibration data (--data or --text) on an ONNX model.")
     Method method;
 
-    @Option(names = "--nm", paramLabel = "N:M", defaultValue = "2:4", description = "N:M pattern for --method nm (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nm", paramLabel = "N:M", description = "N:M pattern: keep N of every M inputs; for --method nm (default 2:4) "
+            + "or sparsegpt (unstructured without it).")
     String nm;
+
+    @Option(names = "--act-order", description = "With --method gptq: quantize input channels in decreasing order of their "
+            + "activation energy (the XᵀX diagonal); group scales are then fixed from the original weights.")
+    boolean actOrder;
 
     @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
@@ -114,8 +121,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
     Path tokenizer;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}); "
-            + "for a language model, windows of --context tokens of --calibration.")
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
+            + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
@@ -137,7 +144,10 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] nmPair = parseNm(nm);
+        int[] nmPair = nm != null ? parseNm(nm) : method == Method.NM ? new int[] {2, 4} : new int[] {0, 0};
+        if (nm != null && method != Method.NM && method != Method.SPARSEGPT) {
+            throw new LoupeException("--nm applies to --method nm or sparsegpt");
+        }
         if (htmlReport != null && !htmlReport.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".html")) {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
@@ -175,10 +185,10 @@ public final class CompressCommand implements Callable<Integer> {
             if (blockWise) {
                 throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
             }
-            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank);
+            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank, actOrder);
         }
-        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
-            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
+        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0 || actOrder) {
+            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank, --embeddings and --act-order are quantization options; "
                     + "drop them or use --bits");
         }
         return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);

@@ -8,6 +8,7 @@ import dev.loupe.compress.calibrate.ActivationNorms;
 import dev.loupe.runtime.session.ModelSession;
 import dev.loupe.runtime.session.OrtSessions;
 import dev.loupe.runtime.session.SessionSettings;
+import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.bundled.BundledModels;
@@ -27,8 +28,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Wanda's calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through
- * the model in ONNX Runtime and each layer's input-channel norms collected ({@link ActivationNorms}).
+ * Calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through the
+ * model in ONNX Runtime and each layer's input-channel norms ({@link ActivationNorms}, Wanda) or XᵀX
+ * ({@link InputGram}, GPTQ and SparseGPT) collected.
  */
 final class Calibration {
     private static final int BATCH = 64;
@@ -37,6 +39,16 @@ final class Calibration {
     }
 
     static Map<String, double[]> norms(Path model, List<Layer> layers, EvalData data, int samples) {
+        return withBatches(model, data, samples, (batches, dir) -> ActivationNorms.collect(model, layers, batches, dir));
+    }
+
+    /** Each layer's XᵀX over the same calibration examples (GPTQ, SparseGPT). */
+    static Map<String, InputGram.Gram> grams(Path model, List<Layer> layers, EvalData data, int samples) {
+        return withBatches(model, data, samples, (batches, dir) -> InputGram.collect(model, layers, batches, dir));
+    }
+
+    private static <T> T withBatches(Path model, EvalData data, int samples,
+                                     java.util.function.BiFunction<List<Map<String, OnnxTensor>>, Path, T> use) {
         OrtEnvironment env = OrtSessions.environment();
         List<Map<String, OnnxTensor>> batches = new ArrayList<>();
         try {
@@ -75,7 +87,7 @@ final class Calibration {
             }
             Path dir = java.nio.file.Files.createTempDirectory("loupe-calibrate");
             try {
-                return ActivationNorms.collect(model, layers, batches, dir);
+                return use.apply(batches, dir);
             } finally {
                 java.nio.file.Files.deleteIfExists(dir);
             }
