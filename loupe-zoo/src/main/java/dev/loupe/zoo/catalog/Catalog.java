@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
 public final class Catalog implements AutoCloseable {
     private final Path file;
     private final Connection conn;
+    private final List<String> warnings = new ArrayList<>();
 
     private Catalog(Path file, Connection conn) {
         this.file = file;
@@ -134,8 +135,18 @@ public final class Catalog implements AutoCloseable {
 
     /** Keys of every file already recorded (analyzed or failed): a resumed run skips these. */
     public Set<FileKey> recordedKeys() {
+        return recordedKeys(true);
+    }
+
+    /**
+     * Keys of the files already recorded: a resumed run skips these.
+     *
+     * @param withFailures also the files whose analysis failed (false: {@code --retry-failed} redoes them)
+     */
+    public Set<FileKey> recordedKeys(boolean withFailures) {
         Set<FileKey> keys = new HashSet<>();
-        for (List<Object> r : query("SELECT path, size_bytes, head_hash FROM models_all").rows()) {
+        String where = withFailures ? "" : " WHERE status = 'ok'";
+        for (List<Object> r : query("SELECT path, size_bytes, head_hash FROM models_all" + where).rows()) {
             keys.add(new FileKey((String) r.get(0), ((Number) r.get(1)).longValue(), (String) r.get(2)));
         }
         return keys;
@@ -162,6 +173,11 @@ public final class Catalog implements AutoCloseable {
         refreshViews();
     }
 
+    /** What opening the catalog found wrong and worked around, one line each. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
     public static Path runDir(Path parquetDir, String runId) {
         return parquetDir.resolve("run-" + runId);
     }
@@ -169,11 +185,20 @@ public final class Catalog implements AutoCloseable {
     /** The Parquet folders of every registered run that wrote rows. */
     private List<String> runDirs() {
         List<String> dirs = new ArrayList<>();
+        warnings.clear();
         for (List<Object> r : query("SELECT parquet_dir, run_id FROM runs WHERE analyzed + failed > 0 ORDER BY run_id").rows()) {
             if (r.get(0) == null || r.get(1) == null) {
                 throw new LoupeException(file, "catalog: a run has no Parquet folder or id");
             }
-            dirs.add(runDir(Path.of((String) r.get(0)), (String) r.get(1)).toString());
+            Path dir = runDir(Path.of((String) r.get(0)), (String) r.get(1));
+            // A registered run without its Parquet (deleted, or registered by a version that did not check) would make
+            // every view fail: leave it out, say so; its checkpoints are no longer recorded, so the next run redoes them.
+            if (ParquetCheck.files(dir.resolve("models")).isEmpty() || ParquetCheck.files(dir.resolve("layers")).isEmpty()) {
+                warnings.add("catalog " + file + ": run " + r.get(1) + " has no Parquet in " + dir
+                        + "; its rows are left out and its checkpoints will be analyzed again");
+            } else {
+                dirs.add(dir.toString());
+            }
         }
         return dirs;
     }
