@@ -146,14 +146,17 @@ public final class InspectCommand implements Callable<Integer> {
                     + " tensors skipped: 1-D, integer or not a weight matrix)");
         }
         // files first: when one cannot be written, the error is the only output (stdout stays empty)
-        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
-            AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
-            AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
-            InspectReport.write(r, out.resolve("inspect.html"));
-        }
-        if (report != null) {
-            InspectReport.write(r, report);
-        }
+        // one set: a failure in any file (a full disk) leaves none of them
+        AtomicOutput.all(() -> {
+            if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
+                AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
+                AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
+                InspectReport.write(r, out.resolve("inspect.html"));
+            }
+            if (report != null) {
+                InspectReport.write(r, report);
+            }
+        });
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             Output.json(r, w);
