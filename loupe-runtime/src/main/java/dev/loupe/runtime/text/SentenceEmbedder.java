@@ -60,7 +60,7 @@ public final class SentenceEmbedder {
         java.util.Arrays.fill(ones, 1);
         Map<String, OnnxTensor> in = Map.of();
         try {
-            in = TextFeed.of(ai.onnxruntime.OrtEnvironment.getEnvironment(), List.of(ids), model.session().getInputNames());
+            in = TextFeed.of(dev.loupe.runtime.session.OrtSessions.environment(), List.of(ids), model.session().getInputNames());
             Object first = model.run(in).values().iterator().next();
             if (!(first instanceof float[][][] states)) {
                 throw new LoupeException(model.file(), "first output is not float token states [batch, seq, dim]");
