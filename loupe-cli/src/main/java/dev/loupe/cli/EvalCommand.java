@@ -119,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
     private void embed(SentenceEmbedder e, EncoderConfig c, Path modelFile) {
         List<String> lines = readLines(input.text);
         long t0 = System.nanoTime();
-        float[][] v = e.embed(lines);
+        float[][] v = e.embed(lines, TerminalProgress.forTerminal(false));
         double seconds = (System.nanoTime() - t0) / 1e9;
         long tokens = 0;
         int maxTokens = 0;

@@ -30,7 +30,7 @@ public final class Loupe implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** Inherited by every subcommand, so that each command that runs a model obeys it without its own option. */
-    @CommandLine.Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "<seconds>", defaultValue = "600",
+    @CommandLine.Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "600",
             description = "Longest time one ONNX Runtime model run (one batch) may take, in seconds; a run past it is stopped and "
                     + "the command fails saying so (0 = no limit). Default: ${DEFAULT-VALUE}.")
     void timeout(double seconds) {
@@ -59,6 +59,7 @@ public final class Loupe implements Runnable {
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         cl.setExecutionStrategy(errors::runLast);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        giveVersion(cl);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF)); // see TerminalText
         return cl;
     }
@@ -66,5 +67,15 @@ public final class Loupe implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Every subcommand's standard --version prints what `loupe --version` does (picocli leaves it empty otherwise). */
+    private static void giveVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null && sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            giveVersion(sub);
+        }
     }
 }

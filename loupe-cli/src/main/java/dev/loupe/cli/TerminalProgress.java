@@ -25,14 +25,27 @@ public final class TerminalProgress implements Progress {
         this.rateUnit = rateUnit;
     }
 
-    /** A bar when a console is attached and not {@code quiet}; otherwise {@link Progress#NONE}. */
+    /** A bar when stderr is a terminal and not {@code quiet}; otherwise {@link Progress#NONE}. */
     public static Progress forTerminal(boolean quiet) {
         return forTerminal(quiet, null);
     }
 
     /** As {@link #forTerminal(boolean)}, also showing the rate in {@code rateUnit} per second (e.g. "tokens"). */
     public static Progress forTerminal(boolean quiet, String rateUnit) {
-        return quiet || System.console() == null ? Progress.NONE : new TerminalProgress(System.err, rateUnit);
+        return quiet || !stderrIsTerminal() ? Progress.NONE : new TerminalProgress(System.err, rateUnit);
+    }
+
+    /**
+     * Whether stderr is a terminal, so that {@code loupe ... > out.txt} keeps its bar. {@link System#console()}
+     * answers for stdin and stdout; on Linux /proc/self/fd/2 names the device stderr writes to.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null; // not Linux: the best the JDK offers
+        }
     }
 
     @Override

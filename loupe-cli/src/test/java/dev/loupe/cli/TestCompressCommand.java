@@ -304,6 +304,29 @@ class TestCompressCommand {
     }
 
     @Test
+    void aDryRunEstimatesTheFileItWouldWrite() {
+        Path out = dir.resolve("mlp8.onnx");
+        String mlp = dev.loupe.core.data.Fixtures.dir().resolve("models/mlp.onnx").toString(); // 235k weights, 0.9 MiB
+        CliRun dry = CliRun.of("compress", mlp, "--bits", "8", "--dry-run", "--json");
+        CliRun real = CliRun.of("compress", mlp, "--bits", "8", "--out", out.toString(), "--json");
+        assertEquals(0, dry.exit(), dry.err());
+        assertEquals(0, real.exit(), real.err());
+        long estimate = parse(dry.out()).path("bytesAfter").asLong();
+        long written = parse(real.out()).path("bytesAfter").asLong();
+        assertTrue(estimate > 0, dry.out());
+        // codes and scales are counted; the graph nodes the writer adds (DequantizeLinear) are not
+        assertEquals(written, estimate, 0.02 * written, "estimate " + estimate + " vs written " + written);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return Output.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void dryRunOnMiniLmPrintsTheAllocation() {
         CliRun r = CliRun.of("compress", BundledModels.miniLm().toString(), "--sparsity", "0.5", "--allocate", "alpha", "--dry-run");
         assertEquals(0, r.exit(), r.err());

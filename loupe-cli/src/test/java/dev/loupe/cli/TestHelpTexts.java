@@ -41,6 +41,49 @@ class TestHelpTexts {
         assertTrue(!err.contains("picocli WARN"), err);
     }
 
+    /**
+     * Help reads as picocli wraps it: each description entry is whole sentences (no hand line breaks that
+     * cut a sentence across entries), every option that takes a value names it (N, FILE, ...) instead of
+     * picocli's {@code <fieldName>}, and no line is wider than the 80 columns picocli wraps to.
+     */
+    @Test
+    void helpIsWholeSentencesNamedValuesAndEightyColumns() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(Loupe.commandLine(), new ArrayList<>(), paths);
+        List<String> problems = new ArrayList<>();
+        for (List<String> p : paths) {
+            CommandLine cl = Loupe.commandLine();
+            for (String name : p) {
+                cl = cl.getSubcommands().get(name);
+            }
+            for (String d : cl.getCommandSpec().usageMessage().description()) {
+                String t = d.strip();
+                if (!t.isEmpty() && !t.matches("(?s).*[.:)!?\"]$")) {
+                    problems.add(p + " description entry ends mid-sentence: '" + t + "'");
+                }
+            }
+            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+                if (o.arity().max() > 0 && o.paramLabel().startsWith("<")) {
+                    problems.add(p + " " + o.longestName() + " shows " + o.paramLabel());
+                }
+            }
+            String usage = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            usage.lines().filter(l -> l.length() > 80).forEach(l -> problems.add(p + " line of " + l.length() + ": " + l));
+        }
+        assertTrue(problems.isEmpty(), problems.size() + " problems:\n" + String.join("\n", problems));
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersionAndJsonHasNoNaN() {
+        CliRun r = CliRun.of("inspect", "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("loupe "), r.out());
+        record Numbers(double nan, double[] values, Double boxed) {
+        }
+        assertEquals("{\"nan\":null,\"values\":[1.5,null,null],\"boxed\":null}", Output.toJson(
+                new Numbers(Double.NaN, new double[] {1.5, Double.NaN, Double.POSITIVE_INFINITY}, Double.NaN)).replaceAll("\\s", ""));
+    }
+
     private static void collect(CommandLine cl, List<String> prefix, List<List<String>> out) {
         for (var e : cl.getSubcommands().entrySet()) {
             if (e.getKey().equals("help")) {

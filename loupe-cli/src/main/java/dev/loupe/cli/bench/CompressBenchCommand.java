@@ -25,7 +25,7 @@ public final class CompressBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "Runs per kernel; the best counts (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic weights (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "SEED", names = "--seed", defaultValue = "1", description = "Seed of the synthetic weights (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--second-order", defaultValue = "4096x11008", paramLabel = "ROWSxCOLS",

@@ -13,26 +13,26 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench ensemble}: the ensemble statistics against one pass over the predictions. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
-        description = {"Time the ensemble statistics (bounds, error indicators, extrapolation over random member orders) on a",
-                "seeded synthetic label matrix, best of --runs after a warm-up, as ratios to a baseline measured in the same",
-                "run: one pass over every member's labels counting errors."})
+        description = {"Time the ensemble statistics (bounds, error indicators, extrapolation over random member orders) on a "
+                + "seeded synthetic label matrix, best of --runs after a warm-up, as ratios to a baseline measured in the same "
+                + "run: one pass over every member's labels counting errors."})
 public final class EnsembleBenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--members", defaultValue = "10", description = "Ensemble members (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--members", defaultValue = "10", description = "Ensemble members (default: ${DEFAULT-VALUE}).")
     int members;
 
-    @Option(names = "--samples", defaultValue = "100000", description = "Samples (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--samples", defaultValue = "100000", description = "Samples (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--orders", defaultValue = "20", description = "Random member orders for the extrapolation (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--orders", defaultValue = "20", description = "Random member orders for the extrapolation (default: ${DEFAULT-VALUE}).")
     int orders;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed runs; the fastest counts (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--runs", defaultValue = "5", description = "Timed runs; the fastest counts (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Override

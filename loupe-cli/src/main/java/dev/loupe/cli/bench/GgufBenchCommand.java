@@ -37,7 +37,7 @@ public final class GgufBenchCommand implements Callable<Integer> {
             description = "Runs per measurement; the best counts (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic weights (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "SEED", names = "--seed", defaultValue = "42", description = "Seed of the synthetic weights (default ${DEFAULT-VALUE}).")
     long seed;
 
     @CommandLine.Spec

@@ -22,7 +22,7 @@ public final class HessianBenchCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
 
-    @Option(names = "--hvps", defaultValue = "10", description = "Hessian-vector products timed (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--hvps", defaultValue = "10", description = "Hessian-vector products timed (default ${DEFAULT-VALUE}).")
     int hvps;
 
     @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json.")

@@ -14,14 +14,14 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe bench landscape}: the 41×41 plane, points/s against plain forward passes in the same run. */
 @Command(name = "landscape", mixinStandardHelpOptions = true,
-        description = {"A GRID×GRID loss plane (default 41×41, Li et al. directions) on MODEL with --samples (default 1000);",
-                "points/s against plain forward passes of the unmodified model over the same samples, same workers",
-                "(half of them before the plane, half after)."})
+        description = {"A GRID×GRID loss plane (default 41×41, Li et al. directions) on MODEL with --samples (default 1000); "
+                + "points/s against plain forward passes of the unmodified model over the same samples, same workers "
+                + "(half of them before the plane, half after)."})
 public final class LandscapeBenchCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
 
-    @Option(names = "--grid", defaultValue = "41", description = "Points per axis (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--grid", defaultValue = "41", description = "Points per axis (default ${DEFAULT-VALUE}).")
     int grid;
 
     @CommandLine.Spec

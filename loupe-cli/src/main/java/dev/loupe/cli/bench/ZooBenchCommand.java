@@ -33,7 +33,7 @@ public final class ZooBenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "The zoo (default: fixtures/zoo of this checkout).")
     List<Path> paths;
 
-    @Option(names = "--masters", split = ",", defaultValue = "local[*]," + ZooBenchmark.CLUSTER,
+    @Option(paramLabel = "MASTERS", names = "--masters", split = ",", defaultValue = "local[*]," + ZooBenchmark.CLUSTER,
             description = "Spark masters to compare with the in-process path; 'cluster' starts two workers on loopback "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> masters;
@@ -43,11 +43,11 @@ public final class ZooBenchCommand implements Callable<Integer> {
                     + "to --max-width) to a temporary folder and use them.")
     int generate;
 
-    @Option(names = "--max-width", defaultValue = "1024",
+    @Option(paramLabel = "N", names = "--max-width", defaultValue = "1024",
             description = "Largest layer width of the generated checkpoints (default: ${DEFAULT-VALUE}: 12 KB to 12 MB files).")
     int maxWidth;
 
-    @Option(names = "--repeats", defaultValue = "2", description = "Runs per path; the fastest counts (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--repeats", defaultValue = "2", description = "Runs per path; the fastest counts (default: ${DEFAULT-VALUE}).")
     int repeats;
 
     private static long bytes(List<Path> zoo) throws IOException {

@@ -30,13 +30,13 @@ import java.util.concurrent.Callable;
 /** {@code loupe compress}: prune or quantize a checkpoint with a per-layer budget, write a smaller file. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
-                "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger",
-                "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
+                "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger "
+                + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
                 "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
-                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and",
-                "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte),",
-                "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
+                "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
+                + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
+                + "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -64,7 +64,7 @@ public final class CompressCommand implements Callable<Integer> {
             + "activation energy (the XᵀX diagonal); group scales are then fixed from the original weights.")
     boolean actOrder;
 
-    @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
 
     @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
@@ -102,7 +102,7 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show the allocation; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--positions", defaultValue = "1", description = "Tokens (or samples) per inference for the memory-wall estimate (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--positions", defaultValue = "1", description = "Tokens (or samples) per inference for the memory-wall estimate (default ${DEFAULT-VALUE}).")
     long positions;
 
     @Option(names = "--hardware", paramLabel = "FILE", description = "Extra hardware profiles, JSON [{name, bandwidthGBps, peakTflops, source}].")
@@ -236,7 +236,8 @@ public final class CompressCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "wrote %s: %s -> %s (%.1f%%)%n", r.output(), Table.bytes(r.bytesBefore()),
                     Table.bytes(r.bytesAfter()), 100.0 * r.bytesAfter() / r.bytesBefore());
         } else {
-            out.println("dry run: nothing written");
+            out.printf(Locale.ROOT, "dry run: nothing written; the file would be about %s (%.1f%% of %s)%n", Table.bytes(r.bytesAfter()),
+                    100.0 * r.bytesAfter() / r.bytesBefore(), Table.bytes(r.bytesBefore()));
         }
         out.println();
         Table m = new Table("hardware", "GB/s", "TFLOP/s", "bytes before", "bytes after", "FLOP/byte after",

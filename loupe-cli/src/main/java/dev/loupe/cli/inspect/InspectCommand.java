@@ -87,15 +87,15 @@ public final class InspectCommand implements Callable<Integer> {
     ThreadsOption threads;
 
     @Option(names = "--split-fused", paramLabel = "PATTERN=SPEC",
-            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts),",
-                    "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks",
-                    "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer",
-                    "axis. Repeatable; the first matching rule wins."})
+            description = {"Analyze tensors whose name matches the regex PATTERN as parts: PATTERN=3 (equal parts), "
+                    + "PATTERN=q,k,v (named), PATTERN=q:4096,k:1024,v:1024 (sizes); rank-3 expert stacks "
+                    + "(E, out, in) split into their E matrices (experts=8). Optional @AXIS (0|1), else the longer "
+                    + "axis. Repeatable; the first matching rule wins."})
     List<String> splitFused = new ArrayList<>();
 
     @Option(names = "--sketch", paramLabel = "K",
-            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with",
-                    "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
+            description = {"Layers with more than K eigenvalues: only the top K, by matrix-free Lanczos, with "
+                    + "their error bounds (metrics that need the whole ESD become NaN and are noted)."})
     Integer sketch;
 
     @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")

@@ -24,38 +24,38 @@ import java.util.concurrent.Callable;
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = {"Hessian spectrum of the mean loss at the model's weights: top-k eigenvalues, trace and density.",
                 "Top-k eigenvalues by Lanczos with full reorthogonalization (or PyHessian's power iteration with deflation, --method power), each with its residual bound ‖Hv − λv‖: an exact eigenvalue lies within ± that.",
-                "Trace by Hutchinson with a 95%% CI, spectral density by stochastic Lanczos quadrature (PyHessian's methods and defaults). Gradients and exact Hessian-vector products come from backward and tangent graphs",
-                "generated in ONNX and run by ONNX Runtime (MLP, CNN and transformer ops: Gemm, MatMul, Conv, MaxPool, Relu, Softmax,",
-                "LayerNorm as exported, GELU/Erf, embeddings...).",
-                "Sentence encoders: --text FILE; the loss is the MSE of the pooled embeddings against --targets or, by default, the model's",
-                "own embeddings, so the Hessian is the Gauss-Newton curvature (2/dim)·JᵀJ of a self-distillation loss (positive semi-definite)."})
+                "Trace by Hutchinson with a 95%% CI, spectral density by stochastic Lanczos quadrature (PyHessian's methods and defaults). Gradients and exact Hessian-vector products come from backward and tangent graphs "
+                + "generated in ONNX and run by ONNX Runtime (MLP, CNN and transformer ops: Gemm, MatMul, Conv, MaxPool, Relu, Softmax, "
+                + "LayerNorm as exported, GELU/Erf, embeddings...).",
+                "Sentence encoders: --text FILE; the loss is the MSE of the pooled embeddings against --targets or, by default, the model's "
+                + "own embeddings, so the Hessian is the Gauss-Newton curvature (2/dim)·JᵀJ of a self-distillation loss (positive semi-definite)."})
 public final class HessianCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
     @Mixin
     OutputOptions outOpts;
 
-    @Option(names = "--method", defaultValue = "lanczos", description = "Top eigenvalues by lanczos (one Krylov space for all k, stops when every residual bound is below tol·|λ|) or power (PyHessian's power iteration with deflation, stops when λ changes by less than tol) (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "METHOD", names = "--method", defaultValue = "lanczos", description = "Top eigenvalues by lanczos (one Krylov space for all k, stops when every residual bound is below tol·|λ|) or power (PyHessian's power iteration with deflation, stops when λ changes by less than tol) (default ${DEFAULT-VALUE}).")
     String method;
-    @Option(names = "--top-k", defaultValue = "1", description = "Eigenvalues (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--top-k", defaultValue = "1", description = "Eigenvalues (default ${DEFAULT-VALUE}).")
     int topK;
-    @Option(names = "--max-iter", defaultValue = "100", description = "Lanczos steps (or power iterations per eigenvalue) and Hutchinson samples at most (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--max-iter", defaultValue = "100", description = "Lanczos steps (or power iterations per eigenvalue) and Hutchinson samples at most (default ${DEFAULT-VALUE}).")
     int maxIter;
-    @Option(names = "--tol", defaultValue = "1e-3", description = "Relative tolerance (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--tol", defaultValue = "1e-3", description = "Relative tolerance (default ${DEFAULT-VALUE}).")
     double tol;
-    @Option(names = "--trace-samples", defaultValue = "100", description = "Hutchinson samples at most; 0 skips the trace (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--trace-samples", defaultValue = "100", description = "Hutchinson samples at most; 0 skips the trace (default ${DEFAULT-VALUE}).")
     int traceSamples;
-    @Option(names = "--density-steps", defaultValue = "100", description = "Lanczos steps per SLQ run; 0 skips the density (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--density-steps", defaultValue = "100", description = "Lanczos steps per SLQ run; 0 skips the density (default ${DEFAULT-VALUE}).")
     int densitySteps;
-    @Option(names = "--density-runs", defaultValue = "1", description = "SLQ runs (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--density-runs", defaultValue = "1", description = "SLQ runs (default ${DEFAULT-VALUE}).")
     int densityRuns;
-    @Option(names = "--sigma2", defaultValue = "1e-5", description = "Gaussian broadening variance (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--sigma2", defaultValue = "1e-5", description = "Gaussian broadening variance (default ${DEFAULT-VALUE}).")
     double sigma2;
-    @Option(names = "--bins", defaultValue = "10000", description = "Density grid points (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--bins", defaultValue = "10000", description = "Density grid points (default ${DEFAULT-VALUE}).")
     int bins;
-    @Option(names = "--fd-step", defaultValue = "0", description = "0: exact Hessian-vector products (R-operator); > 0: central differences of gradients with this step (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--fd-step", defaultValue = "0", description = "0: exact Hessian-vector products (R-operator); > 0: central differences of gradients with this step (default ${DEFAULT-VALUE}).")
     double step;
-    @Option(names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
+    @Option(paramLabel = "N", names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
     Integer intra;
 
     @CommandLine.Spec

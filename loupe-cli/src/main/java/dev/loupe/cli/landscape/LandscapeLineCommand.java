@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe landscape line}: loss between two checkpoints (and beyond), or along a random direction. */
 @Command(name = "line", mixinStandardHelpOptions = true,
-        description = {"Loss and accuracy along θ(α) = θ₀ + α·d: d = θ₁ − θ₀ with --to (α=0 and α=1 are the two",
-                "checkpoints, --extend goes beyond both ends), else a random filter-normalized direction over --range."})
+        description = {"Loss and accuracy along θ(α) = θ₀ + α·d: d = θ₁ − θ₀ with --to (α=0 and α=1 are the two "
+                + "checkpoints, --extend goes beyond both ends), else a random filter-normalized direction over --range."})
 public final class LandscapeLineCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
@@ -34,14 +34,14 @@ public final class LandscapeLineCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "OTHER.onnx", description = "Second checkpoint of the same architecture.")
     Path to;
 
-    @Option(names = "--points", defaultValue = "51", description = "Evenly spaced points on the line (default ${DEFAULT-VALUE}); "
+    @Option(paramLabel = "N", names = "--points", defaultValue = "51", description = "Evenly spaced points on the line (default ${DEFAULT-VALUE}); "
             + "α = 0 (the model) and, with --to, α = 1 (the other checkpoint) are added when the grid misses them.")
     int points;
 
-    @Option(names = "--extend", defaultValue = "0.5", description = "With --to: go this far beyond both checkpoints (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--extend", defaultValue = "0.5", description = "With --to: go this far beyond both checkpoints (default ${DEFAULT-VALUE}).")
     double extend;
 
-    @Option(names = "--range", defaultValue = "-1:1", description = "Without --to: α range (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "MIN:MAX", names = "--range", defaultValue = "-1:1", description = "Without --to: α range (default ${DEFAULT-VALUE}).")
     String range;
 
     @CommandLine.Spec

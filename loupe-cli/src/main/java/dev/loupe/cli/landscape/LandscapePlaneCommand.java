@@ -47,14 +47,14 @@ public final class LandscapePlaneCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outOpts;
 
-    @Option(names = "--grid", defaultValue = "41", description = "Points per axis (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--grid", defaultValue = "41", description = "Points per axis (default ${DEFAULT-VALUE}).")
     int grid;
 
-    @Option(names = "--range", description = "x range (default -1:1; with --through -0.5:1.5; with pca the trajectory "
+    @Option(paramLabel = "MIN:MAX", names = "--range", description = "x range (default -1:1; with --through -0.5:1.5; with pca the trajectory "
             + "with a margin).")
     String xRange;
 
-    @Option(names = "--yrange", description = "y range (default: as --range).")
+    @Option(paramLabel = "MIN:MAX", names = "--yrange", description = "y range (default: as --range).")
     String yRange;
 
     @Option(names = "--directions", defaultValue = "random", paramLabel = "random|hessian|pca|FILE.npy",

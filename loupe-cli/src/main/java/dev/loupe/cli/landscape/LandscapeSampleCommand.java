@@ -26,30 +26,30 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe landscape sample}: n-dimensional samples and their topology (Landscaper's setting). */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Loss at points of an n-dimensional subspace (top-n Hessian eigenvectors or random filter-normalized",
-                "directions), on a grid or uniformly at random in [-r, r]^n; merge tree on the grid or a k-NN graph, SMAD."})
+        description = {"Loss at points of an n-dimensional subspace (top-n Hessian eigenvectors or random filter-normalized "
+                + "directions), on a grid or uniformly at random in [-r, r]^n; merge tree on the grid or a k-NN graph, SMAD."})
 public final class LandscapeSampleCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
     @Mixin
     OutputOptions outOpts;
 
-    @Option(names = "--dims", defaultValue = "3", description = "Subspace dimension n (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--dims", defaultValue = "3", description = "Subspace dimension n (default ${DEFAULT-VALUE}).")
     int dims;
 
-    @Option(names = "--points", defaultValue = "1000", description = "Points (a grid uses ⌈points^(1/n)⌉ per axis) (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--points", defaultValue = "1000", description = "Points (a grid uses ⌈points^(1/n)⌉ per axis) (default ${DEFAULT-VALUE}).")
     int points;
 
-    @Option(names = "--radius", defaultValue = "1", description = "Half-width r of the cube (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "X", names = "--radius", defaultValue = "1", description = "Half-width r of the cube (default ${DEFAULT-VALUE}).")
     double radius;
 
-    @Option(names = "--sampling", defaultValue = "random", description = "random or grid (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "SAMPLING", names = "--sampling", defaultValue = "random", description = "random or grid (default ${DEFAULT-VALUE}).")
     String sampling;
 
-    @Option(names = "--knn", defaultValue = "8", description = "k of the k-NN graph for random samples (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--knn", defaultValue = "8", description = "k of the k-NN graph for random samples (default ${DEFAULT-VALUE}).")
     int knn;
 
-    @Option(names = "--directions", defaultValue = "random", description = "random or hessian (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "DIRECTIONS", names = "--directions", defaultValue = "random", description = "random or hessian (default ${DEFAULT-VALUE}).")
     SliceDirections.Kind directions;
 
     @CommandLine.Spec

@@ -67,22 +67,22 @@ public final class ModelDataOptions {
     @Option(names = "--labels", paramLabel = "FILE", description = "Integer class labels (IDX, .npy or .csv), one per sample.")
     Path labels;
 
-    @Option(names = "--samples", description = "Use the first N samples (default 1000; 64 sentences with --text).")
+    @Option(paramLabel = "N", names = "--samples", description = "Use the first N samples (default 1000; 64 sentences with --text).")
     Integer samples;
 
-    @Option(names = "--loss", description = "cross_entropy (logits + labels), mse (targets in --labels as floats) or model_output (default cross_entropy; mse with --text).")
+    @Option(paramLabel = "LOSS", names = "--loss", description = "cross_entropy (logits + labels), mse (targets in --labels as floats) or model_output (default cross_entropy; mse with --text).")
     LossKind loss;
 
     @Option(names = "--weights", paramLabel = "REGEX", description = "Move only the float32 weights whose name matches (default: all).")
     String weights;
 
-    @Option(names = "--batch", description = "Samples per ONNX Runtime run (default 500; 16 with --text).")
+    @Option(paramLabel = "N", names = "--batch", description = "Samples per ONNX Runtime run (default 500; 16 with --text).")
     Integer batch;
 
-    @Option(names = "--threads", description = "Points evaluated in parallel (default: the number of cores).")
+    @Option(paramLabel = "N", names = "--threads", description = "Points evaluated in parallel (default: the number of cores).")
     Integer threads;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "SEED", names = "--seed", defaultValue = "0", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
     long seed;
 
     public int threads() {

@@ -26,19 +26,19 @@ import java.util.function.Consumer;
 /** {@code loupe zoo}: inspect every checkpoint under the given paths into a catalog. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, subcommands = {ZooQueryCommand.class, ZooMapCommand.class},
         description = {"Inspect every checkpoint under PATH into a queryable DuckDB catalog, in this process or on Apache Spark.",
-                "Searches recursively for any supported format; one task per checkpoint (per layer above --split-above), on every core of this machine or as a Spark job (local or a cluster). Per-model and per-layer",
-                "metrics are written as Parquet and registered in a DuckDB catalog. Resumable: a file already in",
-                "the catalog with the same path, size and SHA-256 of its first MiB is skipped; a file that cannot",
-                "be analyzed is recorded with its error and the run goes on.",
-                "",
-                "Catalog views (query with: loupe zoo query --catalog FILE \"SQL\"):",
-                "  models     latest analysis of each checkpoint: path, file_name, size_bytes, head_hash, format,",
-                "             status (ok|error), error, layers, parameters, alpha, alpha_weighted, log_norm,",
-                "             log_alpha_norm, log_spectral_norm, stable_rank, mp_softrank, pl_alpha_hill, ...",
-                "  layers     one row per analyzed matrix of those analyses: path, run_id and every column of",
-                "             loupe inspect --csv (WeightWatcher's names)",
-                "  failures   path, error of the checkpoints whose latest analysis failed",
-                "  runs       one row per loupe zoo run (master, counts, seconds, Parquet directory)",
+                "Searches recursively for any supported format; one task per checkpoint (per layer above --split-above), on every core of this machine or as a Spark job (local or a cluster). Per-model and per-layer "
+                + "metrics are written as Parquet and registered in a DuckDB catalog. Resumable: a file already in "
+                + "the catalog with the same path, size and SHA-256 of its first MiB is skipped; a file that cannot "
+                + "be analyzed is recorded with its error and the run goes on.",
+                " "
+                + "Catalog views (query with: loupe zoo query --catalog FILE \"SQL\"):",
+                "  models     latest analysis of each checkpoint: path, file_name, size_bytes, head_hash, format, "
+                + "             status (ok|error), error, layers, parameters, alpha, alpha_weighted, log_norm, "
+                + "             log_alpha_norm, log_spectral_norm, stable_rank, mp_softrank, pl_alpha_hill, ...",
+                "  layers     one row per analyzed matrix of those analyses: path, run_id and every column of "
+                + "             loupe inspect --csv (WeightWatcher's names)",
+                "  failures   path, error of the checkpoints whose latest analysis failed "
+                + "  runs       one row per loupe zoo run (master, counts, seconds, Parquet directory)",
                 "  models_all, layers_all   every row of every run (history)",
                 ""})
 public final class ZooCommand implements Callable<Integer> {

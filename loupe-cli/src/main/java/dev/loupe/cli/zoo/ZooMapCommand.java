@@ -16,11 +16,11 @@ import java.util.concurrent.Callable;
 
 /** {@code loupe zoo map}: the weight-space map of a catalog and how well weights alone predict a label. */
 @Command(name = "map", mixinStandardHelpOptions = true,
-        description = {"Fingerprint every analyzed model from its layer metrics (mean/min/max/std and values at",
-                "depth 0, 1/2, 1 of alpha, alpha_weighted, log_norm, log_spectral_norm, stable_rank, entropy),",
-                "project the fingerprints to 2-D with PCA, and predict a label from the manifest (e.g. test",
-                "accuracy) with ridge regression, k-fold cross-validated (lambda chosen inside each fold), against",
-                "baselines: mean alpha alone, mean log_norm alone, the training mean."})
+        description = {"Fingerprint every analyzed model from its layer metrics (mean/min/max/std and values at "
+                + "depth 0, 1/2, 1 of alpha, alpha_weighted, log_norm, log_spectral_norm, stable_rank, entropy), "
+                + "project the fingerprints to 2-D with PCA, and predict a label from the manifest (e.g. test "
+                + "accuracy) with ridge regression, k-fold cross-validated (lambda chosen inside each fold), against "
+                + "baselines: mean alpha alone, mean log_norm alone, the training mean."})
 public final class ZooMapCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,13 +32,13 @@ public final class ZooMapCommand implements Callable<Integer> {
             description = "CSV with a 'file' (or 'path') column, relative to the CSV's directory, and the label.")
     Path manifest;
 
-    @Option(names = "--label", defaultValue = "test_accuracy", description = "Label column (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "LABEL", names = "--label", defaultValue = "test_accuracy", description = "Label column (default: ${DEFAULT-VALUE}).")
     String label;
 
-    @Option(names = "--folds", defaultValue = "5", description = "k of the cross-validation (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "N", names = "--folds", defaultValue = "5", description = "k of the cross-validation (default: ${DEFAULT-VALUE}).")
     int folds;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
+    @Option(paramLabel = "SEED", names = "--seed", defaultValue = "0", description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", paramLabel = "FILE.csv", description = "Write the map (path, pc1, pc2, label, prediction).")

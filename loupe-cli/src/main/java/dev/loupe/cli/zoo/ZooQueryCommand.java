@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 
 /** {@code loupe zoo query}: SQL on a zoo catalog. */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Run one SQL statement (DuckDB dialect) on a zoo catalog (opened read-only) and print the",
-                "result. Views: models, layers, failures, runs, models_all, layers_all (see: loupe zoo --help).",
+        description = {"Run one SQL statement (DuckDB dialect) on a zoo catalog (opened read-only) and print the "
+                + "result. Views: models, layers, failures, runs, models_all, layers_all (see: loupe zoo --help).",
                 "Example: loupe zoo query --catalog zoo.duckdb \"SELECT file_name, alpha FROM models ORDER BY alpha\""})
 public final class ZooQueryCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -79,7 +79,7 @@ public final class ZooQueryCommand implements Callable<Integer> {
 
     private static Object jsonValue(Object v) {
         if (v instanceof Double d && !Double.isFinite(d)) {
-            return d.toString(); // JSON has no NaN/Infinity
+            return null; // JSON has no NaN/Infinity: null, as every --json (Output.MAPPER)
         }
         return v instanceof Number || v instanceof Boolean || v == null ? v : v.toString();
     }

@@ -65,6 +65,7 @@ public final class CompressRun {
         long paramsInLayers;
         BeforeAfter baseline = null;
         dev.loupe.lm.perplexity.PerplexityResult lmBefore = null;
+        long sizeEstimate = 0;
         long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
@@ -91,6 +92,7 @@ public final class CompressRun {
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
+            sizeEstimate = sizeBefore;
             if (r.goal().method().needsGram() && !r.dryRun()) {
                 int samples = r.calibration().samples();
                 grams = Calibration.grams(r.model(), layers, r.data(), samples);
@@ -128,6 +130,8 @@ public final class CompressRun {
                         : Compressor.quantize(layers, a, o, grams);
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
+                    // a dry run reports the file it would write: each layer's stored bytes replace its dense ones
+                    sizeEstimate += Math.round(bytesAfter.get(layers.get(i).name())) - layers.get(i).tensor().byteSize();
                 }
                 if (onnx) {
                     notes.addAll(onnxForms(cp, layers, a, o));
@@ -147,7 +151,8 @@ public final class CompressRun {
         notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
-        return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
+        return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : size(r.out()), before, after,
+                profiles, notes, eval);
     }
 
     private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
@@ -266,7 +271,7 @@ public final class CompressRun {
         return out;
     }
 
-    private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore,
+    private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore, long sizeAfter,
                                             Workload before,
                                             Workload after, List<HardwareProfile> profiles, List<String> notes,
                                             EvalResult eval) {
@@ -282,7 +287,6 @@ public final class CompressRun {
                     before.bytes(), after.bytes(), after.flops(), before.intensity(), after.intensity(),
                     b.seconds(), a.seconds(), a.bound()));
         }
-        long sizeAfter = r.dryRun() ? -1 : size(r.out());
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
                 r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
     }

@@ -26,9 +26,9 @@ public final class Humanize {
         return b.toString();
     }
 
-    /** Bytes in binary units with one decimal: 86.2 MB. */
+    /** Bytes in binary units with one decimal: 86.2 MiB. */
     public static String bytes(long b) {
-        String[] u = {"B", "KB", "MB", "GB", "TB"};
+        String[] u = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = b;
         int k = 0;
         while (v >= 1024 && k < u.length - 1) {

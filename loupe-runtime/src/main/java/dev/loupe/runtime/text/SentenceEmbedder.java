@@ -34,12 +34,21 @@ public final class SentenceEmbedder {
 
     /** Unit-length embeddings, one row per sentence, computed on the model's thread count. */
     public float[][] embed(List<String> sentences) {
+        return embed(sentences, dev.loupe.core.progress.Progress.NONE);
+    }
+
+    /** As {@link #embed(List)}, reporting each sentence to {@code progress}. */
+    public float[][] embed(List<String> sentences, dev.loupe.core.progress.Progress progress) {
+        progress.start("embedding " + sentences.size() + " sentences", sentences.size());
         float[][] out = new float[sentences.size()][];
         var jobs = new java.util.ArrayList<java.util.concurrent.Future<?>>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(model.threads(), r -> Thread.ofPlatform().daemon().unstarted(r))) {
             for (int i = 0; i < out.length; i++) {
                 int k = i;
-                jobs.add(pool.submit(() -> out[k] = embed(sentences.get(k))));
+                jobs.add(pool.submit(() -> {
+                    out[k] = embed(sentences.get(k));
+                    progress.advance(1);
+                }));
             }
             for (var f : jobs) {
                 f.get();
@@ -49,6 +58,8 @@ public final class SentenceEmbedder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            progress.done();
         }
         return out;
     }
