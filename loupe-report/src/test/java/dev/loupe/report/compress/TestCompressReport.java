@@ -126,7 +126,7 @@ class TestCompressReport {
         assertEquals(4.0 / 8, Svg.num(rects.get(1), "height") / Svg.num(rects.get(0), "height"), 1e-3);
         assertEquals(3.0 / 8, Svg.num(rects.get(2), "height") / Svg.num(rects.get(0), "height"), 1e-3);
         assertTrue(html.contains("0.9910"));
-        assertTrue(html.contains("40.0 % of 97.7 KB")); // 40,000 of 100,000 bytes (97.7 KiB)
+        assertTrue(html.contains("40.0 % of 97.7 KiB")); // 40,000 of 100,000 bytes
     }
 
     private static List<String> svgs(String html) {
