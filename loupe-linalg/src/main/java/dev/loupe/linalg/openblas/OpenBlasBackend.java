@@ -171,26 +171,15 @@ public final class OpenBlasBackend implements DenseBackend {
         Matrices.checkShape(a.length, rows, cols);
         int k = Math.min(rows, cols);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = offHeapCopy(arena, a);
             MemorySegment c = arena.allocate(JAVA_DOUBLE, (long) k * k);
-            boolean inner = cols <= rows;
-            int depth = inner ? rows : cols;
-            lib.enter(threadsFor(k));
-            try {
-                lib.dgemm.invokeExact(ROW_MAJOR, inner ? TRANS : NO_TRANS, inner ? NO_TRANS : TRANS, k, k, depth,
-                        1.0, seg, cols, seg, cols, 0.0, c, k);
-            } catch (Throwable e) {
-                throw rethrow(e);
-            } finally {
-                lib.exit();
-            }
+            gemmGram(JAVA_DOUBLE, offHeapCopy(arena, a), rows, cols, c);
             return c.toArray(JAVA_DOUBLE);
         }
     }
 
     /**
-     * Benchmark only: seconds of one {@code sgemm} computing the full Gram of a random
-     * {@code rows x cols} float matrix, 2·k²·depth flops: this machine's single-precision peak for that shape.
+     * Benchmark only: seconds of one {@code sgemm} computing the full Gram of the float matrix
+     * (2·k²·depth flops): this machine's single-precision peak for that shape.
      */
     public double sgemmGramSeconds(float[] a, int rows, int cols) {
         Matrices.checkShape(a.length, rows, cols);
@@ -198,19 +187,29 @@ public final class OpenBlasBackend implements DenseBackend {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = offHeapCopy(arena, a);
             MemorySegment c = arena.allocate(JAVA_FLOAT, (long) k * k);
-            boolean inner = cols <= rows;
-            int depth = inner ? rows : cols;
-            lib.enter(threadsFor(k));
             long t0 = System.nanoTime();
-            try {
-                lib.sgemm.invokeExact(ROW_MAJOR, inner ? TRANS : NO_TRANS, inner ? NO_TRANS : TRANS, k, k, depth,
-                        1f, seg, cols, seg, cols, 0f, c, k);
-            } catch (Throwable e) {
-                throw rethrow(e);
-            } finally {
-                lib.exit();
-            }
+            gemmGram(JAVA_FLOAT, seg, rows, cols, c);
             return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private void gemmGram(ValueLayout type, MemorySegment seg, int rows, int cols, MemorySegment c) {
+        int k = Math.min(rows, cols);
+        boolean inner = cols <= rows;
+        int depth = inner ? rows : cols;
+        int ta = inner ? TRANS : NO_TRANS;
+        int tb = inner ? NO_TRANS : TRANS;
+        lib.enter(threadsFor(k));
+        try {
+            if (type == JAVA_FLOAT) {
+                lib.sgemm.invokeExact(ROW_MAJOR, ta, tb, k, k, depth, 1f, seg, cols, seg, cols, 0f, c, k);
+            } else {
+                lib.dgemm.invokeExact(ROW_MAJOR, ta, tb, k, k, depth, 1.0, seg, cols, seg, cols, 0.0, c, k);
+            }
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            lib.exit();
         }
     }
 

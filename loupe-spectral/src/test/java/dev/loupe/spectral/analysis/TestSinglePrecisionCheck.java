@@ -76,7 +76,7 @@ class TestSinglePrecisionCheck {
     @Test
     void bulkEdgeNearZeroFallsBack() {
         // an MP bulk at 1e-5 of lambda_max plus 3 spikes: the tail fit is fine but spikes are counted against
-        // a bulk edge only ~40 resolutions from zero
+        // a bulk edge only ~6 resolutions (ε₃₂·1·√400 = 2.4e-6) from zero
         double[] ev = new double[403];
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < 400; i++) {
