@@ -31,6 +31,9 @@ import java.util.concurrent.Callable;
                 "Encoder: --text FILE (one sentence per line) computes pooled, L2-normalized embeddings: --pooling mean "
                         + "(all-MiniLM, e5) or cls (bge); by default what a sentence-transformers 1_Pooling/config.json "
                         + "next to the model declares, else mean.",
+                "Decoder language model (a Hugging Face folder with config.json, or a .gguf): --text FILE (read whole) "
+                        + "prints perplexity and mean negative log-likelihood per token (natural log), with --context/--stride "
+                        + "or --llama-cpp.",
                 "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
                         + "--threads is the number of batches run concurrently."})
 public final class EvalCommand implements Callable<Integer> {
@@ -72,6 +75,9 @@ public final class EvalCommand implements Callable<Integer> {
     ThreadsOption threads;
 
     @Mixin
+    LmEvalOptions lm;
+
+    @Mixin
     JsonOption json;
 
     @picocli.CommandLine.Spec
@@ -87,6 +93,9 @@ public final class EvalCommand implements Callable<Integer> {
         int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
+        if (!bundled && dev.loupe.lm.LanguageModel.isLanguageModel(modelFile) && input.text != null) {
+            return new LmEval(spec.commandLine().getOut(), json).perplexity(modelFile, lm.request(input.text));
+        }
         OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, tokenizer);
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
             if (input.data != null) {

@@ -18,14 +18,21 @@ public final class TerminalProgress implements Progress {
     private volatile String task = "";
     private volatile long startNanos;
     private volatile long lastDraw;
+    private final String rateUnit;
 
-    private TerminalProgress(PrintStream err) {
+    private TerminalProgress(PrintStream err, String rateUnit) {
         this.err = err;
+        this.rateUnit = rateUnit;
     }
 
     /** A bar when a console is attached and not {@code quiet}; otherwise {@link Progress#NONE}. */
     public static Progress forTerminal(boolean quiet) {
-        return quiet || System.console() == null ? Progress.NONE : new TerminalProgress(System.err);
+        return forTerminal(quiet, null);
+    }
+
+    /** As {@link #forTerminal(boolean)}, also showing the rate in {@code rateUnit} per second (e.g. "tokens"). */
+    public static Progress forTerminal(boolean quiet, String rateUnit) {
+        return quiet || System.console() == null ? Progress.NONE : new TerminalProgress(System.err, rateUnit);
     }
 
     @Override
@@ -61,8 +68,9 @@ public final class TerminalProgress implements Progress {
         int fill = (int) Math.round(f * w);
         double elapsed = (now - startNanos) / 1e9;
         String eta = f > 0.001 && f < 1 ? "ETA " + clock(elapsed * (1 - f) / f) : "";
-        err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%% %s %s  ", task, "#".repeat(fill), ".".repeat(w - fill),
-                100 * f, clock(elapsed), eta));
+        String rate = rateUnit != null && elapsed > 0 ? String.format(Locale.ROOT, " %.1f %s/s", done.get() / elapsed, rateUnit) : "";
+        err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%% %s %s%s  ", task, "#".repeat(fill), ".".repeat(w - fill),
+                100 * f, clock(elapsed), eta, rate));
         err.flush();
     }
 

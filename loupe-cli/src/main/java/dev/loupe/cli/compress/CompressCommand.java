@@ -3,10 +3,14 @@ package dev.loupe.cli.compress;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
+import dev.loupe.compress.Method;
+import dev.loupe.compress.Mode;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
 import dev.loupe.compress.result.CompressionReport;
+import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
@@ -40,11 +44,13 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--bits", paramLabel = "B", description = "Target mean bits per weight, 2..8.")
     Double bits;
 
-    @Option(names = "--allocate", paramLabel = "HOW", description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
-    String allocate;
+    @Option(names = "--allocate", paramLabel = "HOW",
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
+    AllocationMethod allocate;
 
-    @Option(names = "--method", paramLabel = "M", description = "magnitude (default) | wanda | nm.")
-    String method;
+    @Option(names = "--method", paramLabel = "M",
+            description = "magnitude (default) | wanda | nm (pruning); rtn (quantization, the default).")
+    Method method;
 
     @Option(names = "--nm", paramLabel = "N:M", defaultValue = "2:4", description = "N:M pattern for --method nm (default ${DEFAULT-VALUE}).")
     String nm;
@@ -108,8 +114,17 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
     Path tokenizer;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}); "
+            + "for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
+
+    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
+            + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
+    Path calibration;
+
+    @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
+            + "(default 512, or the model's positions if fewer; evaluation strides by N/2).")
+    Integer context;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -127,13 +142,14 @@ public final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
-        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware);
+        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware, calibration);
         if (out != null && !force) {
-            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware);
+            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware, calibration);
         }
-        CompressRequest request = new CompressRequest(model, out, force, dryRun, sparsity, bits, allocate, method,
-                nmPair[0], nmPair[1], epsilon, group, asymmetric, outliers, norms, positions, hardware, embeddings, blockWise, skip,
-                new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, lowRank);
+        CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
+                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms,
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
+                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());
         if (htmlReport != null) {
             CompressReport.write(report, htmlReport);
@@ -149,6 +165,23 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
+    private CompressRequest.Goal goal(int[] nmPair) {
+        if ((sparsity == null) == (bits == null)) {
+            throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
+        }
+        if (bits != null) {
+            if (blockWise) {
+                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
+            }
+            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank);
+        }
+        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
+            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
+                    + "drop them or use --bits");
+        }
+        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);
+    }
+
     private static int[] parseNm(String s) {
         String[] p = s.split(":");
         try {
@@ -162,13 +195,8 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     private static void print(CompressionReport r, PrintWriter out) {
-        boolean prune = r.mode().equals("prune");
-        String metric = switch (r.allocation()) {
-            case "alpha" -> "alpha";
-            case "owl" -> "outliers";
-            case "uniform" -> "-";
-            default -> "sq.error";
-        };
+        boolean prune = r.mode() == Mode.PRUNE;
+        String metric = r.allocation().metric().isEmpty() ? "-" : r.allocation().metric();
         Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
                 prune ? "sparsity" : "zeros", "rel.err");
         for (LayerResult l : r.layers()) {
@@ -198,9 +226,12 @@ public final class CompressCommand implements Callable<Integer> {
         if (r.eval() != null) {
             var e = r.eval();
             out.println();
-            if (e.kind().equals("classifier")) {
+            if (e.kind() == EvalResult.Kind.CLASSIFIER) {
                 out.printf(Locale.ROOT, "eval on %d examples: accuracy %.4f -> %.4f, mean cross-entropy %.4f -> %.4f%n",
                         e.n(), e.accuracyBefore(), e.accuracyAfter(), e.lossBefore(), e.lossAfter());
+            } else if (e.kind() == EvalResult.Kind.LANGUAGE_MODEL) {
+                out.printf(Locale.ROOT, "eval on %d tokens: perplexity %.4f -> %.4f, mean NLL per token %.6f -> %.6f%n",
+                        e.n(), Math.exp(e.lossBefore()), Math.exp(e.lossAfter()), e.lossBefore(), e.lossAfter());
             } else {
                 out.printf(Locale.ROOT, "eval on %d sentences: mean cosine of compressed vs original embeddings %.6f%n",
                         e.n(), e.meanCosine());

@@ -5,11 +5,11 @@ import java.util.List;
 /**
  * Per-layer budgets and the target they meet.
  *
- * @param method "uniform", "alpha" or "knapsack"/"greedy" (bits)
+ * @param method how the budget was split
  * @param target the requested parameter-weighted mean (sparsity or bits)
  * @param layers one share per layer, in the order given
  */
-public record Allocation(String method, double target, List<LayerShare> layers) {
+public record Allocation(AllocationMethod method, double target, List<LayerShare> layers) {
     public Allocation {
         layers = List.copyOf(layers);
     }

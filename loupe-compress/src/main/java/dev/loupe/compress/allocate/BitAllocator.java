@@ -62,7 +62,7 @@ public final class BitAllocator {
                 }
             }
             if (best < 0) {
-                return result("greedy", averageBits, layers, bits);
+                return result(AllocationMethod.GREEDY, averageBits, layers, bits);
             }
             int next = layers.get(best).errorByBits().higherKey(bits[best]);
             used += (double) layers.get(best).params() * (next - bits[best]);
@@ -113,7 +113,7 @@ public final class BitAllocator {
             bits[i] = choice[i][end];
             end -= costs[i][bits[i]];
         }
-        return result("knapsack", averageBits, layers, bits);
+        return result(AllocationMethod.KNAPSACK, averageBits, layers, bits);
     }
 
     private static int cost(long params, int bits, double unit) {
@@ -123,7 +123,7 @@ public final class BitAllocator {
         return (int) Math.min(BUCKETS + 1L, (long) Math.ceil(params * (double) bits / unit - 1e-9));
     }
 
-    private static Allocation result(String method, double target, List<Curve> layers, int[] bits) {
+    private static Allocation result(AllocationMethod method, double target, List<Curve> layers, int[] bits) {
         List<LayerShare> out = new ArrayList<>();
         for (int i = 0; i < bits.length; i++) {
             Curve c = layers.get(i);

@@ -36,7 +36,7 @@ public final class SparsityAllocator {
     /** Every layer at S. */
     public static Allocation uniform(List<Layer> layers, double target) {
         checkTarget(target, 1);
-        return new Allocation("uniform", target,
+        return new Allocation(AllocationMethod.UNIFORM, target,
                 layers.stream().map(l -> new LayerShare(l.name(), l.params(), l.metric(), target)).toList());
     }
 
@@ -78,7 +78,7 @@ public final class SparsityAllocator {
         for (int i = 0; i < n; i++) {
             out.add(new LayerShare(layers.get(i).name(), layers.get(i).params(), m[i], s[i]));
         }
-        return new Allocation("alpha", target, out);
+        return new Allocation(AllocationMethod.ALPHA, target, out);
     }
 
     /** sᵢ = rᵢ·c, layers above the cap fixed at the cap, c chosen so that the weighted mean is S. */

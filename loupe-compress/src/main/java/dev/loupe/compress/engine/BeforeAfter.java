@@ -65,7 +65,7 @@ final class BeforeAfter {
             try (OnnxModel m = OnnxModel.open(compressed, threads())) {
                 a = m.evaluate(dataset, 256);
             }
-            return new EvalResult("classifier", dataset.rows(), original.accuracy(), a.accuracy(), original.meanCrossEntropy(),
+            return new EvalResult(EvalResult.Kind.CLASSIFIER, dataset.rows(), original.accuracy(), a.accuracy(), original.meanCrossEntropy(),
                     a.meanCrossEntropy(), Double.NaN);
         }
         float[][] a;
@@ -80,6 +80,6 @@ final class BeforeAfter {
             }
             sum += dot;
         }
-        return new EvalResult("encoder", embeddings.length, Double.NaN, Double.NaN, Double.NaN, Double.NaN, sum / embeddings.length);
+        return new EvalResult(EvalResult.Kind.ENCODER, embeddings.length, Double.NaN, Double.NaN, Double.NaN, Double.NaN, sum / embeddings.length);
     }
 }

@@ -1,109 +1,127 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.Method;
+import dev.loupe.compress.Mode;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.core.LoupeException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * Everything {@code loupe compress} was asked to do. The constructor refuses every combination that makes
- * no sense, before any file is read, with a one-line reason.
+ * Everything {@code loupe compress} was asked to do, as small records: what to do to the weights ({@link Goal}),
+ * which layers, with what data, for which memory-wall estimate, and where to write. Each record refuses the
+ * values that make no sense on their own, and this one the combinations, before any file is read, with a
+ * one-line reason.
  *
- * @param model      input checkpoint
- * @param out        output file (null only for a dry run)
- * @param force      allow {@code out} to be the input (still written atomically)
- * @param dryRun     allocate and report, write nothing
- * @param sparsity   target mean sparsity (null when quantizing)
- * @param bits       target mean bits (null when pruning)
- * @param allocate   uniform | alpha | owl (sparsity) ; uniform | knapsack | greedy (bits)
- * @param method     magnitude | wanda | nm (pruning only)
- * @param nmN        N of N:M
- * @param nmM        M of N:M
- * @param epsilon    AlphaPruning's ε
- * @param group      quantization group size: null for the format's default, 0 per channel, −1 per tensor
- * @param asymmetric asymmetric codes
- * @param outliers   fraction of weights kept in full precision (dense-and-sparse)
- * @param norms      JSON file of Wanda input-channel norms (layer name → array), or null
- * @param positions  tokens or samples per inference for the memory-wall estimate
- * @param hardware   JSON file of extra hardware profiles, or null
- * @param embeddings also quantize lookup tables (embeddings)
- * @param blockWise  AlphaPruning's block-wise metric averaging
- * @param skip       layers left untouched: a regex found in the weight or ONNX node name, or null
- * @param data       evaluation / calibration data (never null; may be empty)
- * @param eval       evaluate original and compressed model on {@code data}
- * @param calibrationSamples examples (or sentences) used to collect Wanda's norms
- * @param lowRank    rank of the low-rank quantization-error compensation (0: none; in ONNX next to MatMulNBits only)
+ * @param model       input checkpoint
+ * @param goal        prune or quantize, and how
+ * @param skip        layers left untouched: a regex found in the weight or ONNX node name, or null
+ * @param calibration evaluation / calibration data and Wanda norms
+ * @param memory      the memory-wall estimate's workload
+ * @param destination where to write, or a dry run
  */
-public record CompressRequest(Path model, Path out, boolean force, boolean dryRun, Double sparsity, Double bits,
-                              String allocate, String method, int nmN, int nmM, double epsilon, Integer group,
-                              boolean asymmetric, double outliers, Path norms, long positions, Path hardware,
-                              boolean embeddings, boolean blockWise, java.util.regex.Pattern skip, EvalData data,
-                              boolean eval, int calibrationSamples, int lowRank) {
-    public CompressRequest {
-        data = data == null ? new EvalData(null, null, null, null) : data;
-        boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
-        if ((sparsity == null) == (bits == null)) {
-            throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
+public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibration, MemoryWall memory,
+                              Destination destination) {
+    /** What to do to the weights. */
+    public sealed interface Goal permits Prune, Quantize {
+        Method method();
+
+        AllocationMethod allocation();
+
+        /** The requested model-wide mean: sparsity or bits. */
+        double target();
+
+        default Mode mode() {
+            return method().mode();
         }
-        boolean prune = sparsity != null;
-        allocate = allocate == null ? "uniform" : allocate.toLowerCase(Locale.ROOT);
-        method = method == null ? (prune ? "magnitude" : "rtn") : method.toLowerCase(Locale.ROOT);
-        if (prune) {
+    }
+
+    /**
+     * A pruning run.
+     *
+     * @param sparsity   target parameter-weighted mean sparsity S (for N:M exactly 1 − N/M)
+     * @param method     magnitude, wanda or nm
+     * @param allocation uniform, alpha or owl
+     * @param n          N of N:M
+     * @param m          M of N:M
+     * @param epsilon    AlphaPruning's ε
+     * @param blockWise  AlphaPruning's block-wise metric averaging
+     */
+    public record Prune(double sparsity, Method method, AllocationMethod allocation, int n, int m, double epsilon,
+                        boolean blockWise) implements Goal {
+        public Prune {
+            method = method == null ? Method.MAGNITUDE : method;
+            allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
             if (!(sparsity >= 0 && sparsity < 1)) {
                 throw new LoupeException("--sparsity must be in [0, 1), got " + sparsity);
             }
-            if (!allocate.equals("uniform") && !allocate.equals("alpha") && !allocate.equals("owl")) {
-                throw new LoupeException("--allocate " + allocate + " is for --bits; pruning takes uniform, alpha or owl");
+            if (method.mode() != Mode.PRUNE) {
+                throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda or nm");
             }
-            if (!method.equals("magnitude") && !method.equals("wanda") && !method.equals("nm")) {
-                throw new LoupeException("--method must be magnitude, wanda or nm, got " + method);
+            if (!allocation.appliesTo(Mode.PRUNE)) {
+                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha or owl");
             }
-            if (method.equals("nm")) {
-                if (nmN < 1 || nmM <= nmN) {
-                    throw new LoupeException("--nm N:M needs 1 <= N < M, got " + nmN + ":" + nmM);
+            if (method == Method.NM) {
+                if (n < 1 || m <= n) {
+                    throw new LoupeException("--nm N:M needs 1 <= N < M, got " + n + ":" + m);
                 }
-                if (Math.abs(sparsity - (1 - (double) nmN / nmM)) > 1e-9) {
-                    throw new LoupeException("--method nm " + nmN + ":" + nmM + " prunes exactly " + (1 - (double) nmN / nmM)
+                if (Math.abs(sparsity - (1 - (double) n / m)) > 1e-9) {
+                    throw new LoupeException("--method nm " + n + ":" + m + " prunes exactly " + (1 - (double) n / m)
                             + "; --sparsity " + sparsity + " contradicts it");
                 }
-                if (!allocate.equals("uniform")) {
-                    throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate " + allocate + " cannot vary it");
+                if (allocation != AllocationMethod.UNIFORM) {
+                    throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate " + allocation + " cannot vary it");
                 }
             }
-            if (blockWise && !allocate.equals("alpha")) {
+            if (blockWise && allocation != AllocationMethod.ALPHA) {
                 throw new LoupeException("--block-wise averages the alpha metric; it needs --allocate alpha");
             }
-            boolean needsNorms = method.equals("wanda") || allocate.equals("owl");
-            if (needsNorms && norms == null && !(data.present() && onnxModel)) {
-                throw new LoupeException((allocate.equals("owl") ? "--allocate owl" : "--method wanda")
-                        + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE) or --norms FILE.json");
+            if (!(epsilon >= 0 && epsilon <= 1)) {
+                throw new LoupeException("--epsilon must be in [0, 1], got " + epsilon);
             }
-            if (!needsNorms && norms != null) {
-                throw new LoupeException("--norms is only used by --method wanda and --allocate owl");
-            }
-            if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
-                throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
-                        + "drop them or use --bits");
-            }
-        } else {
+        }
+
+        @Override
+        public double target() {
+            return sparsity;
+        }
+
+        /** Whether the run reads input-activation norms (Wanda's scores, OWL's outlier ratios). */
+        public boolean needsNorms() {
+            return method.needsNorms() || allocation == AllocationMethod.OWL;
+        }
+    }
+
+    /**
+     * A quantization run.
+     *
+     * @param bits       target parameter-weighted mean bits
+     * @param method     rtn
+     * @param allocation uniform, knapsack or greedy
+     * @param group      group size: null for the format's default, 0 per channel, −1 per tensor
+     * @param asymmetric asymmetric codes
+     * @param outliers   fraction of weights kept in full precision (dense-and-sparse)
+     * @param embeddings also quantize lookup tables (embeddings)
+     * @param lowRank    rank of the low-rank quantization-error compensation (0: none)
+     */
+    public record Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
+                           double outliers, boolean embeddings, int lowRank) implements Goal {
+        public Quantize {
+            method = method == null ? Method.RTN : method;
+            allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
             if (!(bits >= 2 && bits <= 8)) {
                 throw new LoupeException("--bits must be in [2, 8], got " + bits);
             }
-            if (!allocate.equals("uniform") && !allocate.equals("knapsack") && !allocate.equals("greedy")) {
-                throw new LoupeException("--allocate " + allocate + " does not apply to --bits; use uniform, knapsack or greedy");
-            }
-            if (allocate.equals("uniform") && bits != Math.rint(bits)) {
-                throw new LoupeException("--allocate uniform needs whole --bits; fractional averages need knapsack or greedy");
-            }
-            if (!method.equals("rtn")) {
+            if (method.mode() != Mode.QUANTIZE) {
                 throw new LoupeException("--method " + method + " is a pruning method; quantization is round-to-nearest (rtn)");
             }
-            if (norms != null) {
-                throw new LoupeException("--norms is only used by --method wanda");
+            if (!allocation.appliesTo(Mode.QUANTIZE)) {
+                throw new LoupeException("--allocate " + allocation + " does not apply to --bits; use uniform, knapsack or greedy");
             }
-            if (blockWise) {
-                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
+            if (allocation == AllocationMethod.UNIFORM && bits != Math.rint(bits)) {
+                throw new LoupeException("--allocate uniform needs whole --bits; fractional averages need knapsack or greedy");
             }
             if (group != null && group < -1) {
                 throw new LoupeException("--group must be a size >= 1, 0 (per channel) or -1 (per tensor), got " + group);
@@ -115,53 +133,155 @@ public record CompressRequest(Path model, Path out, boolean force, boolean dryRu
                 throw new LoupeException("--outliers must be a fraction in [0, 0.5), got " + outliers);
             }
         }
-        if (!(epsilon >= 0 && epsilon <= 1)) {
-            throw new LoupeException("--epsilon must be in [0, 1], got " + epsilon);
+
+        /** Whole-bit uniform quantization of {@code bits}, per channel, symmetric: the common case. */
+        public Quantize(int bits) {
+            this(bits, Method.RTN, AllocationMethod.UNIFORM, null, false, 0, false, 0);
         }
-        if (positions < 1) {
-            throw new LoupeException("--positions must be >= 1, got " + positions);
+
+        @Override
+        public double target() {
+            return bits;
         }
-        if (eval && !data.present()) {
-            throw new LoupeException("--eval needs data: --data X --labels Y (classifier) or --text FILE (encoder)");
+    }
+
+    /**
+     * Data for {@code --eval} and calibration.
+     *
+     * @param data    evaluation / calibration data (never null; may be empty)
+     * @param eval    evaluate original and compressed model on {@code data}
+     * @param samples examples (or sentences) used to collect Wanda's norms
+     * @param norms   JSON file of Wanda input-channel norms (layer name → array), or null
+     * @param lm      decoder-LM calibration text and window length, or null (not a language model)
+     */
+    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm) {
+        public static final Data NONE = new Data(null, false, 128, null, null);
+
+        public Data(EvalData data, boolean eval, int samples, Path norms) {
+            this(data, eval, samples, norms, null);
         }
-        if (eval && !onnxModel) {
-            throw new LoupeException("--eval runs the model in ONNX Runtime; it needs an .onnx model");
+
+        public Data {
+            data = data == null ? new EvalData(null, null, null, null) : data;
+            if (eval && !data.present()) {
+                throw new LoupeException("--eval needs data: --data X --labels Y (classifier) or --text FILE (encoder)");
+            }
+            if (samples < 1) {
+                throw new LoupeException("--calibration-samples must be >= 1, got " + samples);
+            }
         }
-        if (eval && dryRun) {
+    }
+
+    /**
+     * Calibration of a decoder LM (loupe-lm): {@code samples} windows of {@code context} tokens of {@code text},
+     * separate from the --text the perplexity is evaluated on.
+     *
+     * @param text    calibration text (read whole), or null
+     * @param context tokens per window, or null for the default (512 or the model's positions if fewer)
+     */
+    public record LmCalibration(Path text, Integer context) {
+    }
+
+    /**
+     * The memory-wall (roofline) estimate's workload.
+     *
+     * @param positions tokens or samples per inference
+     * @param hardware  JSON file of extra hardware profiles, or null
+     */
+    public record MemoryWall(long positions, Path hardware) {
+        public static final MemoryWall DEFAULT = new MemoryWall(1, null);
+
+        public MemoryWall {
+            if (positions < 1) {
+                throw new LoupeException("--positions must be >= 1, got " + positions);
+            }
+        }
+    }
+
+    /**
+     * Where the compressed model goes.
+     *
+     * @param out    output file (null only for a dry run)
+     * @param force  allow {@code out} to be the input (still written atomically)
+     * @param dryRun allocate and report, write nothing
+     */
+    public record Destination(Path out, boolean force, boolean dryRun) {
+        public Destination {
+            if (dryRun && out != null) {
+                throw new LoupeException("--dry-run writes nothing; drop --out (or --dry-run)");
+            }
+            if (!dryRun && out == null) {
+                throw new LoupeException("say where to write: --out FILE (or --dry-run to see the allocation only)");
+            }
+        }
+
+        /** Write to {@code out}, never over the input. */
+        public static Destination file(Path out) {
+            return new Destination(out, false, false);
+        }
+    }
+
+    public CompressRequest {
+        calibration = calibration == null ? Data.NONE : calibration;
+        memory = memory == null ? MemoryWall.DEFAULT : memory;
+        boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
+        EvalData data = calibration.data();
+        boolean usesNorms = goal instanceof Prune p && p.needsNorms();
+        boolean lm = LanguageModelRun.applies(model);
+        boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
+        if (lmCalibration && !lm) {
+            throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
+        }
+        if (usesNorms && calibration.norms() == null && !(data.present() && onnxModel) && !lmCalibration) {
+            throw new LoupeException((goal.allocation() == AllocationMethod.OWL ? "--allocate owl" : "--method wanda")
+                    + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE), "
+                    + "--calibration TEXT on a language model, or --norms FILE.json");
+        }
+        if (!usesNorms && calibration.norms() != null) {
+            throw new LoupeException("--norms is only used by --method wanda and --allocate owl");
+        }
+        if (calibration.eval() && !onnxModel && !lm) {
+            throw new LoupeException("--eval runs the model in ONNX Runtime or, for a decoder language model folder, in loupe-lm; "
+                    + "it needs an .onnx model or a Hugging Face LM folder");
+        }
+        if (calibration.eval() && destination.dryRun()) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
         }
-        if (data.present() && !eval && !(prune && (method.equals("wanda") || allocate.equals("owl")))) {
+        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration)) {
             throw new LoupeException("--data/--text are used by --eval, --method wanda or --allocate owl; add one of them");
-        }
-        if (calibrationSamples < 1) {
-            throw new LoupeException("--calibration-samples must be >= 1, got " + calibrationSamples);
-        }
-        if (dryRun && out != null) {
-            throw new LoupeException("--dry-run writes nothing; drop --out (or --dry-run)");
-        }
-        if (!dryRun && out == null) {
-            throw new LoupeException("say where to write: --out FILE (or --dry-run to see the allocation only)");
         }
         if (!Files.exists(model)) {
             throw new LoupeException(model, "no such file or directory");
         }
+        Path out = destination.out();
         if (out != null) {
             String o = out.getFileName().toString();
-            boolean onnxIn = model.getFileName().toString().endsWith(".onnx");
-            if (onnxIn ? !o.endsWith(".onnx") : !o.endsWith(".safetensors")) {
-                throw new LoupeException(out, "the output must be " + (onnxIn ? ".onnx (the input is ONNX)" : ".safetensors"));
+            if (onnxModel ? !o.endsWith(".onnx") : !o.endsWith(".safetensors")) {
+                throw new LoupeException(out, "the output must be " + (onnxModel ? ".onnx (the input is ONNX)" : ".safetensors"));
             }
-            if (!force && sameFile(model, out)) {
+            if (!destination.force() && sameFile(model, out)) {
                 throw new LoupeException(out, "output would overwrite the input; pick another --out or add --force");
             }
         }
     }
 
     public boolean prune() {
-        return sparsity != null;
+        return goal.mode() == Mode.PRUNE;
     }
 
-    private static boolean sameFile(Path a, Path b) {
+    public Path out() {
+        return destination.out();
+    }
+
+    public boolean dryRun() {
+        return destination.dryRun();
+    }
+
+    public EvalData data() {
+        return calibration.data();
+    }
+
+    static boolean sameFile(Path a, Path b) {
         try {
             return Files.exists(b) && Files.isSameFile(a, b);
         } catch (java.io.IOException e) {

@@ -1,6 +1,7 @@
 package dev.loupe.compress.engine;
 
 import dev.loupe.compress.allocate.Allocation;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
 import dev.loupe.compress.memory.HardwareProfile;
@@ -43,11 +44,12 @@ public final class CompressRun {
 
     public static CompressionReport run(CompressRequest r, DenseBackend backend) {
         List<HardwareProfile> profiles = new ArrayList<>(HardwareProfiles.builtIn());
-        if (r.hardware() != null) {
-            profiles.addAll(HardwareProfiles.load(r.hardware()));
+        if (r.memory().hardware() != null) {
+            profiles.addAll(HardwareProfiles.load(r.memory().hardware()));
         }
-        Map<String, double[]> norms = r.norms() == null ? Map.of() : WandaNorms.load(r.norms());
-        boolean calibrate = r.prune() && (r.method().equals("wanda") || r.allocate().equals("owl")) && r.norms() == null;
+        Path normsFile = r.calibration().norms();
+        Map<String, double[]> norms = normsFile == null ? Map.of() : WandaNorms.load(normsFile);
+        boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
         List<String> notes = new ArrayList<>();
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
@@ -55,13 +57,14 @@ public final class CompressRun {
         Workload after;
         long paramsInLayers;
         BeforeAfter baseline = null;
+        dev.loupe.lm.perplexity.PerplexityResult lmBefore = null;
         long sizeBefore;
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
             boolean onnx = cp.format() == CheckpointFormat.ONNX;
             long opset = onnx ? opset(cp) : 0;
             List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
-            if (r.embeddings()) {
+            if (r.goal() instanceof CompressRequest.Quantize q && q.embeddings()) {
                 layers.addAll(LayerFinder.lookupTables(cp));
             }
             if (r.skip() != null) {
@@ -74,25 +77,28 @@ public final class CompressRun {
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
-            if (r.prune()) {
-                if (calibrate) {
-                    norms = Calibration.norms(r.model(), layers, r.data(), r.calibrationSamples());
-                    notes.add("Wanda norms from the first " + r.calibrationSamples() + " examples of "
+            if (r.goal() instanceof CompressRequest.Prune o) {
+                if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
+                    norms = LanguageModelRun.wandaNorms(r);
+                    notes.add("Wanda norms from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
+                            + r.calibration().lm().text());
+                } else if (calibrate) {
+                    int samples = r.calibration().samples();
+                    norms = Calibration.norms(r.model(), layers, r.data(), samples);
+                    notes.add("Wanda norms from the first " + samples + " examples of "
                             + (r.data().data() != null ? r.data().data() : r.data().text()));
                 }
-                PruneOptions o = new PruneOptions(r.sparsity(), r.allocate(), r.epsilon(),
-                        PruneMethod.valueOf(r.method().toUpperCase(java.util.Locale.ROOT)), r.nmN(), r.nmM(), norms, r.blockWise());
-                Map<String, Double> metrics = switch (r.allocate()) {
-                    case "alpha" -> Compressor.hillAlphas(layers, backend);
-                    case "owl" -> Compressor.outlierRatios(layers, norms);
+                Map<String, Double> metrics = switch (o.allocation()) {
+                    case ALPHA -> Compressor.hillAlphas(layers, backend);
+                    case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : Compressor.prune(layers, a, o);
+                        : Compressor.prune(layers, a, o, norms);
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
-                QuantOptions o = quantOptions(r, onnx, notes);
+                QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
                 if (onnx) {
                     requireOnnxForm(cp, layers, o);
                 }
@@ -106,30 +112,32 @@ public final class CompressRun {
                     notes.addAll(onnxForms(cp, layers, a, o));
                 }
             }
-            before = ModelTraffic.of(cp, layers, Map.of(), r.positions());
-            after = ModelTraffic.of(cp, layers, bytesAfter, r.positions());
-            if (r.eval()) {
+            before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
+            after = ModelTraffic.of(cp, layers, bytesAfter, r.memory().positions());
+            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
+                lmBefore = LanguageModelRun.before(r);
+            } else if (r.calibration().eval()) {
                 baseline = BeforeAfter.before(r.model(), r.data());
             }
             if (!r.dryRun()) {
                 write(r, cp, onnx, opset, outcome.edits());
             }
         }
-        notes.add("memory wall: " + r.positions() + " position(s) per inference; lookup tables count only the rows read;"
+        notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
-        EvalResult eval = baseline != null ? baseline.after(r.out()) : null;
+        EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, before, after, profiles, notes, eval);
     }
 
-    private static QuantOptions quantOptions(CompressRequest r, boolean onnx, List<String> notes) {
-        int group = r.group() != null ? r.group() : onnx ? QuantSpec.PER_CHANNEL : DEFAULT_GROUP;
-        if (onnx && r.outliers() > 0) {
-            throw new LoupeException(r.model(), "--outliers (dense-and-sparse) has no ONNX form here; write safetensors");
+    private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
+        int group = q.group() != null ? q.group() : onnx ? QuantSpec.PER_CHANNEL : DEFAULT_GROUP;
+        if (onnx && q.outliers() > 0) {
+            throw new LoupeException(model, "--outliers (dense-and-sparse) has no ONNX form here; write safetensors");
         }
         if (!onnx && group == QuantSpec.PER_TENSOR) {
-            throw new LoupeException(r.model(), "the safetensors layout is per channel or group-wise; use --group 0 or a size");
+            throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
-        return new QuantOptions(r.bits(), r.allocate(), group, !r.asymmetric(), r.outliers(), 2, 8, r.lowRank());
+        return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank());
     }
 
     /**
@@ -139,7 +147,7 @@ public final class CompressRun {
     private static void requireOnnxForm(Checkpoint cp, List<Layer> layers, QuantOptions o) {
         // bits matter only for lookup tables (packed at <= 4 bits); an allocated run is checked at its fewest bits
         // here, and a table it then gives more bits with group-wise scales is refused by the writer
-        int bits = o.allocation().equals("uniform") ? (int) Math.round(o.averageBits()) : o.minBits();
+        int bits = o.allocation() == AllocationMethod.UNIFORM ? (int) Math.round(o.averageBits()) : o.minBits();
         QuantSpec spec = new QuantSpec(bits, o.symmetric(), o.groupSize());
         for (Layer l : layers) {
             OnnxOutput.requireForm(cp, l, spec);
@@ -201,12 +209,13 @@ public final class CompressRun {
 
     private static void write(CompressRequest r, Checkpoint cp, boolean onnx, long opset, List<LayerEdit> edits) {
         Path out = r.out();
-        boolean overwrite = r.force() && sameFile(r.model(), out);
+        boolean overwrite = r.destination().force() && CompressRequest.sameFile(r.model(), out);
         // the writers refuse to write over their input; with --force write beside it, then rename over it
         Path target = overwrite ? out.resolveSibling("." + out.getFileName() + ".loupe-new") : out;
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("loupe.compress", (r.prune() ? "prune sparsity=" + r.sparsity() + " method=" + r.method()
-                : "quantize bits=" + r.bits()) + " allocate=" + r.allocate());
+        CompressRequest.Goal g = r.goal();
+        meta.put("loupe.compress", g.mode() + (r.prune() ? " sparsity=" : " bits=") + g.target() + " method=" + g.method()
+                + " allocate=" + g.allocation());
         if (onnx) {
             OnnxOutput.write(r.model(), opset, edits, target);
         } else {
@@ -247,14 +256,13 @@ public final class CompressRun {
         for (HardwareProfile p : profiles) {
             Roofline b = Roofline.of(before, p);
             Roofline a = Roofline.of(after, p);
-            rows.add(new CompressionReport.MemoryRow(p.name(), p.bandwidthGBps(), p.peakTflops(), r.positions(),
+            rows.add(new CompressionReport.MemoryRow(p.name(), p.bandwidthGBps(), p.peakTflops(), r.memory().positions(),
                     before.bytes(), after.bytes(), after.flops(), before.intensity(), after.intensity(),
                     b.seconds(), a.seconds(), a.bound()));
         }
         long sizeAfter = r.dryRun() ? -1 : size(r.out());
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
-                r.prune() ? "prune" : "quantize", r.method(), o.allocation().method(),
-                r.prune() ? r.sparsity() : r.bits(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
+                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
     }
 
     private static long opset(Checkpoint cp) {
@@ -286,14 +294,6 @@ public final class CompressRun {
             return Files.size(p);
         } catch (IOException e) {
             throw new LoupeException(p, "cannot read size: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            throw new LoupeException(b, "cannot check output path: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.BitAllocator;
 import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
@@ -62,20 +64,17 @@ public final class Compressor {
         return out;
     }
 
-    /** Per-layer sparsities. {@code metrics} (layer name → metric) is needed for "alpha" (PL_Alpha_Hill) and "owl" (outlier ratio). */
-    public static Allocation allocateSparsity(List<Layer> layers, PruneOptions o, Map<String, Double> metrics) {
+    /** Per-layer sparsities. {@code metrics} (layer name → metric) is needed for ALPHA (PL_Alpha_Hill) and OWL (outlier ratio). */
+    public static Allocation allocateSparsity(List<Layer> layers, CompressRequest.Prune o, Map<String, Double> metrics) {
         List<SparsityAllocator.Layer> in = new ArrayList<>();
         for (Layer l : layers) {
             Double m = metrics == null ? null : metrics.get(l.name());
             in.add(new SparsityAllocator.Layer(l.name(), l.params(), m == null ? Double.NaN : m));
         }
-        double s = o.method() == PruneMethod.NM ? 1 - (double) o.n() / o.m() : o.sparsity();
+        double s = o.method() == Method.NM ? 1 - (double) o.n() / o.m() : o.sparsity();
         return switch (o.allocation()) {
-            case "uniform" -> SparsityAllocator.uniform(in, s);
-            case "alpha" -> {
-                if (o.method() == PruneMethod.NM) {
-                    throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
-                }
+            case UNIFORM -> SparsityAllocator.uniform(in, s);
+            case ALPHA -> {
                 Map<String, String> blocks = new java.util.HashMap<>();
                 for (Layer l : layers) {
                     blocks.put(l.name(), Blocks.of(l));
@@ -83,43 +82,41 @@ public final class Compressor {
                 yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY,
                         o.blockWise() ? blocks::get : null);
             }
-            case "owl" -> {
-                if (o.method() == PruneMethod.NM) {
-                    throw new LoupeException("N:M fixes every layer's sparsity at 1 - N/M; use --allocate uniform");
-                }
+            case OWL -> {
                 // OWL's additive range [S - λ, S + λ] is AlphaPruning's [S(1 - ε), S(1 + ε)] with ε = λ/S; the metric is
                 // minus the outlier ratio, so that more outliers mean less pruning
                 List<SparsityAllocator.Layer> neg = in.stream()
                         .map(l -> new SparsityAllocator.Layer(l.name(), l.params(), -l.metric())).toList();
                 Allocation a = SparsityAllocator.alpha(neg, s, s == 0 ? 0 : Math.min(1, OutlierRatio.DEFAULT_LAMBDA / s),
                         SparsityAllocator.DEFAULT_MAX_SPARSITY, null);
-                yield new Allocation("owl", a.target(), a.layers().stream()
+                yield new Allocation(AllocationMethod.OWL, a.target(), a.layers().stream()
                         .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
             }
-            default -> throw new LoupeException("unknown sparsity allocation '" + o.allocation() + "' (uniform|alpha|owl)");
+            case KNAPSACK, GREEDY -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
         };
     }
 
-    /** Prunes every layer to its allocated sparsity. */
-    public static Outcome prune(List<Layer> layers, Allocation a, PruneOptions o) {
+    /** Prunes every layer to its allocated sparsity; {@code norms} are the input-channel norms (layer name → one per input channel) Wanda scores with. */
+    public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms) {
         List<LayerEdit> edits = new ArrayList<>();
         List<LayerResult> results = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             LayerShare share = a.layers().get(i);
             float[] w = l.outIn();
-            double[] norms = o.inputNorms().get(l.name());
-            if (o.method() == PruneMethod.WANDA && norms == null) {
+            double[] layerNorms = norms.get(l.name());
+            if (o.method() == Method.WANDA && layerNorms == null) {
                 throw new LoupeException("Wanda needs input-activation norms for layer '" + l.name() + "'");
             }
-            if (norms != null && norms.length != l.cols()) {
-                throw new LoupeException("layer '" + l.name() + "' has " + l.cols() + " input channels but " + norms.length + " norms");
+            if (layerNorms != null && layerNorms.length != l.cols()) {
+                throw new LoupeException("layer '" + l.name() + "' has " + l.cols() + " input channels but " + layerNorms.length + " norms");
             }
-            float[] scores = norms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), norms);
+            float[] scores = layerNorms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), layerNorms);
             Mask mask = switch (o.method()) {
                 case MAGNITUDE -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.LAYER);
                 case WANDA -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.ROW);
                 case NM -> SemiStructured.prune(scores, l.rows(), l.cols(), o.n(), o.m());
+                case RTN -> throw new IllegalArgumentException("rtn quantizes");
             };
             float[] pruned = mask.apply(w);
             edits.add(new LayerEdit.Dense(l, pruned));
@@ -131,12 +128,12 @@ public final class Compressor {
 
     /** Per-layer bits: uniform, or knapsack/greedy over each layer's measured squared error at minBits..maxBits. */
     public static Allocation allocateBits(List<Layer> layers, QuantOptions o) {
-        if (o.allocation().equals("uniform")) {
+        if (o.allocation() == AllocationMethod.UNIFORM) {
             int bits = (int) Math.round(o.averageBits());
             if (bits != o.averageBits()) {
                 throw new LoupeException("uniform allocation needs whole bits, got " + o.averageBits());
             }
-            return new Allocation("uniform", bits, layers.stream()
+            return new Allocation(AllocationMethod.UNIFORM, bits, layers.stream()
                     .map(l -> new LayerShare(l.name(), l.params(), Double.NaN, bits)).toList());
         }
         List<BitAllocator.Curve> curves = new ArrayList<>();
@@ -149,9 +146,9 @@ public final class Compressor {
             curves.add(new BitAllocator.Curve(l.name(), l.params(), err));
         }
         return switch (o.allocation()) {
-            case "knapsack" -> BitAllocator.knapsack(curves, o.averageBits());
-            case "greedy" -> BitAllocator.greedy(curves, o.averageBits());
-            default -> throw new LoupeException("unknown bit allocation '" + o.allocation() + "' (uniform|knapsack|greedy)");
+            case KNAPSACK -> BitAllocator.knapsack(curves, o.averageBits());
+            case GREEDY -> BitAllocator.greedy(curves, o.averageBits());
+            case UNIFORM, ALPHA, OWL -> throw new IllegalArgumentException(o.allocation() + " does not allocate bits");
         };
     }
 

@@ -1,10 +1,13 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.allocate.AllocationMethod;
+
 /**
- * A quantization run.
+ * A quantization run as the kernels see it: {@link CompressRequest.Quantize} with the group size resolved for
+ * the output format and the range of widths an allocation may choose from.
  *
  * @param averageBits target parameter-weighted mean bits
- * @param allocation  "uniform" (every layer at round(averageBits)) or "knapsack"/"greedy" over measured errors
+ * @param allocation  uniform (every layer at round(averageBits)), or knapsack/greedy over measured errors
  * @param groupSize   input channels per scale; 0 per channel, −1 per tensor
  * @param symmetric   symmetric or asymmetric codes
  * @param outliers    fraction of largest |w| kept in full precision (0 for none)
@@ -12,10 +15,10 @@ package dev.loupe.compress.engine;
  * @param maxBits     most bits an allocated layer may get
  * @param lowRank     rank of the quantization-error compensation (0: none)
  */
-public record QuantOptions(double averageBits, String allocation, int groupSize, boolean symmetric, double outliers,
+public record QuantOptions(double averageBits, AllocationMethod allocation, int groupSize, boolean symmetric, double outliers,
                            int minBits, int maxBits, int lowRank) {
-    public QuantOptions(double averageBits, String allocation, int groupSize, boolean symmetric, double outliers,
-                        int minBits, int maxBits) {
-        this(averageBits, allocation, groupSize, symmetric, outliers, minBits, maxBits, 0);
+    /** Uniform {@code bits} with {@code groupSize} and no outliers or low-rank term, widths 2..8. */
+    public static QuantOptions uniform(int bits, int groupSize, boolean symmetric) {
+        return new QuantOptions(bits, AllocationMethod.UNIFORM, groupSize, symmetric, 0, 2, 8, 0);
     }
 }

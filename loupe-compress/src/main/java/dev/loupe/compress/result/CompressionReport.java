@@ -1,5 +1,9 @@
 package dev.loupe.compress.result;
 
+import dev.loupe.compress.Method;
+import dev.loupe.compress.Mode;
+import dev.loupe.compress.allocate.AllocationMethod;
+
 import java.util.List;
 
 /**
@@ -7,9 +11,9 @@ import java.util.List;
  *
  * @param source       input checkpoint
  * @param output       written file, or null for a dry run
- * @param mode         "prune" or "quantize"
- * @param method       magnitude, wanda, nm, or rtn
- * @param allocation   uniform, alpha, knapsack or greedy
+ * @param mode         prune or quantize
+ * @param method       how each layer was compressed
+ * @param allocation   how the budget was split across layers
  * @param target       requested mean sparsity or bits
  * @param achieved     achieved parameter-weighted mean (zeros fraction, or bits) over the compressed layers
  * @param layers       per-layer results, model order
@@ -20,7 +24,7 @@ import java.util.List;
  * @param notes        what a reader must know (approximations, containers wider than the bits)
  * @param eval         before/after evaluation, or null
  */
-public record CompressionReport(String source, String output, String mode, String method, String allocation,
+public record CompressionReport(String source, String output, Mode mode, Method method, AllocationMethod allocation,
                                 double target, double achieved, List<LayerResult> layers, long paramsInLayers,
                                 long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes,
                                 EvalResult eval) {

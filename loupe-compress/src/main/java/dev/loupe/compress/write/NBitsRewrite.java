@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.core.tensor.Encode;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.quantize.LowRankCompensation;
 import dev.loupe.compress.quantize.QuantSpec;

@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.core.tensor.Encode;
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.TiedTensors;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class SafetensorsOutput {
     /** Metadata key prefix naming a tensor left out because it is tied to (the same bytes as) another. */
-    public static final String TIED_KEY_PREFIX = "loupe.tied.";
+    public static final String TIED_KEY_PREFIX = TiedTensors.METADATA_PREFIX;
 
     private SafetensorsOutput() {
     }

@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -116,7 +117,7 @@ class TestGatherNBits {
             for (boolean sym : new boolean[] {true, false}) {
                 for (int group : new int[] {QuantSpec.PER_CHANNEL, QuantSpec.PER_TENSOR, 16, 32}) {
                     String tag = bits + "-" + sym + "-" + group;
-                    QuantOptions o = new QuantOptions(bits, "uniform", group, sym, 0, 2, 8);
+                    QuantOptions o = new QuantOptions(bits, AllocationMethod.UNIFORM, group, sym, 0, 2, 8, 0);
                     List<LayerEdit> edits;
                     try (Checkpoint cp = Checkpoints.open(src)) {
                         List<Layer> tables = new ArrayList<>(LayerFinder.lookupTables(cp));
@@ -162,7 +163,7 @@ class TestGatherNBits {
             Files.copy(in, src);
         }
         Path q = dir.resolve("q.onnx");
-        QuantOptions o = new QuantOptions(4, "uniform", QuantSpec.PER_CHANNEL, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> t1 = LayerFinder.lookupTables(cp).subList(0, 1);
             OnnxOutput.write(src, 13, Compressor.quantize(t1, Compressor.allocateBits(t1, o), o).edits(), q);

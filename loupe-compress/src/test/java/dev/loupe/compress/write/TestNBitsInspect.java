@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -90,7 +91,7 @@ class TestNBitsInspect {
         List<LayerEdit> edits;
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
-            edits = write(src, layers, new QuantOptions(4, "uniform", 32, false, 0, 2, 8), q, d);
+            edits = write(src, layers, new QuantOptions(4, AllocationMethod.UNIFORM, 32, false, 0, 2, 8, 0), q, d);
         }
         assertDecodedAsQuantized(q, edits, "MatMulNBits", "mlp");
         Map<String, LayerMetrics> packed = inspect(q);
@@ -123,7 +124,7 @@ class TestNBitsInspect {
                     try (Checkpoint cp = Checkpoints.open(src)) {
                         List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
                         layers.removeLast(); // w5: Gemm alpha = 0.5, no MatMulNBits form
-                        edits = write(src, layers, new QuantOptions(bits, "uniform", group, sym, 0, 2, 8), q, d);
+                        edits = write(src, layers, new QuantOptions(bits, AllocationMethod.UNIFORM, group, sym, 0, 2, 8, 0), q, d);
                     }
                     assertDecodedAsQuantized(q, edits, "MatMulNBits", tag);
                     if (bits == 4 && !sym && group == 16) {
@@ -149,7 +150,7 @@ class TestNBitsInspect {
             List<LayerEdit> edits;
             try (Checkpoint cp = Checkpoints.open(src)) {
                 List<Layer> t1 = LayerFinder.lookupTables(cp).subList(0, 1); // t2 has 9 columns: not packable
-                edits = write(src, t1, new QuantOptions(4, "uniform", QuantSpec.PER_CHANNEL, sym, 0, 2, 8), q, d);
+                edits = write(src, t1, new QuantOptions(4, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, sym, 0, 2, 8, 0), q, d);
             }
             assertDecodedAsQuantized(q, edits, "GatherBlockQuantized", "gather " + sym);
         }

@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -79,7 +80,7 @@ class TestNBitsOutput {
             for (boolean sym : new boolean[] {true, false}) {
                 for (int group : new int[] {QuantSpec.PER_CHANNEL, QuantSpec.PER_TENSOR, 16, 32, 48}) {
                     String tag = bits + "-" + sym + "-" + group;
-                    QuantOptions o = new QuantOptions(bits, "uniform", group, sym, 0, 2, 8);
+                    QuantOptions o = new QuantOptions(bits, AllocationMethod.UNIFORM, group, sym, 0, 2, 8, 0);
                     List<LayerEdit> edits;
                     int expectNBits = 0;
                     try (Checkpoint cp = Checkpoints.open(src)) {
@@ -142,7 +143,7 @@ class TestNBitsOutput {
         Path src = fixture("nbits-opset13.onnx");
         long[] size = new long[9];
         for (int bits : new int[] {4, 8}) {
-            QuantOptions o = new QuantOptions(bits, "uniform", QuantSpec.PER_CHANNEL, true, 0, 2, 8);
+            QuantOptions o = new QuantOptions(bits, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, true, 0, 2, 8, 0);
             Path q = dir.resolve("s" + bits + ".onnx");
             try (Checkpoint cp = Checkpoints.open(src)) {
                 List<Layer> layers = LayerFinder.find(cp);
@@ -189,7 +190,7 @@ class TestNBitsOutput {
         for (int bits : new int[] {2, 4, 8}) {
             for (boolean sym : new boolean[] {true, false}) {
                 String tag = bits + "-" + sym;
-                QuantOptions o = new QuantOptions(bits, "uniform", 16, sym, 0, 2, 8, 3);
+                QuantOptions o = new QuantOptions(bits, AllocationMethod.UNIFORM, 16, sym, 0, 2, 8, 3);
                 List<LayerEdit> edits;
                 try (Checkpoint cp = Checkpoints.open(src)) {
                     List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
@@ -243,7 +244,7 @@ class TestNBitsOutput {
     @Test
     void lowRankOnALayerWithoutTheNBitsFormIsRefused() throws Exception {
         Path src = fixture("nbits-opset13.onnx");
-        QuantOptions o = new QuantOptions(4, "uniform", QuantSpec.PER_CHANNEL, true, 0, 2, 8, 2);
+        QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, true, 0, 2, 8, 2);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
             List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
@@ -273,7 +274,7 @@ class TestNBitsOutput {
     @Test
     void groupWiseOnALayerThatCannotTakeItIsRefused() throws Exception {
         Path src = fixture("nbits-opset13.onnx");
-        QuantOptions o = new QuantOptions(4, "uniform", 16, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, 16, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
             QuantSpec spec = new QuantSpec(4, true, 16);

@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -74,7 +75,7 @@ class TestOnnxOutputLayouts {
             for (int group : new int[] {QuantSpec.PER_CHANNEL, QuantSpec.PER_TENSOR}) {
                 for (boolean sym : new boolean[] {true, false}) {
                     for (int bits : new int[] {8, 4}) {
-                        QuantOptions o = new QuantOptions(bits, "uniform", group, sym, 0, 2, 8);
+                        QuantOptions o = new QuantOptions(bits, AllocationMethod.UNIFORM, group, sym, 0, 2, 8, 0);
                         List<LayerEdit> edits;
                         try (Checkpoint cp = Checkpoints.open(src)) {
                             List<Layer> layers = LayerFinder.find(cp);

@@ -1,8 +1,10 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.Method;
+import dev.loupe.compress.engine.CompressRequest;
+import java.util.Map;
 import dev.loupe.compress.engine.Compressor;
-import dev.loupe.compress.engine.PruneMethod;
-import dev.loupe.compress.engine.PruneOptions;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
@@ -51,7 +53,7 @@ class TestOnnxOutputMiniLm {
     @Test
     void int8PerTensorRunsAndIsSmaller() throws Exception {
         Path out = dir.resolve("minilm-int8.onnx");
-        QuantOptions o = new QuantOptions(8, "uniform", QuantSpec.PER_TENSOR, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, QuantSpec.PER_TENSOR, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = LayerFinder.find(cp);
             OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
@@ -74,10 +76,10 @@ class TestOnnxOutputMiniLm {
         double prev = 1.0;
         for (double s : new double[] {0.3, 0.7}) {
             Path out = dir.resolve("minilm-p" + s + ".onnx");
-            PruneOptions o = new PruneOptions(s, "uniform", 0.3, PruneMethod.MAGNITUDE, 2, 4, null);
+            CompressRequest.Prune o = new CompressRequest.Prune(s, Method.MAGNITUDE, AllocationMethod.UNIFORM, 2, 4, 0.3, false);
             try (Checkpoint cp = Checkpoints.open(model)) {
                 List<Layer> layers = LayerFinder.find(cp);
-                OnnxOutput.write(model, 11, Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o).edits(), out);
+                OnnxOutput.write(model, 11, Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o, Map.of()).edits(), out);
             }
             assertEquals(Files.size(model), Files.size(out)); // same tensors, zeros in place
             double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
@@ -90,7 +92,7 @@ class TestOnnxOutputMiniLm {
     void int8PerChannelOnOpset11UsesCastAndMul() throws Exception {
         for (boolean sym : new boolean[] {true, false}) {
             Path out = dir.resolve("minilm-int8-channel-" + sym + ".onnx");
-            QuantOptions o = new QuantOptions(8, "uniform", QuantSpec.PER_CHANNEL, sym, 0, 2, 8);
+            QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, sym, 0, 2, 8, 0);
             try (Checkpoint cp = Checkpoints.open(model)) {
                 List<Layer> layers = LayerFinder.find(cp);
                 OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
@@ -109,9 +111,9 @@ class TestOnnxOutputMiniLm {
     @Test
     void int8WithEmbeddingsIsAQuarterOfTheFile() throws Exception {
         Path out = dir.resolve("minilm-int8-all.onnx");
-        var report = dev.loupe.compress.engine.CompressRun.run(new dev.loupe.compress.engine.CompressRequest(model, out, false,
-                false, null, 8.0, "uniform", null, 2, 4, 0.3, null, false, 0, null, 1, null, true, false, null, null, false, 128, 0),
-                dev.loupe.linalg.Backends.pureJava());
+        var goal = new CompressRequest.Quantize(8, Method.RTN, AllocationMethod.UNIFORM, null, false, 0, true, 0);
+        var report = dev.loupe.compress.engine.CompressRun.run(new CompressRequest(model, goal, null, null, null,
+                CompressRequest.Destination.file(out)), dev.loupe.linalg.Backends.pureJava());
         assertEquals(39, report.layers().size());
         // 22.5M of MiniLM's 22.7M parameters go from 4 bytes to 1
         assertTrue(Files.size(out) < 0.26 * Files.size(model), Files.size(out) + " of " + Files.size(model));
@@ -122,7 +124,7 @@ class TestOnnxOutputMiniLm {
 
     @Test
     void fourBitGroupWiseRunsAsMatMulNBitsAndGatherBlockQuantizedAndEqualsTheDequantizedFloats() throws Exception {
-        QuantOptions o = new QuantOptions(4, "uniform", 32, false, 0, 2, 8);
+        QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, 32, false, 0, 2, 8, 0);
         Path q = dir.resolve("minilm-q4.onnx");
         Path d = dir.resolve("minilm-q4-floats.onnx");
         try (Checkpoint cp = Checkpoints.open(model)) {
@@ -165,7 +167,7 @@ class TestOnnxOutputMiniLm {
 
     @Test
     void groupsThatAreNotMultiplesOf16AreRefusedForOnnx() {
-        QuantOptions o = new QuantOptions(8, "uniform", 40, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, 40, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = LayerFinder.find(cp).subList(0, 1);
             var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();

@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -39,7 +40,7 @@ class TestRealModelLayouts {
     @Test
     void gpt2Conv1DIsQuantizedPerOutputColumnAndTheTiedHeadWrittenOnce() {
         Path out = dir.resolve("gpt2-int8.safetensors");
-        QuantOptions o = new QuantOptions(8, "uniform", 0, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, 0, true, 0, 2, 8, 0);
         float[] stored;
         Compressor.Outcome outcome;
         try (Checkpoint cp = Checkpoints.open(fixture("gpt2_tiny.pt"))) {

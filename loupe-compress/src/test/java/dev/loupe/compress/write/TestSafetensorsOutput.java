@@ -1,8 +1,10 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.core.tensor.Encode;
+import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.Method;
+import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.Compressor;
-import dev.loupe.compress.engine.PruneMethod;
-import dev.loupe.compress.engine.PruneOptions;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
@@ -59,8 +61,8 @@ class TestSafetensorsOutput {
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
             assertEquals(List.of("fc1.weight", "fc2.weight"), layers.stream().map(Layer::name).toList());
-            PruneOptions o = new PruneOptions(0.5, "uniform", 0.3, PruneMethod.MAGNITUDE, 2, 4, null);
-            var outcome = Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o);
+            CompressRequest.Prune o = new CompressRequest.Prune(0.5, Method.MAGNITUDE, AllocationMethod.UNIFORM, 2, 4, 0.3, false);
+            var outcome = Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o, Map.of());
             SafetensorsOutput.write(cp, outcome.edits(), Map.of("loupe.compress", "test"), out);
         }
         try (Checkpoint a = Checkpoints.open(src); Checkpoint b = Checkpoints.open(out)) {
@@ -96,7 +98,7 @@ class TestSafetensorsOutput {
             for (boolean sym : new boolean[] {true, false}) {
                 for (double outliers : new double[] {0, 0.01}) {
                     Path out = dir.resolve("q" + group + sym + outliers + ".safetensors");
-                    QuantOptions o = new QuantOptions(4, "uniform", group, sym, outliers, 2, 8);
+                    QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, group, sym, outliers, 2, 8, 0);
                     Compressor.Outcome outcome;
                     try (Checkpoint cp = Checkpoints.open(src)) {
                         List<Layer> layers = LayerFinder.find(cp);
@@ -124,8 +126,8 @@ class TestSafetensorsOutput {
     void lowRankFactorsAreStoredAndReadBack() {
         Path src = model();
         Path out = dir.resolve("lr.safetensors");
-        QuantOptions plain = new QuantOptions(3, "uniform", 0, true, 0, 2, 8);
-        QuantOptions lr = new QuantOptions(3, "uniform", 0, true, 0, 2, 8, 4);
+        QuantOptions plain = new QuantOptions(3, AllocationMethod.UNIFORM, 0, true, 0, 2, 8, 0);
+        QuantOptions lr = new QuantOptions(3, AllocationMethod.UNIFORM, 0, true, 0, 2, 8, 4);
         Compressor.Outcome a;
         Compressor.Outcome b;
         try (Checkpoint cp = Checkpoints.open(src)) {
@@ -165,7 +167,7 @@ class TestSafetensorsOutput {
     void quantizedFileIsSmaller() throws Exception {
         Path src = model();
         Path out = dir.resolve("q4.safetensors");
-        QuantOptions o = new QuantOptions(4, "uniform", 32, true, 0, 2, 8);
+        QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, 32, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
             SafetensorsOutput.write(cp, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), Map.of(), out);

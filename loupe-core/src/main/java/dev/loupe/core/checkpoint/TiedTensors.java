@@ -15,6 +15,9 @@ import java.util.Map;
  * copies, which are separate tensors), so in practice only PyTorch checkpoints have ties.
  */
 public final class TiedTensors {
+    /** Metadata key prefix of a writer that leaves a tied name out: {@code loupe.tied.<name> = <first name>}. */
+    public static final String METADATA_PREFIX = "loupe.tied.";
+
     private TiedTensors() {
     }
 

@@ -57,6 +57,11 @@ public final class OpenBlasBackend implements DenseBackend {
         return new OpenBlasBackend(lib, EigenDriver.SYEVD, 0, true);
     }
 
+    /** The loaded library, for other kernels of this package ({@link NativeSgemm}). */
+    OpenBlasLibrary library() {
+        return lib;
+    }
+
     /** The same library with another eigenvalue driver (the benchmark compares them). */
     public OpenBlasBackend withEigenDriver(EigenDriver d) {
         return new OpenBlasBackend(lib, d, maxThreads, bySize);

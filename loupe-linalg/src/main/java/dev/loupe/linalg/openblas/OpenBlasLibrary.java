@@ -39,6 +39,8 @@ final class OpenBlasLibrary {
     final MethodHandle ssyrk;
     final MethodHandle dgemm;
     final MethodHandle sgemm;
+    /** sgemm bound with {@code critical(true)}: heap float[] segments go to BLAS without a copy (pinned for the call). */
+    final MethodHandle sgemmHeap;
     final MethodHandle dsyevd;
     final MethodHandle ssyevd;
     final MethodHandle dsyevr;
@@ -64,6 +66,9 @@ final class OpenBlasLibrary {
                 JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
         sgemm = bind(l, lib, "cblas_sgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        sgemmHeap = l.downcallHandle(lib.find("cblas_sgemm").orElseThrow(() -> new IllegalStateException("symbol cblas_sgemm missing")),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT,
+                        ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), Linker.Option.critical(true));
         // lapack_int LAPACKE_dsyevd(int layout, char jobz, char uplo, lapack_int n, double* a, lapack_int lda, double* w)
         FunctionDescriptor syevd = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_INT, ADDRESS,
                 JAVA_INT, ADDRESS);

@@ -1,5 +1,6 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.compress.Mode;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.report.plot.Chart;
@@ -21,7 +22,7 @@ final class AllocationCharts {
 
     /** One bar per layer (achieved sparsity, or stored bits), the model-wide target dashed. */
     static Chart budget(CompressionReport r, double width, double height) {
-        boolean prune = r.mode().equals("prune");
+        boolean prune = r.mode() == Mode.PRUNE;
         List<LayerResult> layers = r.layers();
         int n = layers.size();
         double[] x0 = new double[n];
@@ -86,12 +87,8 @@ final class AllocationCharts {
     }
 
     static String metricName(CompressionReport r) {
-        return switch (r.allocation()) {
-            case "alpha" -> "PL_Alpha_Hill";
-            case "owl" -> "outlier ratio";
-            case "uniform" -> "metric";
-            default -> "squared error";
-        };
+        String m = r.allocation().metric();
+        return m.isEmpty() ? "metric" : m;
     }
 
     static String label(LayerResult l) {

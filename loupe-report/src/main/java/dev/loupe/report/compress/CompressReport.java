@@ -1,5 +1,6 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.compress.Mode;
 import dev.loupe.report.html.Humanize;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
@@ -32,7 +33,7 @@ public final class CompressReport {
 
     /** The complete, self-contained HTML page. */
     public static String render(CompressionReport r) {
-        boolean prune = r.mode().equals("prune");
+        boolean prune = r.mode() == Mode.PRUNE;
         HtmlPage page = new HtmlPage("Loupe compress — " + Humanize.fileName(r.source()))
                 .subtitle(r.source() + " → " + (r.output() == null ? "dry run, nothing written" : r.output()));
         page.cards(cards(r));
@@ -69,10 +70,10 @@ public final class CompressReport {
     }
 
     private static List<Card> cards(CompressionReport r) {
-        boolean prune = r.mode().equals("prune");
+        boolean prune = r.mode() == Mode.PRUNE;
         List<Card> cards = new ArrayList<>();
         cards.add(new Card("Model", Humanize.fileName(r.source()), Humanize.bytes(r.bytesBefore()), ""));
-        cards.add(new Card("Method", r.method(), r.mode() + " · allocation " + r.allocation(), ""));
+        cards.add(new Card("Method", r.method().toString(), r.mode() + " · allocation " + r.allocation(), ""));
         cards.add(new Card(prune ? "Target sparsity" : "Target bits", Ticks.compact(r.target()),
                 "achieved " + String.format(Locale.ROOT, "%.4f", r.achieved()), ""));
         cards.add(new Card("Parameters", Humanize.count(r.paramsInLayers()), "in " + r.layers().size() + " compressed layers", ""));
@@ -93,7 +94,7 @@ public final class CompressReport {
                     + " of " + Humanize.bytes((long) m.bytesBefore()) + " per inference", ""));
         }
         EvalResult e = r.eval();
-        if (e != null && e.kind().equals("classifier")) {
+        if (e != null && e.kind() == EvalResult.Kind.CLASSIFIER) {
             double drop = e.accuracyAfter() - e.accuracyBefore();
             cards.add(new Card("Accuracy", fixed(e.accuracyBefore(), 4) + " → " + fixed(e.accuracyAfter(), 4),
                     e.n() + " examples", drop < -0.01 ? "bad" : drop < 0 ? "warn" : "good"));

@@ -1,5 +1,6 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.compress.Mode;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.report.html.Table;
@@ -14,7 +15,7 @@ final class LayerTable {
     }
 
     static Table of(CompressionReport r) {
-        boolean prune = r.mode().equals("prune");
+        boolean prune = r.mode() == Mode.PRUNE;
         Table t = new Table(List.of(new Column("#", "model order", true), new Column("layer", "ONNX node (weight)", false),
                 new Column("params", "", true),
                 new Column(AllocationCharts.metricName(r), "the value the allocation was computed from", true),

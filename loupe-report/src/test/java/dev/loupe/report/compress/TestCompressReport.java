@@ -1,5 +1,8 @@
 package dev.loupe.report.compress;
 
+import dev.loupe.compress.Method;
+import dev.loupe.compress.Mode;
+import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
@@ -30,9 +33,9 @@ class TestCompressReport {
         List<CompressionReport.MemoryRow> memory = List.of(
                 new CompressionReport.MemoryRow("laptop-cpu", 60, 1, 1, 20_000, 20_000, 9_200, 0.46, 0.46, 3.3e-7, 3.3e-7, "memory"),
                 new CompressionReport.MemoryRow("a100", 1935, 312, 1, 20_000, 20_000, 9_200, 0.46, 0.46, 1.03e-8, 1.03e-8, "memory"));
-        return new CompressionReport("/models/mlp.onnx", "/tmp/mlp-pruned.onnx", "prune", "magnitude", "alpha", 0.5,
+        return new CompressionReport("/models/mlp.onnx", "/tmp/mlp-pruned.onnx", Mode.PRUNE, Method.MAGNITUDE, AllocationMethod.ALPHA, 0.5,
                 0.5, layers, 4600, 19_000, 19_000, memory, List.of("zeros are stored densely"),
-                new EvalResult("classifier", 2000, 0.85, 0.83, 0.42, 0.47, Double.NaN));
+                new EvalResult(EvalResult.Kind.CLASSIFIER, 2000, 0.85, 0.83, 0.42, 0.47, Double.NaN));
     }
 
     @Test
@@ -71,7 +74,7 @@ class TestCompressReport {
         for (LayerResult l : a.layers()) {
             flat.add(new LayerResult(l.name(), l.node(), l.params(), Double.NaN, 0.5, 0.5, 32, l.relativeError()));
         }
-        CompressionReport u = new CompressionReport(a.source(), null, "prune", "magnitude", "uniform", 0.5, 0.5, flat,
+        CompressionReport u = new CompressionReport(a.source(), null, Mode.PRUNE, Method.MAGNITUDE, AllocationMethod.UNIFORM, 0.5, 0.5, flat,
                 a.paramsInLayers(), a.bytesBefore(), a.bytesAfter(), a.memory(), List.of(), null);
         String html = CompressReport.render(u);
         assertEquals(1, svgs(html).size());
@@ -112,8 +115,8 @@ class TestCompressReport {
     void quantizedRunDrawsBitsAndEncoderCosine() {
         List<LayerResult> layers = List.of(new LayerResult("a", "", 4096, 1e-3, 8, 0, 8, 0.004),
                 new LayerResult("b", "", 4096, 2e-2, 4, 0, 4, 0.07), new LayerResult("c", "", 8192, 5e-2, 3, 0, 3, 0.15));
-        CompressionReport q = new CompressionReport("m.onnx", "q.onnx", "quantize", "rtn", "knapsack", 4.5, 4.5,
-                layers, 16384, 100_000, 40_000, List.of(), List.of(), new EvalResult("encoder", 821, Double.NaN,
+        CompressionReport q = new CompressionReport("m.onnx", "q.onnx", Mode.QUANTIZE, Method.RTN, AllocationMethod.KNAPSACK, 4.5, 4.5,
+                layers, 16384, 100_000, 40_000, List.of(), List.of(), new EvalResult(EvalResult.Kind.ENCODER, 821, Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN, 0.991));
         String html = CompressReport.render(q);
         List<String> svgs = svgs(html);

@@ -1,6 +1,4 @@
-package dev.loupe.compress.write;
-
-import dev.loupe.core.tensor.DType;
+package dev.loupe.core.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -46,7 +44,7 @@ public final class Encode {
     }
 
     /** Round-to-nearest-even float to bfloat16 (NaN stays a quiet NaN). */
-    static short bf16(float v) {
+    public static short bf16(float v) {
         int bits = Float.floatToRawIntBits(v);
         if (Float.isNaN(v)) {
             return (short) ((bits >>> 16) | 0x40);

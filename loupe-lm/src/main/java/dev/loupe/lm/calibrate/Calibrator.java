@@ -1,0 +1,118 @@
+package dev.loupe.lm.calibrate;
+
+import dev.loupe.core.LoupeException;
+import dev.loupe.core.progress.Progress;
+import dev.loupe.lm.LanguageModel;
+import dev.loupe.lm.forward.LinearObserver;
+import dev.loupe.lm.weights.Linear;
+import dev.loupe.linalg.openblas.NativeSgemm;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs calibration windows through the LM and accumulates each linear layer's input statistics
+ * ({@link LayerInputs}): the per-column sums of squares always, XᵀX (one sgemm per window, accumulated in double)
+ * for the layers {@link CalibrationOptions#gramFor} names.
+ */
+public final class Calibrator implements LinearObserver {
+    private final CalibrationOptions options;
+    private final NativeSgemm blas;
+    private final Map<String, Acc> byLayer = new LinkedHashMap<>();
+    private float[] lastInput;
+    private Acc lastAcc;
+    private float[] gramScratch = new float[0];
+
+    private Calibrator(CalibrationOptions options) {
+        this.options = options;
+        this.blas = NativeSgemm.load();
+    }
+
+    /** The statistics of every linear layer of {@code lm} (by weight name) over the calibration windows of {@code tokens}. */
+    public static CalibrationStats collect(LanguageModel lm, int[] tokens, CalibrationOptions options, Progress progress) {
+        int ctx = Math.min(options.context(), tokens.length);
+        if (options.context() > lm.config().maxPositions()) {
+            throw new LoupeException(lm.source(), "--context " + options.context() + " is longer than the model's "
+                    + lm.config().maxPositions() + " positions");
+        }
+        if (tokens.length == 0) {
+            throw new LoupeException("the calibration text has no tokens");
+        }
+        int windows = Math.max(1, Math.min(options.samples(), tokens.length / ctx));
+        Calibrator c = new Calibrator(options);
+        progress.start("calibration", (long) windows * ctx);
+        try {
+            for (int w = 0; w < windows; w++) {
+                c.lastInput = null;
+                lm.forward().hidden(Arrays.copyOfRange(tokens, w * ctx, (w + 1) * ctx), c);
+                progress.advance(ctx);
+            }
+        } finally {
+            progress.done();
+        }
+        Map<String, LayerInputs> out = new LinkedHashMap<>();
+        Map<Acc, LayerInputs> done = new java.util.IdentityHashMap<>();
+        c.byLayer.forEach((name, acc) -> out.put(name, done.computeIfAbsent(acc, Acc::result)));
+        return new CalibrationStats(out, (long) windows * ctx, windows, ctx);
+    }
+
+    @Override
+    public void observe(Linear layer, float[] x, int rows) {
+        // consecutive calls with the same buffer see the same values (q, k, v; up, gate): accumulate once, share
+        Acc acc = x == lastInput ? lastAcc : null;
+        if (acc == null || acc.in != layer.in()) {
+            acc = byLayer.get(layer.name());
+            if (acc == null) {
+                acc = new Acc(layer.in());
+            }
+            accumulate(acc, x, rows, options.gramFor().test(layer.name()));
+        } else if (options.gramFor().test(layer.name()) && acc.gram == null) {
+            throw new IllegalStateException("XᵀX asked for '" + layer.name() + "' but not for the layer sharing its input");
+        }
+        byLayer.putIfAbsent(layer.name(), acc);
+        lastInput = x;
+        lastAcc = acc;
+    }
+
+    private void accumulate(Acc acc, float[] x, int rows, boolean gram) {
+        int in = acc.in;
+        for (int t = 0; t < rows; t++) {
+            int o = t * in;
+            for (int j = 0; j < in; j++) {
+                acc.sumSquares[j] += (double) x[o + j] * x[o + j];
+            }
+        }
+        acc.rows += rows;
+        if (gram) {
+            if (acc.gram == null) {
+                acc.gram = new double[in * in];
+            }
+            if (gramScratch.length < in * in) {
+                gramScratch = new float[in * in];
+            }
+            blas.sgemm(true, false, in, in, rows, 1f, MemorySegment.ofArray(x), in, MemorySegment.ofArray(x), in, 0f,
+                    MemorySegment.ofArray(gramScratch), in);
+            for (int i = 0; i < in * in; i++) {
+                acc.gram[i] += gramScratch[i];
+            }
+        }
+    }
+
+    private static final class Acc {
+        final int in;
+        final double[] sumSquares;
+        double[] gram;
+        long rows;
+
+        Acc(int in) {
+            this.in = in;
+            this.sumSquares = new double[in];
+        }
+
+        LayerInputs result() {
+            return new LayerInputs(in, rows, sumSquares, gram);
+        }
+    }
+}
