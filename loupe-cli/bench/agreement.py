@@ -62,6 +62,7 @@ def main(args):
             ref = ww_csv(stored)
         else:
             kind, path = rest.split(":", 1)
+            path = os.path.abspath(path)  # the harness stages a symlink to it
             ref = ww_live(path) if kind == "ww" else loupe(path, "--precision", "fp64")
         got = loupe(path)
         r = rows[name]
