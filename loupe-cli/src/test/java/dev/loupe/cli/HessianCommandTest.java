@@ -17,11 +17,20 @@ class HessianCommandTest {
         CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
                 "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
                 "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
-                "--samples", "1000", "--top-k", "1", "--trace-samples", "100", "--density-steps", "20", "--json");
+                "--samples", "1000", "--top-k", "3", "--trace-samples", "100", "--density-steps", "20", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode got = new ObjectMapper().readTree(r.out());
         double top = ref.path("eigenvalues").get(0).asDouble();
         assertEquals(top, got.path("eigenvalues").get(0).asDouble(), 0.01 * top);
+        double second = ref.path("eigenvalues").get(1).asDouble();
+        assertEquals(second, got.path("eigenvalues").get(1).asDouble(), 0.01 * second);
+        // Lanczos stops when every residual bound is below tol·|λ| (default tol 1e-3), well before its 100 steps
+        assertEquals("LANCZOS", got.path("method").asText());
+        for (int i = 0; i < 3; i++) {
+            double l = got.path("eigenvalues").get(i).asDouble(), res = got.path("residuals").get(i).asDouble();
+            assertTrue(res > 0 && res <= 1e-3 * Math.abs(l), "λ" + i + " = " + l + " ± " + res);
+            assertTrue(got.path("iterations").get(i).asInt() < 100);
+        }
         double trace = ref.path("trace_mean_of_runs").asDouble();
         double mine = got.path("trace").asDouble(), half = got.path("traceHalfWidth95").asDouble();
         assertTrue(Math.abs(mine - trace) <= half, mine + " ± " + half + " vs PyHessian " + trace);

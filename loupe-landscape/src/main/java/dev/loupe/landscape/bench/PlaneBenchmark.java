@@ -1,13 +1,7 @@
 package dev.loupe.landscape.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
-import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -15,12 +9,7 @@ import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.slice.Grid;
 import dev.loupe.landscape.slice.Slices;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The loss-landscape hot loop: a grid×grid plane (Li et al. directions) on a model and dataset,
@@ -51,59 +40,16 @@ public final class PlaneBenchmark {
             // the baseline runs before and after the plane, so a load that drifts during the run (shared
             // machines) weighs on both sides alike
             int half = Math.max(threads * 4, 20);
-            double base = baseline(m, data, batch, threads, half);
+            double base = ForwardBaseline.seconds(m, data, batch, threads, 1, half);
             long t0 = System.nanoTime();
             var pts = Slices.plane(ev, m.theta0(), d1, d2, axis, axis, Progress.NONE);
             double secs = (System.nanoTime() - t0) / 1e9;
-            base += baseline(m, data, batch, threads, half);
+            base += ForwardBaseline.seconds(m, data, batch, threads, 1, half);
             int baseCount = 2 * half;
             double pps = pts.length / secs;
             double fps = baseCount / base;
             return new Result(pts.length, secs, pps, baseCount, base, fps, pps / fps, data.size(), threads,
                     pts[(grid / 2) * grid + grid / 2].loss());
-        }
-    }
-
-    /** Seconds for {@code passes} full forward passes of the original model over the samples, on {@code threads} workers. */
-    private static double baseline(ParameterizedModel m, Samples data, int batch, int threads, int passes) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession s = env.createSession(m.file().toString(), o)) {
-                List<Map<String, OnnxTensor>> xs = new ArrayList<>();
-                for (int from = 0; from < data.size(); from += batch) {
-                    xs.add(BatchInputs.of(env, m, data, from, Math.min(batch, data.size() - from)));
-                }
-                Runnable pass = () -> {
-                    for (Map<String, OnnxTensor> x : xs) {
-                        try (OrtSession.Result r = s.run(x)) {
-                            r.get(0);
-                        } catch (OrtException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                };
-                pass.run(); // warm-up
-                long t0 = System.nanoTime();
-                try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-                    List<Future<?>> fs = new ArrayList<>();
-                    for (int i = 0; i < passes; i++) {
-                        fs.add(pool.submit(pass));
-                    }
-                    for (Future<?> f : fs) {
-                        f.get();
-                    }
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                xs.forEach(x -> x.values().forEach(OnnxTensor::close));
-                return secs;
-            }
-        } catch (OrtException e) {
-            throw new LoupeException(m.file(), "ONNX Runtime: " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -6,7 +6,8 @@ import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
 import dev.loupe.landscape.hessian.ExactHvp;
-import dev.loupe.landscape.hessian.PowerIteration;
+import dev.loupe.landscape.hessian.LanczosEigen;
+import dev.loupe.landscape.hessian.TopEigen;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class HessianDirections {
     public static Top top(ParameterizedModel m, Samples data, LossKind kind, int n, int batch, int maxIter, double tol,
                           long seed, Progress progress) {
         try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, Runtime.getRuntime().availableProcessors(), true)) {
-            PowerIteration.Result r = PowerIteration.top(new ExactHvp(g, m.theta0()), n, maxIter, tol, seed, progress);
+            TopEigen r = LanczosEigen.top(new ExactHvp(g, m.theta0()), n, maxIter, tol, seed, progress);
             List<float[]> dirs = new ArrayList<>();
             for (double[] v : r.eigenvectors()) {
                 float[] f = new float[v.length];

@@ -2,6 +2,7 @@ package dev.loupe.landscape.hessian;
 
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
 
 /** Top eigenvalues, trace and spectral density of the Hessian at the model's weights, in one record. */
@@ -14,7 +15,8 @@ public final class HessianAnalysis {
         long t0 = System.nanoTime();
         float[] theta = grad.model().theta0();
         HessianVectorProduct h = o.fdStep() > 0 ? new FiniteDifferenceHvp(grad, theta, o.fdStep()) : new ExactHvp(grad, theta);
-        PowerIteration.Result top = PowerIteration.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress);
+        TopEigen top = o.method() == EigenMethod.POWER ? PowerIteration.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress)
+                : LanczosEigen.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress);
         Hutchinson.Result tr = o.traceSamples() > 0 ? Hutchinson.trace(h, o.traceSamples(), o.tol(), o.seed() + 1, progress)
                 : new Hutchinson.Result(Double.NaN, Double.NaN, 0);
         double[] grid = new double[0], density = new double[0], nodes = new double[0], weights = new double[0];
@@ -39,7 +41,7 @@ public final class HessianAnalysis {
             weights = q.weights();
         }
         return new HessianResult(grad.model().file().toString(), samples, theta.length, o.seed(), o.maxIter(), o.tol(),
-                top.eigenvalues(), top.iterations(), tr.trace(), tr.halfWidth95(), tr.samples(), grid, density, nodes,
+                o.method(), top.eigenvalues(), top.residuals(), top.iterations(), tr.trace(), tr.halfWidth95(), tr.samples(), grid, density, nodes,
                 weights, sigma2, o.fdStep(), (System.nanoTime() - t0) / 1e9);
     }
 }

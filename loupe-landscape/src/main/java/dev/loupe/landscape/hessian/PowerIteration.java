@@ -17,15 +17,17 @@ public final class PowerIteration {
     private PowerIteration() {
     }
 
-    /** Eigenpairs and the iterations each took. */
-    public record Result(double[] eigenvalues, List<double[]> eigenvectors, int[] iterations) {
-    }
-
-    public static Result top(HessianVectorProduct h, int k, int maxIter, double tol, long seed, Progress progress) {
+    /**
+     * The residual of each eigenvalue is ‖Hv − λv‖ of the last iterate v and its Rayleigh quotient λ = vᵀHv, from
+     * the product the last step took anyway.
+     */
+    public static TopEigen top(HessianVectorProduct h, int k, int maxIter, double tol, long seed, Progress progress) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<double[]> vecs = new ArrayList<>();
         double[] values = new double[k];
         int[] iters = new int[k];
+        double[] residuals = new double[k];
+        int hvps = 0;
         progress.start("Hessian eigenvalues", (long) k * maxIter);
         try {
             for (int e = 0; e < k; e++) {
@@ -37,7 +39,11 @@ public final class PowerIteration {
                     it++;
                     progress.advance(1);
                     double[] hv = h.apply(v);
+                    hvps++;
                     double next = Vectors.dot(hv, v);
+                    double[] r = hv.clone();
+                    Vectors.subtract(r, next, v);
+                    residuals[e] = Vectors.norm(r);
                     v = hv;
                     Vectors.orthonormalize(v, vecs);
                     boolean converged = !Double.isNaN(lambda) && Math.abs(next - lambda) / (Math.abs(lambda) + 1e-6) < tol;
@@ -54,6 +60,6 @@ public final class PowerIteration {
         } finally {
             progress.done();
         }
-        return new Result(values, List.copyOf(vecs), iters);
+        return new TopEigen(values, residuals, List.copyOf(vecs), iters, hvps);
     }
 }

@@ -57,19 +57,26 @@ class HessianOnQuadraticTest {
     }
 
     @Test
-    void powerIterationFindsTheTopEigenvaluesAndVectors() throws Exception {
+    void powerIterationAndLanczosFindTheTopEigenvaluesAndVectors() throws Exception {
         double[][] q = QuadraticModel.q();
         withModel((g, h) -> {
-            PowerIteration.Result r = PowerIteration.top(h, 3, 1000, 1e-9, 11, Progress.NONE);
+            TopEigen r = PowerIteration.top(h, 3, 1000, 1e-9, 11, Progress.NONE);
             assertArrayEquals(new double[]{6, 3, 2}, r.eigenvalues(), 1e-3);
-            for (int e = 0; e < 3; e++) { // eigenvector e is column e of Q, up to sign
-                double dot = 0;
-                for (int i = 0; i < 6; i++) {
-                    dot += r.eigenvectors().get(e)[i] * q[i][e];
-                }
-                assertEquals(1.0, Math.abs(dot), 1e-3);
-            }
+            assertEigenvectorsAreQsColumns(r, q);
+            TopEigen l = LanczosEigen.top(h, 3, 100, 1e-6, 11, Progress.NONE);
+            assertArrayEquals(new double[]{6, 3, 2}, l.eigenvalues(), 1e-3);
+            assertEigenvectorsAreQsColumns(l, q);
         });
+    }
+
+    private static void assertEigenvectorsAreQsColumns(TopEigen r, double[][] q) {
+        for (int e = 0; e < 3; e++) { // eigenvector e is column e of Q, up to sign
+            double dot = 0;
+            for (int i = 0; i < 6; i++) {
+                dot += r.eigenvectors().get(e)[i] * q[i][e];
+            }
+            assertEquals(1.0, Math.abs(dot), 1e-3);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.loupe.report.plot.Style;
 import dev.loupe.report.plot.Tick;
 import dev.loupe.report.plot.Ticks;
 import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.Warning;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,7 +31,7 @@ final class DepthCharts {
         double[] hill = new double[n];
         List<String> colors = new ArrayList<>(n);
         List<String> tips = new ArrayList<>(n);
-        Set<String> seen = new LinkedHashSet<>();
+        Set<Warning> seen = new LinkedHashSet<>();
         double gap = n > 60 ? 0.05 : 0.15;
         for (int i = 0; i < n; i++) {
             LayerMetrics m = layers.get(i);
@@ -40,13 +41,13 @@ final class DepthCharts {
             xs[i] = i;
             hill[i] = m.plAlphaHill();
             colors.add(Warnings.color(m.warning()));
-            seen.add(m.warning() == null ? "" : m.warning());
+            seen.add(m.warning());
             tips.add("#" + m.layer().index() + " " + m.name() + "\nalpha " + Ticks.compact(m.alpha())
                     + "\nPL_Alpha_Hill " + Ticks.compact(m.plAlphaHill())
-                    + (m.warning() == null || m.warning().isEmpty() ? "" : "\n" + m.warning()));
+                    + (m.warning() == Warning.NONE ? "" : "\n" + m.warning()));
         }
         List<LegendEntry> legend = new ArrayList<>();
-        for (String w : seen) {
+        for (Warning w : seen) {
             legend.add(new LegendEntry("alpha: " + Warnings.label(w), LegendEntry.Swatch.BOX,
                     Style.fill(Warnings.color(w))));
         }

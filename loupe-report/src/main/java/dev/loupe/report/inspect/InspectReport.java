@@ -9,6 +9,7 @@ import dev.loupe.report.html.Table;
 import dev.loupe.report.plot.Ticks;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.result.LayerSpectrum;
 import dev.loupe.spectral.result.ModelSummary;
 import dev.loupe.spectral.result.Provenance;
@@ -83,7 +84,8 @@ public final class InspectReport {
                 new Card("Mean α", Ticks.compact(a), "mean α̂ (Hill) " + Ticks.compact(s.plAlphaHill()), tone),
                 new Card("Over-trained", Integer.toString(s.overTrained()), "layers with α < 2",
                         s.overTrained() > 0 ? "bad" : "good"),
-                new Card("Under-trained", Integer.toString(s.underTrained()), "layers with α > 6",
+                new Card("Under-trained", Integer.toString(s.underTrained()), "layers with α > 6"
+                        + (s.tooFewEigenvalues() > 0 ? "; " + s.tooFewEigenvalues() + " too small to judge" : ""),
                         s.underTrained() > 0 ? "warn" : "good"),
                 new Card("Mean α weighted", Ticks.compact(s.alphaWeighted()), "log norm " + Ticks.compact(s.logNorm()), ""),
                 new Card("Backend", p.backend(), p.threads() + " threads", ""),
@@ -98,7 +100,7 @@ public final class InspectReport {
             LayerSpectrum s = r.spectra().get(i);
             String svg = "<div class=\"pair\">" + LayerCharts.esd(m, s, 330, 250).toSvg()
                     + LayerCharts.weights(s, 330, 250).toSvg() + "</div>";
-            String warn = m.warning() == null || m.warning().isEmpty() ? "" : " · " + m.warning();
+            String warn = m.warning() == Warning.NONE ? "" : " · " + m.warning();
             String head = "#" + m.layer().index() + "  " + m.name() + "  ·  " + Humanize.shape(m.layer().shape())
                     + "  ·  α " + Ticks.compact(m.alpha()) + warn;
             String caption = m.layer().numEvals() + " eigenvalues" + (s.subsampled() ? " (histogram of all)" : "")

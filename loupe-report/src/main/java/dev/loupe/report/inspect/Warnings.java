@@ -1,37 +1,39 @@
 package dev.loupe.report.inspect;
 
 import dev.loupe.report.plot.Palette;
+import dev.loupe.spectral.result.Warning;
 
 /** The colour and wording of each layer warning, shared by the charts and the table. */
 final class Warnings {
     private Warnings() {
     }
 
-    static String color(String warning) {
-        return switch (warning == null ? "" : warning) {
-            case "over-trained" -> Palette.RED;
-            case "under-trained" -> Palette.ORANGE;
-            case "fit-failed" -> Palette.GREY;
-            default -> Palette.BLUE;
+    static String color(Warning warning) {
+        return switch (warning) {
+            case OVER_TRAINED -> Palette.RED;
+            case UNDER_TRAINED -> Palette.ORANGE;
+            case FIT_FAILED, TOO_FEW_EIGENVALUES -> Palette.GREY;
+            case NONE -> Palette.BLUE;
         };
     }
 
-    static String label(String warning) {
-        return warning == null || warning.isEmpty() ? "ok (2 ≤ α ≤ 6)" : switch (warning) {
-            case "over-trained" -> "over-trained (α < 2)";
-            case "under-trained" -> "under-trained (α > 6)";
-            case "fit-failed" -> "fit failed";
-            default -> warning;
+    static String label(Warning warning) {
+        return switch (warning) {
+            case NONE -> "ok (2 ≤ α ≤ 6)";
+            case OVER_TRAINED -> "over-trained (α < 2)";
+            case UNDER_TRAINED -> "under-trained (α > 6)";
+            case FIT_FAILED -> "fit failed";
+            case TOO_FEW_EIGENVALUES -> "too few eigenvalues (< " + Warning.MIN_EIGENVALUES + ") to judge";
         };
     }
 
     /** CSS class of a table cell. */
-    static String css(String warning) {
-        return switch (warning == null ? "" : warning) {
-            case "over-trained" -> "bad";
-            case "under-trained" -> "warn";
-            case "fit-failed" -> "muted";
-            default -> "";
+    static String css(Warning warning) {
+        return switch (warning) {
+            case OVER_TRAINED -> "bad";
+            case UNDER_TRAINED -> "warn";
+            case FIT_FAILED, TOO_FEW_EIGENVALUES -> "muted";
+            case NONE -> "";
         };
     }
 }

@@ -36,7 +36,7 @@ public final class HessianCharts {
                 .xTitle("eigenvalue").yTitle("density").logY().yRange(floor, peak * 3).legendAbove()
                 .add(new Marks.Line("density", xy[0], xy[1], Style.stroke(Palette.BLUE, 1.4)));
         for (int i = 0; i < r.eigenvalues().length; i++) {
-            c.add(new Marks.VLine(i == 0 ? "top eigenvalues (power iteration)" : null, r.eigenvalues()[i],
+            c.add(new Marks.VLine(i == 0 ? "top eigenvalues" : null, r.eigenvalues()[i],
                     Style.stroke(Palette.RED, 1).withDash("5 3")));
         }
         double[] ny = new double[r.nodes().length];
@@ -62,7 +62,7 @@ public final class HessianCharts {
             x0[i] = i + 0.65;
             x1[i] = i + 1.35;
             colors.add(r.eigenvalues()[i] >= 0 ? Palette.BLUE : Palette.RED);
-            tips.add(String.format(Locale.ROOT, "λ%d = %.6g (%d iterations)", i + 1, r.eigenvalues()[i], r.iterations()[i]));
+            tips.add(String.format(Locale.ROOT, "λ%d = %.6g ± %.2g (residual bound)", i + 1, r.eigenvalues()[i], r.residuals()[i]));
         }
         List<dev.loupe.report.plot.Tick> ticks = new ArrayList<>();
         for (int i = 1; i <= k; i++) {

@@ -2,6 +2,7 @@ package dev.loupe.report.landscape;
 
 import dev.loupe.report.html.Humanize;
 import dev.loupe.core.io.AtomicOutput;
+import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
 import dev.loupe.report.html.Card;
 import dev.loupe.report.html.HtmlPage;
@@ -26,8 +27,8 @@ public final class HessianReport {
         List<Card> cards = new ArrayList<>(LandscapeReport.common(r.model(), data, r.samples()));
         cards.add(new Card("Parameters", String.format(Locale.ROOT, "%,d", r.parameters()), "weights the Hessian is over", ""));
         if (r.eigenvalues().length > 0) {
-            cards.add(new Card("Top eigenvalue", String.format(Locale.ROOT, "%.5g", r.eigenvalues()[0]),
-                    r.iterations()[0] + " power iterations", ""));
+            cards.add(new Card("Top eigenvalue", String.format(Locale.ROOT, "%.5g ± %.2g", r.eigenvalues()[0], r.residuals()[0]),
+                    "residual bound; " + r.iterations()[0] + " " + steps(r), ""));
         }
         if (r.eigenvalues().length > 1) {
             StringBuilder b = new StringBuilder();
@@ -53,11 +54,15 @@ public final class HessianReport {
                     + "PyHessian): the Ritz values of Lanczos runs from random vectors, each a Gaussian of variance σ² "
                     + "weighted by its quadrature weight; log scale, clipped " + HessianCharts.FLOOR + " below the peak. "
                     + "Most of the mass sits near zero; the outliers on the right are the sharp directions.");
-            page.figure(density.toSvg(), r.nodes().length + " quadrature nodes; dashed: the power-iteration eigenvalues.");
+            page.figure(density.toSvg(), r.nodes().length + " quadrature nodes; dashed: the top eigenvalues.");
         }
         if (r.eigenvalues().length > 0) {
-            page.section("top", "Top eigenvalues", "Power iteration with deflation, largest magnitude first (PyHessian's "
-                    + "defaults: at most " + r.maxIter() + " iterations, relative tolerance " + r.tol() + ").");
+            page.section("top", "Top eigenvalues", (r.method() == EigenMethod.LANCZOS
+                    ? "Lanczos with full reorthogonalization, largest magnitude first: one Krylov space for all of them, at most "
+                    + r.maxIter() + " Hessian-vector products, stopped when every residual bound fell below " + r.tol() + "·|λ|. "
+                    : "Power iteration with deflation, largest magnitude first (PyHessian's defaults: at most " + r.maxIter()
+                    + " iterations per eigenvalue, relative tolerance " + r.tol() + "). ")
+                    + "The bound ‖Hv − λv‖ of each eigenvalue's unit vector v: an exact eigenvalue of the Hessian lies within ± it.");
             Chart bars = HessianCharts.eigenvalues(r, 1280, 320);
             if (bars != null) {
                 page.figure(bars.toSvg(), "blue: positive, red: negative (a saddle direction)");
@@ -79,12 +84,18 @@ public final class HessianReport {
 
     private static Table eigenTable(HessianResult r) {
         Table t = new Table(List.of(new Table.Column("rank", "", true), new Table.Column("eigenvalue", "", true),
-                new Table.Column("iterations", "power iterations until the relative change fell below tol", true)));
+                new Table.Column("± bound", "residual ‖Hv − λv‖: an exact eigenvalue lies within this distance", true),
+                new Table.Column(steps(r), "Hessian-vector products", true)));
         for (int i = 0; i < r.eigenvalues().length; i++) {
             t.row(List.of(Table.Cell.number(i + 1, Integer.toString(i + 1)),
                     Table.Cell.number(r.eigenvalues()[i], String.format(Locale.ROOT, "%.6g", r.eigenvalues()[i])),
+                    Table.Cell.number(r.residuals()[i], String.format(Locale.ROOT, "%.2g", r.residuals()[i])),
                     Table.Cell.number(r.iterations()[i], Integer.toString(r.iterations()[i]))));
         }
         return t;
+    }
+
+    private static String steps(HessianResult r) {
+        return r.method() == EigenMethod.LANCZOS ? "Lanczos steps" : "power iterations";
     }
 }

@@ -44,7 +44,7 @@ public final class SampleInspectResults {
                 add(layers, spectra, rnd, index++, name, wide ? 1536 : 384, 384, alpha, b % 2 == 0);
             }
         }
-        ModelSummary summary = new ModelSummary(layers.size(), layers.size(), 1, 1, 21_000_000L, 2.1,
+        ModelSummary summary = new ModelSummary(layers.size(), layers.size(), 1, 1, 0, 21_000_000L, 2.1,
                 mean(layers, LayerMetrics::alpha), mean(layers, LayerMetrics::alphaWeighted), 2.4, 0.9,
                 mean(layers, LayerMetrics::stableRank), 0.12, 3.9, Double.NaN);
         Provenance prov = new Provenance("/models/all-MiniLM-L6-v2/model.onnx", "ONNX", 90_400_000L,
@@ -91,7 +91,8 @@ public final class SampleInspectResults {
             w[i] = gaussian ? rnd.nextGaussian() * std
                     : -scale * Math.log(1 - rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1);
         }
-        String warning = alpha < 2 ? "over-trained" : alpha > 6 ? "under-trained" : "";
+        dev.loupe.spectral.result.Warning warning = dev.loupe.spectral.result.Warning.of(
+                new PowerLawFit(alpha, 0, 0, 0, 0, 0, "success", alpha, 0), m);
         LayerInfo info = new LayerInfo(index, name, name + ".weight", "F32", new long[]{m, n}, LayerKind.DENSE,
                 "dense", n, m, 1, q, m, "in,out", "MatMul", index == 5 ? List.of("sample note: <b>not bold</b>") : List.of());
         PowerLawFit fit = new PowerLawFit(alpha, xmin, lmax, 0.04 + 0.05 * rnd.nextDouble(),

@@ -78,7 +78,7 @@ class TestInspectReport {
         LayerMetrics m = one.layers().getFirst();
         LayerSpectrum s = one.spectra().getFirst();
         LayerMetrics failed = new LayerMetrics(m.layer(), PowerLawFit.failed(s.xmax()), m.norms(), Double.NaN, null,
-                null, m.weights(), "fit-failed", 0);
+                null, m.weights(), dev.loupe.spectral.result.Warning.FIT_FAILED, 0);
         LayerSpectrum noFit = new LayerSpectrum(s.name(), s.eigenvalues(), false, s.esdHistogram(), Double.NaN,
                 Double.NaN, s.xmax(), Double.NaN, Double.NaN, Double.NaN, s.Q(), null, s.weightHistogram(), Double.NaN,
                 Double.NaN, 0);

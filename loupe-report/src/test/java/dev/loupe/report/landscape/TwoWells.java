@@ -1,6 +1,7 @@
 package dev.loupe.report.landscape;
 
 import dev.loupe.landscape.hessian.SpectralDensity;
+import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
 import dev.loupe.landscape.result.LineResult;
 import dev.loupe.landscape.result.PlaneResult;
@@ -86,7 +87,7 @@ final class TwoWells {
         for (int i = 0; i < grid.length; i++) {
             grid[i] = i * 0.001;
         }
-        return new HessianResult(model, 100, 2, 0, 100, 1e-3, new double[]{3, 1}, new int[]{7, 9}, 4, 0.1, 30,
+        return new HessianResult(model, 100, 2, 0, 100, 1e-3, EigenMethod.LANCZOS, new double[]{3, 1}, new double[]{1e-3, 2e-3}, new int[]{7, 7}, 4, 0.1, 30,
                 grid, q.density(grid, 0.01), q.nodes(), q.weights(), 0.01, 0, 1.5);
     }
 }

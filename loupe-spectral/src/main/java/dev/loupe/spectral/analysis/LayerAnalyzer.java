@@ -18,6 +18,7 @@ import dev.loupe.spectral.result.PowerLawFit;
 import dev.loupe.spectral.result.RandomizedMetrics;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
+import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 /** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
@@ -100,12 +101,13 @@ public final class LayerAnalyzer {
             MpFit rmp = MarchenkoPastur.fit(randEv, info.Q(), info.M());
             double maxRand = randEv[randEv.length - 1];
             rand = new RandomizedMetrics(seed, JensenShannon.distance(ev, one), maxRand, rmp.bulkMax(),
-                    rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1]);
+                    rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1],
+                    ev[ev.length - 1] - one[one.length - 1], rmp.sigmaMp(), rmp.wScale(), rmp.bulkMin());
         }
         // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
         // the "channels" of the per-channel quantization error are then input rows, as stored)
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
-        String warning = warning(fit);
+        Warning warning = Warning.of(fit, ev.length);
         var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
                 (System.nanoTime() - t0) / 1e9, null, etpl);
@@ -113,17 +115,4 @@ public final class LayerAnalyzer {
         return new Outcome(lm, spec);
     }
 
-    /**
-     * WeightWatcher: over-trained if alpha &lt; 2, under-trained if alpha &gt; 6. A failed fit is
-     * "fit-failed" here (WeightWatcher compares its placeholder −1 and writes "over-trained").
-     */
-    static String warning(PowerLawFit fit) {
-        if (!fit.ok()) {
-            return "fit-failed";
-        }
-        if (fit.alpha() < 2) {
-            return "over-trained";
-        }
-        return fit.alpha() > 6 ? "under-trained" : "";
-    }
 }

@@ -15,6 +15,7 @@ import dev.loupe.spectral.result.PowerLawFit;
 import dev.loupe.spectral.result.SketchInfo;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
+import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 import java.util.ArrayList;
@@ -111,7 +112,8 @@ final class SketchAnalyzer {
         LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), 1, (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), notes);
-        String warning = LayerAnalyzer.warning(fit);
+        // judged on the full ESD's size: the sketch keeps the top of a spectrum far above the minimum
+        Warning warning = Warning.of(fit, (int) Math.min(Integer.MAX_VALUE, total));
         double secs = (System.nanoTime() - t0) / 1e9;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
                 options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null);

@@ -2,6 +2,7 @@ package dev.loupe.spectral.analysis;
 
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.ModelSummary;
+import dev.loupe.spectral.result.Warning;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -13,10 +14,11 @@ public final class Summaries {
 
     public static ModelSummary of(List<LayerMetrics> layers) {
         int fitted = (int) layers.stream().filter(m -> m.fit().ok()).count();
-        int over = (int) layers.stream().filter(m -> m.warning().equals("over-trained")).count();
-        int under = (int) layers.stream().filter(m -> m.warning().equals("under-trained")).count();
+        int over = (int) layers.stream().filter(m -> m.warning() == Warning.OVER_TRAINED).count();
+        int under = (int) layers.stream().filter(m -> m.warning() == Warning.UNDER_TRAINED).count();
+        int tooFew = (int) layers.stream().filter(m -> m.warning() == Warning.TOO_FEW_EIGENVALUES).count();
         long params = layers.stream().mapToLong(m -> m.layer().N() * (long) m.layer().M() * m.layer().rf()).sum();
-        return new ModelSummary(layers.size(), fitted, over, under, params,
+        return new ModelSummary(layers.size(), fitted, over, under, tooFew, params,
                 mean(layers, m -> m.norms().logNorm()), mean(layers, LayerMetrics::alpha),
                 mean(layers, m -> m.norms().alphaWeighted()), mean(layers, m -> m.norms().logAlphaNorm()),
                 mean(layers, m -> m.norms().logSpectralNorm()), mean(layers, m -> m.norms().stableRank()),

@@ -12,16 +12,16 @@ import java.util.List;
  * @param mp           Marchenko–Pastur fit, or null
  * @param randomized   randomized-ESD comparison, or null
  * @param weights      element statistics and quantization errors
- * @param warning      "over-trained" (alpha &lt; 2), "under-trained" (alpha &gt; 6), "fit-failed" or ""
+ * @param warning      what the fit suggests (over-/under-trained), or why it is not judged
  * @param seconds      wall time spent on this layer
  * @param sketch       how the partial ESD of a sketched layer was obtained, or null (exact ESD)
  * @param etpl         the E_TPL fit ({@code --fit E_TPL}), or null
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
-                           RandomizedMetrics randomized, WeightStats weights, String warning, double seconds,
+                           RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds,
                            SketchInfo sketch, TruncatedPowerLawFit etpl) implements java.io.Serializable {
     public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
-                        RandomizedMetrics randomized, WeightStats weights, String warning, double seconds) {
+                        RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds) {
         this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, null, null);
     }
 

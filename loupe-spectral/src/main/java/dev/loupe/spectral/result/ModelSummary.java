@@ -8,6 +8,7 @@ package dev.loupe.spectral.result;
  * @param layersWithFit   layers whose power-law fit succeeded (the alpha means are over these)
  * @param overTrained     layers warned over-trained
  * @param underTrained    layers warned under-trained
+ * @param tooFewEigenvalues layers whose ESD is too small to judge ({@link Warning#TOO_FEW_EIGENVALUES})
  * @param parameters      elements in all analyzed matrices
  * @param logNorm         mean log_norm
  * @param alpha           mean alpha
@@ -19,7 +20,8 @@ package dev.loupe.spectral.result;
  * @param plAlphaHill     mean PL_Alpha_Hill
  * @param randDistance    mean rand_distance (NaN without --randomize)
  */
-public record ModelSummary(int layers, int layersWithFit, int overTrained, int underTrained, long parameters,
+public record ModelSummary(int layers, int layersWithFit, int overTrained, int underTrained, int tooFewEigenvalues,
+                           long parameters,
                            double logNorm, double alpha, double alphaWeighted, double logAlphaNorm,
                            double logSpectralNorm, double stableRank, double mpSoftrank, double plAlphaHill,
                            double randDistance) {

@@ -1,0 +1,69 @@
+package dev.loupe.landscape.bench;
+
+import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import dev.loupe.landscape.engine.Samples;
+import dev.loupe.landscape.grad.GradientEvaluator;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * The Hessian hot loop: seconds per Hessian-vector product (and per gradient) over the whole dataset, against
+ * plain forward passes of the unmodified model over the same samples in the same batches with the same ONNX
+ * Runtime threads, measured in the same run (half of the forward passes before, half after, so a load that
+ * drifts on a shared machine weighs on both sides). A reverse-over-forward HVP costs about 4–6 forward passes
+ * in theory (Pearlmutter 1994; Griewank & Walther, "Evaluating Derivatives", 2008, §3.3).
+ */
+public final class HessianBenchmark {
+    private HessianBenchmark() {
+    }
+
+    /**
+     * @param forwardSeconds  per forward pass; {@code gradientSeconds}, {@code hvpSeconds} per gradient / per HVP
+     * @param profile         ONNX Runtime's trace of the HVP runs, or null
+     */
+    public record Result(int samples, int batch, int threads, int forwardPasses, double forwardSeconds, int gradients,
+                         double gradientSeconds, int hvps, double hvpSeconds, String profile) {
+        public double hvpRatio() {
+            return hvpSeconds / forwardSeconds;
+        }
+
+        public double gradientRatio() {
+            return gradientSeconds / forwardSeconds;
+        }
+    }
+
+    public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
+        int passes = Math.max(4, 2 * hvps);
+        double fwd = ForwardBaseline.seconds(m, data, batch, 1, threads, passes / 2);
+        double grad, hvp;
+        String trace = null;
+        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, threads, true, profile)) {
+            float[] theta = m.theta0();
+            SplittableRandom rnd = new SplittableRandom(0);
+            double[] v = new double[theta.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rnd.nextGaussian();
+            }
+            g.hessianVectorProduct(theta, v); // warm-up: ORT arenas, JIT
+            g.evaluate(theta);
+            int grads = Math.max(2, hvps / 2);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < grads; i++) {
+                g.evaluate(theta);
+            }
+            grad = (System.nanoTime() - t0) / 1e9 / grads;
+            t0 = System.nanoTime();
+            for (int i = 0; i < hvps; i++) {
+                v = g.hessianVectorProduct(theta, v);
+            }
+            hvp = (System.nanoTime() - t0) / 1e9 / hvps;
+            if (profile != null) {
+                trace = g.endProfiling();
+            }
+        }
+        fwd += ForwardBaseline.seconds(m, data, batch, 1, threads, passes - passes / 2);
+        return new Result(data.size(), batch, threads, passes, fwd / passes, Math.max(2, hvps / 2), grad, hvps, hvp, trace);
+    }
+}

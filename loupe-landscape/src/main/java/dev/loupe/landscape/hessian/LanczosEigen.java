@@ -1,0 +1,62 @@
+package dev.loupe.landscape.hessian;
+
+import dev.loupe.core.progress.Progress;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * The top-k eigenpairs of the Hessian (largest magnitude first, as power iteration finds them) from one
+ * {@link Lanczos} run started at a Gaussian vector. Stops when each of the k Ritz values θᵢ has residual bound
+ * ‖Hyᵢ − θᵢyᵢ‖ ≤ tol·|θᵢ|, i.e. an exact eigenvalue within a relative tol of it, or after maxSteps Hessian-vector
+ * products. One Krylov space serves all k eigenvalues, where power iteration with deflation spends a fresh run of
+ * up to maxIter products on each; Lanczos also converges in about the square root of power iteration's steps for
+ * the same eigenvalue gap (Saad, Numerical Methods for Large Eigenvalue Problems, 2011, §6.6).
+ */
+public final class LanczosEigen {
+    private LanczosEigen() {
+    }
+
+    public static TopEigen top(HessianVectorProduct h, int k, int maxSteps, double tol, long seed, Progress progress) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int steps = Math.max(maxSteps, k);
+        progress.start("Hessian eigenvalues (Lanczos)", steps);
+        try {
+            Lanczos.Decomposition d = Lanczos.run(h, Vectors.gaussian(h.dimension(), rnd), steps,
+                    dec -> dec.steps() >= k && converged(dec.ritz(), k, tol), progress);
+            Lanczos.Ritz r = d.ritz();
+            int[] top = byMagnitude(r.values(), k);
+            double[] values = new double[top.length], bounds = new double[top.length];
+            int[] iterations = new int[top.length];
+            List<double[]> vectors = new ArrayList<>();
+            for (int i = 0; i < top.length; i++) {
+                values[i] = r.values()[top[i]];
+                bounds[i] = r.bounds()[top[i]];
+                iterations[i] = d.steps();
+                vectors.add(d.ritzVector(r.vectors()[top[i]]));
+            }
+            return new TopEigen(values, bounds, List.copyOf(vectors), iterations, d.steps());
+        } finally {
+            progress.done();
+        }
+    }
+
+    private static boolean converged(Lanczos.Ritz r, int k, double tol) {
+        for (int i : byMagnitude(r.values(), k)) {
+            if (r.bounds()[i] > tol * Math.abs(r.values()[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Indices of the (at most) k values of largest magnitude, largest first. */
+    private static int[] byMagnitude(double[] values, int k) {
+        return IntStream.range(0, values.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -Math.abs(values[i])))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+    }
+}
