@@ -118,7 +118,8 @@ class TestHfToGguf {
 
     /**
      * The Done-when check of issue 14: llama.cpp's perplexity on the GGUF Loupe wrote (stored peer output) and
-     * Loupe's own llama.cpp-convention perplexity of the same file agree within 1 % (they agree far closer).
+     * Loupe's own llama.cpp-convention perplexity of the same file agree within 1 %; measured within 0.04 %, so the
+     * test holds them to 0.1 %.
      */
     @ParameterizedTest
     @CsvSource({"llama,Q8_0", "llama,Q4_0", "gpt2,Q8_0"})
@@ -133,7 +134,7 @@ class TestHfToGguf {
             PerplexityResult p = Perplexity.evaluate(model, "heldout", ids, Convention.LLAMA_CPP, 128, 0, LinearObserver.NONE,
                     Progress.NONE);
             assertEquals(peer.path("tokens_scored").asLong(), p.tokensScored());
-            assertEquals(1, p.perplexity() / peer.path("perplexity").asDouble(), 0.01, tag);
+            assertEquals(1, p.perplexity() / peer.path("perplexity").asDouble(), 1e-3, tag);
         }
     }
 
