@@ -1,11 +1,11 @@
 package dev.loupe.compress.gguf;
 
 import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Encode;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * ggml's reference quantizers (ggml/src/ggml-quants.c, {@code quantize_row_*_ref}, "reference implementation for
@@ -16,31 +16,17 @@ import java.util.Set;
  * GGUF stores them (little-endian).
  */
 public final class GgmlQuantizer {
-    /** The types this class writes. */
-    public static final Set<DType> TYPES = EnumSet.of(DType.F32, DType.F16, DType.BF16, DType.Q8_0, DType.Q4_0);
-
     private GgmlQuantizer() {
     }
 
     /** {@code x} (a whole number of blocks) as {@code type}'s stored bytes. */
     public static byte[] quantize(DType type, float[] x) {
+        if (type == DType.F32 || type == DType.F16 || type == DType.BF16) {
+            // f16 and bf16 round to nearest even as GGML_FP32_TO_FP16 / ggml_compute_fp32_to_bf16 do
+            return Encode.floats(x, type).toArray(ValueLayout.JAVA_BYTE);
+        }
         ByteBuffer out = ByteBuffer.allocate((int) type.byteSize(x.length)).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
-            case F32 -> {
-                for (float v : x) {
-                    out.putFloat(v);
-                }
-            }
-            case F16 -> {
-                for (float v : x) {
-                    out.putShort(Float.floatToFloat16(v));
-                }
-            }
-            case BF16 -> {
-                for (float v : x) {
-                    out.putShort(bf16(v));
-                }
-            }
             case Q8_0 -> {
                 for (int i = 0; i < x.length; i += 32) {
                     q8_0(x, i, out);
@@ -100,14 +86,5 @@ public final class GgmlQuantizer {
     /** C's roundf: halfway cases away from zero (Java's Math.round rounds them up). */
     static float roundf(float v) {
         return (float) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
-    }
-
-    /** {@code ggml_compute_fp32_to_bf16}: round to nearest even; NaN kept NaN (quiet bit forced). */
-    static short bf16(float v) {
-        int u = Float.floatToRawIntBits(v);
-        if ((u & 0x7fffffff) > 0x7f800000) {
-            return (short) ((u >>> 16) | 64);
-        }
-        return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
     }
 }
