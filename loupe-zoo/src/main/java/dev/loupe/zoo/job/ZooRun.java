@@ -78,6 +78,7 @@ public final class ZooRun {
         // Start Spark before the catalog exists, so a master that cannot start leaves no catalog behind.
         executor.start(JobSize.of(keys, o.splitAbove()));
         try (Catalog catalog = Catalog.open(catalogFile)) {
+            removeKilledRuns(parquetDir);
             catalog.warnings().forEach(o.say());
             Set<FileKey> done = catalog.recordedKeys(!o.retryFailed());
             List<FileKey> todo = keys.stream().filter(k -> !done.contains(k)).toList();
@@ -103,6 +104,27 @@ public final class ZooRun {
             return FileKey.of(f);
         } catch (LoupeException e) {
             return new FileKey(f.toAbsolutePath().normalize().toString(), -1, "unreadable");
+        }
+    }
+
+    /**
+     * Deletes the {@code .tmp-run-*} folders that killed runs left in {@code parquetDir}. Only a run holding the
+     * catalog open for writing gets here, and DuckDB lets one process at a time do that, so none is in use.
+     */
+    private static void removeKilledRuns(Path parquetDir) {
+        if (!Files.isDirectory(parquetDir)) {
+            return;
+        }
+        try (var dirs = Files.newDirectoryStream(parquetDir, ".tmp-run-*")) {
+            for (Path d : dirs) {
+                try (var tree = Files.walk(d)) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // leftovers of someone else's crash must not stop this run
         }
     }
 
