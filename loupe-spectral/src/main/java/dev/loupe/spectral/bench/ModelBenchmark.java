@@ -203,7 +203,7 @@ public final class ModelBenchmark {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (float) rnd.nextGaussian();
             }
-            ob.withMaxThreads(1).sgemmGramSeconds(a, 512, 512); // warm-up
+            ob.withMaxThreads(1).sgemmGramSeconds(new float[512 * 512], 512, 512); // warm-up
             double s = ob.withMaxThreads(threads).sgemmGramSeconds(a, D, D);
             peak = 2.0 * D * D * D / s / 1e9;
         }
