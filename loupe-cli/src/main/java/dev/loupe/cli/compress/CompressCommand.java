@@ -6,6 +6,7 @@ import dev.loupe.cli.Table;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
@@ -65,8 +66,16 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
 
-    @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
+    @Option(names = "--block-wise", description = "With --allocate alpha: average the metric within each transformer block first "
+            + "(the default when every layer is in a transformer block, as AlphaPruning's LLM script does).")
     boolean blockWise;
+
+    @Option(names = "--layer-wise", description = "With --allocate alpha: one metric per layer, even in transformer blocks.")
+    boolean layerWise;
+
+    @Option(names = "--metric", paramLabel = "M", description = "AlphaPruning's metric: alpha_mid (PL_Alpha_Hill, xmin at the median "
+            + "eigenvalue; the default) or alpha_peak (KS-best fit with xmin near the ESD's peak; the authors' LLM default).")
+    EsdMetric metric;
 
     @Option(names = "--skip", paramLabel = "REGEX", description = "Leave layers whose weight or ONNX node name contains a match uncompressed (e.g. the output head).")
     java.util.regex.Pattern skip;
@@ -180,8 +189,8 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
         }
         if (bits != null) {
-            if (blockWise) {
-                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
+            if (blockWise || layerWise || metric != null) {
+                throw new LoupeException("--block-wise, --layer-wise and --metric apply to --allocate alpha (pruning)");
             }
             return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank, actOrder);
         }
@@ -189,7 +198,14 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException("--group, --asymmetric, --outliers, --lowrank, --embeddings and --act-order are quantization options; "
                     + "drop them or use --bits");
         }
-        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);
+        if (blockWise && layerWise) {
+            throw new LoupeException("--block-wise and --layer-wise contradict each other; give one");
+        }
+        if ((layerWise || metric != null) && allocate != AllocationMethod.ALPHA) {
+            throw new LoupeException("--layer-wise and --metric apply to --allocate alpha");
+        }
+        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon,
+                blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
     }
 
     private static int[] parseNm(String s) {

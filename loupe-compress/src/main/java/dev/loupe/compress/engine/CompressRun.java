@@ -99,7 +99,7 @@ public final class CompressRun {
                             + (r.data().data() != null ? r.data().data() : r.data().text()));
                 }
                 Map<String, Double> metrics = switch (o.allocation()) {
-                    case ALPHA -> Compressor.hillAlphas(layers, backend);
+                    case ALPHA -> Compressor.hillAlphas(layers, backend, o.metric());
                     case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };
