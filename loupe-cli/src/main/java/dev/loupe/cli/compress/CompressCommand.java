@@ -52,7 +52,7 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--method", paramLabel = "M",
             description = "magnitude (default) | wanda | nm | sparsegpt (pruning); rtn (the default) | gptq (quantization). "
-                    + "sparsegpt and gptq need calibration data (--data or --text) on an ONNX model.")
+                    + "sparsegpt and gptq need calibration data: --data or --text on an ONNX model, --calibration on a language model.")
     Method method;
 
     @Option(names = "--nm", paramLabel = "N:M", description = "N:M pattern: keep N of every M inputs; for --method nm (default 2:4) "
@@ -134,7 +134,7 @@ public final class CompressCommand implements Callable<Integer> {
             + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
-    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
+    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms and the XᵀX of sparsegpt/gptq, "
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 

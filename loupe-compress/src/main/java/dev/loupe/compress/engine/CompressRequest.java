@@ -254,11 +254,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
         EvalData data = calibration.data();
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
-        if (goal.method().needsGram() && !(data.present() && onnxModel)) {
-            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model (--data X or --text FILE)");
-        }
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
+        if (goal.method().needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
+            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+                    + "(--data X or --text FILE) or --calibration TEXT on a language model");
+        }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
         }
