@@ -54,6 +54,8 @@ class TestReadmeExamples {
                     "40 s even on 2 sentences; HessianOnMiniLmTest checks it against exact products"),
             new Shorter("hessian fixtures/models/mlp.onnx", List.of("--samples", "200", "--trace-samples", "2",
                     "--max-iter", "3", "--density-steps", "5"), false, false, "13 s at the defaults"),
+            new Shorter("--directions pca", List.of("--grid", "5", "--samples", "200"), false, false,
+                    "441 points on 1,000 images; TestPlaneThroughCheckpoints checks the placed checkpoints' losses"),
             new Shorter("ensemble", List.of("--rotate", "0", "--noise", "0"), false, false,
                     "the shifted-input indicators rerun every member"),
             new Shorter("zoo fixtures/zoo", List.of("--master", "none"), false, false,

@@ -162,8 +162,10 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
         OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware, calibration);
-        if (out != null && !force) {
-            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware, calibration);
+        if (out != null) {
+            // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
+            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
+                    calibration);
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
                 new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms,

@@ -120,8 +120,17 @@ public final class EnsembleCommand implements Callable<Integer> {
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
-            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
-            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            List<Path> saved = new ArrayList<>(PredictionWriter.files(savePredictions.resolve("in-distribution"), in));
+            shiftedSets.forEach((name, p) -> saved.addAll(PredictionWriter.files(savePredictions.resolve(PredictionWriter.dirName(name)), p)));
+            List<Path> inputs = new ArrayList<>(models);
+            inputs.addAll(java.util.Arrays.asList(data, labels));
+            for (Path f : saved) {
+                AtomicOutput.refuseOverwrite(f, inputs);
+            }
+            AtomicOutput.all(() -> {
+                PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
+                shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            });
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);
@@ -136,8 +145,10 @@ public final class EnsembleCommand implements Callable<Integer> {
             for (Path f : files) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            EnsemblePlotFiles.write(report, out);
-            AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            AtomicOutput.all(() -> {
+                EnsemblePlotFiles.write(report, out);
+                AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            });
         }
         PrintWriter w = spec.commandLine().getOut();
         if (!json.print(report, w)) {

@@ -2,10 +2,12 @@ package dev.loupe.compress.calibrate;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
@@ -74,8 +76,7 @@ final class ActivationProbe {
         new LinkedHashSet<>(activations).stream().filter(v -> !outputs.contains(v)).forEach(w::addOutput);
         w.write(probe);
         int ran = 0;
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-             OrtSession s = OrtEnvironment.getEnvironment().createSession(probe.toString(), so)) {
+        try (ModelSession s = OrtSessions.open(probe, SessionSettings.defaults())) {
             for (Map<String, OnnxTensor> batch : batches) {
                 try (OrtSession.Result r = s.run(batch, activations)) {
                     for (String v : activations) {

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.calibrate.ActivationNorms;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
@@ -46,7 +49,7 @@ final class Calibration {
 
     private static <T> T withBatches(Path model, EvalData data, int samples,
                                      java.util.function.BiFunction<List<Map<String, OnnxTensor>>, Path, T> use) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtSessions.environment();
         List<Map<String, OnnxTensor>> batches = new ArrayList<>();
         try {
             if (data.data() != null) {
@@ -99,7 +102,7 @@ final class Calibration {
 
     /** The model's non-batch input dims when all are fixed (e.g. [1, 28, 28] for [28, 28] images), else the data's. */
     private static long[] example(OrtEnvironment env, Path model, Dataset d) throws OrtException {
-        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+        try (ModelSession s = OrtSessions.open(model, SessionSettings.defaults())) {
             var info = s.getInputInfo().values().iterator().next().getInfo();
             if (info instanceof ai.onnxruntime.TensorInfo t && t.getShape().length >= 2) {
                 long[] dims = Arrays.copyOfRange(t.getShape(), 1, t.getShape().length);
@@ -123,7 +126,7 @@ final class Calibration {
     }
 
     private static Set<String> inputs(OrtEnvironment env, Path model) throws OrtException {
-        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+        try (ModelSession s = OrtSessions.open(model, SessionSettings.defaults())) {
             return new java.util.LinkedHashSet<>(s.getInputNames());
         }
     }

@@ -38,14 +38,14 @@ public final class LayerFinder {
     private LayerFinder() {
     }
 
-    /** The compressible layers of {@code cp}, in checkpoint order. */
+    /** The compressible layers of {@code cp}, in checkpoint order. A weight with no elements (a [0, 64] tensor) is none. */
     public static List<Layer> find(Checkpoint cp) {
         List<Layer> out = new ArrayList<>();
         if (cp.graph().isPresent()) {
             Map<String, Node> readers = weightReaders(cp.graph().get());
             for (Tensor t : cp.tensors()) {
                 Node n = readers.get(t.name());
-                if (n != null && isFloat(t)) {
+                if (n != null && isFloat(t) && t.numel() > 0) {
                     Layer l = fromOnnx(t, n);
                     if (l != null) {
                         out.add(l);
@@ -61,7 +61,7 @@ public final class LayerFinder {
                 out.add(new Layer(t, (int) t.dim(1), (int) t.dim(0), true, "", ""));
                 continue;
             }
-            if (isFloat(t) && t.rank() >= 2 && !tied.contains(t.name())
+            if (isFloat(t) && t.rank() >= 2 && t.numel() > 0 && !tied.contains(t.name())
                     && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
                 long cols = t.numel() / t.dim(0);
                 if (fits(t.dim(0), cols)) {

@@ -73,7 +73,7 @@ public final class SentenceEmbedder {
         long[] shape = {1, ids.length};
         long[] ones = new long[ids.length];
         java.util.Arrays.fill(ones, 1);
-        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        var env = dev.loupe.runtime.session.OrtSessions.environment();
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
