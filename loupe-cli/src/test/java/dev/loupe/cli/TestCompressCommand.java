@@ -295,6 +295,15 @@ class TestCompressCommand {
     }
 
     @Test
+    void anAlreadyQuantizedModelIsNamedAsSuchNotAsHavingNoWeights() {
+        // all-MiniLM-L6-v2's int8 twin: every matrix is int8 codes read by MatMulInteger (ONNX Runtime dynamic quantization)
+        String q = BundledModels.miniLmQuantized().toString();
+        CliRun r = CliRun.of("compress", q, "--bits", "4", "--dry-run");
+        assertOneLineError(r, "is already quantized");
+        assertTrue(r.err().contains("36 MatMulInteger"), r.err());
+    }
+
+    @Test
     void dryRunOnMiniLmPrintsTheAllocation() {
         CliRun r = CliRun.of("compress", BundledModels.miniLm().toString(), "--sparsity", "0.5", "--allocate", "alpha", "--dry-run");
         assertEquals(0, r.exit(), r.err());

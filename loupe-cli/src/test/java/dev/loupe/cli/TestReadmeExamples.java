@@ -60,7 +60,9 @@ class TestReadmeExamples {
                     "the shifted-input indicators rerun every member"),
             new Shorter("zoo fixtures/zoo", List.of("--master", "none"), false, false,
                     "Spark's start takes a minute on a loaded machine; loupe-zoo's tests run Spark"),
-            new Shorter("bench zoo", List.of(), false, true, "times Spark; its default zoo is relative to the directory"));
+            new Shorter("bench zoo", List.of(), false, true, "times Spark; its default zoo is relative to the directory"),
+            new Shorter("bench lm", List.of(), false, true, "writes a 2 GB model and times it against llama.cpp (minutes); "
+                    + "TestFixtureModels runs the same forward pass"));
 
     @TempDir
     static Path tmp;

@@ -15,6 +15,8 @@ import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
+import dev.loupe.runtime.text.EncoderConfig;
+import dev.loupe.runtime.text.Pooling;
 import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -127,8 +129,18 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", description = "Sentences, one per line, for an encoder (--eval, Wanda calibration).")
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text. Default: tokenizer.json or "
+            + "MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
     Path tokenizer;
+
+    @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
+            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model is known to use, else mean.")
+    Pooling pooling;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "With --text: truncate sentences to N word pieces incl. [CLS]/[SEP]. "
+            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
+            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
+    Integer maxTokens;
 
     @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
             + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
@@ -168,7 +180,7 @@ public final class CompressCommand implements Callable<Integer> {
                     calibration);
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms,
+                new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());

@@ -55,7 +55,8 @@ public final class EnsembleCommand implements Callable<Integer> {
     List<Double> noise;
 
     @Option(names = "--rotate", paramLabel = "DEG", split = ",", defaultValue = "30",
-            description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}).")
+            description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}, "
+                    + "skipped with a note when the inputs are flat vectors rather than images).")
     List<Double> rotate;
 
     @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
@@ -182,7 +183,13 @@ public final class EnsembleCommand implements Callable<Integer> {
                 shifts.add(new ImageShift.Rotation(deg));
             }
         }
+        boolean rotateGiven = spec.commandLine().getParseResult().hasMatchedOption("--rotate");
         for (ImageShift s : shifts) {
+            if (!s.appliesTo(d) && !rotateGiven) {
+                // the default rotation is skipped on flat inputs; one the user asked for still fails with the reason
+                spec.commandLine().getErr().println("note: " + s.name() + " skipped: " + data + " holds flat vectors, not images");
+                continue;
+            }
             shiftedSets.put(s.name(), ModelPredictions.compute(models, s.apply(d), batch, t));
         }
         return ModelPredictions.compute(models, d, batch, t);

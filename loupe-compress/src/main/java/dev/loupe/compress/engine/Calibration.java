@@ -11,18 +11,16 @@ import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
-import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
-import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.EncoderConfig;
+import dev.loupe.runtime.text.TextFeed;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,22 +65,12 @@ final class Calibration {
                     batches.add(Map.of(input, OnnxTensor.createTensor(env, b, shape)));
                 }
             } else {
-                Path tok = data.tokenizer() != null ? data.tokenizer() : BundledModels.miniLmTokenizer();
-                WordPieceTokenizer t = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
+                WordPieceTokenizer t = EncoderConfig.resolve(model, data.encoder()).wordPiece();
                 Set<String> inputs = inputs(env, model);
+                TextFeed.requireEncoder(model, inputs);
                 List<String> s = data.sentences();
                 for (String sentence : s.subList(0, Math.min(samples, s.size()))) {
-                    long[] ids = t.encode(sentence);
-                    long[] shape = {1, ids.length};
-                    long[] ones = new long[ids.length];
-                    Arrays.fill(ones, 1);
-                    Map<String, OnnxTensor> in = new HashMap<>();
-                    in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-                    in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
-                    if (inputs.contains("token_type_ids")) {
-                        in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
-                    }
-                    batches.add(in);
+                    batches.add(TextFeed.of(env, List.of(t.encode(sentence)), inputs));
                 }
             }
             Path dir = java.nio.file.Files.createTempDirectory("loupe-calibrate");

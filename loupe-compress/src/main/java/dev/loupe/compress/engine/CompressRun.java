@@ -24,6 +24,7 @@ import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.linalg.DenseBackend;
+import dev.loupe.runtime.text.EncoderConfig;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -54,6 +55,9 @@ public final class CompressRun {
         boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
         Map<String, InputGram.Gram> grams = Map.of();
         List<String> notes = new ArrayList<>();
+        if (r.data().text() != null) {
+            notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
+        }
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
         Workload before;
@@ -77,6 +81,13 @@ public final class CompressRun {
                 notes.add("left as they are (--skip): " + (skipped.isEmpty() ? "nothing matched" : String.join(", ", skipped)));
             }
             if (layers.isEmpty()) {
+                Map<String, Integer> quantized = LayerFinder.quantizedWeights(cp);
+                if (!quantized.isEmpty()) {
+                    // requantizing dequantized codes would compound two rounding errors; the float original is the input to use
+                    throw new LoupeException(r.model(), "is already quantized: its weight matrices are integer codes read by "
+                            + quantized.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "))
+                            + "; compress the float model it was made from");
+                }
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
