@@ -24,12 +24,30 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
             return USER_ERROR;
         }
         if (ex.getCause() instanceof OutOfMemoryError) {
-            cl.getErr().println("loupe: out of memory; raise the heap with LOUPE_HEAP=16g (or JAVA_OPTS=-Xmx16g)");
-            return BUG;
+            return outOfMemory(cl);
         }
         cl.getErr().println("loupe: internal error (please report): " + ex);
         ex.printStackTrace(cl.getErr());
         return BUG;
+    }
+
+    /**
+     * Runs the command as picocli's RunLast does, also catching an OutOfMemoryError, which picocli lets through as an
+     * Error (a stack trace and exit 1 from the JVM). It is what a too-large input causes, so it is the user's to fix:
+     * one line, exit 2. The failed allocation is gone by the time this runs, so printing has memory again.
+     */
+    int runLast(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory(parsed.commandSpec().commandLine());
+        }
+    }
+
+    private static int outOfMemory(CommandLine cl) {
+        cl.getErr().println("loupe: out of memory (an input too large for the Java heap of "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); raise it with LOUPE_HEAP=16g (or JAVA_OPTS=-Xmx16g)");
+        return USER_ERROR;
     }
 
     /** One line, not picocli's message followed by the whole usage text, so that scripts see a single error line. */

@@ -7,9 +7,9 @@ import dev.loupe.core.data.Datasets;
 import dev.loupe.core.data.NpyWriter;
 import dev.loupe.runtime.Evaluation;
 import dev.loupe.runtime.OnnxModel;
+import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
-import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,15 +54,18 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example (needed with --data).")
     Path labels;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text (default: the bundled one for 'minilm').")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text. "
+            + "Default: tokenizer.json or MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
     Path tokenizer;
 
     @Option(names = "--pooling", paramLabel = "mean|cls", description = "Sentence vector from the token states: "
-            + "mean (all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json next to the model, else mean.")
-    String pooling;
+            + "mean (all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model "
+            + "is known to use, else mean.")
+    Pooling pooling;
 
-    @Option(names = "--max-tokens", paramLabel = "N", description = "Truncate sentences to N word pieces incl. [CLS]/[SEP] "
-            + "(default 256 for 'minilm', as it was trained; 512, BERT's position table, otherwise).")
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Truncate sentences to N word pieces incl. [CLS]/[SEP]. "
+            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
+            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
     Integer maxTokens;
 
     @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "With --text: also write the embeddings as a float32 NPY matrix [sentences, dimension].")
@@ -84,8 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** Summary of an embedding run. */
-    record Embeddings(String model, String text, int sentences, int dimension, String pooling, double meanTokens,
-                      int maxTokens, double meanNorm, String output, double seconds) {
+    record Embeddings(String model, String text, int sentences, int dimension, String pooling, int tokenLimit,
+                      double meanTokens, int maxTokens, double meanNorm, String output, double seconds) {
     }
 
     @Override
@@ -105,19 +108,15 @@ public final class EvalCommand implements Callable<Integer> {
                 }
                 print(m.evaluate(d, batch));
             } else {
-                Path tok = tokenizer != null ? tokenizer : bundled ? BundledModels.miniLmTokenizer() : null;
-                if (tok == null) {
-                    throw new LoupeException(modelFile, "--text needs --tokenizer (a tokenizer.json) for this model");
-                }
-                Pooling p = Pooling.resolve(pooling, modelFile);
-                int max = maxTokens != null ? maxTokens : bundled ? SentenceEmbedder.MINILM_MAX_LENGTH : 512;
-                embed(new SentenceEmbedder(m, WordPieceTokenizer.load(tok, max), p), p, modelFile);
+                EncoderConfig c = EncoderConfig.resolve(modelFile, new EncoderConfig.Choices(tokenizer, pooling, maxTokens));
+                spec.commandLine().getErr().println(c.describe());
+                embed(new SentenceEmbedder(m, c.wordPiece(), c.pooling()), c, modelFile);
             }
         }
         return 0;
     }
 
-    private void embed(SentenceEmbedder e, Pooling p, Path modelFile) {
+    private void embed(SentenceEmbedder e, EncoderConfig c, Path modelFile) {
         List<String> lines = readLines(input.text);
         long t0 = System.nanoTime();
         float[][] v = e.embed(lines);
@@ -139,7 +138,7 @@ public final class EvalCommand implements Callable<Integer> {
             NpyWriter.write(embeddings, v);
         }
         Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
-                p.name().toLowerCase(java.util.Locale.ROOT), (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
+                c.pooling().name().toLowerCase(java.util.Locale.ROOT), c.maxTokens(), (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
         if (!json.print(r, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim %s-pooled embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.pooling(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),

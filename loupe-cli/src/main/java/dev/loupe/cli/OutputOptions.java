@@ -31,14 +31,16 @@ public final class OutputOptions {
      */
     public void emit(String stem, Object result, String csv, Consumer<Path> plots, Consumer<Path> report,
               PrintWriter stdout, Consumer<PrintWriter> summary) {
-        write(stem + ".json", Output.toJson(result));
-        write(stem + ".csv", csv);
-        if (out != null) {
-            plots.accept(out);
-        }
-        if (this.report != null) {
-            report.accept(this.report);
-        }
+        AtomicOutput.all(() -> { // one set: a failure in any file leaves none of them
+            write(stem + ".json", Output.toJson(result));
+            write(stem + ".csv", csv);
+            if (out != null) {
+                plots.accept(out);
+            }
+            if (this.report != null) {
+                report.accept(this.report);
+            }
+        });
         if (json) {
             Output.json(result, stdout);
         } else {

@@ -15,8 +15,8 @@ record CliRun(int exit, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Loupe.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(TerminalText.escaping(out), true)); // as Loupe.main does
+        cl.setErr(new PrintWriter(TerminalText.escaping(err), true));
         int exit = cl.execute(args);
         return new CliRun(exit, out.toString(), err.toString());
     }

@@ -38,7 +38,7 @@ class HessianOnMiniLmTest {
 
     @Test
     void gradientAndHessianAlongADirectionMatchDifferencesOfTheForwardPass() {
-        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), SentencePooling.Mode.MEAN)) {
+        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), Pooling.MEAN)) {
             Samples text = text();
             float[] theta = m.theta0();
             double[] u = direction(m, text);
@@ -69,7 +69,7 @@ class HessianOnMiniLmTest {
      */
     @Test
     void selfDistillationCurvatureIsGaussNewton() {
-        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), SentencePooling.Mode.MEAN)) {
+        try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> WEIGHTS.matcher(n).find()), Pooling.MEAN)) {
             Samples text = text();
             float[] theta = m.theta0();
             double[] u = direction(m, text);
@@ -97,11 +97,11 @@ class HessianOnMiniLmTest {
      */
     @Test
     void poolingHeadMatchesTheRuntimeEmbedder() {
-        WordPieceTokenizer wp = WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), SentenceEmbedder.MINILM_MAX_LENGTH);
+        WordPieceTokenizer wp = WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), 256);
         List<String> s = List.of("A penny saved is a penny earned.", "Time flies like an arrow; fruit flies like a banana.", "Hi.");
         Samples text = Samples.text(s.stream().map(wp::encode).toArray(long[][]::new));
         for (Pooling p : Pooling.values()) {
-            SentencePooling.Mode mode = p == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
+            Pooling mode = p;
             try (ParameterizedModel m = SentencePooling.append(ParameterizedModel.open(BundledModels.miniLm(), n -> n.contains("LayerNorm")), mode);
                  OnnxModel runtime = OnnxModel.open(BundledModels.miniLm(), 1)) {
                 Samples pooled = SelfTargets.at(m, text, m.theta0(), 3); // one padded batch of three
@@ -119,7 +119,7 @@ class HessianOnMiniLmTest {
     }
 
     private static Samples text() {
-        WordPieceTokenizer wp = WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), SentenceEmbedder.MINILM_MAX_LENGTH);
+        WordPieceTokenizer wp = WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), 256);
         List<String> s = List.of("A penny saved is a penny earned.", "Time flies like an arrow; fruit flies like a banana.");
         return Samples.text(s.stream().map(wp::encode).toArray(long[][]::new));
     }

@@ -102,6 +102,42 @@ class TestCompressCommand {
     }
 
     @Test
+    void secondOrderMethodsRefuseWhatTheyCannotDo() {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        String onnx = f.resolve("models/mlp.onnx").toString();
+        String x = f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        String out = dir.resolve("o.onnx").toString();
+        // fc1 has 784 inputs: 128 images cannot estimate its XᵀX
+        assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--method", "gptq", "--data", x, "--out", out),
+                "128 calibration rows for its 784 inputs are too few");
+        assertOneLineError(CliRun.of("compress", model().toString(), "--sparsity", "0.5", "--method", "sparsegpt", "--out",
+                dir.resolve("o.safetensors").toString()), "needs each layer's XᵀX");
+        assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--act-order", "--out", out), "--act-order is a GPTQ option");
+        assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--method", "gptq", "--data", x, "--calibration-samples",
+                "1024", "--out", dir.resolve("x.gguf").toString()), "the output must be .onnx");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "wanda", "--nm", "2:4", "--data", x,
+                "--out", out), "--nm applies to");
+        assertFalse(Files.exists(Path.of(out)));
+        assertFalse(Files.exists(dir.resolve("x.gguf")));
+    }
+
+    @Test
+    void sparseGptPrunesTheMlpFromItsCalibration() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        Path out = dir.resolve("mlp-sparsegpt.onnx");
+        CliRun r = CliRun.of("compress", f.resolve("models/mlp.onnx").toString(), "--sparsity", "0.5", "--method", "sparsegpt",
+                "--eval", "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--calibration-samples", "1000", "--out", out.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode e = new ObjectMapper().readTree(r.out()).get("eval");
+        assertTrue(e.get("accuracyAfter").asDouble() > 0.8, e.toString()); // fp32: 0.8335
+        for (JsonNode l : new ObjectMapper().readTree(r.out()).get("layers")) {
+            assertEquals(0.5, l.get("sparsity").asDouble(), 0.01, l.toString());
+        }
+    }
+
+    @Test
     void wandaCalibratesAndEvalReportsBeforeAndAfter() throws Exception {
         Path f = dev.loupe.core.data.Fixtures.dir();
         Path out = dir.resolve("mlp-wanda.onnx");
@@ -256,6 +292,15 @@ class TestCompressCommand {
         try (var s = Files.list(dir)) {
             assertEquals(1, s.count()); // no temporary left behind
         }
+    }
+
+    @Test
+    void anAlreadyQuantizedModelIsNamedAsSuchNotAsHavingNoWeights() {
+        // all-MiniLM-L6-v2's int8 twin: every matrix is int8 codes read by MatMulInteger (ONNX Runtime dynamic quantization)
+        String q = BundledModels.miniLmQuantized().toString();
+        CliRun r = CliRun.of("compress", q, "--bits", "4", "--dry-run");
+        assertOneLineError(r, "is already quantized");
+        assertTrue(r.err().contains("36 MatMulInteger"), r.err());
     }
 
     @Test

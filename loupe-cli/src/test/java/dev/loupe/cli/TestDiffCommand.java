@@ -63,6 +63,29 @@ class TestDiffCommand {
     }
 
     @Test
+    void mergedAdapterDiffsBackToTheUpdate(@TempDir Path dir) throws Exception {
+        Path merged = dir.resolve("merged.safetensors");
+        Path mlp = FIX.resolve("models/mlp.safetensors");
+        CliRun m = CliRun.of("diff", mlp.toString(), ADAPTER.toString(), "--merge-out", merged.toString(), "--quiet");
+        assertEquals(0, m.exit(), m.err());
+        CliRun d = CliRun.of("diff", mlp.toString(), merged.toString(), "--json");
+        assertEquals(0, d.exit(), d.err());
+        JsonNode layers = new ObjectMapper().readTree(d.out()).get("layers");
+        JsonNode torch = new ObjectMapper().readTree(FIX.resolve("diff/reference.json").toFile()).path("mlp_lora");
+        for (JsonNode l : layers) {
+            String name = l.get("name").asText();
+            if (name.equals("fc3")) { // not adapted: unchanged bit for bit
+                assertEquals(0.0, l.get("deltaNorm").asDouble(), 0.0);
+                continue;
+            }
+            // W + s·B·A stored in float32, minus W: torch's ‖s·B·A‖ and top singular value to float32 rounding
+            assertEquals(torch.get(name).get("delta_fro").asDouble(), l.get("deltaNorm").asDouble(), 1e-5, name);
+            assertEquals(torch.get(name).get("delta_sv").get(0).asDouble(),
+                    l.get("update").get("topSingular").get(0).asDouble(), 1e-5, name);
+        }
+    }
+
+    @Test
     void userErrorsAreOneLine(@TempDir Path dir) throws Exception {
         CliRun.of("diff", BASE.toString()).assertUserError(BASE);
         CliRun.of("diff", BASE.toString(), FIX.resolve("models/mlp.safetensors").toString())

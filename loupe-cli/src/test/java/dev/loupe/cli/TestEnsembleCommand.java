@@ -72,4 +72,25 @@ class TestEnsembleCommand {
         }
         return Files.writeString(dir.resolve(name), sb.toString());
     }
+
+    @Test
+    void theDefaultRotationIsSkippedOnFlatInputsAndAnAskedOneIsRefused() throws IOException {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        String images = f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        String labels = f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString();
+        var d = dev.loupe.core.data.Datasets.read(Path.of(images), null);
+        float[][] rows = new float[d.rows()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(d.features(), i * d.rowLength(), (i + 1) * d.rowLength());
+        }
+        Path flat = dir.resolve("flat.npy");
+        dev.loupe.core.data.NpyWriter.write(flat, rows); // [2000, 784]: vectors, not 28x28 images
+        String mlp = f.resolve("models/mlp.onnx").toString();
+        CliRun r = CliRun.of("ensemble", "-m", mlp, mlp, "--data", flat.toString(), "--labels", labels, "--noise", "0");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("rotation 30.0° skipped"), r.err());
+        CliRun asked = CliRun.of("ensemble", "-m", mlp, mlp, "--data", flat.toString(), "--labels", labels, "--rotate", "30");
+        assertEquals(2, asked.exit(), asked.err());
+        assertTrue(asked.err().contains("rotation needs image examples"), asked.err());
+    }
 }

@@ -54,13 +54,17 @@ class TestReadmeExamples {
                     "40 s even on 2 sentences; HessianOnMiniLmTest checks it against exact products"),
             new Shorter("hessian fixtures/models/mlp.onnx", List.of("--samples", "200", "--trace-samples", "2",
                     "--max-iter", "3", "--density-steps", "5"), false, false, "13 s at the defaults"),
+            new Shorter("--directions pca", List.of("--grid", "5", "--samples", "200"), false, false,
+                    "441 points on 1,000 images; TestPlaneThroughCheckpoints checks the placed checkpoints' losses"),
             new Shorter("ensemble", List.of("--rotate", "0", "--noise", "0"), false, false,
                     "the shifted-input indicators rerun every member"),
             new Shorter("zoo fixtures/zoo", List.of("--master", "none"), false, false,
                     "Spark's start takes a minute on a loaded machine; loupe-zoo's tests run Spark"),
             new Shorter("bench zoo", List.of(), false, true, "times Spark; its default zoo is relative to the directory"),
             new Shorter("bench hessian", List.of("--samples", "100", "--hvps", "2"), false, false,
-                    "20 forward passes and 15 products over 1,000 images take a minute on a loaded machine"));
+                    "20 forward passes and 15 products over 1,000 images take a minute on a loaded machine"),
+            new Shorter("bench lm", List.of(), false, true, "writes a 2 GB model and times it against llama.cpp (minutes); "
+                    + "TestFixtureModels runs the same forward pass"));
 
     @TempDir
     static Path tmp;

@@ -34,6 +34,7 @@ class ZooCommandTest {
         CliRun r = CliRun.of("zoo", zoo.toString(), "--catalog", catalog.toString(), "--master", "none");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("13 checkpoints found, 0 already in the catalog, 12 analyzed, 1 failed"), r.out());
+        assertTrue(r.out().contains("failed: " + zoo.resolve("bad.safetensors") + ": "), r.out()); // named with its error
 
         CliRun again = CliRun.of("zoo", zoo.toString(), "--catalog", catalog.toString(), "--master", "none");
         assertTrue(again.out().startsWith("13 checkpoints found, 13 already in the catalog, 0 analyzed, 0 failed"), again.out());

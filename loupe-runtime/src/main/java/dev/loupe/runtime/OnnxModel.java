@@ -8,6 +8,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.data.Dataset;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -31,10 +34,10 @@ import java.util.concurrent.Future;
 public final class OnnxModel implements AutoCloseable {
     private final Path file;
     private final OrtEnvironment env;
-    private final OrtSession session;
+    private final ModelSession session;
     private final int threads;
 
-    private OnnxModel(Path file, OrtEnvironment env, OrtSession session, int threads) {
+    private OnnxModel(Path file, OrtEnvironment env, ModelSession session, int threads) {
         this.file = file;
         this.env = env;
         this.session = session;
@@ -49,21 +52,14 @@ public final class OnnxModel implements AutoCloseable {
         if (threads < 1) {
             throw new LoupeException(file, "--threads must be at least 1, got " + threads);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(1);
-            opts.setInterOpNumThreads(1);
-            return new OnnxModel(file, env, env.createSession(file.toString(), opts), threads);
-        } catch (OrtException e) {
-            throw wrap(file, e);
-        }
+        return new OnnxModel(file, OrtSessions.environment(), OrtSessions.open(file, SessionSettings.singleThreaded()), threads);
     }
 
     public Path file() {
         return file;
     }
 
-    public OrtSession session() {
+    public ModelSession session() {
         return session;
     }
 
@@ -216,10 +212,6 @@ public final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw wrap(file, e);
-        }
+        session.close();
     }
 }

@@ -138,6 +138,19 @@ class TestWeightWatcherAgreement {
                 default -> 0.1;
             };
             assertEquals(num(row, "rand_distance"), m.randomized().randDistance(), tol, row.get("key") + " rand_distance");
+            // a shuffle keeps ‖W‖ and the eigenvalue count, so the MP fit's rescaling is deterministic
+            assertEquals(num(row, "rand_W_scale"), m.randomized().randWScale(), 1e-9 * num(row, "rand_W_scale"),
+                    row.get("key") + " rand_W_scale");
+            double sTol = row.get("key").equals("conv1") ? 1e-6 : 0.03;
+            assertEquals(num(row, "rand_sigma_mp"), m.randomized().randSigmaMp(), sTol * num(row, "rand_sigma_mp"),
+                    row.get("key") + " rand_sigma_mp");
+            assertEquals(num(row, "rand_bulk_min"), m.randomized().randBulkMin(), 0.1 * num(row, "rand_bulk_min") + 1e-12,
+                    row.get("key") + " rand_bulk_min");
+            // λ_max minus the largest eigenvalue of one shuffle: that maximum is a random variable (one shuffle, not
+            // the pooled replicas), so the two agree within a fraction of the randomized spectrum's top
+            double maxdist = num(row, "ww_maxdist");
+            assertEquals(maxdist, m.randomized().wwMaxdist(), 0.15 * num(row, "max_rand_eval") + 1e-9,
+                    row.get("key") + " ww_maxdist");
         }
         InspectResult again = inspect(o);
         for (int i = 0; i < r.layers().size(); i++) {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks of Loupe's hot paths; each prints ratios against a baseline measured in the same run."},
         subcommands = {ReadBenchCommand.class, BenchLinalgCommand.class, InspectBenchCommand.class, EnsembleBenchCommand.class,
-                ZooBenchCommand.class, LandscapeBenchCommand.class, HessianBenchCommand.class, CompressBenchCommand.class, GgufBenchCommand.class})
+                ZooBenchCommand.class, LandscapeBenchCommand.class, HessianBenchCommand.class, CompressBenchCommand.class,
+                GgufBenchCommand.class, LmBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -14,6 +14,8 @@ import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
+import dev.loupe.runtime.text.EncoderConfig;
+import dev.loupe.runtime.text.Pooling;
 import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,9 +30,10 @@ import java.util.concurrent.Callable;
 /** {@code loupe compress}: prune or quantize a checkpoint with a per-layer budget, write a smaller file. */
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
-                "Pruning: --method magnitude|wanda|nm, --allocate uniform|alpha (AlphaPruning: layers with larger",
+                "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger",
                 "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
-                "Quantization: round-to-nearest, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and",
                 "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte),",
                 "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
@@ -49,11 +52,17 @@ public final class CompressCommand implements Callable<Integer> {
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
-            description = "magnitude (default) | wanda | nm (pruning); rtn (quantization, the default).")
+            description = "magnitude (default) | wanda | nm | sparsegpt (pruning); rtn (the default) | gptq (quantization). "
+                    + "sparsegpt and gptq need calibration data (--data or --text) on an ONNX model.")
     Method method;
 
-    @Option(names = "--nm", paramLabel = "N:M", defaultValue = "2:4", description = "N:M pattern for --method nm (default ${DEFAULT-VALUE}).")
+    @Option(names = "--nm", paramLabel = "N:M", description = "N:M pattern: keep N of every M inputs; for --method nm (default 2:4) "
+            + "or sparsegpt (unstructured without it).")
     String nm;
+
+    @Option(names = "--act-order", description = "With --method gptq: quantize input channels in decreasing order of their "
+            + "activation energy (the XᵀX diagonal); group scales are then fixed from the original weights.")
+    boolean actOrder;
 
     @Option(names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
@@ -111,11 +120,21 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", description = "Sentences, one per line, for an encoder (--eval, Wanda calibration).")
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text (default: the bundled MiniLM one).")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text. Default: tokenizer.json or "
+            + "MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
     Path tokenizer;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples used for Wanda's norms (default ${DEFAULT-VALUE}); "
-            + "for a language model, windows of --context tokens of --calibration.")
+    @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
+            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model is known to use, else mean.")
+    Pooling pooling;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "With --text: truncate sentences to N word pieces incl. [CLS]/[SEP]. "
+            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
+            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
+    Integer maxTokens;
+
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
+            + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
@@ -137,17 +156,22 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] nmPair = parseNm(nm);
+        int[] nmPair = nm != null ? parseNm(nm) : method == Method.NM ? new int[] {2, 4} : new int[] {0, 0};
+        if (nm != null && method != Method.NM && method != Method.SPARSEGPT) {
+            throw new LoupeException("--nm applies to --method nm or sparsegpt");
+        }
         if (htmlReport != null && !htmlReport.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".html")) {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
         OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware, calibration);
-        if (out != null && !force) {
-            OutputPaths.file(out, data, labels, text, tokenizer, norms, hardware, calibration);
+        if (out != null) {
+            // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
+            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
+                    calibration);
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, tokenizer), eval, calibrationSamples, norms,
+                new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());
@@ -173,10 +197,10 @@ public final class CompressCommand implements Callable<Integer> {
             if (blockWise) {
                 throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
             }
-            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank);
+            return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank, actOrder);
         }
-        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0) {
-            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank and --embeddings are quantization options; "
+        if (group != null || asymmetric || outliers != 0 || embeddings || lowRank != 0 || actOrder) {
+            throw new LoupeException("--group, --asymmetric, --outliers, --lowrank, --embeddings and --act-order are quantization options; "
                     + "drop them or use --bits");
         }
         return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);

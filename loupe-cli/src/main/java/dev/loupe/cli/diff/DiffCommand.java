@@ -9,7 +9,11 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.diff.CheckpointDiff;
 import dev.loupe.diff.delta.LayerDelta;
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.diff.edit.EditWriter;
 import dev.loupe.diff.lora.LoraAdapter;
+import dev.loupe.diff.lora.LoraMerge;
 import dev.loupe.diff.result.DiffKind;
 import dev.loupe.diff.result.DiffResult;
 import dev.loupe.linalg.Backends;
@@ -68,6 +72,11 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--merge-out", paramLabel = "FILE",
+            description = "With BASE ADAPTER: also write BASE with every update merged, W + s*B*A, as PEFT's merge_and_unload "
+                    + "(.safetensors; .onnx for an ONNX base).")
+    Path mergeOut;
+
     @Override
     public Integer call() {
         if (top < 0) {
@@ -76,6 +85,7 @@ public final class DiffCommand implements Callable<Integer> {
         Path first = paths.getFirst();
         Path second = paths.size() > 1 ? paths.get(1) : null;
         OutputPaths.file(report, paths.toArray(Path[]::new));
+        OutputPaths.file(mergeOut, paths.toArray(Path[]::new));
         Progress progress = TerminalProgress.forTerminal(quiet || json.enabled() || csv);
         CheckpointDiff diff = new CheckpointDiff(Backends.best(), new CheckpointDiff.Options(cka, conv));
         DiffResult r;
@@ -89,6 +99,16 @@ public final class DiffCommand implements Callable<Integer> {
             r = diff.adapter(second, first, progress);
         } else {
             r = diff.compare(first, second, progress);
+        }
+        if (mergeOut != null) {
+            if (second == null || !LoraAdapter.isAdapter(second)) {
+                throw new LoupeException("--merge-out needs BASE ADAPTER");
+            }
+            try (Checkpoint base = Checkpoints.open(first); LoraAdapter adapter = LoraAdapter.open(second)) {
+                EditWriter.formatFor(base, mergeOut);
+                EditWriter.write(base, LoraMerge.merged(adapter, base), java.util.Map.of("loupe.merged_adapter",
+                        second.getFileName().toString()), mergeOut);
+            }
         }
         if (report != null) {
             DiffReport.write(r, report);
@@ -104,6 +124,9 @@ public final class DiffCommand implements Callable<Integer> {
         w.flush();
         if (report != null) {
             spec.commandLine().getErr().println("report: " + report);
+        }
+        if (mergeOut != null) {
+            spec.commandLine().getErr().println("merged checkpoint: " + mergeOut);
         }
         return 0;
     }

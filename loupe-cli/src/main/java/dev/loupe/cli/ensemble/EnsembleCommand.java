@@ -55,7 +55,8 @@ public final class EnsembleCommand implements Callable<Integer> {
     List<Double> noise;
 
     @Option(names = "--rotate", paramLabel = "DEG", split = ",", defaultValue = "30",
-            description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}).")
+            description = "With --models: shifted sets rotated by DEG degrees, comma-separated; 0 = none (default: ${DEFAULT-VALUE}, "
+                    + "skipped with a note when the inputs are flat vectors rather than images).")
     List<Double> rotate;
 
     @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Examples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
@@ -120,8 +121,17 @@ public final class EnsembleCommand implements Callable<Integer> {
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
-            PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
-            shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            List<Path> saved = new ArrayList<>(PredictionWriter.files(savePredictions.resolve("in-distribution"), in));
+            shiftedSets.forEach((name, p) -> saved.addAll(PredictionWriter.files(savePredictions.resolve(PredictionWriter.dirName(name)), p)));
+            List<Path> inputs = new ArrayList<>(models);
+            inputs.addAll(java.util.Arrays.asList(data, labels));
+            for (Path f : saved) {
+                AtomicOutput.refuseOverwrite(f, inputs);
+            }
+            AtomicOutput.all(() -> {
+                PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
+                shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
+            });
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);
@@ -136,8 +146,10 @@ public final class EnsembleCommand implements Callable<Integer> {
             for (Path f : files) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            EnsemblePlotFiles.write(report, out);
-            AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            AtomicOutput.all(() -> {
+                EnsemblePlotFiles.write(report, out);
+                AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
+            });
         }
         PrintWriter w = spec.commandLine().getOut();
         if (!json.print(report, w)) {
@@ -171,7 +183,13 @@ public final class EnsembleCommand implements Callable<Integer> {
                 shifts.add(new ImageShift.Rotation(deg));
             }
         }
+        boolean rotateGiven = spec.commandLine().getParseResult().hasMatchedOption("--rotate");
         for (ImageShift s : shifts) {
+            if (!s.appliesTo(d) && !rotateGiven) {
+                // the default rotation is skipped on flat inputs; one the user asked for still fails with the reason
+                spec.commandLine().getErr().println("note: " + s.name() + " skipped: " + data + " holds flat vectors, not images");
+                continue;
+            }
             shiftedSets.put(s.name(), ModelPredictions.compute(models, s.apply(d), batch, t));
         }
         return ModelPredictions.compute(models, d, batch, t);

@@ -15,6 +15,18 @@ public final class PredictionWriter {
     private PredictionWriter() {
     }
 
+    /** The files {@link #write} writes for {@code p} into {@code dir}, so that a caller can check them first. */
+    static java.util.List<Path> files(Path dir, Predictions p) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (String name : p.members()) {
+            out.add(dir.resolve(name + ".csv"));
+            if (p.hasProbabilities()) {
+                out.add(dir.resolve(name + ".npy"));
+            }
+        }
+        return out;
+    }
+
     static void write(Path dir, Predictions p) {
         int k = p.classes();
         for (int m = 0; m < p.memberCount(); m++) {

@@ -22,6 +22,8 @@ import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.ModelSummary;
 import dev.loupe.spectral.result.Warning;
 import dev.loupe.spectral.layers.FusedSplit;
+import dev.loupe.spectral.layers.LayerFilter;
+import dev.loupe.spectral.result.LayerKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,6 +105,26 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
     String fit;
 
+    @Option(names = "--ww", description = "Analyze the layers WeightWatcher 0.7.5.5's analyze() does (min_evals 10, "
+            + "max_evals 15000, max_N 50000), so summary means compare with its get_summary().")
+    boolean ww;
+
+    @Option(names = "--layers", paramLabel = "REGEX", description = "Analyze only layers whose name contains a match.")
+    String layers;
+
+    @Option(names = "--types", split = ",", paramLabel = "KIND", description = "Analyze only these kinds: dense, conv2d, "
+            + "conv1d, conv_flat, embedding, lm_head (comma-separated).")
+    List<LayerKind> types;
+
+    @Option(names = "--min-evals", paramLabel = "N", description = "Skip layers with fewer pooled eigenvalues (M*rf) than N (--ww: 10).")
+    Integer minEvals;
+
+    @Option(names = "--max-evals", paramLabel = "N", description = "Skip layers with more pooled eigenvalues than N (--ww: 15000).")
+    Integer maxEvals;
+
+    @Option(names = "--max-n", paramLabel = "N", description = "Skip layers whose larger side N exceeds N (--ww: 50000).")
+    Integer maxN;
+
     @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
     boolean quiet;
 
@@ -124,14 +146,17 @@ public final class InspectCommand implements Callable<Integer> {
                     + " tensors skipped: 1-D, integer or not a weight matrix)");
         }
         // files first: when one cannot be written, the error is the only output (stdout stays empty)
-        if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
-            AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
-            AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
-            InspectReport.write(r, out.resolve("inspect.html"));
-        }
-        if (report != null) {
-            InspectReport.write(r, report);
-        }
+        // one set: a failure in any file (a full disk) leaves none of them
+        AtomicOutput.all(() -> {
+            if (out != null) { // AtomicOutput creates DIR and turns a failure into a one-line LoupeException
+                AtomicOutput.writeString(out.resolve("inspect.json"), Output.toJson(r));
+                AtomicOutput.writeString(out.resolve("inspect.csv"), InspectCsv.of(r));
+                InspectReport.write(r, out.resolve("inspect.html"));
+            }
+            if (report != null) {
+                InspectReport.write(r, report);
+            }
+        });
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             Output.json(r, w);
@@ -171,7 +196,25 @@ public final class InspectCommand implements Callable<Integer> {
             throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
         }
         return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve())
+                .withFilter(filter())
                 .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
+    }
+
+    private LayerFilter filter() {
+        for (Integer v : new Integer[]{minEvals, maxEvals, maxN}) {
+            if (v != null && v < 0) {
+                throw new LoupeException("--min-evals, --max-evals and --max-n must be >= 0, not " + v);
+            }
+        }
+        LayerFilter f = (ww ? LayerFilter.ww() : LayerFilter.NONE).withLimits(minEvals, maxEvals, maxN);
+        if (layers != null) {
+            try {
+                f = f.withNames(java.util.regex.Pattern.compile(layers));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new LoupeException("--layers is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        return types == null ? f : f.withKinds(java.util.Set.copyOf(types));
     }
 
     static void printTable(PrintWriter w, InspectResult r) {
@@ -183,8 +226,10 @@ public final class InspectCommand implements Callable<Integer> {
         }
         t.print(w);
         ModelSummary s = r.summary();
-        w.printf(java.util.Locale.ROOT, "%n%s (%s): %d layers analyzed (%d fitted), %d tensors not analyzed (1-D/integer)%n",
-                r.provenance().file(), r.provenance().format(), s.layers(), s.layersWithFit(), r.skipped().size());
+        long filtered = r.skipped().stream().filter(k -> k.reason().startsWith("filtered out")).count();
+        w.printf(java.util.Locale.ROOT, "%n%s (%s): %d layers analyzed (%d fitted), %d tensors not analyzed (1-D/integer)%s%n",
+                r.provenance().file(), r.provenance().format(), s.layers(), s.layersWithFit(), r.skipped().size() - filtered,
+                filtered == 0 ? "" : ", " + filtered + " layers filtered out (--ww/--layers/--types/limits)");
         w.printf(java.util.Locale.ROOT, "mean alpha %.3f  alpha_weighted %.3f  log_norm %.3f  log_spectral_norm %.3f  "
                         + "stable_rank %.2f  mp_softrank %.3f  PL_Alpha_Hill %.3f%n", s.alpha(), s.alphaWeighted(),
                 s.logNorm(), s.logSpectralNorm(), s.stableRank(), s.mpSoftrank(), s.plAlphaHill());

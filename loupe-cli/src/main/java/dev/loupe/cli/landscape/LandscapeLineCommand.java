@@ -34,7 +34,8 @@ public final class LandscapeLineCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "OTHER.onnx", description = "Second checkpoint of the same architecture.")
     Path to;
 
-    @Option(names = "--points", defaultValue = "51", description = "Points on the line (default ${DEFAULT-VALUE}).")
+    @Option(names = "--points", defaultValue = "51", description = "Evenly spaced points on the line (default ${DEFAULT-VALUE}); "
+            + "α = 0 (the model) and, with --to, α = 1 (the other checkpoint) are added when the grid misses them.")
     int points;
 
     @Option(names = "--extend", defaultValue = "0.5", description = "With --to: go this far beyond both checkpoints (default ${DEFAULT-VALUE}).")
@@ -67,12 +68,12 @@ public final class LandscapeLineCommand implements Callable<Integer> {
                 if (!(extend >= 0)) {
                     throw new LoupeException("--extend must be >= 0");
                 }
-                alphas = Grid.linspace(-extend, 1 + extend, points);
+                alphas = Grid.including(Grid.linspace(-extend, 1 + extend, points), 0, 1);
                 mode = "checkpoints";
             } else {
                 d = Directions.filterNormalized(m.layout(), m.theta0(), in.seed);
                 double[] r = Ranges.parse("--range", range);
-                alphas = Grid.linspace(r[0], r[1], points);
+                alphas = Grid.including(Grid.linspace(r[0], r[1], points), 0);
                 mode = "direction";
             }
             LossPoint[] pts = Slices.line(ev, m.theta0(), d, alphas, TerminalProgress.forTerminal(false));

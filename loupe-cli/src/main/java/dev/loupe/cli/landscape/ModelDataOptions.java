@@ -2,7 +2,6 @@ package dev.loupe.cli.landscape;
 
 import dev.loupe.cli.EvalCommand;
 import dev.loupe.core.LoupeException;
-import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
 import dev.loupe.landscape.engine.LossKind;
@@ -11,9 +10,10 @@ import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.SelfTargets;
 import dev.loupe.landscape.engine.SentencePooling;
 import dev.loupe.landscape.engine.ValueType;
+import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.Pooling;
-import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.WordPieceTokenizer;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,15 +43,26 @@ public final class ModelDataOptions {
             + "Gauss-Newton matrix (2/dim)·JᵀJ of the embeddings."})
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text (default: the bundled all-MiniLM-L6-v2 one when MODEL is that model).")
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text. "
+            + "Default: tokenizer.json or MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
     Path tokenizer;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "With --text: truncate sentences to N word pieces incl. [CLS]/[SEP]. "
+            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
+            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
+    Integer maxTokens;
 
     @Option(names = "--targets", paramLabel = "FILE.npy", description = "With --text: target embeddings [sentences, dim] (float32 NPY), e.g. from 'loupe eval --embeddings'.")
     Path targets;
 
     @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
-            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json next to the model, else mean.")
-    String pooling;
+            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model is known to use, else mean.")
+    Pooling pooling;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    private EncoderConfig encoder;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Integer class labels (IDX, .npy or .csv), one per sample.")
     Path labels;
@@ -99,8 +110,8 @@ public final class ModelDataOptions {
         if ((data == null) == (text == null)) {
             throw new LoupeException(model, "give exactly one of --data and --text");
         }
-        if (text == null && (tokenizer != null || targets != null || pooling != null)) {
-            throw new LoupeException(model, "--tokenizer, --targets and --pooling go with --text");
+        if (text == null && (tokenizer != null || targets != null || pooling != null || maxTokens != null)) {
+            throw new LoupeException(model, "--tokenizer, --targets, --pooling and --max-tokens go with --text");
         }
         if (batch != null && batch < 1 || threads != null && threads < 1) {
             throw new LoupeException("--batch and --threads must be at least 1, got " + batch + " and " + threads);
@@ -114,15 +125,20 @@ public final class ModelDataOptions {
         }
         ParameterizedModel m = ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
         try {
-            return text != null ? SentencePooling.append(m, pooling()) : m;
+            return text != null ? SentencePooling.append(m, encoder().pooling()) : m;
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
     }
 
-    private SentencePooling.Mode pooling() {
-        return Pooling.resolve(pooling, model) == Pooling.CLS ? SentencePooling.Mode.CLS : SentencePooling.Mode.MEAN;
+    /** Tokenizer, pooling and maximum length for --text, decided once and said on stderr. */
+    private EncoderConfig encoder() {
+        if (encoder == null) {
+            encoder = EncoderConfig.resolve(model, new EncoderConfig.Choices(tokenizer, pooling, maxTokens));
+            mixee.commandLine().getErr().println(encoder.describe());
+        }
+        return encoder;
     }
 
     /** Reads the samples, reshaped to the model's input shape when that has the same element count. */
@@ -189,16 +205,7 @@ public final class ModelDataOptions {
     }
 
     private Samples textSamples(ParameterizedModel m, int limit) {
-        boolean miniLm = model.getFileName().toString().startsWith(BundledModels.MINILM);
-        Path tok = tokenizer;
-        if (tok == null) {
-            if (!miniLm) {
-                throw new LoupeException(model, "--text needs --tokenizer (a tokenizer.json) for this model");
-            }
-            tok = BundledModels.miniLmTokenizer();
-        }
-        // as loupe eval: MiniLM was trained on 256 word pieces; other BERTs get their 512-entry position table
-        WordPieceTokenizer wp = WordPieceTokenizer.load(tok, miniLm ? SentenceEmbedder.MINILM_MAX_LENGTH : 512);
+        WordPieceTokenizer wp = encoder().wordPiece();
         List<String> lines = EvalCommand.readLines(text);
         int n = Math.min(limit, lines.size());
         long[][] ids = new long[n][];

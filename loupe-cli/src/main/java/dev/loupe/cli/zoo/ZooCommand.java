@@ -7,7 +7,9 @@ import dev.loupe.zoo.catalog.Catalog;
 import dev.loupe.zoo.job.ZooExecutor;
 import dev.loupe.zoo.job.ZooRun;
 import dev.loupe.zoo.job.ZooWork;
+import dev.loupe.zoo.result.Failure;
 import dev.loupe.zoo.result.ZooRunSummary;
+import dev.loupe.zoo.spark.SparkSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,14 +17,16 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code loupe zoo}: inspect every checkpoint under the given paths into a catalog. */
 @Command(name = "zoo", mixinStandardHelpOptions = true, subcommands = {ZooQueryCommand.class, ZooMapCommand.class},
-        description = {"Inspect every checkpoint under PATH into a queryable DuckDB catalog, on Apache Spark.",
-                "Searches recursively for any supported format; runs as a Spark job, one task per checkpoint (per layer above --split-above), or in this process with --master none. Per-model and per-layer",
+        description = {"Inspect every checkpoint under PATH into a queryable DuckDB catalog, in this process or on Apache Spark.",
+                "Searches recursively for any supported format; one task per checkpoint (per layer above --split-above), on every core of this machine or as a Spark job (local or a cluster). Per-model and per-layer",
                 "metrics are written as Parquet and registered in a DuckDB catalog. Resumable: a file already in",
                 "the catalog with the same path, size and SHA-256 of its first MiB is skipped; a file that cannot",
                 "be analyzed is recorded with its error and the run goes on.",
@@ -47,10 +51,21 @@ public final class ZooCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "FILE", description = "DuckDB catalog file (created if missing).")
     Path catalog;
 
-    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL|none",
-            description = "Spark master: local[*] (default), local[N], spark://host:port, ...; 'none' runs in this "
-                    + "process without Spark (fastest for small zoos).")
+    @Option(names = "--master", defaultValue = ZooExecutor.AUTO, paramLabel = "auto|none|URL",
+            description = "Where the tasks run. 'auto' (default): in this process on every core, unless spark.master "
+                    + "(spark-defaults.conf or --conf) names a cluster and the work is big enough for it to pay off; "
+                    + "it says which and why. 'none': in this process. A Spark master: local[N], local[*], "
+                    + "spark://host:port (Loupe ships its jars to the executors: no spark.jars needed), ...")
     String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "A Spark setting (repeatable), as spark-submit's --conf; it overrides "
+                    + "$SPARK_CONF_DIR/spark-defaults.conf (else $SPARK_HOME/conf/spark-defaults.conf), which is read too.")
+    List<String> conf = new ArrayList<>();
+
+    @Option(names = "--retry-failed",
+            description = "Analyze again the checkpoints whose recorded analysis failed (normally skipped until the file changes).")
+    boolean retryFailed;
 
     @Option(names = "--parquet", paramLabel = "DIR",
             description = "Where the Parquet goes (default: beside the catalog, zoo.duckdb -> zoo.parquet/).")
@@ -77,9 +92,16 @@ public final class ZooCommand implements Callable<Integer> {
             throw new LoupeException(paths.getFirst(), "--split-above must be >= 0 bytes, got " + splitAbove);
         }
         Path pq = parquet != null ? parquet.toAbsolutePath() : ZooRun.defaultParquetDir(catalog);
+        PrintWriter err = spec.commandLine().getErr();
+        Consumer<String> say = line -> {
+            err.println("loupe: " + line);
+            err.flush();
+        };
+        SparkSettings settings = SparkSettings.of(conf, System.getenv());
         ZooRunSummary s;
-        try (ZooExecutor ex = ZooExecutor.forMaster(master)) {
-            s = ZooRun.run(paths, catalog, pq, ex, Version.number(), splitAbove, TerminalProgress.forTerminal(quiet));
+        try (ZooExecutor ex = ZooExecutor.forMaster(master, settings, say)) {
+            s = ZooRun.run(paths, catalog, pq, ex, Version.number(),
+                    new ZooRun.Options(splitAbove, retryFailed, TerminalProgress.forTerminal(quiet), say));
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%d checkpoints found, %d already in the catalog, %d analyzed, %d failed%n",
@@ -87,8 +109,19 @@ public final class ZooCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%d layer rows, %.1f s (%.1f models/min) on %s%n", s.layers(), s.seconds(),
                 s.modelsPerMinute(), s.master());
         w.printf("catalog %s, Parquet %s%n", catalog, s.analyzed() + s.failed() > 0 ? Catalog.runDir(pq, s.runId()) : "(nothing new)");
+        for (Failure f : s.failures()) {
+            w.printf("failed: %s: %s%n", f.path(), f.error());
+        }
+        if (s.failed() > s.failures().size()) {
+            w.printf("... and %d more failed%n", s.failed() - s.failures().size());
+        }
         if (s.failed() > 0) {
-            w.printf("failures: loupe zoo query --catalog %s \"SELECT * FROM failures\"%n", catalog);
+            w.printf("failures: loupe zoo query --catalog %s \"SELECT * FROM failures\" (--retry-failed analyzes them again)%n",
+                    catalog);
+        }
+        if (s.retried() > 0) {
+            w.printf(Locale.ROOT, "%d task attempts failed on an executor and were retried elsewhere (first: %s)%n",
+                    s.retried(), s.firstRetry());
         }
         w.flush();
         return 0;

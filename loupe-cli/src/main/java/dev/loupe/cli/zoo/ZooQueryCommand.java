@@ -39,10 +39,15 @@ public final class ZooQueryCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print CSV with a header row.")
     boolean csv;
 
+    @Option(names = "--external-access", description = "Let the query read and write files other than the catalog's "
+            + "Parquet (read_csv, COPY ... TO). Off by default: a catalog is untrusted input, and Loupe's views in it are "
+            + "recreated from Loupe's own definitions either way.")
+    boolean externalAccess;
+
     @Override
     public Integer call() throws Exception {
         QueryResult r;
-        try (Catalog c = Catalog.openExisting(catalog)) {
+        try (Catalog c = Catalog.openExisting(catalog, externalAccess)) {
             r = c.query(sql);
         }
         PrintWriter w = spec.commandLine().getOut();

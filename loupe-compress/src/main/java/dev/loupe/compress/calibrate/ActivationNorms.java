@@ -1,33 +1,20 @@
 package dev.loupe.compress.calibrate;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
-import dev.loupe.core.checkpoint.Checkpoint;
-import dev.loupe.core.checkpoint.Checkpoints;
-import dev.loupe.core.format.onnx.OnnxWriter;
-import dev.loupe.core.graph.Node;
 
-import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Wanda's ‖X_j‖₂: the L2 norm of each input channel of each layer's input over a calibration set (every
- * sample and position). The model is copied with each layer's input activation added to the graph outputs,
- * run in ONNX Runtime on the batches, and the squares summed in double.
+ * sample and position), from {@link ActivationProbe}, the squares summed in double.
  *
  * <p>MatMul and Gemm (transA = 0): channels are the last axis of the input. Conv: channels are axis 1, and a
  * channel's norm is repeated over its kh·kw kernel positions, an approximation of the im2col norms Wanda
@@ -46,68 +33,12 @@ public final class ActivationNorms {
     public static Map<String, double[]> collect(Path model, List<Layer> layers, Iterable<Map<String, OnnxTensor>> batches,
                                                 Path workDir) {
         Map<String, String> inputOf = new LinkedHashMap<>();
-        Set<String> outputs = new HashSet<>();
-        try (Checkpoint cp = Checkpoints.open(model)) {
-            var g = cp.graph().orElseThrow(() -> new LoupeException(model, "has no graph to run"));
-            outputs.addAll(g.outputs());
-            Map<String, Node> byName = new LinkedHashMap<>();
-            for (Node n : g.allNodes()) {
-                byName.putIfAbsent(n.name(), n);
-            }
-            for (Layer l : layers) {
-                Node n = byName.get(l.node());
-                if (n == null || n.inputs().isEmpty()) {
-                    throw new LoupeException(model, "layer '" + l.name() + "' has no consumer node to calibrate");
-                }
-                if (n.opType().equals("Gemm") && n.intAttribute("transA", 0) != 0) {
-                    throw new LoupeException(model, "Gemm '" + n.name() + "' has transA=1; Wanda norms are not supported there");
-                }
-                inputOf.put(l.name(), n.inputs().get(0));
-            }
-        }
-        Path probe = workDir.resolve("." + model.getFileName() + ".calibrate.onnx");
-        OnnxWriter w = OnnxWriter.edit(model);
-        new LinkedHashSet<>(inputOf.values()).stream().filter(v -> !outputs.contains(v)).forEach(w::addOutput);
-        w.write(probe);
-        try {
-            return run(probe, layers, inputOf, batches);
-        } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // a leftover probe file in the work directory is harmless
-            }
-        }
-    }
-
-    private static Map<String, double[]> run(Path probe, List<Layer> layers, Map<String, String> inputOf,
-                                             Iterable<Map<String, OnnxTensor>> batches) {
+        ActivationProbe.consumers(model, layers).forEach((layer, node) -> inputOf.put(layer, node.inputs().get(0)));
         Map<String, double[]> sums = new LinkedHashMap<>();
-        Set<String> wanted = new LinkedHashSet<>(inputOf.values());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-             OrtSession s = env.createSession(probe.toString(), so)) {
-            for (Map<String, OnnxTensor> batch : batches) {
-                try (OrtSession.Result r = s.run(batch, wanted)) {
-                    for (String v : wanted) {
-                        OnnxValue val = r.get(v).orElseThrow();
-                        if (!(val instanceof OnnxTensor t)) {
-                            throw new LoupeException(probe, "activation '" + v + "' is not a tensor");
-                        }
-                        accumulate(sums, v, t);
-                    }
-                }
-            }
-        } catch (OrtException e) {
-            throw new LoupeException(probe, "ONNX Runtime: " + e.getMessage(), e);
-        }
+        ActivationProbe.run(model, new LinkedHashSet<>(inputOf.values()), batches, workDir, (v, t) -> accumulate(sums, v, t));
         Map<String, double[]> out = new LinkedHashMap<>();
         for (Layer l : layers) {
-            double[] sq = sums.get(inputOf.get(l.name()));
-            if (sq == null) {
-                throw new LoupeException(probe, "no calibration batches ran");
-            }
-            out.put(l.name(), expand(l, sq));
+            out.put(l.name(), expand(l, sums.get(inputOf.get(l.name()))));
         }
         return out;
     }

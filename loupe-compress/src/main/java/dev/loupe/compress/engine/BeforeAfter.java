@@ -1,14 +1,13 @@
 package dev.loupe.compress.engine;
 
 import dev.loupe.compress.result.EvalResult;
-import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
 import dev.loupe.core.LoupeException;
 import dev.loupe.runtime.Evaluation;
 import dev.loupe.runtime.OnnxModel;
+import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.SentenceEmbedder;
-import dev.loupe.runtime.text.WordPieceTokenizer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,15 +21,15 @@ import java.util.List;
 final class BeforeAfter {
     private final Dataset dataset;
     private final Evaluation original;
-    private final WordPieceTokenizer tokenizer;
+    private final EncoderConfig encoder;
     private final List<String> sentences;
     private final float[][] embeddings;
 
-    private BeforeAfter(Dataset dataset, Evaluation original, WordPieceTokenizer tokenizer, List<String> sentences,
+    private BeforeAfter(Dataset dataset, Evaluation original, EncoderConfig encoder, List<String> sentences,
                         float[][] embeddings) {
         this.dataset = dataset;
         this.original = original;
-        this.tokenizer = tokenizer;
+        this.encoder = encoder;
         this.sentences = sentences;
         this.embeddings = embeddings;
     }
@@ -50,11 +49,10 @@ final class BeforeAfter {
                 return new BeforeAfter(d, m.evaluate(d, 256), null, null, null);
             }
         }
-        Path tok = data.tokenizer() != null ? data.tokenizer() : BundledModels.miniLmTokenizer();
-        WordPieceTokenizer t = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
+        EncoderConfig c = EncoderConfig.resolve(original, data.encoder());
         List<String> sentences = data.sentences();
         try (OnnxModel m = OnnxModel.open(original, threads())) {
-            return new BeforeAfter(null, null, t, sentences, new SentenceEmbedder(m, t).embed(sentences));
+            return new BeforeAfter(null, null, c, sentences, new SentenceEmbedder(m, c.wordPiece(), c.pooling()).embed(sentences));
         }
     }
 
@@ -70,7 +68,7 @@ final class BeforeAfter {
         }
         float[][] a;
         try (OnnxModel m = OnnxModel.open(compressed, threads())) {
-            a = new SentenceEmbedder(m, tokenizer).embed(sentences);
+            a = new SentenceEmbedder(m, encoder.wordPiece(), encoder.pooling()).embed(sentences);
         }
         double sum = 0;
         for (int i = 0; i < embeddings.length; i++) {

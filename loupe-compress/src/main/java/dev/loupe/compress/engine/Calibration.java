@@ -5,27 +5,30 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.compress.calibrate.ActivationNorms;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
+import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
-import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
-import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.EncoderConfig;
+import dev.loupe.runtime.text.TextFeed;
 import dev.loupe.runtime.text.WordPieceTokenizer;
 
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Wanda's calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through
- * the model in ONNX Runtime and each layer's input-channel norms collected ({@link ActivationNorms}).
+ * Calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through the
+ * model in ONNX Runtime and each layer's input-channel norms ({@link ActivationNorms}, Wanda) or XᵀX
+ * ({@link InputGram}, GPTQ and SparseGPT) collected.
  */
 final class Calibration {
     private static final int BATCH = 64;
@@ -34,7 +37,17 @@ final class Calibration {
     }
 
     static Map<String, double[]> norms(Path model, List<Layer> layers, EvalData data, int samples) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        return withBatches(model, data, samples, (batches, dir) -> ActivationNorms.collect(model, layers, batches, dir));
+    }
+
+    /** Each layer's XᵀX over the same calibration examples (GPTQ, SparseGPT). */
+    static Map<String, InputGram.Gram> grams(Path model, List<Layer> layers, EvalData data, int samples) {
+        return withBatches(model, data, samples, (batches, dir) -> InputGram.collect(model, layers, batches, dir));
+    }
+
+    private static <T> T withBatches(Path model, EvalData data, int samples,
+                                     java.util.function.BiFunction<List<Map<String, OnnxTensor>>, Path, T> use) {
+        OrtEnvironment env = OrtSessions.environment();
         List<Map<String, OnnxTensor>> batches = new ArrayList<>();
         try {
             if (data.data() != null) {
@@ -52,27 +65,17 @@ final class Calibration {
                     batches.add(Map.of(input, OnnxTensor.createTensor(env, b, shape)));
                 }
             } else {
-                Path tok = data.tokenizer() != null ? data.tokenizer() : BundledModels.miniLmTokenizer();
-                WordPieceTokenizer t = WordPieceTokenizer.load(tok, SentenceEmbedder.MINILM_MAX_LENGTH);
+                WordPieceTokenizer t = EncoderConfig.resolve(model, data.encoder()).wordPiece();
                 Set<String> inputs = inputs(env, model);
+                TextFeed.requireEncoder(model, inputs);
                 List<String> s = data.sentences();
                 for (String sentence : s.subList(0, Math.min(samples, s.size()))) {
-                    long[] ids = t.encode(sentence);
-                    long[] shape = {1, ids.length};
-                    long[] ones = new long[ids.length];
-                    Arrays.fill(ones, 1);
-                    Map<String, OnnxTensor> in = new HashMap<>();
-                    in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-                    in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
-                    if (inputs.contains("token_type_ids")) {
-                        in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
-                    }
-                    batches.add(in);
+                    batches.add(TextFeed.of(env, List.of(t.encode(sentence)), inputs));
                 }
             }
             Path dir = java.nio.file.Files.createTempDirectory("loupe-calibrate");
             try {
-                return ActivationNorms.collect(model, layers, batches, dir);
+                return use.apply(batches, dir);
             } finally {
                 java.nio.file.Files.deleteIfExists(dir);
             }
@@ -87,7 +90,7 @@ final class Calibration {
 
     /** The model's non-batch input dims when all are fixed (e.g. [1, 28, 28] for [28, 28] images), else the data's. */
     private static long[] example(OrtEnvironment env, Path model, Dataset d) throws OrtException {
-        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+        try (ModelSession s = OrtSessions.open(model, SessionSettings.defaults())) {
             var info = s.getInputInfo().values().iterator().next().getInfo();
             if (info instanceof ai.onnxruntime.TensorInfo t && t.getShape().length >= 2) {
                 long[] dims = Arrays.copyOfRange(t.getShape(), 1, t.getShape().length);
@@ -111,7 +114,7 @@ final class Calibration {
     }
 
     private static Set<String> inputs(OrtEnvironment env, Path model) throws OrtException {
-        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+        try (ModelSession s = OrtSessions.open(model, SessionSettings.defaults())) {
             return new java.util.LinkedHashSet<>(s.getInputNames());
         }
     }

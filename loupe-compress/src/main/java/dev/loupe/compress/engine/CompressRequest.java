@@ -42,10 +42,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * A pruning run.
      *
      * @param sparsity   target parameter-weighted mean sparsity S (for N:M exactly 1 − N/M)
-     * @param method     magnitude, wanda or nm
+     * @param method     magnitude, wanda, nm or sparsegpt
      * @param allocation uniform, alpha or owl
-     * @param n          N of N:M
-     * @param m          M of N:M
+     * @param n          N of N:M (for sparsegpt: 0 unless N:M)
+     * @param m          M of N:M (for sparsegpt: 0 for unstructured)
      * @param epsilon    AlphaPruning's ε
      * @param blockWise  AlphaPruning's block-wise metric averaging
      */
@@ -58,21 +58,21 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--sparsity must be in [0, 1), got " + sparsity);
             }
             if (method.mode() != Mode.PRUNE) {
-                throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda or nm");
+                throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda, nm or sparsegpt");
             }
             if (!allocation.appliesTo(Mode.PRUNE)) {
                 throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha or owl");
             }
-            if (method == Method.NM) {
+            if (method == Method.NM || (method == Method.SPARSEGPT && m != 0)) {
                 if (n < 1 || m <= n) {
                     throw new LoupeException("--nm N:M needs 1 <= N < M, got " + n + ":" + m);
                 }
                 if (Math.abs(sparsity - (1 - (double) n / m)) > 1e-9) {
-                    throw new LoupeException("--method nm " + n + ":" + m + " prunes exactly " + (1 - (double) n / m)
+                    throw new LoupeException("--method " + method + " --nm " + n + ":" + m + " prunes exactly " + (1 - (double) n / m)
                             + "; --sparsity " + sparsity + " contradicts it");
                 }
                 if (allocation != AllocationMethod.UNIFORM) {
-                    throw new LoupeException("--method nm fixes every layer at 1 - N/M; --allocate " + allocation + " cannot vary it");
+                    throw new LoupeException("--method " + method + " --nm " + n + ":" + m + " fixes every layer at 1 - N/M; --allocate " + allocation + " cannot vary it");
                 }
             }
             if (blockWise && allocation != AllocationMethod.ALPHA) {
@@ -86,6 +86,11 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         @Override
         public double target() {
             return sparsity;
+        }
+
+        /** Whether every layer keeps N of each M consecutive inputs (--method nm, or sparsegpt with --nm). */
+        public boolean semiStructured() {
+            return method == Method.NM || (method == Method.SPARSEGPT && m != 0);
         }
 
         /** Whether the run reads input-activation norms (Wanda's scores, OWL's outlier ratios). */
@@ -105,9 +110,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param outliers   fraction of weights kept in full precision (dense-and-sparse)
      * @param embeddings also quantize lookup tables (embeddings)
      * @param lowRank    rank of the low-rank quantization-error compensation (0: none)
+     * @param actOrder   GPTQ's act-order: input channels by decreasing XᵀX diagonal
      */
     public record Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
-                           double outliers, boolean embeddings, int lowRank) implements Goal {
+                           double outliers, boolean embeddings, int lowRank, boolean actOrder) implements Goal {
         public Quantize {
             method = method == null ? Method.RTN : method;
             allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
@@ -115,7 +121,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--bits must be in [2, 8], got " + bits);
             }
             if (method.mode() != Mode.QUANTIZE) {
-                throw new LoupeException("--method " + method + " is a pruning method; quantization is round-to-nearest (rtn)");
+                throw new LoupeException("--method " + method + " is a pruning method; quantization takes rtn or gptq");
             }
             if (!allocation.appliesTo(Mode.QUANTIZE)) {
                 throw new LoupeException("--allocate " + allocation + " does not apply to --bits; use uniform, knapsack or greedy");
@@ -132,11 +138,23 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
             if (!(outliers >= 0 && outliers < 0.5)) {
                 throw new LoupeException("--outliers must be a fraction in [0, 0.5), got " + outliers);
             }
+            if (method == Method.GPTQ && (outliers != 0 || embeddings)) {
+                throw new LoupeException("--method gptq quantizes linear layers from their inputs' XᵀX; --outliers and --embeddings are rtn options");
+            }
+            if (actOrder && method != Method.GPTQ) {
+                throw new LoupeException("--act-order is a GPTQ option; add --method gptq");
+            }
+        }
+
+        /** Without act-order. */
+        public Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
+                        double outliers, boolean embeddings, int lowRank) {
+            this(bits, method, allocation, group, asymmetric, outliers, embeddings, lowRank, false);
         }
 
         /** Whole-bit uniform quantization of {@code bits}, per channel, symmetric: the common case. */
         public Quantize(int bits) {
-            this(bits, Method.RTN, AllocationMethod.UNIFORM, null, false, 0, false, 0);
+            this(bits, Method.RTN, AllocationMethod.UNIFORM, null, false, 0, false, 0, false);
         }
 
         @Override
@@ -227,6 +245,9 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
         EvalData data = calibration.data();
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
+        if (goal.method().needsGram() && !(data.present() && onnxModel)) {
+            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model (--data X or --text FILE)");
+        }
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
         if (lmCalibration && !lm) {
@@ -247,8 +268,8 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         if (calibration.eval() && destination.dryRun()) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
         }
-        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration)) {
-            throw new LoupeException("--data/--text are used by --eval, --method wanda or --allocate owl; add one of them");
+        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration) && !goal.method().needsGram()) {
+            throw new LoupeException("--data/--text are used by --eval, --method wanda|sparsegpt|gptq or --allocate owl; add one of them");
         }
         if (!Files.exists(model)) {
             throw new LoupeException(model, "no such file or directory");

@@ -1,7 +1,9 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
 import dev.loupe.compress.memory.HardwareProfile;
@@ -22,6 +24,7 @@ import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.linalg.DenseBackend;
+import dev.loupe.runtime.text.EncoderConfig;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -50,7 +53,11 @@ public final class CompressRun {
         Path normsFile = r.calibration().norms();
         Map<String, double[]> norms = normsFile == null ? Map.of() : WandaNorms.load(normsFile);
         boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
+        Map<String, InputGram.Gram> grams = Map.of();
         List<String> notes = new ArrayList<>();
+        if (r.data().text() != null) {
+            notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
+        }
         Compressor.Outcome outcome;
         Map<String, Double> bytesAfter = new HashMap<>();
         Workload before;
@@ -74,9 +81,23 @@ public final class CompressRun {
                 notes.add("left as they are (--skip): " + (skipped.isEmpty() ? "nothing matched" : String.join(", ", skipped)));
             }
             if (layers.isEmpty()) {
+                Map<String, Integer> quantized = LayerFinder.quantizedWeights(cp);
+                if (!quantized.isEmpty()) {
+                    // requantizing dequantized codes would compound two rounding errors; the float original is the input to use
+                    throw new LoupeException(r.model(), "is already quantized: its weight matrices are integer codes read by "
+                            + quantized.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "))
+                            + "; compress the float model it was made from");
+                }
                 throw new LoupeException(r.model(), "has no weight matrices to compress (MatMul/Gemm/Conv weights, or rank >= 2 tensors)");
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
+            if (r.goal().method().needsGram() && !r.dryRun()) {
+                int samples = r.calibration().samples();
+                grams = Calibration.grams(r.model(), layers, r.data(), samples);
+                notes.add("XᵀX of every layer from the first " + samples + " examples of "
+                        + (r.data().data() != null ? r.data().data() : r.data().text())
+                        + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
+            }
             if (r.goal() instanceof CompressRequest.Prune o) {
                 if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
                     norms = LanguageModelRun.wandaNorms(r);
@@ -95,7 +116,7 @@ public final class CompressRun {
                 };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : Compressor.prune(layers, a, o, norms);
+                        : Compressor.prune(layers, a, o, norms, grams);
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
@@ -104,7 +125,7 @@ public final class CompressRun {
                 }
                 Allocation a = Compressor.allocateBits(layers, o);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : Compressor.quantize(layers, a, o);
+                        : Compressor.quantize(layers, a, o, grams);
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                 }
@@ -137,7 +158,8 @@ public final class CompressRun {
         if (!onnx && group == QuantSpec.PER_TENSOR) {
             throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
-        return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank());
+        return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
+                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null);
     }
 
     /**

@@ -8,7 +8,13 @@ import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
 import dev.loupe.compress.allocate.OutlierRatio;
 import dev.loupe.compress.allocate.SparsityAllocator;
+import dev.loupe.compress.calibrate.InputGram;
+import dev.loupe.compress.gptq.Gptq;
+import dev.loupe.compress.gptq.GptqSpec;
 import dev.loupe.compress.layers.Layer;
+import dev.loupe.compress.obs.InverseHessian;
+import dev.loupe.compress.sparsegpt.SparseGpt;
+import dev.loupe.compress.sparsegpt.SparseGptSpec;
 import dev.loupe.compress.prune.Mask;
 import dev.loupe.compress.prune.Pruners;
 import dev.loupe.compress.prune.SemiStructured;
@@ -71,7 +77,7 @@ public final class Compressor {
             Double m = metrics == null ? null : metrics.get(l.name());
             in.add(new SparsityAllocator.Layer(l.name(), l.params(), m == null ? Double.NaN : m));
         }
-        double s = o.method() == Method.NM ? 1 - (double) o.n() / o.m() : o.sparsity();
+        double s = o.semiStructured() ? 1 - (double) o.n() / o.m() : o.sparsity();
         return switch (o.allocation()) {
             case UNIFORM -> SparsityAllocator.uniform(in, s);
             case ALPHA -> {
@@ -98,6 +104,12 @@ public final class Compressor {
 
     /** Prunes every layer to its allocated sparsity; {@code norms} are the input-channel norms (layer name → one per input channel) Wanda scores with. */
     public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms) {
+        return prune(layers, a, o, norms, Map.of());
+    }
+
+    /** As above; SparseGPT prunes each layer from its calibration XᵀX in {@code grams} (layer name → XᵀX). */
+    public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms,
+                                Map<String, InputGram.Gram> grams) {
         List<LayerEdit> edits = new ArrayList<>();
         List<LayerResult> results = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -111,14 +123,21 @@ public final class Compressor {
             if (layerNorms != null && layerNorms.length != l.cols()) {
                 throw new LoupeException("layer '" + l.name() + "' has " + l.cols() + " input channels but " + layerNorms.length + " norms");
             }
-            float[] scores = layerNorms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), layerNorms);
-            Mask mask = switch (o.method()) {
-                case MAGNITUDE -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.LAYER);
-                case WANDA -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.ROW);
-                case NM -> SemiStructured.prune(scores, l.rows(), l.cols(), o.n(), o.m());
-                case RTN -> throw new IllegalArgumentException("rtn quantizes");
-            };
-            float[] pruned = mask.apply(w);
+            float[] pruned;
+            if (o.method() == Method.SPARSEGPT) {
+                SparseGptSpec spec = o.semiStructured() ? SparseGptSpec.semiStructured(o.n(), o.m())
+                        : SparseGptSpec.unstructured(share.value());
+                pruned = SparseGpt.prune(w, l.rows(), l.cols(), inverseHessian(l, grams, spec.dampening(), false), spec).weights();
+            } else {
+                float[] scores = layerNorms == null ? Pruners.magnitudeScores(w) : Pruners.wandaScores(w, l.rows(), l.cols(), layerNorms);
+                Mask mask = switch (o.method()) {
+                    case MAGNITUDE -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.LAYER);
+                    case WANDA -> Pruners.prune(scores, l.rows(), l.cols(), share.value(), Pruners.Scope.ROW);
+                    case NM -> SemiStructured.prune(scores, l.rows(), l.cols(), o.n(), o.m());
+                    case SPARSEGPT, RTN, GPTQ -> throw new IllegalArgumentException(o.method() + " is not a score pruner");
+                };
+                pruned = mask.apply(w);
+            }
             edits.add(new LayerEdit.Dense(l, pruned));
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(pruned),
                     8.0 * l.tensor().dtype().elementBytes(), relative(w, pruned)));
@@ -154,13 +173,21 @@ public final class Compressor {
 
     /** Quantizes every layer at its allocated bits. */
     public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o) {
+        return quantize(layers, a, o, Map.of());
+    }
+
+    /** As above; with {@code o.gptq()} each layer is quantized by GPTQ from its calibration XᵀX in {@code grams}. */
+    public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o, Map<String, InputGram.Gram> grams) {
         List<LayerEdit> edits = new ArrayList<>();
         List<LayerResult> results = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             LayerShare share = a.layers().get(i);
             float[] w = l.outIn();
-            QuantizedMatrix q = quantize(w, l, spec(o, (int) share.value()), o.outliers());
+            QuantSpec spec = spec(o, (int) share.value());
+            QuantizedMatrix q = o.gptq() == null ? quantize(w, l, spec, o.outliers())
+                    : Gptq.quantize(w, l.rows(), l.cols(), inverseHessian(l, grams, o.gptq().dampening(), o.gptq().actOrder()),
+                    new GptqSpec(spec, o.gptq().actOrder(), o.gptq().blockSize(), o.gptq().dampening())).matrix();
             LowRankCompensation.Factors f = o.lowRank() > 0
                     ? LowRankCompensation.of(w, q.dequantize(), l.rows(), l.cols(), Math.min(o.lowRank(), Math.min(l.rows(), l.cols())))
                     : null;
@@ -171,6 +198,26 @@ public final class Compressor {
                     relative(w, d)));
         }
         return new Outcome(a, edits, results);
+    }
+
+    /**
+     * The inverse-Hessian factor of a layer from its calibration XᵀX. Fewer calibration rows than inputs leave
+     * XᵀX singular in directions the data never visited, where the OBS update fits noise; that is refused.
+     */
+    private static InverseHessian inverseHessian(Layer l, Map<String, InputGram.Gram> grams, double dampening, boolean actOrder) {
+        InputGram.Gram g = grams.get(l.name());
+        if (g == null || g.n() != l.cols()) {
+            throw new IllegalArgumentException("no XᵀX of " + l.cols() + " inputs for layer '" + l.name() + "'");
+        }
+        if (g.rows() < l.cols()) {
+            throw new LoupeException("layer '" + l.name() + "': " + g.rows() + " calibration rows for its " + l.cols()
+                    + " inputs are too few to estimate XᵀX; give more calibration data (--calibration-samples)");
+        }
+        try {
+            return InverseHessian.of(g.xtx(), l.cols(), dampening, actOrder);
+        } catch (LoupeException e) {
+            throw new LoupeException("layer '" + l.name() + "': " + e.getMessage());
+        }
     }
 
     private static QuantSpec spec(QuantOptions o, int bits) {

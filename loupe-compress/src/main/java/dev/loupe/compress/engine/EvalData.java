@@ -1,6 +1,7 @@
 package dev.loupe.compress.engine;
 
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.text.EncoderConfig;
 
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -16,9 +17,10 @@ import java.util.List;
  * @param data      features (IDX[.gz], .npy, .csv), or null
  * @param labels    labels for {@code data}, or null
  * @param text      sentences, or null
- * @param tokenizer tokenizer.json for {@code text}; null means the bundled MiniLM tokenizer
+ * @param encoder   tokenizer, pooling and maximum length the user chose for {@code text} (null parts: decided by
+ *                  {@link EncoderConfig})
  */
-public record EvalData(Path data, Path labels, Path text, Path tokenizer) {
+public record EvalData(Path data, Path labels, Path text, EncoderConfig.Choices encoder) {
     public EvalData {
         if (data != null && text != null) {
             throw new LoupeException("give --data (classifier) or --text (encoder), not both");
@@ -26,8 +28,9 @@ public record EvalData(Path data, Path labels, Path text, Path tokenizer) {
         if (labels != null && data == null) {
             throw new LoupeException("--labels goes with --data");
         }
-        if (tokenizer != null && text == null) {
-            throw new LoupeException("--tokenizer goes with --text");
+        encoder = encoder == null ? EncoderConfig.Choices.NONE : encoder;
+        if (!encoder.equals(EncoderConfig.Choices.NONE) && text == null) {
+            throw new LoupeException("--tokenizer, --pooling and --max-tokens go with --text");
         }
     }
 

@@ -14,9 +14,24 @@ import dev.loupe.compress.allocate.AllocationMethod;
  * @param minBits     fewest bits an allocated layer may get
  * @param maxBits     most bits an allocated layer may get
  * @param lowRank     rank of the quantization-error compensation (0: none)
+ * @param gptq        GPTQ's settings when each layer is quantized by GPTQ from its XᵀX, null for round-to-nearest
  */
 public record QuantOptions(double averageBits, AllocationMethod allocation, int groupSize, boolean symmetric, double outliers,
-                           int minBits, int maxBits, int lowRank) {
+                           int minBits, int maxBits, int lowRank, Gptq gptq) {
+    /** GPTQ's own settings (the grid comes from the enclosing options). */
+    public record Gptq(boolean actOrder, int blockSize, double dampening) {
+        /** The paper's block size and dampening. */
+        public static Gptq of(boolean actOrder) {
+            return new Gptq(actOrder, dev.loupe.compress.gptq.GptqSpec.DEFAULT_BLOCK, dev.loupe.compress.obs.InverseHessian.DEFAULT_DAMPENING);
+        }
+    }
+
+    /** Round-to-nearest. */
+    public QuantOptions(double averageBits, AllocationMethod allocation, int groupSize, boolean symmetric, double outliers,
+                        int minBits, int maxBits, int lowRank) {
+        this(averageBits, allocation, groupSize, symmetric, outliers, minBits, maxBits, lowRank, null);
+    }
+
     /** Uniform {@code bits} with {@code groupSize} and no outliers or low-rank term, widths 2..8. */
     public static QuantOptions uniform(int bits, int groupSize, boolean symmetric) {
         return new QuantOptions(bits, AllocationMethod.UNIFORM, groupSize, symmetric, 0, 2, 8, 0);

@@ -38,14 +38,42 @@ public final class LayerFinder {
     private LayerFinder() {
     }
 
-    /** The compressible layers of {@code cp}, in checkpoint order. */
+    /** ONNX operators that read integer weight codes: a model whose matrices all go to these is already quantized. */
+    private static final java.util.Set<String> QUANTIZED_READERS = java.util.Set.of("MatMulInteger", "ConvInteger",
+            "QLinearMatMul", "QLinearConv", "DequantizeLinear", "MatMulNBits", "GatherBlockQuantized", "DynamicQuantizeMatMul");
+
+    /**
+     * The operators that read integer weight matrices (rank ≥ 2 integer initializers) of {@code cp}, with how
+     * many each: what makes a model with no float matrices an already-quantized one. Empty without a graph.
+     */
+    public static Map<String, Integer> quantizedWeights(Checkpoint cp) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        if (cp.graph().isEmpty()) {
+            return out;
+        }
+        Graph g = cp.graph().get();
+        for (Tensor t : cp.tensors()) {
+            if (t.shape().length < 2 || t.dtype().kind() != DType.Kind.INT) {
+                continue;
+            }
+            for (Node n : g.consumersOf(t.name())) {
+                if (QUANTIZED_READERS.contains(n.opType())) {
+                    out.merge(n.opType(), 1, Integer::sum);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The compressible layers of {@code cp}, in checkpoint order. A weight with no elements (a [0, 64] tensor) is none. */
     public static List<Layer> find(Checkpoint cp) {
         List<Layer> out = new ArrayList<>();
         if (cp.graph().isPresent()) {
             Map<String, Node> readers = weightReaders(cp.graph().get());
             for (Tensor t : cp.tensors()) {
                 Node n = readers.get(t.name());
-                if (n != null && isFloat(t)) {
+                if (n != null && isFloat(t) && t.numel() > 0) {
                     Layer l = fromOnnx(t, n);
                     if (l != null) {
                         out.add(l);
@@ -61,7 +89,7 @@ public final class LayerFinder {
                 out.add(new Layer(t, (int) t.dim(1), (int) t.dim(0), true, "", ""));
                 continue;
             }
-            if (isFloat(t) && t.rank() >= 2 && !tied.contains(t.name())
+            if (isFloat(t) && t.rank() >= 2 && t.numel() > 0 && !tied.contains(t.name())
                     && !EXCLUDED.matcher(t.name().toLowerCase(java.util.Locale.ROOT)).find()) {
                 long cols = t.numel() / t.dim(0);
                 if (fits(t.dim(0), cols)) {

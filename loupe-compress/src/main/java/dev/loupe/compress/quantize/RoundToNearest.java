@@ -3,12 +3,11 @@ package dev.loupe.compress.quantize;
 /**
  * Round-to-nearest (RTN) quantization, per channel or group-wise, symmetric or asymmetric.
  *
- * <p>Symmetric: scale = max|w| / qmax, q = clamp(round(w/scale), −qmax, qmax). Asymmetric: the group's
- * range is widened to include 0 (so 0 is exact, which pruned weights and ONNX's DequantizeLinear need),
- * scale = (max − min)/(2^b − 1), zero = round(−min/scale), q = clamp(round(w/scale) + zero, 0, 2^b − 1).
- * Either way every w in range lands within half a step: |w − (q − zero)·scale| ≤ scale/2. The arithmetic
- * uses the float scale that is stored, so the bound holds for the stored result, not just on paper.
- * An all-zero group gets scale 1 (any scale reproduces it exactly).
+ * <p>Each group's scale and zero point come from {@link Grid} (asymmetric ranges include 0, so 0 is exact,
+ * which pruned weights and ONNX's DequantizeLinear need); q = clamp(round(w/scale) + zero). Every w in range
+ * lands within half a step: |w − (q − zero)·scale| ≤ scale/2. The arithmetic uses the float scale that is
+ * stored, so the bound holds for the stored result, not just on paper. An all-zero group gets scale 1 (any
+ * scale reproduces it exactly).
  */
 public final class RoundToNearest {
     private RoundToNearest() {
@@ -67,23 +66,11 @@ public final class RoundToNearest {
                 max = Math.max(max, w[i]);
             }
         }
-        float scale;
-        int zero;
-        if (spec.symmetric()) {
-            scale = (float) (Math.max(-min, max) / spec.qmax());
-            zero = 0;
-        } else {
-            scale = (float) ((max - min) / spec.qmax());
-            zero = scale == 0 ? 0 : (int) Math.min(spec.qmax(), Math.max(0, Math.rint(-min / scale)));
-        }
-        if (scale == 0) {
-            scale = 1f;
-        }
+        Grid grid = Grid.of(min, max, spec);
         for (int i = from; i < to; i++) {
-            long q = (long) Math.rint(w[i] / (double) scale) + zero;
-            codes[i] = (int) Math.max(spec.qmin(), Math.min(spec.qmax(), q));
+            codes[i] = grid.code(w[i], spec);
         }
-        scales[slot] = scale;
-        zeros[slot] = zero;
+        scales[slot] = grid.scale();
+        zeros[slot] = grid.zero();
     }
 }

@@ -100,26 +100,29 @@ public final class GatherNBitsRewrite {
     }
 
     /** Replaces the Gathers reading {@code l} (which {@link #fits}) by GatherBlockQuantized over the packed {@code q}. */
-    static void write(OnnxWriter w, Graph g, Layer l, QuantizedMatrix q) {
+    static void write(OnnxWriter w, Graph g, Names names, Layer l, QuantizedMatrix q) {
         MatMulNBitsLayout.Packed p = pack(q);
         int rows = p.n();
         int blocks = p.kBlocks();
         byte[] zp = p.zeroPoints();
         String name = l.name();
+        String codesName = names.fresh(name + "_quantized");
+        String scaleName = names.fresh(name + "_scale");
+        String zeroName = names.fresh(name + "_zero_point");
         w.remove(name);
-        w.add(name + "_quantized", DType.U8, new long[] {rows, p.k() / 2}, MemorySegment.ofArray(p.b()));
-        w.add(name + "_scale", DType.F32, new long[] {rows, blocks}, Encode.floats(p.scales(), DType.F32));
+        w.add(codesName, DType.U8, new long[] {rows, p.k() / 2}, MemorySegment.ofArray(p.b()));
+        w.add(scaleName, DType.F32, new long[] {rows, blocks}, Encode.floats(p.scales(), DType.F32));
         if (zp != null) {
-            w.add(name + "_zero_point", DType.U8, new long[] {rows, zp.length / rows}, MemorySegment.ofArray(zp));
+            w.add(zeroName, DType.U8, new long[] {rows, zp.length / rows}, MemorySegment.ofArray(zp));
         }
         w.requireOpset("com.microsoft", 1);
         Map<String, Object> attrs = Map.of("gather_axis", 0L, "quantize_axis", 1L, "block_size", (long) p.block(), "bits", 4L);
         for (Node n : g.consumersOf(name)) {
-            List<String> in = new ArrayList<>(List.of(name + "_quantized", n.inputs().get(1), name + "_scale"));
+            List<String> in = new ArrayList<>(List.of(codesName, n.inputs().get(1), scaleName));
             if (zp != null) {
-                in.add(name + "_zero_point");
+                in.add(zeroName);
             }
-            String nodeName = n.name().isEmpty() ? name + "_GatherBlockQuantized" : n.name();
+            String nodeName = n.name().isEmpty() ? names.fresh(name + "_GatherBlockQuantized") : n.name();
             w.replaceNode(n.outputs().getFirst(), List.of(new Node(nodeName, "GatherBlockQuantized", "com.microsoft", in,
                     n.outputs(), attrs)));
         }

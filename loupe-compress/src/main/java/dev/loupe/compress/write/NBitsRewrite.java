@@ -46,68 +46,79 @@ public final class NBitsRewrite {
             return false;
         }
         List<Node> readers = g.consumersOf(w);
-        return !readers.isEmpty() && readers.stream().allMatch(n -> inMainGraph(g, n) && readsAsB(cp, n, w, l.rows()));
+        return !readers.isEmpty() && readers.stream().allMatch(n -> inMainGraph(g, n) && readsAsB(cp, n, w, l.rows(), l.storedInOut()));
     }
 
     /**
      * Replaces the readers of {@code l} (which {@link #fits}) by MatMulNBits over the packed {@code q}, plus the
      * low-rank correction when {@code lowRank} is not null.
      */
-    static void write(OnnxWriter w, Graph g, Layer l, QuantizedMatrix q, LowRankCompensation.Factors lowRank) {
+    static void write(OnnxWriter w, Graph g, Names names, Layer l, QuantizedMatrix q, LowRankCompensation.Factors lowRank) {
         MatMulNBitsLayout.Packed p = MatMulNBitsLayout.pack(q);
         String name = l.name();
+        String codesName = names.fresh(name + "_quantized");
+        String scaleName = names.fresh(name + "_scale");
+        String zeroName = names.fresh(name + "_zero_point");
+        String lowB = names.fresh(name + "_lowrank_b");
+        String lowA = names.fresh(name + "_lowrank_a");
         w.remove(name);
-        w.add(name + "_quantized", DType.U8, new long[] {p.n(), p.kBlocks(), p.blob()}, MemorySegment.ofArray(p.b()));
+        w.add(codesName, DType.U8, new long[] {p.n(), p.kBlocks(), p.blob()}, MemorySegment.ofArray(p.b()));
         // scales and zero points flat ([N·k_blocks], [N·zp_bytes]): ORT accepts them (the form its own quantizer
         // long wrote) and a 1-D tensor is not mistaken for a weight matrix by readers such as `loupe inspect`
-        w.add(name + "_scale", DType.F32, new long[] {p.scales().length}, Encode.floats(p.scales(), DType.F32));
+        w.add(scaleName, DType.F32, new long[] {p.scales().length}, Encode.floats(p.scales(), DType.F32));
         if (p.zeroPoints() != null) {
-            w.add(name + "_zero_point", DType.U8, new long[] {p.zeroPoints().length}, MemorySegment.ofArray(p.zeroPoints()));
+            w.add(zeroName, DType.U8, new long[] {p.zeroPoints().length}, MemorySegment.ofArray(p.zeroPoints()));
         }
         if (lowRank != null) {
             // Rᵀ is [in, r] (R is [r, in]); Lᵀ is [r, out] (L is [out, r])
-            w.add(name + "_lowrank_b", DType.F32, new long[] {lowRank.cols(), lowRank.rank()},
+            w.add(lowB, DType.F32, new long[] {lowRank.cols(), lowRank.rank()},
                     Encode.floats(Layer.transpose(lowRank.b(), lowRank.rank(), lowRank.cols()), DType.F32));
-            w.add(name + "_lowrank_a", DType.F32, new long[] {lowRank.rank(), lowRank.rows()},
+            w.add(lowA, DType.F32, new long[] {lowRank.rank(), lowRank.rows()},
                     Encode.floats(Layer.transpose(lowRank.a(), lowRank.rows(), lowRank.rank()), DType.F32));
         }
         w.requireOpset("com.microsoft", 1);
         Map<String, Object> attrs = Map.of("K", (long) p.k(), "N", (long) p.n(), "bits", (long) p.bits(),
                 "block_size", (long) p.block(), "accuracy_level", 0L); // 0: A stays fp32, as in the float model
         for (Node n : g.consumersOf(name)) {
-            List<String> in = new ArrayList<>(List.of(n.inputs().get(0), name + "_quantized", name + "_scale",
-                    p.zeroPoints() == null ? "" : name + "_zero_point"));
+            List<String> in = new ArrayList<>(List.of(n.inputs().get(0), codesName, scaleName, p.zeroPoints() == null ? "" : zeroName));
             if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty()) {
                 in.addAll(List.of("", n.inputs().get(2))); // g_idx (deprecated, absent), bias
             }
             while (in.getLast().isEmpty()) {
                 in.removeLast();
             }
-            String nodeName = n.name().isEmpty() ? name + "_MatMulNBits" : n.name();
+            String nodeName = n.name().isEmpty() ? names.fresh(name + "_MatMulNBits") : n.name();
             String y = n.outputs().getFirst();
             if (lowRank == null) {
                 w.replaceNode(y, List.of(new Node(nodeName, "MatMulNBits", "com.microsoft", in, n.outputs(), attrs)));
                 continue;
             }
+            String yq = names.fresh(y + "_quantized");
+            String xb = names.fresh(y + "_lowrank_xb");
+            String yl = names.fresh(y + "_lowrank");
             w.replaceNode(y, List.of(
-                    new Node(nodeName, "MatMulNBits", "com.microsoft", in, List.of(y + "_quantized"), attrs),
-                    new Node(nodeName + "_lowrank_b", "MatMul", "", List.of(n.inputs().get(0), name + "_lowrank_b"),
-                            List.of(y + "_lowrank_xb"), Map.of()),
-                    new Node(nodeName + "_lowrank_a", "MatMul", "", List.of(y + "_lowrank_xb", name + "_lowrank_a"),
-                            List.of(y + "_lowrank"), Map.of()),
-                    new Node(nodeName + "_lowrank_add", "Add", "", List.of(y + "_quantized", y + "_lowrank"), List.of(y), Map.of())));
+                    new Node(nodeName, "MatMulNBits", "com.microsoft", in, List.of(yq), attrs),
+                    new Node(names.fresh(nodeName + "_lowrank_b"), "MatMul", "", List.of(n.inputs().get(0), lowB), List.of(xb), Map.of()),
+                    new Node(names.fresh(nodeName + "_lowrank_a"), "MatMul", "", List.of(xb, lowA), List.of(yl), Map.of()),
+                    new Node(names.fresh(nodeName + "_lowrank_add"), "Add", "", List.of(yq, yl), List.of(y), Map.of())));
         }
     }
 
-    private static boolean readsAsB(Checkpoint cp, Node n, String w, int outChannels) {
+    /**
+     * Whether {@code n} reads {@code w} as its B in the orientation the layer was quantized in: one packed copy
+     * serves all readers, so a square W read by MatMul (W is [in, out]) and by Gemm transB=1 (W is [out, in]) must
+     * not share it, or the Gemm would compute A·W instead of A·Wᵀ. Such a weight keeps DequantizeLinear, which
+     * rebuilds W itself and lets every reader read it its own way.
+     */
+    private static boolean readsAsB(Checkpoint cp, Node n, String w, int outChannels, boolean storedInOut) {
         boolean onnxDomain = n.domain().isEmpty() || n.domain().equals("ai.onnx");
         if (!onnxDomain || n.outputs().size() != 1 || n.inputs().size() < 2 || !n.inputs().get(1).equals(w)
                 || n.inputs().get(0).equals(w)) {
             return false;
         }
         return switch (n.opType()) {
-            case "MatMul" -> n.inputs().size() == 2;
-            case "Gemm" -> n.intAttribute("transA", 0) == 0 && floatAttribute(n, "alpha") == 1
+            case "MatMul" -> n.inputs().size() == 2 && storedInOut;
+            case "Gemm" -> n.intAttribute("transA", 0) == 0 && (n.intAttribute("transB", 0) == 0) == storedInOut && floatAttribute(n, "alpha") == 1
                     && (n.inputs().size() == 2 || n.inputs().get(2).isEmpty() || isBias(cp, n, w, outChannels));
             default -> false;
         };

@@ -10,6 +10,7 @@ import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.format.onnx.OnnxWriter;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
+import dev.loupe.runtime.session.OrtSessions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class OnnxOutput {
     public static void write(Path source, long opset, List<LayerEdit> edits, Path target) {
         OnnxWriter w = OnnxWriter.edit(source);
         try (Checkpoint cp = Checkpoints.open(source)) {
+            Names names = new Names(cp.graph().orElseThrow(() -> new LoupeException(source, "has no graph to rewrite")));
             for (LayerEdit e : edits) {
                 Layer l = e.layer();
                 switch (e) {
@@ -52,20 +54,21 @@ public final class OnnxOutput {
                             Encode.floats(l.toStored(d.outIn()), l.tensor().dtype()));
                     case LayerEdit.Quantized q when q.lowRank() != null && q.q().outlier() == null -> {
                         requireLowRankForm(cp, l, q.q().spec());
-                        NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), q.lowRank());
+                        NBitsRewrite.write(w, cp.graph().orElseThrow(), names, l, q.q(), q.lowRank());
                     }
                     case LayerEdit.Quantized q when usesNBits(cp, l, q.q().spec()) && q.q().outlier() == null -> {
                         if (isLookup(l)) {
-                            GatherNBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q());
+                            GatherNBitsRewrite.write(w, cp.graph().orElseThrow(), names, l, q.q());
                         } else {
-                            NBitsRewrite.write(w, cp.graph().orElseThrow(), l, q.q(), null);
+                            NBitsRewrite.write(w, cp.graph().orElseThrow(), names, l, q.q(), null);
                         }
                     }
-                    case LayerEdit.Quantized q -> quantized(w, source, opset, l, q.q());
+                    case LayerEdit.Quantized q -> quantized(w, names, source, opset, l, q.q());
                 }
             }
         }
-        w.write(target);
+        // the last check before the rename: a graph ONNX Runtime would refuse is never published
+        w.write(target, written -> OrtSessions.validate(written, target));
     }
 
     /**
@@ -127,7 +130,7 @@ public final class OnnxOutput {
         return l.params() + scales * (4 + (spec.symmetric() ? 1 : 4));
     }
 
-    private static void quantized(OnnxWriter w, Path source, long opset, Layer l, QuantizedMatrix q) {
+    private static void quantized(OnnxWriter w, Names names, Path source, long opset, Layer l, QuantizedMatrix q) {
         if (q.outlier() != null) {
             throw new LoupeException(source, "dense-and-sparse outliers cannot be written to ONNX; use safetensors");
         }
@@ -136,17 +139,20 @@ public final class OnnxOutput {
             throw groupWise(source, l);
         }
         String name = l.name();
+        String codesName = names.fresh(name + "_quantized");
+        String scaleName = names.fresh(name + "_scale");
+        String zeroName = names.fresh(name + "_zero_point");
         int[] codes = l.storedInOut() ? transposeCodes(q.codes(), q.rows(), q.cols()) : q.codes();
         DType type = q.spec().symmetric() ? DType.I8 : DType.U8;
         w.remove(name);
-        w.add(name + "_quantized", type, l.tensor().shape(), Encode.bytes(codes));
+        w.add(codesName, type, l.tensor().shape(), Encode.bytes(codes));
         if (perTensor || opset >= PER_AXIS_OPSET) {
             long[] pShape = perTensor ? new long[0] : new long[] {q.rows()};
-            w.add(name + "_scale", DType.F32, pShape, Encode.floats(q.scales(), DType.F32));
-            w.add(name + "_zero_point", type, pShape, Encode.bytes(q.zeros()));
+            w.add(scaleName, DType.F32, pShape, Encode.floats(q.scales(), DType.F32));
+            w.add(zeroName, type, pShape, Encode.bytes(q.zeros()));
             Map<String, Object> attrs = perTensor ? Map.of() : Map.of("axis", l.storedInOut() ? 1L : 0L);
-            w.addNode(new Node(name + "_DequantizeLinear", "DequantizeLinear", "",
-                    List.of(name + "_quantized", name + "_scale", name + "_zero_point"), List.of(name), attrs));
+            w.addNode(new Node(names.fresh(name + "_DequantizeLinear"), "DequantizeLinear", "",
+                    List.of(codesName, scaleName, zeroName), List.of(name), attrs));
             return;
         }
         // [in, out]: a [out] vector broadcasts along the last axis; [out, in, ...]: [out, 1, ...] along the first
@@ -156,21 +162,21 @@ public final class OnnxOutput {
         if (l.storedInOut()) {
             vShape = new long[] {q.rows()};
         }
-        w.add(name + "_scale", DType.F32, vShape, Encode.floats(q.scales(), DType.F32));
-        w.addNode(new Node(name + "_Cast", "Cast", "", List.of(name + "_quantized"), List.of(name + "_float"),
+        w.add(scaleName, DType.F32, vShape, Encode.floats(q.scales(), DType.F32));
+        String centered = names.fresh(name + "_float");
+        w.addNode(new Node(names.fresh(name + "_Cast"), "Cast", "", List.of(codesName), List.of(centered),
                 Map.of("to", 1L))); // TensorProto.FLOAT
-        String centered = name + "_float";
         if (!q.spec().symmetric()) {
             float[] z = new float[q.zeros().length];
             for (int i = 0; i < z.length; i++) {
                 z[i] = q.zeros()[i];
             }
-            w.add(name + "_zero_point", DType.F32, vShape, Encode.floats(z, DType.F32));
-            w.addNode(new Node(name + "_Sub", "Sub", "", List.of(centered, name + "_zero_point"), List.of(name + "_centered"),
-                    Map.of()));
-            centered = name + "_centered";
+            w.add(zeroName, DType.F32, vShape, Encode.floats(z, DType.F32));
+            String sub = names.fresh(name + "_centered");
+            w.addNode(new Node(names.fresh(name + "_Sub"), "Sub", "", List.of(centered, zeroName), List.of(sub), Map.of()));
+            centered = sub;
         }
-        w.addNode(new Node(name + "_Mul", "Mul", "", List.of(centered, name + "_scale"), List.of(name), Map.of()));
+        w.addNode(new Node(names.fresh(name + "_Mul"), "Mul", "", List.of(centered, scaleName), List.of(name), Map.of()));
     }
 
     private static int[] transposeCodes(int[] a, int r, int c) {

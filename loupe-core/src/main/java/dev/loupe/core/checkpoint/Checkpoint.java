@@ -35,14 +35,23 @@ public interface Checkpoint extends AutoCloseable {
 
     /** Total stored bytes of all tensors. */
     default long byteSize() {
-        return tensors().stream().mapToLong(Tensor::byteSize).sum();
+        return tensors().stream().mapToLong(Tensor::byteSize).reduce(0, Checkpoint::add);
     }
 
     /** Total number of elements (parameters). */
     default long parameterCount() {
-        return tensors().stream().mapToLong(Tensor::numel).sum();
+        return tensors().stream().mapToLong(Tensor::numel).reduce(0, Checkpoint::add);
     }
 
     @Override
     void close();
+
+    /** Totals over untrusted sizes: an overflow is an error, never a negative count printed as a result. */
+    static long add(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new dev.loupe.core.LoupeException("the checkpoint's sizes add up to more than 2^63");
+        }
+    }
 }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +45,32 @@ public final class Checkpoints {
         }
         throw new LoupeException(path, "not a recognized checkpoint (expected .safetensors, .onnx, .gguf, "
                 + ".pt/.pth/.bin or a *.index.json shard index)");
+    }
+
+    /**
+     * Every file that reading {@code path} touches: the path itself, the checkpoint a directory holds, a shard index's
+     * shards, an ONNX model's external data files. An output must be none of them: comparing it with the path the user
+     * typed lets {@code --out m/model-00001-of-00002.safetensors} destroy a shard of {@code m/model.safetensors.index.json}.
+     * A path that is not a readable checkpoint is returned alone (its own error comes when it is read).
+     */
+    public static Set<Path> files(Path path) {
+        Set<Path> out = new LinkedHashSet<>();
+        out.add(path);
+        if (!Files.isDirectory(path) && !looksLikeCheckpoint(path)) {
+            return out;
+        }
+        try {
+            Path file = Files.isDirectory(path) ? CheckpointDirectory.pick(path) : path;
+            out.add(file);
+            if (file.getFileName().toString().endsWith(".index.json")) {
+                out.addAll(ShardedCheckpoint.shardFiles(file));
+            } else if (CheckpointReader.hasExtension(file, ".onnx")) {
+                out.addAll(OnnxReader.externalFiles(file));
+            }
+        } catch (LoupeException e) {
+            // not readable: nothing more to protect than the path itself, and the command's own read reports why
+        }
+        return out;
     }
 
     /** Whether {@code file} looks like something {@link #open} takes (used to discover checkpoints). */

@@ -128,6 +128,16 @@ public final class ShardedCheckpoint {
         if (shard.isEmpty() || !p.startsWith(dir) || p.equals(dir)) {
             throw new LoupeException(index, "shard path '" + shard + "' leaves the index's directory");
         }
+        // the name stays inside, but a symlink there may not: judge where it really leads (as ONNX external data does)
+        if (Files.exists(p)) {
+            try {
+                if (!p.toRealPath().startsWith(dir.toRealPath())) {
+                    throw new LoupeException(index, "shard '" + shard + "' is a link that leads outside the index's directory");
+                }
+            } catch (java.io.IOException e) {
+                throw new LoupeException(index, "shard '" + shard + "' cannot be resolved: " + e.getMessage(), e);
+            }
+        }
         return p;
     }
 

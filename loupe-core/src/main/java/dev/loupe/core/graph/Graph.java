@@ -25,6 +25,22 @@ public record Graph(String name, List<Node> nodes, List<String> inputs, List<Str
         return out;
     }
 
+    /**
+     * Every name in use: the graph's inputs, outputs and initializers and the inputs, outputs and names of every node
+     * (subgraphs included), so that an edit can pick names that collide with none.
+     */
+    public java.util.Set<String> names() {
+        java.util.Set<String> out = new java.util.HashSet<>(inputs);
+        out.addAll(outputs);
+        out.addAll(initializers);
+        for (Node n : allNodes()) {
+            out.addAll(n.inputs());
+            out.addAll(n.outputs());
+            out.add(n.name());
+        }
+        return out;
+    }
+
     /** Nodes (in any subgraph) that take {@code value} as an input. */
     public List<Node> consumersOf(String value) {
         return allNodes().stream().filter(n -> n.inputs().contains(value)).toList();

@@ -9,6 +9,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a file atomically: everything goes to a temporary file beside the target, which is renamed
@@ -24,8 +26,19 @@ public final class AtomicOutput {
         void write(OutputStream out) throws IOException;
     }
 
+    /** A last look at the finished temporary file before the rename (e.g. loading a written model); throws to refuse it. */
+    @FunctionalInterface
+    public interface Check {
+        void check(Path written);
+    }
+
     /** Writes to a temp file next to {@code target}, then renames it into place. */
     public static void write(Path target, Body body) {
+        write(target, body, written -> { });
+    }
+
+    /** Like {@link #write(Path, Body)}, renaming only when {@code check} accepts the written file. */
+    public static void write(Path target, Body body, Check check) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
@@ -33,27 +46,76 @@ public final class AtomicOutput {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = TempFiles.create(dir, abs.getFileName().toString());
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 body.write(out);
             }
+            check.check(tmp);
+            refuseSpecial(abs); // again at the rename: the check before the work may be minutes old
             publishPermissions(tmp);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            List<Path[]> set = SET.get();
+            if (set != null) {
+                set.add(new Path[]{tmp, abs}); // published by all() once every file of the set is written
+            } else {
+                publish(tmp, abs);
             }
             tmp = null;
         } catch (IOException | UncheckedIOException e) {
             throw new LoupeException(target, "cannot write: " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the failure that got us here is what the user needs to see
-                }
+                deleteQuietly(tmp);
             }
+        }
+    }
+
+    private static final ThreadLocal<List<Path[]>> SET = new ThreadLocal<>();
+
+    /**
+     * Runs {@code writes} (several {@link #write} calls on this thread) as one set: every file is written to its
+     * temporary name first and the renames happen only when all were written, so a failure in the third file (a full
+     * disk) leaves none of the set behind, not the first two. Nested sets belong to the outermost one.
+     */
+    public static void all(Runnable writes) {
+        if (SET.get() != null) {
+            writes.run();
+            return;
+        }
+        List<Path[]> set = new ArrayList<>();
+        SET.set(set);
+        boolean written = false;
+        try {
+            writes.run();
+            written = true;
+        } finally {
+            SET.remove();
+            if (!written) {
+                set.forEach(p -> deleteQuietly(p[0]));
+            }
+        }
+        for (int i = 0; i < set.size(); i++) {
+            try {
+                publish(set.get(i)[0], set.get(i)[1]);
+            } catch (IOException e) {
+                set.subList(i, set.size()).forEach(p -> deleteQuietly(p[0]));
+                throw new LoupeException(set.get(i)[1], "cannot write: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void publish(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: the failure that got us here is what the user needs to see
         }
     }
 
@@ -81,8 +143,24 @@ public final class AtomicOutput {
         if (Files.isDirectory(target)) {
             throw new LoupeException(target, "is a directory; expected the path of a file to write");
         }
+        refuseSpecial(target);
+        Path name = target.toAbsolutePath().getFileName();
+        int bytes = name == null ? 0 : name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > 255) { // NAME_MAX of Linux and macOS file systems: refused now, not after the work
+            throw new LoupeException(target, "the file name is " + bytes + " bytes long; file systems allow 255");
+        }
         checkParents(target);
         refuseOverwrite(target, inputs);
+    }
+
+    /**
+     * Refuses an existing {@code target} that is not a regular file (a device such as /dev/null, a pipe, a socket):
+     * the rename would replace it with a regular file, and as root that replaces /dev/null itself.
+     */
+    private static void refuseSpecial(Path target) {
+        if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
+            throw new LoupeException(target, "exists and is not a regular file (a device, pipe or socket); refusing to replace it");
+        }
     }
 
     /** Like {@link #checkFile} for a directory that will receive outputs (it is created when missing). */
@@ -109,7 +187,7 @@ public final class AtomicOutput {
         for (Path in : inputs) {
             try {
                 if (in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in)) {
-                    throw new LoupeException(out, "output would overwrite an input file");
+                    throw new LoupeException(out, "output would overwrite the input (a file the command reads); pick another path");
                 }
             } catch (IOException e) {
                 throw new LoupeException(out, "cannot check output path: " + e.getMessage(), e);

@@ -54,6 +54,13 @@ public final class Tensor {
     }
 
     /**
+     * The most elements a view with more elements than its storage (zero strides: torch's expand) may have, 2^26
+     * (256 MiB as fp32). Without a bound a 500-byte pickle declares [2^31, 2^31] over one stored element, and
+     * decoding it (ls --verify, inspect) never ends; a real checkpoint stores weights, not broadcasts.
+     */
+    public static final long MAX_REPEATED_VIEW = 1L << 26;
+
+    /**
      * A view into {@code storage} with element {@code strides} and element {@code offset} (PyTorch's
      * as_strided). Only plain dtypes. Bounds are checked here so that reading can never fault.
      */
@@ -79,6 +86,11 @@ public final class Tensor {
         if (n > 0 && maxIndex >= storageElems) {
             throw new LoupeException(file, "tensor '" + name + "': view reaches element " + maxIndex
                     + " of a storage of " + storageElems);
+        }
+        if (n > storageElems && n > MAX_REPEATED_VIEW) {
+            throw new LoupeException(file, "tensor '" + name + "': a view of " + n + " elements " + Arrays.toString(shape)
+                    + " over a storage of " + storageElems + " (zero strides repeat elements); at most " + MAX_REPEATED_VIEW
+                    + " are accepted");
         }
         if (Arrays.equals(strides, Shapes.rowMajorStrides(shape))) {
             long bytes = dtype.byteSize(n);

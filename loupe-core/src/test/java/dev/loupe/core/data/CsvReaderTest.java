@@ -39,6 +39,32 @@ class CsvReaderTest {
         assertMessage(Files.write(dir.resolve("b.csv"), new byte[]{(byte) 0xFF, (byte) 0xFE, 0, 1}), "UTF-8");
     }
 
+    /**
+     * One line of many values is streamed, not held as a String and split (a 200 MB line of 10^8 values ran out of
+     * memory in String.split): 300,000 values come back in order, CRLF line ends and spaces are accepted, and a
+     * field too long to be a number is refused without being kept.
+     */
+    @Test
+    void streamsOneLongLine() throws IOException {
+        int n = 300_000;
+        StringBuilder sb = new StringBuilder("a");
+        for (int i = 1; i < n; i++) {
+            sb.append(",a");
+        }
+        sb.append("\r\n");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append(i % 1000);
+        }
+        sb.append("\r\n");
+        NumericArray a = CsvReader.read(write("long.csv", sb.toString()));
+        assertArrayEquals(new long[]{1, n}, a.shape());
+        for (int i = 0; i < n; i += 997) {
+            assertEquals(i % 1000, a.values()[i]);
+        }
+        assertMessage(write("long-field.csv", "1," + "9".repeat(100_000) + "\n"), "line 1: '" + "9".repeat(256) + "...' is not a number");
+        assertMessage(write("wide.csv", "1,2\n3,4,5\n"), "line 2 has 3 fields, expected 2");
+    }
+
     @Test
     void pairsFeaturesWithLabels() throws IOException {
         Dataset d = Datasets.read(write("x.csv", "1,2\n3,4\n5,6\n"), write("y.csv", "label\n2\n0\n1\n"));

@@ -54,4 +54,47 @@ class TestAtomicOutput {
         AtomicOutput.refuseOverwrite(dir.resolve("other.onnx"), List.of(in));
         assertFalse(Files.exists(dir.resolve("other.onnx")));
     }
+
+    /** A set whose third file fails (a full disk) publishes none of the three and leaves no temp file. */
+    @Test
+    void aFailedSetLeavesNoneOfItsFiles() throws IOException {
+        Path a = dir.resolve("inspect.json");
+        Path b = dir.resolve("inspect.csv");
+        LoupeException e = assertThrows(LoupeException.class, () -> AtomicOutput.all(() -> {
+            AtomicOutput.writeString(a, "{}");
+            AtomicOutput.writeString(b, "x");
+            AtomicOutput.write(dir.resolve("inspect.html"), o -> {
+                throw new IOException("No space left on device");
+            });
+        }));
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(), s.toList());
+        }
+        AtomicOutput.all(() -> {
+            AtomicOutput.writeString(a, "{}");
+            AtomicOutput.writeString(b, "x");
+        });
+        assertEquals("x", Files.readString(b));
+    }
+
+    /**
+     * The temp file of a killed run (its PID no longer runs) is removed by the next write of the same output; one of
+     * a live process (this one) is left alone; a 250-byte output name works (its temp name is cut), 256 is refused.
+     */
+    @Test
+    void killedRunsTempFilesAreRemovedAndLongNamesWork() throws IOException {
+        long dead = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).max().orElse(1) + 100_000;
+        Path stale = Files.write(dir.resolve(".model.onnx." + dead + ".123.tmp"), new byte[4096]);
+        Path live = Files.write(dir.resolve(".model.onnx." + ProcessHandle.current().pid() + ".456.tmp"), new byte[16]);
+        AtomicOutput.writeString(dir.resolve("model.onnx"), "new");
+        assertFalse(Files.exists(stale), "a dead run's temp file stayed");
+        assertTrue(Files.exists(live), "a live process's temp file was removed");
+        Path longName = dir.resolve("m".repeat(245) + ".onnx");
+        AtomicOutput.checkFile(longName, List.of());
+        AtomicOutput.writeString(longName, "ok");
+        assertEquals("ok", Files.readString(longName));
+        LoupeException e = assertThrows(LoupeException.class, () -> AtomicOutput.checkFile(dir.resolve("m".repeat(251) + ".onnx"), List.of()));
+        assertTrue(e.getMessage().contains("256 bytes"), e.getMessage());
+    }
 }

@@ -41,8 +41,7 @@ public final class ModelPredictions {
             classes = k;
             probs[m] = softmax(logits, k);
             labels[m] = argmax(logits);
-            String s = file.getFileName().toString();
-            names.add(s.endsWith(".onnx") ? s.substring(0, s.length() - 5) : s);
+            names.add(memberName(file, names));
         }
         for (int i = 0; i < data.labels().length; i++) {
             if (data.labels()[i] >= classes) {
@@ -50,6 +49,25 @@ public final class ModelPredictions {
             }
         }
         return new Predictions(names, labels, probs, data.labels(), classes);
+    }
+
+    /**
+     * The member's name: its file name without {@code .onnx}, or, when an earlier member already has that name
+     * (run1/model.onnx, run2/model.onnx), prefixed by its folder's name, then numbered: saved predictions are one
+     * file per name, so two members must never share one.
+     */
+    static String memberName(Path file, List<String> taken) {
+        String s = file.getFileName().toString();
+        String stem = s.endsWith(".onnx") ? s.substring(0, s.length() - 5) : s;
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        String name = stem;
+        if (taken.contains(name) && parent != null && parent.getFileName() != null) {
+            name = parent.getFileName() + "-" + stem;
+        }
+        for (int k = 2; taken.contains(name); k++) {
+            name = stem + "-" + k;
+        }
+        return name;
     }
 
     static int[] argmax(float[][] logits) {

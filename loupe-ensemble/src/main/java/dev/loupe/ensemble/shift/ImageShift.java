@@ -15,6 +15,11 @@ public sealed interface ImageShift {
 
     Dataset apply(Dataset data);
 
+    /** Whether this shift means anything on {@code data} (a rotation needs 2-D images, not flat vectors). */
+    default boolean appliesTo(Dataset data) {
+        return true;
+    }
+
     /** Adds N(0, (sigma·range)²) per pixel, range = max − min of the data, then clamps to [min, max]. Seeded. */
     record GaussianNoise(double sigma, long seed) implements ImageShift {
         public String name() {
@@ -43,6 +48,11 @@ public sealed interface ImageShift {
     record Rotation(double degrees) implements ImageShift {
         public String name() {
             return "rotation " + degrees + "°";
+        }
+
+        @Override
+        public boolean appliesTo(Dataset data) {
+            return data.exampleShape().length >= 2;
         }
 
         public Dataset apply(Dataset data) {

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
@@ -29,12 +32,9 @@ final class ForwardBaseline {
      * {@code intraThreads} ONNX Runtime threads each.
      */
     static double seconds(ParameterizedModel m, Samples data, int batch, int workers, int intraThreads, int passes) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(intraThreads);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession s = env.createSession(m.file().toString(), o)) {
+        OrtEnvironment env = OrtSessions.environment();
+        try {
+            try (ModelSession s = OrtSessions.open(m.file(), new SessionSettings(intraThreads, 1, true))) {
                 List<Map<String, OnnxTensor>> xs = new ArrayList<>();
                 for (int from = 0; from < data.size(); from += batch) {
                     xs.add(BatchInputs.of(env, m, data, from, Math.min(batch, data.size() - from)));

@@ -6,6 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.core.progress.Progress;
 
 import java.nio.ByteBuffer;
@@ -33,8 +36,8 @@ public final class LossEvaluator implements AutoCloseable {
     private final Samples data;
     private final LossKind kind;
     private final int threads;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession session;
+    private final OrtEnvironment env = OrtSessions.environment();
+    private final ModelSession session;
     private final List<Batch> batches = new ArrayList<>();
 
     private record Batch(int from, int count, Map<String, OnnxTensor> x, OnnxTensor y) {
@@ -55,11 +58,8 @@ public final class LossEvaluator implements AutoCloseable {
         if (kind == LossKind.CROSS_ENTROPY && data.labels() == null || kind == LossKind.MSE && data.targets() == null) {
             throw new LoupeException("loss " + kind + " needs " + (kind == LossKind.MSE ? "float targets" : "class labels"));
         }
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(model.forwardModel(), o);
+        session = OrtSessions.open(model.forwardModel(), model.file(), SessionSettings.singleThreaded().optimized());
+        try {
             for (int from = 0; from < data.size(); from += Math.max(1, batchSize)) {
                 int count = Math.min(Math.max(1, batchSize), data.size() - from);
                 batches.add(new Batch(from, count, BatchInputs.of(env, model, data, from, count), labelsTensor(from, count)));
@@ -216,11 +216,7 @@ public final class LossEvaluator implements AutoCloseable {
             }
         }
         if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException(e);
-            }
+            session.close();
         }
     }
 }

@@ -6,6 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Graph;
@@ -190,8 +193,7 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
     /** Data inputs and outputs with types, as ONNX Runtime reads them from the original model. */
     @SuppressWarnings("unchecked")
     private static List<ValueType>[] describe(Path file, Set<String> initializers) {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-             OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), o)) {
+        try (ModelSession s = OrtSessions.open(file, SessionSettings.defaults())) {
             List<ValueType> ins = new ArrayList<>();
             for (Map.Entry<String, NodeInfo> e : s.getInputInfo().entrySet()) {
                 if (!initializers.contains(e.getKey())) {

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -20,11 +23,10 @@ public final class SelfTargets {
     }
 
     public static Samples at(ParameterizedModel m, Samples data, float[] theta, int batchSize) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtSessions.environment();
         float[] out = null;
         int width = 0;
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-             OrtSession s = env.createSession(m.forwardModel(), o)) {
+        try (ModelSession s = OrtSessions.open(m.forwardModel(), m.file(), SessionSettings.defaults())) {
             ParameterLayout l = m.layout();
             Map<String, OnnxTensor> weights = new java.util.HashMap<>();
             try {

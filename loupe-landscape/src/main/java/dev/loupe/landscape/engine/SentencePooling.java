@@ -4,6 +4,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
+import dev.loupe.runtime.text.Pooling;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * Appends sentence-embedding pooling to a BERT-style encoder whose first output is the token states
- * [batch, seq, dim]: the mean over the tokens the attention mask keeps ({@link Mode#MEAN}, all-MiniLM-L6-v2,
- * e5) or the [CLS] token's state ({@link Mode#CLS}, bge), then L2 normalization — as loupe-runtime's
+ * [batch, seq, dim]: the mean over the tokens the attention mask keeps ({@link Pooling#MEAN}, all-MiniLM-L6-v2,
+ * e5) or the [CLS] token's state ({@link Pooling#CLS}, bge), then L2 normalization — as loupe-runtime's
  * SentenceEmbedder pools. Written as ONNX nodes so that the loss, its gradient and its Hessian see exactly
  * what a user of the embeddings sees. sentence-transformers clamps the token count at 1e-9 and the norm at
  * 1e-12; neither can bind here ([CLS] and [SEP] are always kept, and a zero embedding would be a broken
@@ -25,15 +26,10 @@ public final class SentencePooling {
     /** The name of the pooled output. */
     public static final String OUTPUT = "loupe_sentence_embedding";
 
-    /** How token states become one sentence vector. */
-    public enum Mode {
-        MEAN, CLS
-    }
-
     private SentencePooling() {
     }
 
-    public static ParameterizedModel append(ParameterizedModel m, Mode mode) {
+    public static ParameterizedModel append(ParameterizedModel m, Pooling mode) {
         List<String> names = m.dataInputs().stream().map(ValueType::name).toList();
         if (!names.contains("attention_mask") || !names.contains("input_ids")) {
             throw new LoupeException(m.file(), "is not a BERT-style encoder (inputs " + names + ", need input_ids and attention_mask)");
@@ -46,7 +42,7 @@ public final class SentencePooling {
         List<Node> nodes = new ArrayList<>(m.nodes());
         boolean inputs = m.opset() >= 13; // axes of Unsqueeze, Squeeze and ReduceSum moved from attributes to inputs at opset 13
         String ax1 = "loupe_pool_axis1", ax2 = "loupe_pool_axis2", zero = "loupe_pool_zero";
-        boolean cls = mode == Mode.CLS;
+        boolean cls = mode == Pooling.CLS;
         if (inputs || cls) { // only the constants some node reads (ORT warns about unused ones)
             nodes.add(constant(ax1, 1, m));
         }

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.runtime.session.ModelSession;
+import dev.loupe.runtime.session.OrtSessions;
+import dev.loupe.runtime.session.SessionSettings;
 import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossKind;
@@ -27,8 +30,8 @@ import java.util.Map;
  */
 public final class GradientEvaluator implements AutoCloseable {
     private final ParameterizedModel model;
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession session;
+    private final OrtEnvironment env = OrtSessions.environment();
+    private final ModelSession session;
     private final List<Map<String, OnnxTensor>> batches = new ArrayList<>();
     private final List<Double> weights = new ArrayList<>();
 
@@ -72,13 +75,9 @@ public final class GradientEvaluator implements AutoCloseable {
             case MSE -> data.targetWidth();
             case MODEL_OUTPUT -> 0;
         };
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (profile != null) {
-                o.enableProfiling(profile.toString());
-            }
-            session = env.createSession(hvp ? HvpGraph.build(model, kind, width, at) : GradientGraph.build(model, kind, width), o);
+        session = OrtSessions.open(hvp ? HvpGraph.build(model, kind, width, at) : GradientGraph.build(model, kind, width), model.file(),
+                new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads).withProfiling(profile));
+        try {
             if (model.dataInputs().isEmpty()) {
                 batches.add(Map.of());
                 weights.add(1.0);
@@ -287,10 +286,6 @@ public final class GradientEvaluator implements AutoCloseable {
     @Override
     public void close() {
         batches.forEach(m -> m.values().forEach(OnnxTensor::close));
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        session.close();
     }
 }

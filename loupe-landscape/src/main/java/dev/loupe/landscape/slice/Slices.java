@@ -51,6 +51,10 @@ public final class Slices {
                         v += c[k] * dirs.get(k)[p];
                     }
                     theta[p] = (float) v;
+                    if (!Float.isFinite(theta[p])) { // --extend 1e300 gave NaN losses with exit 0
+                        throw new LoupeException("at " + java.util.Arrays.toString(c) + " weight " + p + " is " + v
+                                + ", beyond float32: the point is too far from the model (reduce --extend, --range or --radius)");
+                    }
                 }
             }, progress);
         } finally {

@@ -23,6 +23,14 @@ public final class DecoderForward {
     private final NativeSgemm blas;
     private final Rope rope;
     private final Attention attention;
+    /** BLAS threads for this model's calls: one for small models, whose sgemms are too short to share. */
+    private final int threads;
+    /**
+     * Below this many weights in the largest block matrix every sgemm runs on one thread: splitting a 128x64x160
+     * product costs more in thread hand-off than it saves, and on a loaded machine far more (the fixture LMs ran
+     * 10x slower on two threads than on one).
+     */
+    static final long SMALL_MATRIX = 1 << 20;
 
     public DecoderForward(LmConfig cfg, LmWeights w, F32Weights f32, NativeSgemm blas) {
         this.cfg = cfg;
@@ -31,6 +39,8 @@ public final class DecoderForward {
         this.blas = blas;
         this.rope = new Rope(cfg, w.ropeFreqFactors() == null ? null : w.ropeFreqFactors().toFloats());
         this.attention = new Attention(blas);
+        long largest = (long) cfg.hiddenSize() * Math.max(cfg.intermediateSize(), Math.max(cfg.hiddenSize(), cfg.queryWidth()));
+        this.threads = largest < SMALL_MATRIX ? 1 : blas.threads();
     }
 
     public LmConfig config() {
@@ -39,6 +49,16 @@ public final class DecoderForward {
 
     /** The final-normed hidden states [T, hidden] of {@code tokens}; {@code observer} sees every linear input. */
     public float[] hidden(int[] tokens, LinearObserver observer) {
+        int before = blas.threads();
+        blas.setThreads(threads);
+        try {
+            return run(tokens, observer);
+        } finally {
+            blas.setThreads(before);
+        }
+    }
+
+    private float[] run(int[] tokens, LinearObserver observer) {
         int t = tokens.length;
         int d = cfg.hiddenSize();
         float[] x = embed(tokens);
@@ -88,9 +108,20 @@ public final class DecoderForward {
 
     /** Logits [rows, vocab] of hidden rows {@code row0..row0+rows} into {@code out}. */
     public void logits(float[] hidden, int row0, int rows, float[] out) {
-        Linear head = w.head();
         int d = cfg.hiddenSize();
         MemorySegment x = MemorySegment.ofArray(hidden).asSlice(4L * row0 * d);
+        int before = blas.threads();
+        blas.setThreads(threads);
+        try {
+            head(x, rows, out);
+        } finally {
+            blas.setThreads(before);
+        }
+    }
+
+    private void head(MemorySegment x, int rows, float[] out) {
+        Linear head = w.head();
+        int d = cfg.hiddenSize();
         blas.sgemm(false, !head.inOut(), rows, head.out(), d, 1f, x, d, f32.matrix(head), head.inOut() ? head.out() : d,
                 0f, MemorySegment.ofArray(out), head.out());
         if (head.bias() != null) {

@@ -65,7 +65,7 @@ final class Kernels {
 
     /** SwiGLU: {@code gate = silu(gate) · up}. */
     static void swiglu(float[] gate, float[] up, int n) {
-        java.util.stream.IntStream.range(0, (n + 4095) / 4096).parallel().forEach(c -> {
+        Rows.each((n + 4095) / 4096, 4096, c -> {
             int end = Math.min(n, (c + 1) * 4096);
             for (int i = c * 4096; i < end; i++) {
                 float g = gate[i];
@@ -76,7 +76,7 @@ final class Kernels {
 
     /** GPT-2's gelu_new: {@code 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³)))}. */
     static void geluTanh(float[] x, int n) {
-        java.util.stream.IntStream.range(0, (n + 4095) / 4096).parallel().forEach(c -> {
+        Rows.each((n + 4095) / 4096, 4096, c -> {
             int end = Math.min(n, (c + 1) * 4096);
             for (int i = c * 4096; i < end; i++) {
                 double v = x[i];

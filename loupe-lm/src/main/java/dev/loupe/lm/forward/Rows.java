@@ -5,7 +5,7 @@ import java.util.stream.IntStream;
 
 /** Runs a per-row loop on the common pool when there is enough work to pay for it. */
 final class Rows {
-    private static final long PARALLEL_WORK = 1 << 15;
+    private static final long PARALLEL_WORK = 1 << 17;
 
     private Rows() {
     }

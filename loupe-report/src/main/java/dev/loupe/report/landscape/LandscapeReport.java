@@ -67,8 +67,13 @@ public final class LandscapeReport {
         int cj = p.y().length / 2, ci = p.x().length / 2;
         double[] mm = SliceCharts.minMax(p.loss());
         List<Card> cards = new ArrayList<>(common(p.model(), data, p.samples()));
-        cards.add(new Card("Loss at the centre", f4(p.loss()[cj][ci]), Double.isNaN(p.accuracy()[cj][ci]) ? ""
-                : "accuracy " + f4(p.accuracy()[cj][ci]), ""));
+        if (p.path().isEmpty()) {
+            cards.add(new Card("Loss at the centre", f4(p.loss()[cj][ci]), Double.isNaN(p.accuracy()[cj][ci]) ? ""
+                    : "accuracy " + f4(p.accuracy()[cj][ci]), ""));
+        } else {
+            var model = p.path().stream().filter(q -> q.x() == 0 && q.y() == 0).findFirst().orElse(p.path().getFirst());
+            cards.add(new Card("Loss at the model", f4(model.loss()), "at (0, 0), accuracy " + f4(model.accuracy()), ""));
+        }
         cards.add(new Card("Loss range", f4(mm[0]) + " – " + f4(mm[1]), "over the plane", ""));
         cards.add(new Card("Grid", p.x().length + "×" + p.y().length, "x " + g3(p.x()[0]) + "…" + g3(p.x()[p.x().length - 1])
                 + ", y " + g3(p.y()[0]) + "…" + g3(p.y()[p.y().length - 1]), ""));
@@ -77,8 +82,11 @@ public final class LandscapeReport {
         HtmlPage page = new HtmlPage("Loss landscape: " + Humanize.fileName(p.model()))
                 .subtitle(p.model() + " · plane θ₀ + x·d₁ + y·d₂ · " + p.directions())
                 .cards(cards)
-                .section("plane", "Plane", "Loss on θ₀ + x·d₁ + y·d₂; the model is at the centre (0, 0). On the heatmap, "
-                        + "white dots are the merge tree's minima and orange dots its saddles (hover for values).");
+                .section("plane", "Plane", "Loss on θ₀ + x·d₁ + y·d₂; the model is at (0, 0)" + (p.path().isEmpty()
+                        ? ", the centre" : "; red dots are the checkpoints placed on the plane (hover for their loss)"
+                        + (p.directions().startsWith("pca") ? ", joined in training order: each is its offset from the "
+                        + "model projected onto the plane, so the plane's loss under it is not its own loss" : ""))
+                        + ". On the heatmap, white dots are the merge tree's minima and orange dots its saddles.");
         page.figureGrid(List.of(new Figure(SliceCharts.heatmap(p, t).toSvg(), "heatmap with contour lines", "", ""),
                 new Figure(SliceCharts.surface(p).toSvg(), "3-D surface, coloured by height", "", ""),
                 new Figure(SliceCharts.contour(p).toSvg(), "contour lines, denser near the bottom", "", "")), false);

@@ -10,6 +10,7 @@ import dev.loupe.report.plot.Marks;
 import dev.loupe.report.plot.Palette;
 import dev.loupe.report.plot.Style;
 import dev.loupe.report.plot.SurfacePlot;
+import dev.loupe.report.plot.Ticks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,29 @@ public final class SliceCharts {
             c.add(criticalPoints(t, "minimum", "minima", new Style("#ffffff", "#000000", 1, 1, null)));
             c.add(criticalPoints(t, "saddle", "saddles", new Style(Palette.ORANGE, "#000000", 1, 1, null)));
         }
+        addPath(c, p, "#ffffff");
         return c;
+    }
+
+    /** The checkpoints placed on the plane (a trajectory, or the three it passes through), joined in order. */
+    private static void addPath(Chart c, PlaneResult p, String color) {
+        if (p.path().isEmpty()) {
+            return;
+        }
+        int n = p.path().size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        List<String> tips = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            var q = p.path().get(i);
+            x[i] = q.x();
+            y[i] = q.y();
+            tips.add(q.label() + "\n(" + Ticks.compact(q.x()) + ", " + Ticks.compact(q.y()) + ")\nloss " + Ticks.compact(q.loss()));
+        }
+        if (p.directions().startsWith("pca")) {
+            c.add(new Marks.Line("trajectory", x, y, Style.stroke(color, 1.5)));
+        }
+        c.add(new Marks.Points("checkpoints", x, y, 4.5, new Style(Palette.RED, color, 1.2, 1, null), tips));
     }
 
     private static Marks.Points criticalPoints(TopologyResult t, String kind, String label, Style style) {
@@ -82,9 +105,13 @@ public final class SliceCharts {
 
     public static Chart contour(PlaneResult p) {
         double[] mm = minMax(p.loss());
-        return new Chart(W, H).title("Loss plane: contours").xTitle("d₁").yTitle("d₂")
-                .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels(mm[0], mm[1]), Style.stroke(Palette.BLUE, 1)))
-                .add(new Marks.Points("the model", new double[]{0}, new double[]{0}, 4, Style.fill(Palette.RED), null));
+        Chart c = new Chart(W, H).title("Loss plane: contours").xTitle("d₁").yTitle("d₂")
+                .add(new GridMarks.Contour(p.x(), p.y(), p.loss(), levels(mm[0], mm[1]), Style.stroke(Palette.BLUE, 1)));
+        if (p.path().isEmpty()) {
+            c.add(new Marks.Points("the model", new double[]{0}, new double[]{0}, 4, Style.fill(Palette.RED), null));
+        }
+        addPath(c, p, Palette.TEXT);
+        return c;
     }
 
     public static SurfacePlot surface(PlaneResult p) {

@@ -12,25 +12,10 @@ import java.util.Optional;
 /**
  * How token states become one sentence vector. Encoders differ: all-MiniLM-L6-v2 and e5 average the
  * tokens (MEAN), bge takes the [CLS] token's state (CLS). The ONNX file does not say which; a
- * sentence-transformers directory does, in {@code 1_Pooling/config.json}.
+ * sentence-transformers directory does, in {@code 1_Pooling/config.json}; {@link EncoderConfig} decides.
  */
 public enum Pooling {
     MEAN, CLS;
-
-    /**
-     * The pooling a {@code --pooling} option asks for ("mean" or "cls", any case), or when it is null the one
-     * declared next to {@code model}, else MEAN.
-     */
-    public static Pooling resolve(String option, Path model) {
-        if (option == null) {
-            return declaredNear(model).orElse(MEAN);
-        }
-        return switch (option.toLowerCase(java.util.Locale.ROOT)) {
-            case "mean" -> MEAN;
-            case "cls" -> CLS;
-            default -> throw new LoupeException("--pooling must be mean or cls, not '" + option + "'");
-        };
-    }
 
     /**
      * The pooling a sentence-transformers model directory declares next to {@code model} (in its directory or

@@ -5,11 +5,8 @@ import ai.onnxruntime.OrtException;
 import dev.loupe.core.LoupeException;
 import dev.loupe.runtime.OnnxModel;
 
-import java.nio.LongBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Sentence embeddings from a BERT-style encoder ONNX (inputs input_ids, attention_mask and optionally
@@ -19,26 +16,15 @@ import java.util.Set;
  * unpadded in its own batch of one, so the result cannot depend on what else is in the batch.
  */
 public final class SentenceEmbedder {
-    /** all-MiniLM-L6-v2 was trained with word pieces truncated to 256 (sentence-transformers max_seq_length). */
-    public static final int MINILM_MAX_LENGTH = 256;
-
     private final OnnxModel model;
     private final WordPieceTokenizer tokenizer;
     private final Pooling pooling;
-
-    /** Mean pooling (all-MiniLM-L6-v2). */
-    public SentenceEmbedder(OnnxModel model, WordPieceTokenizer tokenizer) {
-        this(model, tokenizer, Pooling.MEAN);
-    }
 
     public SentenceEmbedder(OnnxModel model, WordPieceTokenizer tokenizer, Pooling pooling) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.pooling = pooling;
-        Set<String> inputs = model.session().getInputNames();
-        if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
-            throw new LoupeException(model.file(), "is not a BERT-style encoder (inputs " + inputs + ", need input_ids and attention_mask)");
-        }
+        TextFeed.requireEncoder(model.file(), model.session().getInputNames());
     }
 
     /** Token ids of one sentence, as the model sees them. */
@@ -70,17 +56,11 @@ public final class SentenceEmbedder {
     /** The unit-length embedding of one sentence. */
     public float[] embed(String sentence) {
         long[] ids = tokenizer.encode(sentence);
-        long[] shape = {1, ids.length};
         long[] ones = new long[ids.length];
         java.util.Arrays.fill(ones, 1);
-        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-        Map<String, OnnxTensor> in = new HashMap<>();
+        Map<String, OnnxTensor> in = Map.of();
         try {
-            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
-            in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(ones), shape));
-            if (model.session().getInputNames().contains("token_type_ids")) {
-                in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
-            }
+            in = TextFeed.of(dev.loupe.runtime.session.OrtSessions.environment(), List.of(ids), model.session().getInputNames());
             Object first = model.run(in).values().iterator().next();
             if (!(first instanceof float[][][] states)) {
                 throw new LoupeException(model.file(), "first output is not float token states [batch, seq, dim]");

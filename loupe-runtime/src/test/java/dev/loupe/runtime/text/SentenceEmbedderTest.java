@@ -42,7 +42,7 @@ class SentenceEmbedderTest {
         }
         try (OnnxModel model = OnnxModel.open(BundledModels.miniLm(), 2)) {
             SentenceEmbedder emb = new SentenceEmbedder(model,
-                    WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), ref.path("max_length").asInt()));
+                    WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), ref.path("max_length").asInt()), Pooling.MEAN);
             float[][] got = emb.embed(texts);
             for (int i = 0; i < texts.size(); i++) {
                 assertEquals(384, got[i].length);

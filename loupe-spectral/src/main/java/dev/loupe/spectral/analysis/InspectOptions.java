@@ -3,6 +3,7 @@ package dev.loupe.spectral.analysis;
 import dev.loupe.spectral.esd.Precision;
 import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.layers.FusedSplit;
+import dev.loupe.spectral.layers.LayerFilter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +25,14 @@ import java.util.List;
  */
 public record InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,
                              long seed, int threads, List<FusedSplit> splits, int sketchTopK, boolean sketchCheck,
-                             boolean etpl) {
+                             boolean etpl, LayerFilter filter) {
     public static InspectOptions defaults() {
         return new InspectOptions(Precision.FP64, ConvMode.SLICES, false, true, false, 0, 1);
     }
 
     public InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,
                           long seed, int threads) {
-        this(precision, conv, clipXmax, mpFit, randomize, seed, threads, List.of(), 0, false, false);
+        this(precision, conv, clipXmax, mpFit, randomize, seed, threads, List.of(), 0, false, false, LayerFilter.NONE);
     }
 
     public InspectOptions {
@@ -42,18 +43,24 @@ public record InspectOptions(Precision precision, ConvMode conv, boolean clipXma
             throw new IllegalArgumentException("sketch k must be >= 0, got " + sketchTopK);
         }
         splits = List.copyOf(splits);
+        filter = filter == null ? LayerFilter.NONE : filter;
     }
 
     public InspectOptions withSplits(List<FusedSplit> s) {
-        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, s, sketchTopK, sketchCheck, etpl);
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, s, sketchTopK, sketchCheck, etpl, filter);
     }
 
     public InspectOptions withSketch(int k, boolean check) {
-        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, k, check, etpl);
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, k, check, etpl, filter);
     }
 
     public InspectOptions withEtpl(boolean on) {
-        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, on);
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, on, filter);
+    }
+
+    /** Analyze only the layers {@code f} keeps (WeightWatcher's layer selection with {@link LayerFilter#ww()}). */
+    public InspectOptions withFilter(LayerFilter f) {
+        return new InspectOptions(precision, conv, clipXmax, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, etpl, f);
     }
 
     /** As "key=value" strings for provenance. */
@@ -70,6 +77,9 @@ public record InspectOptions(Precision precision, ConvMode conv, boolean clipXma
         }
         if (etpl) {
             d.add("fit=E_TPL");
+        }
+        if (!filter.isNone()) {
+            d.add("filter=" + filter.describe());
         }
         return d;
     }

@@ -87,7 +87,7 @@ public final class Inspector {
     private InspectResult inspect(Checkpoint cp, int from, int to, Progress progress, String version, boolean hash) {
         long t0 = System.nanoTime();
         String started = Instant.now().toString();
-        Discovery d = LayerDiscovery.discover(cp, options.conv(), options.splits());
+        Discovery d = options.filter().apply(LayerDiscovery.discover(cp, options.conv(), options.splits()));
         List<WeightMatrix> all = d.matrices();
         int first = Math.min(from, all.size());
         List<WeightMatrix> ms = all.subList(first, Math.min(to, all.size()));

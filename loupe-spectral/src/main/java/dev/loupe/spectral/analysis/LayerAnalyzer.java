@@ -72,7 +72,8 @@ public final class LayerAnalyzer {
             MpFit rmp = MarchenkoPastur.fit(randEv, info.Q(), info.M());
             double maxRand = randEv[randEv.length - 1];
             rand = new RandomizedMetrics(seed, JensenShannon.distance(ev, one), maxRand, rmp.bulkMax(),
-                    rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1]);
+                    rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1],
+                    ev[ev.length - 1] - one[one.length - 1], rmp.sigmaMp(), rmp.wScale(), rmp.bulkMin());
         }
         // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
         // the "channels" of the per-channel quantization error are then input rows, as stored)

@@ -90,7 +90,7 @@ public final class InspectBenchmark {
     }
 
     /** N(0, 0.02) rounded to BF16 (round to nearest even), seeded; Box–Muller pairs. */
-    static Tensor bf16(String name, int rows, int cols, long seed) {
+    public static Tensor bf16(String name, int rows, int cols, long seed) {
         int n = rows * cols;
         short[] bits = new short[n];
         SplittableRandom r = new SplittableRandom(seed);

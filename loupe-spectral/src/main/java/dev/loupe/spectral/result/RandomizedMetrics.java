@@ -10,7 +10,13 @@ package dev.loupe.spectral.result;
  * @param randNumSpikes    randomized eigenvalues above the bulk edge: correlation traps
  * @param randMpSoftrank   randBulkMax / max randomized rescaled eigenvalue
  * @param wwSoftrank       max randomized eigenvalue / max eigenvalue (WeightWatcher's ww_softrank)
+ * @param wwMaxdist        max eigenvalue − max eigenvalue of one shuffle (WeightWatcher's ww_maxdist)
+ * @param randSigmaMp      σ of the MP fit of the randomized ESD (rand_sigma_mp)
+ * @param randWScale       the MP fit's rescaling √n/‖W‖_F of the randomized ESD (rand_W_scale; a shuffle keeps
+ *                         ‖W‖, so it equals W_scale)
+ * @param randBulkMin      MP bulk's lower edge of the randomized ESD (rand_bulk_min, rescaled units as there)
  */
 public record RandomizedMetrics(long seed, double randDistance, double maxRandEval, double randBulkMax,
-                                int randNumSpikes, double randMpSoftrank, double wwSoftrank) implements java.io.Serializable {
+                                int randNumSpikes, double randMpSoftrank, double wwSoftrank, double wwMaxdist,
+                                double randSigmaMp, double randWScale, double randBulkMin) implements java.io.Serializable {
 }

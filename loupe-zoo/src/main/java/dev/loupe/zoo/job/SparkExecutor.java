@@ -2,14 +2,16 @@ package dev.loupe.zoo.job;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
+import dev.loupe.zoo.result.Failure;
 import dev.loupe.zoo.result.ModelOutcome;
 import dev.loupe.zoo.result.ZooColumn;
 import dev.loupe.zoo.result.ZooSchema;
+import dev.loupe.zoo.spark.SparkFaults;
+import dev.loupe.zoo.spark.SparkSettings;
+import dev.loupe.zoo.spark.TaskWatch;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -20,9 +22,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
+import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The Spark path: one task per {@link ZooWork} (a partition each, so the scheduler balances big and
@@ -35,16 +41,24 @@ final class SparkExecutor implements ZooExecutor {
     /** Rows per output file: a few files per run, not one per checkpoint. */
     private static final int MODELS_PER_FILE = 500;
 
-    private final String master;
-    private SparkSession spark;
+    /** Serializable: takeOrdered ships its comparator to the executors. */
+    private static final Comparator<Failure> BY_PATH = (Comparator<Failure> & Serializable) (a, b) -> a.path().compareTo(b.path());
 
-    SparkExecutor(String master) {
+    private final String master;
+    private final SparkSettings settings;
+    private final Consumer<String> say;
+    private SparkSession spark;
+    private Path jarDir;
+
+    SparkExecutor(String master, SparkSettings settings, Consumer<String> say) {
         this.master = master;
+        this.settings = settings;
+        this.say = say;
     }
 
     @Override
     public Counts run(List<ZooWork> work, String runId, String version, Path runDir, Progress progress) {
-        SparkSession s = session();
+        SparkSession s = session(ZooWork.largestTaskBytes(work));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
         int n = Math.max(1, work.size());
         // A task gets the CPUs Spark gave it (spark.task.cpus, default 1) as BLAS threads: Spark already runs
@@ -54,15 +68,14 @@ final class SparkExecutor implements ZooExecutor {
                 .map(w -> ZooTask.part(w, version, Math.max(1, TaskContext.get().cpus())))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<ModelOutcome> out = null;
+        TaskWatch watch = null;
         try {
-            TaskCounter counter = new TaskCounter(progress);
             progress.start("zoo", work.size());
-            s.sparkContext().addSparkListener(counter);
+            watch = new TaskWatch(s.sparkContext(), progress, !SparkSettings.isLocal(master));
             try {
                 parts.count(); // runs the analysis at full parallelism before the writes coalesce partitions
             } finally {
-                s.sparkContext().removeSparkListener(counter);
-                progress.done();
+                watch.close();
             }
             boolean split = work.stream().anyMatch(w -> !w.whole());
             // Only a split checkpoint needs its parts brought together (a shuffle); whole ones map 1:1.
@@ -73,13 +86,23 @@ final class SparkExecutor implements ZooExecutor {
             int files = Math.max(1, (modelCount + MODELS_PER_FILE - 1) / MODELS_PER_FILE);
             JavaRDD<Row> models = out.map(o -> RowFactory.create(o.model().toArray()));
             JavaRDD<Row> layers = out.flatMap(o -> o.layers().stream().map(r -> RowFactory.create(r.toArray())).iterator());
+            // An explicit file: URI: on a cluster whose default filesystem is HDFS a bare path would go there.
             s.createDataFrame(models, struct(ZooSchema.MODELS)).coalesce(files).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(runDir.resolve("models").toString());
+                    .parquet(runDir.resolve("models").toUri().toString());
             s.createDataFrame(layers, struct(ZooSchema.LAYERS)).coalesce(files).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(runDir.resolve("layers").toString());
-            int failed = (int) out.filter(o -> !o.ok()).count();
+                    .parquet(runDir.resolve("layers").toUri().toString());
+            JavaRDD<ModelOutcome> bad = out.filter(o -> !o.ok());
+            int failed = (int) bad.count();
+            List<Failure> first = bad.map(o -> new Failure((String) o.get("path"), (String) o.get("error")))
+                    .takeOrdered(Math.min(failed, FAILURES_KEPT), BY_PATH)
+                    .stream().toList();
             long layerRows = out.map(o -> (long) o.layers().size()).fold(0L, Long::sum);
-            return new Counts(modelCount - failed, failed, layerRows);
+            return new Counts(modelCount - failed, failed, layerRows, first, watch.failedAttempts(), watch.firstFailure());
+        } catch (Exception e) { // Spark throws SparkException undeclared
+            if (watch != null && watch.lost() != null) {
+                throw new LoupeException("Spark job on " + master + " stopped: " + watch.lost());
+            }
+            throw SparkFaults.failed(master, e);
         } finally {
             if (out != null) {
                 out.unpersist(false);
@@ -94,60 +117,44 @@ final class SparkExecutor implements ZooExecutor {
         return ZooTask.assemble(ps, runId, version);
     }
 
-    /**
-     * Progress from the driver's listener bus: one unit per successfully finished task. Chosen over
-     * collecting results incrementally (toLocalIterator runs partitions one job at a time, losing the
-     * parallelism) and works unchanged on a cluster, since task-end events always reach the driver.
-     * Registered only around the analysis job, so the Parquet writes do not count.
-     */
-    private static final class TaskCounter extends SparkListener {
-        private final Progress progress;
-
-        TaskCounter(Progress progress) {
-            this.progress = progress;
-        }
-
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-            if (end.taskInfo() != null && end.taskInfo().successful()) {
-                progress.advance(1);
-            }
-        }
-    }
-
     @Override
-    public void start() {
-        session();
+    public void start(JobSize size) {
+        session(size.largestTaskBytes());
     }
 
-    private static String firstLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return m.lines().findFirst().orElse(m);
-    }
-
-    private SparkSession session() {
+    private SparkSession session(long largestTaskBytes) {
         if (spark == null) {
-            SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master)
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.sql.session.timeZone", "UTC")
-                    .config("spark.sql.debug.maxToStringFields", "200") // the layers table has ~70 columns
-                    .config("spark.sql.parquet.compression.codec", "zstd");
-            if (master.startsWith("local")) {
-                // Stay on loopback: no hostname lookups, nothing listening on an external interface.
-                b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+            if (master.startsWith("spark://")) {
+                SparkFaults.checkReachable(master);
             }
+            SparkSession.Builder b = SparkSession.builder().appName("loupe zoo").master(master);
+            jarDir = tempDir();
+            List<String> notes = new ArrayList<>(); // said once Spark started: a master it refuses is the only line
+            settings.forSession(master, largestTaskBytes, jarDir, notes::add).forEach(b::config);
             try {
                 spark = b.getOrCreate();
             } catch (Exception e) { // Scala throws SparkException undeclared, so catch every Exception
                 // Spark reports a bad or unreachable master as an exception with a long trace: one line instead.
-                throw new LoupeException("Spark could not start on --master " + master + ": " + firstLine(e));
+                throw new LoupeException("Spark could not start on --master " + master + ": " + SparkFaults.firstLine(e));
+            }
+            notes.forEach(say);
+            if (!SparkSettings.isLocal(master)) {
+                SparkFaults.awaitExecutors(spark.sparkContext(), master);
+                say.accept("executors: " + SparkFaults.javaVersions(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                        master));
             }
         }
         return spark;
+    }
+
+    private static Path tempDir() {
+        try {
+            Path d = Files.createTempDirectory("loupe-spark-jars");
+            d.toFile().deleteOnExit();
+            return d;
+        } catch (java.io.IOException e) {
+            throw new LoupeException("cannot create a temporary folder for the executors' jars: " + e.getMessage());
+        }
     }
 
     static StructType struct(List<ZooColumn> cols) {
@@ -173,6 +180,15 @@ final class SparkExecutor implements ZooExecutor {
         if (spark != null) {
             spark.stop();
             spark = null;
+        }
+        if (jarDir != null) {
+            try (var files = Files.list(jarDir)) {
+                files.forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary folder left behind is harmless
+            }
+            jarDir.toFile().delete();
+            jarDir = null;
         }
     }
 }

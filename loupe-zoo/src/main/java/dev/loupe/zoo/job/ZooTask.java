@@ -17,6 +17,8 @@ import dev.loupe.zoo.result.ModelOutcome;
 import dev.loupe.zoo.result.ZooColumn;
 import dev.loupe.zoo.result.ZooSchema;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class ZooTask {
      */
     public static LayerPart part(ZooWork w, String version, int blasThreads) {
         long t0 = System.nanoTime();
+        checkVisible(w.key());
         try (Checkpoint cp = Checkpoints.open(Path.of(w.key().path()))) {
             Inspector in = new Inspector(Backends.best(), InspectOptions.defaults(), blasThreads);
             InspectResult r = w.whole() ? in.inspect(cp, Progress.NONE, version, false)
@@ -58,6 +61,30 @@ public final class ZooTask {
             String msg = e instanceof LoupeException ? e.getMessage()
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
             return new LayerPart(w, "", "", "", 0, List.of(), msg, seconds(t0));
+        }
+    }
+
+    /**
+     * The file this task was planned for must be here as the driver saw it. A machine that cannot see it
+     * (a missing mount, a stale copy) is no fact about the checkpoint: the task fails, so Spark retries it
+     * on another executor, and no error row is recorded. A file the driver could not read either
+     * (size -1) goes on, and its error row is recorded.
+     */
+    private static void checkVisible(FileKey key) {
+        if (key.size() < 0 || key.path().endsWith(".index.json")) {
+            return; // a shard index's size is the sum over its shards, checked when they are opened
+        }
+        Path p = Path.of(key.path());
+        long size;
+        try {
+            size = Files.size(p);
+        } catch (IOException e) {
+            throw new FileNotVisibleException(p, "cannot be read here although the driver read it ("
+                    + e.getClass().getSimpleName() + "); is the filesystem mounted at the same path on every worker?");
+        }
+        if (size != key.size()) {
+            throw new FileNotVisibleException(p, "is " + size + " bytes here but " + key.size()
+                    + " where the driver found it (changed since, or a different copy on this machine)");
         }
     }
 

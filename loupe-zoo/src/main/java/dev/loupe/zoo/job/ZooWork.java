@@ -10,7 +10,9 @@ import dev.loupe.zoo.discover.FileKey;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One task of a zoo run: layers {@code [from, to)} of one checkpoint ({@code [0, MAX)} = all of it).
@@ -48,6 +50,13 @@ public record ZooWork(FileKey key, int from, int to) implements Serializable {
             }
         }
         return out;
+    }
+
+    /** Bytes of the largest task: a whole checkpoint's size, or a split one's size over its tasks. */
+    public static long largestTaskBytes(List<ZooWork> work) {
+        Map<FileKey, Integer> tasks = new HashMap<>();
+        work.forEach(w -> tasks.merge(w.key(), 1, Integer::sum));
+        return tasks.entrySet().stream().mapToLong(e -> Math.max(0, e.getKey().size()) / e.getValue()).max().orElse(0);
     }
 
     private static int layerCount(FileKey k) {

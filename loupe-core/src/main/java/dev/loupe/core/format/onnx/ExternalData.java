@@ -46,6 +46,11 @@ final class ExternalData implements AutoCloseable {
         return f.segment().asSlice(offset, len);
     }
 
+    /** The external files read so far (real paths). */
+    java.util.Set<Path> files() {
+        return java.util.Set.copyOf(open.keySet());
+    }
+
     /** Whether any external file was used (the writer must then keep the output beside the input). */
     boolean used() {
         return !open.isEmpty();

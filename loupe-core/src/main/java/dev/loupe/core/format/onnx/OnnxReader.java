@@ -44,6 +44,14 @@ public final class OnnxReader implements CheckpointReader {
         }
     }
 
+    /** The external data files {@code file}'s tensors live in (real paths; empty when all are inside the model). */
+    public static java.util.Set<Path> externalFiles(Path file) {
+        try (MappedFile mapped = MappedFile.open(file); ExternalData external = new ExternalData(file)) {
+            parse(file, mapped, external);
+            return external.files();
+        }
+    }
+
     /** Parses an already mapped model (the writer re-reads its source this way). */
     static OnnxModel parse(Path file, MappedFile mapped, ExternalData external) {
         try {

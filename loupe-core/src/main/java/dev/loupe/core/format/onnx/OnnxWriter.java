@@ -126,6 +126,11 @@ public final class OnnxWriter {
 
     /** Writes the edited model to {@code target} (atomically; never over the source). */
     public void write(Path target) {
+        write(target, written -> { });
+    }
+
+    /** Like {@link #write(Path)}, publishing the file only when {@code check} accepts it (see {@link AtomicOutput}). */
+    public void write(Path target, AtomicOutput.Check check) {
         AtomicOutput.refuseOverwrite(target, List.of(source));
         try (MappedFile mapped = MappedFile.open(source); ExternalData ext = new ExternalData(source)) {
             OnnxModel model = OnnxReader.parse(source, mapped, ext);
@@ -139,7 +144,7 @@ public final class OnnxWriter {
                 throw new LoupeException(target, "the edited model would be " + size
                         + " bytes, more than the 2 GB protobuf limit (external-data output is not supported yet)");
             }
-            AtomicOutput.write(target, out -> splicer.write(plan, out));
+            AtomicOutput.write(target, out -> splicer.write(plan, out), check);
         }
     }
 

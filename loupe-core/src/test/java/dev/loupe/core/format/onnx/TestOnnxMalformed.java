@@ -1,5 +1,7 @@
 package dev.loupe.core.format.onnx;
 
+import dev.loupe.core.testing.Pb;
+
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.checkpoint.Checkpoint;

@@ -1,5 +1,7 @@
 package dev.loupe.core.format.onnx;
 
+import dev.loupe.core.testing.Pb;
+
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Graph;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,6 +175,29 @@ class TestPyTorchHostile {
         byte[] offset = new Pickle().proto(2).op('}').str("w")
                 .tensor("torch.FloatStorage", "0", 4, 9, new long[]{0}, new long[]{1}).op('s').stop().bytes();
         refused(offset, "storage offset 9", FOUR_FLOATS);
+    }
+
+    /**
+     * A zero-stride view repeats its storage's elements: [2^31, 2^31] or [10^5, 10^5] over one stored float is a
+     * 500-byte file that took minutes to decode (ls --verify, inspect) and, twice, overflowed the parameter total.
+     */
+    @Test
+    void hugeViewsOfOneStoredElementAreRefused() {
+        byte[] one = new byte[4];
+        for (long side : new long[]{1L << 31, 100_000}) {
+            byte[] p = new Pickle().proto(2).op('}').op('(').str("a")
+                    .tensor("torch.FloatStorage", "0", 1, 0, new long[]{side, side}, new long[]{0, 0})
+                    .str("b").tensor("torch.FloatStorage", "0", 1, 0, new long[]{side, side}, new long[]{0, 0})
+                    .op('u').stop().bytes();
+            refused(p, "zero strides repeat elements", one);
+        }
+        // torch's expand of a bias to a few rows stays readable: 4 x 3 over 3 stored floats
+        byte[] small = new Pickle().proto(2).op('}').str("w")
+                .tensor("torch.FloatStorage", "0", 3, 0, new long[]{4, 3}, new long[]{0, 1}).op('s').stop().bytes();
+        Path f = TorchZip.checkpoint(small, new byte[12]).write(dir.resolve("expand.pt"));
+        try (var cp = dev.loupe.core.checkpoint.Checkpoints.open(f)) {
+            assertEquals(12, cp.parameterCount());
+        }
     }
 
     @Test
