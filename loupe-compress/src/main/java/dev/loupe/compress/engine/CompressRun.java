@@ -55,7 +55,7 @@ public final class CompressRun {
         boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
         Map<String, InputGram.Gram> grams = Map.of();
         List<String> notes = new ArrayList<>();
-        if (r.data().text() != null) {
+        if (r.data().text() != null && !LanguageModelRun.applies(r.model())) { // an LM tokenizes with its own tokenizer.json
             notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
         }
         Compressor.Outcome outcome;
