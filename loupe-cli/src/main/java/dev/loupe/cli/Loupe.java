@@ -21,7 +21,7 @@ import java.time.Duration;
 /** The {@code loupe} command: shows usage when no subcommand is given. */
 @Command(name = "loupe", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"What is inside a trained neural network, and how to make it smaller.", ""},
-        subcommands = {LsCommand.class, InspectCommand.class, DiffCommand.class, EditCommand.class, CompressCommand.class, EvalCommand.class, EnsembleCommand.class,
+        subcommands = {LsCommand.class, InspectCommand.class, DiffCommand.class, EditCommand.class, CompressCommand.class, ConvertCommand.class, EvalCommand.class, EnsembleCommand.class,
                 ZooCommand.class, DemoCommand.class, LandscapeCommand.class, HessianCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error (a bug: please report), 2 bad input or usage."})

@@ -60,7 +60,11 @@ class TestReadmeExamples {
                     "the shifted-input indicators rerun every member"),
             new Shorter("zoo fixtures/zoo", List.of("--master", "none"), false, false,
                     "Spark's start takes a minute on a loaded machine; loupe-zoo's tests run Spark"),
-            new Shorter("bench zoo", List.of(), false, true, "times Spark; its default zoo is relative to the directory"));
+            new Shorter("bench zoo", List.of(), false, true, "times Spark; its default zoo is relative to the directory"),
+            new Shorter("bench hessian", List.of("--samples", "100", "--hvps", "2"), false, false,
+                    "20 forward passes and 15 products over 1,000 images take a minute on a loaded machine"),
+            new Shorter("bench lm", List.of(), false, true, "writes a 2 GB model and times it against llama.cpp (minutes); "
+                    + "TestFixtureModels runs the same forward pass"));
 
     @TempDir
     static Path tmp;

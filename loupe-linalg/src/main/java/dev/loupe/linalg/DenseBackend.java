@@ -44,14 +44,26 @@ public interface DenseBackend {
     }
 
     /**
-     * Threads one call may use. Native BLAS keeps this process-wide: callers that analyze layers in
-     * parallel set 1 and parallelize over layers instead. The pure-Java backend is single-threaded.
+     * The most threads one call may use. Native BLAS keeps this process-wide; it is the owner's choice
+     * (a Spark task, a benchmark). The pure-Java backend is single-threaded.
      */
     default int threads() {
         return 1;
     }
 
-    /** Sets {@link #threads()} (ignored by single-threaded backends). */
+    /**
+     * This backend with each call using at most {@code cap} threads, fewer on small matrices
+     * ({@link BlasThreads#forOrder}). For callers that share the cores between calls running side by
+     * side (layers in parallel): unlike {@link #setThreads}, it changes nothing for other callers.
+     */
+    default DenseBackend withMaxThreads(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("thread cap must be >= 1, got " + cap);
+        }
+        return this;
+    }
+
+    /** Sets {@link #threads()} for the whole process (ignored by single-threaded backends). */
     default void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);

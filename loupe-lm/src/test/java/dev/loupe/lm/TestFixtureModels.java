@@ -109,6 +109,38 @@ class TestFixtureModels {
         }
     }
 
+    /**
+     * llama.cpp's own perplexity on each fixture GGUF (fixtures/lm/llama-cpp/*.json: peers/llama-cpp on node-llama-cpp
+     * 3.21.1, prebuilt llama.cpp, on the manifest's ids; command and date inside each file): within 0.5 %, the issue's
+     * bar. Measured: F32 within ~1e-5 relative; Q8_0 within ~5e-4 (llama.cpp quantizes activations to Q8 for its
+     * Q8_0 dot products, we dequantize the weights).
+     */
+    @org.junit.jupiter.api.Test
+    void ggufPerplexityMatchesStoredLlamaCppRuns() throws IOException {
+        JsonNode models = manifest().path("models");
+        java.util.List<Path> runs;
+        try (var s = java.nio.file.Files.list(Fixtures.dir().resolve("lm/llama-cpp"))) {
+            // loupe-*.json are llama.cpp's runs on GGUFs that Loupe's compressor wrote, not on the fixture GGUFs
+            runs = s.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("loupe-")).sorted().toList();
+        }
+        assertEquals(12, runs.size(), "3 models x F32/Q8_0 x n_ctx 128/64");
+        double worst = 0;
+        for (Path f : runs) {
+            JsonNode r = new ObjectMapper().readTree(f.toFile());
+            String model = r.path("ids_source").asText().replaceFirst(".*:", "");
+            int[] held = ints(models.path(model).path("heldout_ids"));
+            try (LanguageModel lm = LanguageModel.open(repo(r.path("gguf").asText()))) {
+                PerplexityResult p = Perplexity.evaluate(lm, "heldout", held, Convention.LLAMA_CPP, r.path("n_ctx").asInt(), 0,
+                        LinearObserver.NONE, Progress.NONE);
+                assertEquals(r.path("tokens_scored").asLong(), p.tokensScored(), f.toString());
+                double rel = Math.abs(p.perplexity() / r.path("perplexity").asDouble() - 1);
+                assertTrue(rel < 0.005, f + ": loupe " + p.perplexity() + " vs llama.cpp " + r.path("perplexity").asDouble());
+                worst = Math.max(worst, rel);
+            }
+        }
+        assertTrue(worst > 0, "identical to the last bit would mean the stored runs are not llama.cpp's");
+    }
+
     private static void assertLlamaCpp(LanguageModel lm, int[] held, JsonNode r, double tol) {
         PerplexityResult p = Perplexity.evaluate(lm, "heldout", held, Convention.LLAMA_CPP, r.path("n_ctx").asInt(), 0,
                 LinearObserver.NONE, Progress.NONE);

@@ -44,7 +44,7 @@ public final class ZooBenchCommand implements Callable<Integer> {
     int generate;
 
     @Option(paramLabel = "N", names = "--max-width", defaultValue = "1024",
-            description = "Largest layer width of the generated checkpoints (default: ${DEFAULT-VALUE}: 12 KB to 12 MB files).")
+            description = "Largest layer width of the generated checkpoints (default: ${DEFAULT-VALUE}: 10 KB to 10 MB files).")
     int maxWidth;
 
     @Option(paramLabel = "N", names = "--repeats", defaultValue = "2", description = "Runs per path; the fastest counts (default: ${DEFAULT-VALUE}).")

@@ -6,6 +6,7 @@ import dev.loupe.cli.Table;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
@@ -53,7 +54,7 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--method", paramLabel = "M",
             description = "magnitude (default) | wanda | nm | sparsegpt (pruning); rtn (the default) | gptq (quantization). "
-                    + "sparsegpt and gptq need calibration data (--data or --text) on an ONNX model.")
+                    + "sparsegpt and gptq need calibration data: --data or --text on an ONNX model, --calibration on a language model.")
     Method method;
 
     @Option(names = "--nm", paramLabel = "N:M", description = "N:M pattern: keep N of every M inputs; for --method nm (default 2:4) "
@@ -67,8 +68,16 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(paramLabel = "X", names = "--epsilon", defaultValue = "0.3", description = "AlphaPruning's epsilon: sparsities span S(1-e)..S(1+e) before rescaling (default ${DEFAULT-VALUE}).")
     double epsilon;
 
-    @Option(names = "--block-wise", description = "With --allocate alpha: average alpha within each transformer block first.")
+    @Option(names = "--block-wise", description = "With --allocate alpha: average the metric within each transformer block first "
+            + "(the default when every layer is in a transformer block, as AlphaPruning's LLM script does).")
     boolean blockWise;
+
+    @Option(names = "--layer-wise", description = "With --allocate alpha: one metric per layer, even in transformer blocks.")
+    boolean layerWise;
+
+    @Option(names = "--metric", paramLabel = "M", description = "AlphaPruning's metric: alpha_mid (PL_Alpha_Hill, xmin at the median "
+            + "eigenvalue; the default) or alpha_peak (KS-best fit with xmin near the ESD's peak; the authors' LLM default).")
+    EsdMetric metric;
 
     @Option(names = "--skip", paramLabel = "REGEX", description = "Leave layers whose weight or ONNX node name contains a match uncompressed (e.g. the output head).")
     java.util.regex.Pattern skip;
@@ -137,7 +146,7 @@ public final class CompressCommand implements Callable<Integer> {
             + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
-    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms, "
+    @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms and the XᵀX of sparsegpt/gptq, "
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 
@@ -194,8 +203,8 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException("give exactly one of --sparsity S (prune) or --bits B (quantize)");
         }
         if (bits != null) {
-            if (blockWise) {
-                throw new LoupeException("--block-wise applies to --allocate alpha (pruning)");
+            if (blockWise || layerWise || metric != null) {
+                throw new LoupeException("--block-wise, --layer-wise and --metric apply to --allocate alpha (pruning)");
             }
             return new CompressRequest.Quantize(bits, method, allocate, group, asymmetric, outliers, embeddings, lowRank, actOrder);
         }
@@ -203,7 +212,14 @@ public final class CompressCommand implements Callable<Integer> {
             throw new LoupeException("--group, --asymmetric, --outliers, --lowrank, --embeddings and --act-order are quantization options; "
                     + "drop them or use --bits");
         }
-        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon, blockWise);
+        if (blockWise && layerWise) {
+            throw new LoupeException("--block-wise and --layer-wise contradict each other; give one");
+        }
+        if ((layerWise || metric != null) && allocate != AllocationMethod.ALPHA) {
+            throw new LoupeException("--layer-wise and --metric apply to --allocate alpha");
+        }
+        return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon,
+                blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
     }
 
     private static int[] parseNm(String s) {

@@ -61,8 +61,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report (plots, layer table) to FILE.html.")
     Path report;
 
-    @Option(names = "--precision", defaultValue = "fp64", paramLabel = "fp64|fp32",
-            description = "Precision of the Gram matrix and eigensolver (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "auto|fp64|fp32",
+            description = "Precision of the Gram matrix and eigensolver. auto: single precision (about twice as fast), "
+                    + "and double for each layer whose single-precision spectrum cannot resolve what its fits use (the "
+                    + "layer's notes say why); fp64: double everywhere, WeightWatcher's exact numbers; fp32: single "
+                    + "everywhere, no check (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--conv", defaultValue = "slices", paramLabel = "slices|flatten",
@@ -174,9 +177,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     private InspectOptions options() {
         Precision p = switch (precision.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Precision.AUTO;
             case "fp64", "f64", "double" -> Precision.FP64;
             case "fp32", "f32", "float" -> Precision.FP32;
-            default -> throw new LoupeException(path, "--precision must be fp64 or fp32, not '" + precision + "'");
+            default -> throw new LoupeException(path, "--precision must be auto, fp64 or fp32, not '" + precision + "'");
         };
         if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
             throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
@@ -254,6 +258,11 @@ public final class InspectCommand implements Callable<Integer> {
         long flagged = r.layers().stream().filter(m -> !m.notes().isEmpty()).count();
         if (flagged > 0) {
             w.printf("notes on %d layers (e.g. layers WeightWatcher would skip): see --json or --csv%n", flagged);
+        }
+        long redone = r.layers().stream().filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("recomputed in fp64"))).count();
+        if (redone > 0) {
+            w.printf("%d of %d layers recomputed in fp64 (single precision could not resolve their fit; see notes)%n", redone,
+                    r.layers().size());
         }
         w.printf(java.util.Locale.ROOT, "backend %s, %s, %d threads, %.1f s, peak heap %s of %s%n",
                 r.provenance().backend(), r.provenance().precision(), r.provenance().threads(),

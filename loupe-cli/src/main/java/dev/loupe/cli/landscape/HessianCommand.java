@@ -80,7 +80,8 @@ public final class HessianCommand implements Callable<Integer> {
             Samples data = in.samples(m);
             HessianResult r;
             int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
-            try (GradientEvaluator g = new GradientEvaluator(m, data, in.loss(), in.batch(), threads, step == 0)) {
+            try (GradientEvaluator g = step == 0 ? GradientEvaluator.atPoint(m, data, in.loss(), in.batch(), threads, m.theta0(), null)
+                    : new GradientEvaluator(m, data, in.loss(), in.batch(), threads, false)) {
                 r = HessianAnalysis.run(g, data.size(), o, TerminalProgress.forTerminal(false));
             }
             outOpts.write("hessian.json", Output.toJson(r));

@@ -3,6 +3,7 @@ package dev.loupe.compress.engine;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.core.LoupeException;
 
 import java.nio.file.Files;
@@ -47,10 +48,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param n          N of N:M (for sparsegpt: 0 unless N:M)
      * @param m          M of N:M (for sparsegpt: 0 for unstructured)
      * @param epsilon    AlphaPruning's ε
-     * @param blockWise  AlphaPruning's block-wise metric averaging
+     * @param blockWise  AlphaPruning's block-wise metric averaging: true, false (layer-wise), or null for the
+     *                   authors' LLM default: block-wise when the layers form transformer blocks
+     * @param metric     AlphaPruning's metric (alpha_mid = PL_Alpha_Hill, or alpha_peak)
      */
     public record Prune(double sparsity, Method method, AllocationMethod allocation, int n, int m, double epsilon,
-                        boolean blockWise) implements Goal {
+                        Boolean blockWise, EsdMetric metric) implements Goal {
         public Prune {
             method = method == null ? Method.MAGNITUDE : method;
             allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
@@ -75,12 +78,18 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                     throw new LoupeException("--method " + method + " --nm " + n + ":" + m + " fixes every layer at 1 - N/M; --allocate " + allocation + " cannot vary it");
                 }
             }
-            if (blockWise && allocation != AllocationMethod.ALPHA) {
+            metric = metric == null ? EsdMetric.ALPHA_MID : metric;
+            if (Boolean.TRUE.equals(blockWise) && allocation != AllocationMethod.ALPHA) {
                 throw new LoupeException("--block-wise averages the alpha metric; it needs --allocate alpha");
             }
             if (!(epsilon >= 0 && epsilon <= 1)) {
                 throw new LoupeException("--epsilon must be in [0, 1], got " + epsilon);
             }
+        }
+
+        /** With AlphaPruning's alpha_mid metric. */
+        public Prune(double sparsity, Method method, AllocationMethod allocation, int n, int m, double epsilon, Boolean blockWise) {
+            this(sparsity, method, allocation, n, m, epsilon, blockWise, EsdMetric.ALPHA_MID);
         }
 
         @Override
@@ -245,11 +254,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean onnxModel = model.getFileName().toString().endsWith(".onnx");
         EvalData data = calibration.data();
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
-        if (goal.method().needsGram() && !(data.present() && onnxModel)) {
-            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model (--data X or --text FILE)");
-        }
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
+        if (goal.method().needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
+            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+                    + "(--data X or --text FILE) or --calibration TEXT on a language model");
+        }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
         }

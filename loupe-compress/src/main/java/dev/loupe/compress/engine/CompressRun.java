@@ -55,7 +55,7 @@ public final class CompressRun {
         boolean calibrate = r.goal() instanceof CompressRequest.Prune p && p.needsNorms() && normsFile == null;
         Map<String, InputGram.Gram> grams = Map.of();
         List<String> notes = new ArrayList<>();
-        if (r.data().text() != null) {
+        if (r.data().text() != null && !LanguageModelRun.applies(r.model())) { // an LM tokenizes with its own tokenizer.json
             notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
         }
         Compressor.Outcome outcome;
@@ -93,7 +93,13 @@ public final class CompressRun {
             }
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
             sizeEstimate = sizeBefore;
-            if (r.goal().method().needsGram() && !r.dryRun()) {
+            boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
+            if (r.goal().method().needsGram() && !r.dryRun() && lmText) {
+                grams = LanguageModelRun.grams(r, layers);
+                notes.add("XᵀX of every layer from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
+                        + r.calibration().lm().text() + " through the uncompressed model (one shot, not block by block); "
+                        + "dampening 1 % of the mean diagonal, blocks of 128");
+            } else if (r.goal().method().needsGram() && !r.dryRun()) {
                 int samples = r.calibration().samples();
                 grams = Calibration.grams(r.model(), layers, r.data(), samples);
                 notes.add("XᵀX of every layer from the first " + samples + " examples of "
@@ -112,7 +118,7 @@ public final class CompressRun {
                             + (r.data().data() != null ? r.data().data() : r.data().text()));
                 }
                 Map<String, Double> metrics = switch (o.allocation()) {
-                    case ALPHA -> Compressor.hillAlphas(layers, backend);
+                    case ALPHA -> Compressor.hillAlphas(layers, backend, o.metric());
                     case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };

@@ -4,6 +4,7 @@ import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.BitAllocator;
+import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
 import dev.loupe.compress.allocate.OutlierRatio;
@@ -50,9 +51,14 @@ public final class Compressor {
 
     /** PL_Alpha_Hill of every layer (AlphaPruning's metric), by layer name. */
     public static Map<String, Double> hillAlphas(List<Layer> layers, DenseBackend backend) {
+        return hillAlphas(layers, backend, EsdMetric.ALPHA_MID);
+    }
+
+    /** AlphaPruning's {@code metric} of every layer, by layer name. */
+    public static Map<String, Double> hillAlphas(List<Layer> layers, DenseBackend backend, EsdMetric metric) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Layer l : layers) {
-            out.put(l.name(), HillAlpha.of(backend, l.outIn(), l.rows(), l.cols()));
+            out.put(l.name(), HillAlpha.of(backend, l.outIn(), l.rows(), l.cols(), metric));
         }
         return out;
     }
@@ -86,7 +92,7 @@ public final class Compressor {
                     blocks.put(l.name(), Blocks.of(l));
                 }
                 yield SparsityAllocator.alpha(in, s, o.epsilon(), SparsityAllocator.DEFAULT_MAX_SPARSITY,
-                        o.blockWise() ? blocks::get : null);
+                        blockWise(o, layers, blocks) ? blocks::get : null);
             }
             case OWL -> {
                 // OWL's additive range [S - λ, S + λ] is AlphaPruning's [S(1 - ε), S(1 + ε)] with ε = λ/S; the metric is
@@ -100,6 +106,18 @@ public final class Compressor {
             }
             case KNAPSACK, GREEDY -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
         };
+    }
+
+    /**
+     * Block-wise as asked, or by default when the layers form transformer blocks (at least two blocks, every layer
+     * in one): the AlphaPruning LLM script's default mapping ({@code --mapping_type block_wise}).
+     */
+    static boolean blockWise(CompressRequest.Prune o, List<Layer> layers, Map<String, String> blocks) {
+        if (o.blockWise() != null) {
+            return o.blockWise();
+        }
+        java.util.Set<String> distinct = new java.util.HashSet<>(blocks.values());
+        return distinct.size() >= 2 && distinct.stream().allMatch(b -> b.startsWith("block "));
     }
 
     /** Prunes every layer to its allocated sparsity; {@code norms} are the input-channel norms (layer name → one per input channel) Wanda scores with. */

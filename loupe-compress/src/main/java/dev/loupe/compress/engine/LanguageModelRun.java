@@ -1,5 +1,8 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.calibrate.InputGram;
+import dev.loupe.compress.layers.Layer;
+
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
@@ -14,6 +17,7 @@ import dev.loupe.lm.perplexity.TextInput;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +40,25 @@ final class LanguageModelRun {
             int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
             return Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.calibration().samples()), Progress.NONE).wandaNorms();
         }
+    }
+
+    /** Each layer's XᵀX from the LM's forward pass on the calibration text (GPTQ, SparseGPT). */
+    static Map<String, InputGram.Gram> grams(CompressRequest r, List<Layer> layers) {
+        CompressRequest.LmCalibration c = r.calibration().lm();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        layers.forEach(l -> names.add(l.name()));
+        Map<String, InputGram.Gram> out = new java.util.LinkedHashMap<>();
+        try (LanguageModel lm = LanguageModel.open(r.model())) {
+            int[] ids = lm.tokenize(TextInput.read(c.text()));
+            int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
+            var stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.calibration().samples(), names::contains), Progress.NONE);
+            stats.layers().forEach((name, in) -> {
+                if (names.contains(name) && in.gram() != null) {
+                    out.put(name, new InputGram.Gram(in.gram(), in.in(), in.rows()));
+                }
+            });
+        }
+        return out;
     }
 
     static PerplexityResult before(CompressRequest r) {

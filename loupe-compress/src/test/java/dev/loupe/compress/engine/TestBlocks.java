@@ -24,4 +24,22 @@ class TestBlocks {
         assertEquals("layer fc1.weight", Blocks.of(layer("fc1.weight", ""))); // no block: its own
         assertEquals("layer head.weight", Blocks.of(layer("head.weight", "/head/MatMul")));
     }
+
+    @Test
+    void blockWiseIsTheDefaultOnlyWhenEveryLayerIsInATransformerBlock() {
+        java.util.List<Layer> blocks = java.util.List.of(layer("model.layers.0.q.weight", ""), layer("model.layers.1.q.weight", ""));
+        java.util.List<Layer> mixed = java.util.List.of(layer("model.layers.0.q.weight", ""), layer("lm_head.weight", ""));
+        for (Boolean asked : new Boolean[] {null, true, false}) {
+            var o = new CompressRequest.Prune(0.5, dev.loupe.compress.Method.MAGNITUDE,
+                    dev.loupe.compress.allocate.AllocationMethod.ALPHA, 0, 0, 0.3, asked);
+            assertEquals(asked == null || asked, Compressor.blockWise(o, blocks, names(blocks)), "asked " + asked);
+            assertEquals(asked != null && asked, Compressor.blockWise(o, mixed, names(mixed)), "asked " + asked);
+        }
+    }
+
+    private static java.util.Map<String, String> names(java.util.List<Layer> layers) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        layers.forEach(l -> m.put(l.name(), Blocks.of(l)));
+        return m;
+    }
 }

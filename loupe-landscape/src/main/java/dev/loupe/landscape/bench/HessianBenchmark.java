@@ -39,8 +39,8 @@ public final class HessianBenchmark {
         double fwd = ForwardBaseline.seconds(m, data, batch, 1, threads, passes / 2);
         double grad, hvp;
         String trace = null;
-        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, threads, true, profile)) {
-            float[] theta = m.theta0();
+        float[] theta = m.theta0();
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile)) {
             SplittableRandom rnd = new SplittableRandom(0);
             double[] v = new double[theta.length];
             for (int i = 0; i < v.length; i++) {

@@ -26,7 +26,7 @@ public final class HessianDirections {
 
     public static Top top(ParameterizedModel m, Samples data, LossKind kind, int n, int batch, int maxIter, double tol,
                           long seed, Progress progress) {
-        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, Runtime.getRuntime().availableProcessors(), true)) {
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, Runtime.getRuntime().availableProcessors(), m.theta0(), null)) {
             TopEigen r = LanczosEigen.top(new ExactHvp(g, m.theta0()), n, maxIter, tol, seed, progress);
             List<float[]> dirs = new ArrayList<>();
             for (double[] v : r.eigenvectors()) {

@@ -111,12 +111,26 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
 
     /** As {@link #builder()}, with every node passed through {@code rewrite} (e.g. to add an output). */
     public OnnxModelBuilder builder(java.util.function.UnaryOperator<Node> rewrite) {
+        return builder(rewrite, null);
+    }
+
+    /**
+     * As {@link #builder(java.util.function.UnaryOperator)}; with {@code at} non-null the weights are initializers
+     * holding those values instead of inputs, for work at one fixed point (the Hessian at θ): ONNX Runtime then
+     * folds and pre-packs whatever depends on the weights alone and picks its constant-weight convolution kernels.
+     */
+    public OnnxModelBuilder builder(java.util.function.UnaryOperator<Node> rewrite, float[] at) {
         OnnxModelBuilder b = new OnnxModelBuilder(opset);
         for (ValueType v : dataInputs) {
             b.input(v.name(), v.elemType(), v.dims());
         }
         for (int i = 0; i < layout.count(); i++) {
-            b.input(layout.names().get(i), OnnxModelBuilder.FLOAT, layout.shapes().get(i));
+            if (at == null) {
+                b.input(layout.names().get(i), OnnxModelBuilder.FLOAT, layout.shapes().get(i));
+            } else {
+                b.initializer(layout.names().get(i), java.util.Arrays.copyOfRange(at, layout.offset(i), layout.offset(i) + layout.length(i)),
+                        layout.shapes().get(i));
+            }
         }
         for (Tensor t : fixed.values()) {
             b.initializer(t.name(), code(t), t.storedBytes().toArray(ValueLayout.JAVA_BYTE), t.shape());

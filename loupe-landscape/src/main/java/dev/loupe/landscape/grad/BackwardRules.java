@@ -11,21 +11,18 @@ import java.util.Set;
 /**
  * Vector–Jacobian products of ONNX ops, as ONNX nodes: arithmetic with numpy broadcasting (Add, Sub, Mul,
  * Div, Pow by a constant exponent), MatMul of any rank ≥ 2 with batch broadcasting, Gemm (alpha = beta = 1,
- * transA = 0), activations (Relu, Tanh, Sigmoid, Erf, Sqrt, Exp, Log, Neg), Conv (2-D, stride 1, dilation 1,
- * group 1, explicit pads) and MaxPool (non-overlapping windows, no padding); layout, reduction, Softmax and
- * Gather ops are in {@link LayoutRules}. Every op a rule emits has a tangent rule in {@link TangentRules},
+ * transA = 0) and activations (Relu, Tanh, Sigmoid, Erf, Sqrt, Exp, Log, Neg); layout, reduction, Softmax and
+ * Gather ops are in {@link LayoutRules}, convolution, pooling and batch normalization in {@link ConvRules}. Every op a rule emits has a tangent rule in {@link TangentRules},
  * so the backward graph can itself be differentiated for Hessian-vector products.
  *
  * <p>Broadcasting: the gradient of an operand is the output gradient summed over the axes the operand was
  * broadcast along — the axes where its statically inferred dim is 1 (or that it lacks) — then reshaped to
  * the operand's shape ({@link StaticShapes} supplies the dims; summing over an axis that is 1 on both sides
- * is harmless). Conv: dX = ConvTranspose(dY, W) with the same pads; dW = Conv of X and dY with batch and
- * channel axes swapped. MaxPool: the forward node also outputs Indices (ORT: flat positions in the whole
- * input tensor); dX = ScatterElements of dY into zeros of X's size at those positions.
+ * is harmless).
  */
 final class BackwardRules {
     private static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Relu", "Tanh",
-            "Sigmoid", "Erf", "Sqrt", "Exp", "Log", "Neg", "Identity", "Dropout", "Cast", "Conv", "MaxPool");
+            "Sigmoid", "Erf", "Sqrt", "Exp", "Log", "Neg", "Identity", "Dropout", "Cast");
     private static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
 
     private BackwardRules() {
@@ -33,41 +30,22 @@ final class BackwardRules {
 
     static void check(Node n) {
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")
-                || !SUPPORTED.contains(n.opType()) && !LayoutRules.SUPPORTED.contains(n.opType())) {
+                || !SUPPORTED.contains(n.opType()) && !LayoutRules.SUPPORTED.contains(n.opType()) && !ConvRules.SUPPORTED.contains(n.opType())) {
             throw GradientGraph.unsupported(n, "");
         }
         if (n.opType().equals("Gemm") && (n.intAttribute("transA", 0) != 0 || alpha(n, "alpha") != 1 || alpha(n, "beta") != 1)) {
             throw GradientGraph.unsupported(n, "only alpha = beta = 1, transA = 0");
         }
-        if (n.opType().equals("Conv")) {
-            for (String k : List.of("strides", "dilations")) {
-                if (n.attributes().get(k) instanceof long[] v && java.util.Arrays.stream(v).anyMatch(x -> x != 1)) {
-                    throw GradientGraph.unsupported(n, "only stride 1 and dilation 1");
-                }
-            }
-            if (n.intAttribute("group", 1) != 1 || !"NOTSET".equals(n.attributes().getOrDefault("auto_pad", "NOTSET"))) {
-                throw GradientGraph.unsupported(n, "only group 1 and explicit pads");
-            }
-        }
-        if (n.opType().equals("MaxPool")) {
-            long[] k = n.attributes().get("kernel_shape") instanceof long[] v ? v : new long[0];
-            long[] s = n.attributes().get("strides") instanceof long[] v ? v : new long[0];
-            boolean overlap = s.length != k.length;
-            for (int i = 0; i < k.length && !overlap; i++) {
-                overlap = s[i] < k[i];
-            }
-            boolean padded = n.attributes().get("pads") instanceof long[] p && java.util.Arrays.stream(p).anyMatch(x -> x != 0);
-            if (overlap || padded || n.intAttribute("ceil_mode", 0) != 0 || n.attributes().containsKey("dilations")
-                    || !"NOTSET".equals(n.attributes().getOrDefault("auto_pad", "NOTSET"))) {
-                throw GradientGraph.unsupported(n, "only non-overlapping windows without padding");
-            }
-        }
+        ConvRules.check(n);
     }
 
     /** Input index → gradient value name, for the inputs that carry a gradient. */
     static Map<Integer, String> backward(Node n, String dy, GradientGraph.Emit e, StaticShapes s, Set<String> live) {
         if (LayoutRules.SUPPORTED.contains(n.opType())) {
             return LayoutRules.backward(n, dy, e, s, live);
+        }
+        if (ConvRules.SUPPORTED.contains(n.opType())) {
+            return ConvRules.backward(n, dy, e, s, live);
         }
         var b = e.b;
         List<String> in = n.inputs();
@@ -119,7 +97,7 @@ final class BackwardRules {
                 String d = b.op("Mul", dy, b.op("Mul", c, b.op("Pow", in.get(0), b.op("Sub", c, e.scalar(1f)))));
                 g.put(0, unbroadcast(n, d, in.get(0), s.dims(y), e, s));
             }
-            case "Relu" -> g.put(0, b.op("Mul", dy, b.op("Sign", y)));
+            case "Relu" -> g.put(0, b.op("Mul", dy, e.positive(y)));
             case "Tanh" -> g.put(0, b.op("Mul", dy, b.op("Sub", e.scalar(1f), b.op("Mul", y, y))));
             case "Sigmoid" -> g.put(0, b.op("Mul", dy, b.op("Mul", y, b.op("Sub", e.scalar(1f), y))));
             case "Erf" -> g.put(0, b.op("Mul", dy, erfSlope(in.get(0), e)));
@@ -128,27 +106,6 @@ final class BackwardRules {
             case "Log" -> g.put(0, b.op("Div", dy, in.get(0)));
             case "Neg" -> g.put(0, b.op("Neg", dy));
             case "Identity", "Dropout", "Cast" -> g.put(0, dy);
-            case "Conv" -> {
-                Map<String, Object> pads = n.attributes().get("pads") instanceof long[] p ? Map.of("pads", p) : Map.of();
-                Map<String, Object> swap = Map.of("perm", new long[]{1, 0, 2, 3});
-                if (live.contains(in.get(0))) {
-                    g.put(0, b.op("ConvTranspose", pads, dy, in.get(1)));
-                }
-                if (live.contains(in.get(1))) {
-                    String c = b.op("Conv", pads, b.op("Transpose", swap, in.get(0)), b.op("Transpose", swap, dy));
-                    g.put(1, b.op("Transpose", swap, c));
-                }
-                if (in.size() > 2 && !in.get(2).isEmpty() && live.contains(in.get(2))) {
-                    g.put(2, e.reduceSum(dy, new long[]{0, 2, 3}, false));
-                }
-            }
-            case "MaxPool" -> {
-                String flatX = b.op("Reshape", in.get(0), e.ints(-1));
-                String zeros = b.op("ConstantOfShape", b.op("Shape", flatX));
-                String scattered = b.op("ScatterElements", Map.of("axis", 0L), zeros,
-                        b.op("Reshape", GradientGraph.poolIndices(n), e.ints(-1)), b.op("Reshape", dy, e.ints(-1)));
-                g.put(0, b.op("Reshape", scattered, b.op("Shape", in.get(0))));
-            }
             default -> throw GradientGraph.unsupported(n, "");
         }
         return g;

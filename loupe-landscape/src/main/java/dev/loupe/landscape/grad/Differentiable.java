@@ -32,6 +32,9 @@ final class Differentiable {
         if (op.equals("Cast")) {
             return index == 0 && n.intAttribute("to", 0) == 1; // float32 → float32 only; integer casts are steps
         }
+        if (op.equals("BatchNormalization")) {
+            return index <= 2; // x, scale, bias; the running mean and variance are fixed statistics
+        }
         if (op.equals("Where")) {
             return index > 0;
         }

@@ -44,6 +44,11 @@ public final class GradientGraph {
 
     /** The builder holding the forward graph, loss, backward graph and outputs (for further rewriting). */
     public static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth) {
+        return builder(m, kind, classesOrWidth, null);
+    }
+
+    /** As {@link #builder(ParameterizedModel, LossKind, int)}, the weights constants of value {@code at} unless null. */
+    static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
         ParameterLayout layout = m.layout();
         StaticShapes shapes = shapes(m);
         Set<String> live = new HashSet<>(layout.names()); // values a gradient flows to a weight from
@@ -61,7 +66,7 @@ public final class GradientGraph {
         OnnxModelBuilder b = m.builder(n -> n.opType().equals("MaxPool") && live.contains(n.outputs().getFirst())
                 && n.outputs().size() == 1
                 ? new Node(n.name(), n.opType(), n.domain(), n.inputs(), List.of(n.outputs().getFirst(), poolIndices(n)), n.attributes())
-                : n);
+                : n, at);
         Emit e = new Emit(b, m.opset());
         String y = m.outputs().getFirst().name();
         String seed;
@@ -179,6 +184,27 @@ public final class GradientGraph {
                 return b.op("ReduceSum", Map.of("keepdims", keep ? 1L : 0L), x, ints(axes));
             }
             return b.op("ReduceSum", Map.of("keepdims", keep ? 1L : 0L, "axes", axes), x);
+        }
+
+        /** Zero padding, {@code pads} as ONNX orders them (all begins, then all ends); x itself when all are 0. */
+        String pad(String x, long[] pads) {
+            if (java.util.Arrays.stream(pads).allMatch(p -> p == 0)) {
+                return x;
+            }
+            return opset >= 11 ? b.op("Pad", x, ints(pads)) : b.op("Pad", Map.of("pads", pads), x);
+        }
+
+        /** Slice with steps (an input from opset 10 on; older opsets have no steps, so the op is refused). */
+        String slice(String x, long[] starts, long[] ends, long[] axes, long[] steps, Node forWhom) {
+            if (opset < 10) {
+                throw unsupported(forWhom, "needs opset 10 or later for strided slices");
+            }
+            return b.op("Slice", x, ints(starts), ints(ends), ints(axes), ints(steps));
+        }
+
+        /** 1 where x &gt; 0, else 0 (float): the derivative of Relu, cheaper in ONNX Runtime than Sign. */
+        String positive(String x) {
+            return b.op("Cast", Map.of("to", 1L), b.op("Greater", x, scalar(0f)));
         }
 
         String total(List<String> parts) {

@@ -95,14 +95,21 @@ final class StaticShapes {
                 }
             }
             case "Relu", "Tanh", "Sigmoid", "Erf", "Sqrt", "Exp", "Log", "Neg", "Sign", "Identity", "Dropout", "Softmax",
-                 "LogSoftmax", "Abs", "Reciprocal", "Cast", "Pad", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
-                 "BatchNormalization" -> {
+                 "LogSoftmax", "Abs", "Reciprocal", "Cast", "Pad", "ConvTranspose", "BatchNormalization" -> {
                 if (x != null) {
-                    boolean sameDims = !Arrays.asList("Pad", "Conv", "ConvTranspose", "MaxPool", "AveragePool").contains(n.opType());
+                    boolean sameDims = !Arrays.asList("Pad", "ConvTranspose").contains(n.opType());
                     dims.put(out, sameDims ? x.clone() : unknown(x.length));
                     if (n.opType().equals("Cast") || n.opType().equals("Identity")) {
                         copyValues(in.getFirst(), out);
                     }
+                }
+            }
+            case "Conv", "MaxPool", "AveragePool" -> window(n, x, out);
+            case "GlobalAveragePool" -> {
+                if (x != null && x.length >= 2) {
+                    long[] y = x.clone();
+                    Arrays.fill(y, 2, y.length, 1);
+                    dims.put(out, y);
                 }
             }
             case "Slice" -> slice(n, x, out);
@@ -157,6 +164,24 @@ final class StaticShapes {
             default -> {
             }
         }
+    }
+
+    /** Output dims of a 2-D sliding window (Conv: channels from the kernel), unknown where the input's are. */
+    private void window(Node n, long[] x, String out) {
+        if (x == null) {
+            return;
+        }
+        long[] y = unknown(x.length);
+        long[] w = n.opType().equals("Conv") && n.inputs().size() > 1 ? dims.get(n.inputs().get(1)) : null;
+        y[0] = x[0];
+        y[1] = n.opType().equals("Conv") ? (w != null && w.length == x.length ? w[0] : -1) : x[1];
+        if (x.length == 4 && x[2] > 0 && x[3] > 0 && "NOTSET".equals(n.attributes().getOrDefault("auto_pad", "NOTSET"))
+                && (n.attributes().get("kernel_shape") instanceof long[] || w != null && w.length == 4)) {
+            Window win = Window.of(n, w == null ? null : new long[]{w[2], w[3]});
+            y[2] = win.out(0, x[2]);
+            y[3] = win.out(1, x[3]);
+        }
+        dims.put(out, y);
     }
 
     /** Numpy broadcasting of two known-rank shapes; an unknown dim against d > 1 is d. */

@@ -23,7 +23,7 @@ final class TangentRules {
      * Tangent of output {@code out} of node {@code n}, given input tangents {@code t} (null = zero),
      * or null when it is zero.
      */
-    static String tangent(Node n, int out, List<String> t, GradientGraph.Emit e) {
+    static String tangent(Node n, int out, List<String> t, GradientGraph.Emit e, StaticShapes shapes) {
         OnnxModelBuilder b = e.b;
         List<String> in = n.inputs();
         String y = n.outputs().get(out);
@@ -32,7 +32,8 @@ final class TangentRules {
         }
         return switch (n.opType()) {
             case "Identity", "Dropout", "Neg", "Flatten", "Transpose", "Reshape", "Expand", "ReduceSum", "ReduceMean",
-                 "Unsqueeze", "Squeeze", "Slice", "Gather", "Pad" -> linearInFirst(n, t, b);
+                 "Unsqueeze", "Squeeze", "Slice", "Gather", "Pad", "AveragePool", "GlobalAveragePool" -> linearInFirst(n, t, b);
+            case "BatchNormalization" -> ConvRules.batchNormTangent(n, t, e, shapes);
             case "Cast" -> n.intAttribute("to", 0) == 1 && t.get(0) != null ? b.op("Identity", t.get(0)) : null;
             case "Add", "Sum" -> sum(b, t);
             case "Sub" -> t.get(1) == null ? t.get(0) : t.get(0) == null ? b.op("Neg", t.get(1)) : b.op("Sub", t.get(0), t.get(1));
@@ -76,7 +77,7 @@ final class TangentRules {
                 yield sum(b, list(t.get(0) == null ? null : b.op(n.opType(), a, t.get(0), in.get(1)),
                         t.get(1) == null ? null : b.op(n.opType(), a, in.get(0), t.get(1)), bias));
             }
-            case "Relu" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Sign", y));
+            case "Relu" -> t.get(0) == null ? null : b.op("Mul", t.get(0), e.positive(y));
             case "Tanh" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Sub", e.scalar(1f), b.op("Mul", y, y)));
             case "Sigmoid" -> t.get(0) == null ? null : b.op("Mul", t.get(0), b.op("Mul", y, b.op("Sub", e.scalar(1f), y)));
             case "Softmax" -> t.get(0) == null ? null : LayoutRules.softmaxJvp(n, y, t.get(0), e);
@@ -95,7 +96,7 @@ final class TangentRules {
             case "ScatterElements" -> t.get(0) == null && t.get(2) == null ? null
                     : b.op("ScatterElements", n.attributes(), t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0),
                     in.get(1), t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
-            case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot" -> null;
+            case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot", "Greater", "Equal", "Mod", "Reciprocal" -> null;
             default -> throw GradientGraph.unsupported(n, "no tangent rule for Hessian-vector products");
         };
     }

@@ -10,7 +10,7 @@ public final class HessianAnalysis {
     private HessianAnalysis() {
     }
 
-    /** @param grad built with the Hessian-vector product graph unless {@code o.fdStep() > 0} */
+    /** @param grad built with the Hessian-vector product graph (e.g. {@link GradientEvaluator#atPoint}) unless {@code o.fdStep() > 0} */
     public static HessianResult run(GradientEvaluator grad, int samples, HessianOptions o, Progress progress) {
         long t0 = System.nanoTime();
         float[] theta = grad.model().theta0();

@@ -34,7 +34,7 @@ public final class LinalgBench {
         /** The shapes: 1024², 4096², 11008x4096; eigen 1024 and 4096; ESD of 11008x4096. */
         public static Config standard(int threads, int repeats) {
             return new Config(List.of(new int[] {1024, 1024}, new int[] {4096, 4096}, new int[] {11008, 4096}),
-                    List.of(1024, 4096), 1024, new int[] {11008, 4096}, threads, repeats, 42);
+                    List.of(512, 1024, 2048, 4096), 1024, new int[] {11008, 4096}, threads, repeats, 42);
         }
 
         /** Small sizes only, for a smoke run. */
@@ -46,6 +46,7 @@ public final class LinalgBench {
 
     private final OpenBlasBackend blas;
     private final OpenBlasBackend blasSyevr;
+    private final OpenBlasBackend blas2stage;
     private final DenseBackend ejml = Backends.pureJava();
     private final Config cfg;
     private final List<Timing> out = new ArrayList<>();
@@ -54,6 +55,7 @@ public final class LinalgBench {
         this.cfg = cfg;
         this.blas = Backends.openBlas();
         this.blasSyevr = blas.withEigenDriver(EigenDriver.SYEVR);
+        this.blas2stage = blas.withEigenDriver(EigenDriver.SYEVD_2STAGE);
     }
 
     /** Runs every group; restores the OpenBLAS thread count afterwards. */
@@ -93,6 +95,7 @@ public final class LinalgBench {
         blas.smallerGramEigenvalues(f, 64, 48);
         blasSyevr.smallerGramEigenvalues(a, 64, 48);
         blasSyevr.smallerGramEigenvalues(f, 64, 48);
+        blas2stage.smallerGramEigenvalues(f, 64, 48);
         ejml.smallerGramEigenvalues(a, 64, 48);
     }
 
@@ -118,6 +121,15 @@ public final class LinalgBench {
         add(group, "ssyevd", "dsyevd", time(() -> blas.symmetricEigenvalues(symF, n)), base);
         add(group, "dsyevr", "dsyevd", time(() -> blasSyevr.symmetricEigenvalues(sym, n)), base);
         add(group, "ssyevr", "dsyevd", time(() -> blasSyevr.symmetricEigenvalues(symF, n)), base);
+        add(group, "dsyevd_2stage", "dsyevd", time(() -> blas2stage.symmetricEigenvalues(sym, n)), base);
+        add(group, "ssyevd_2stage", "dsyevd", time(() -> blas2stage.symmetricEigenvalues(symF, n)), base);
+        if (cfg.threads() > 1) {
+            // The size rule (BlasThreads): the same call on exactly 1 and exactly cfg.threads threads
+            double one = time(() -> blas.withThreadsPerCall(1).symmetricEigenvalues(symF, n));
+            add(group, "ssyevd 1 thread", "dsyevd", one, base);
+            add(group, "ssyevd " + cfg.threads() + " threads", "dsyevd",
+                    time(() -> blas.withThreadsPerCall(cfg.threads()).symmetricEigenvalues(symF, n)), base);
+        }
         if (n <= cfg.smallLimit()) {
             // EJML overwrites its input: time it on fresh copies made outside the clock.
             add(group, "ejml symmetric QR", "dsyevd", timeFresh(() -> sym.clone(), s -> ejml.symmetricEigenvalues(s, n)), base);
@@ -133,6 +145,8 @@ public final class LinalgBench {
         add(group, "dgemm + dsyevd (baseline)", "dgemm + dsyevd", base, base);
         add(group, "fp64: dsyrk + dsyevd", "dgemm + dsyevd", time(() -> blas.smallerGramEigenvalues(a, rows, cols)), base);
         add(group, "fp32: ssyrk + ssyevd", "dgemm + dsyevd", time(() -> blas.smallerGramEigenvalues(f, rows, cols)), base);
+        add(group, "fp32: ssyrk + ssyevd_2stage", "dgemm + dsyevd",
+                time(() -> blas2stage.smallerGramEigenvalues(f, rows, cols)), base);
     }
 
     /**

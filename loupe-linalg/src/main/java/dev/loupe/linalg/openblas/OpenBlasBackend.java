@@ -1,5 +1,6 @@
 package dev.loupe.linalg.openblas;
 
+import dev.loupe.linalg.BlasThreads;
 import dev.loupe.linalg.DenseBackend;
 import dev.loupe.linalg.Matrices;
 
@@ -24,15 +25,25 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@code MemorySegment} methods skip even that copy for callers that build matrices off-heap.
  */
 public final class OpenBlasBackend implements DenseBackend {
-    /** Which LAPACK driver computes eigenvalues; both reduce to tridiagonal form and then run dsterf. */
-    public enum EigenDriver { SYEVD, SYEVR }
+    /**
+     * Which LAPACK driver computes eigenvalues; all reduce to tridiagonal form and then run ?sterf.
+     * SYEVD_2STAGE reduces in two stages (dense to band by BLAS-3, band to tridiagonal by bulge chasing:
+     * Haidar, Ltaief, Dongarra, SC'11), LAPACK ≥ 3.7.
+     */
+    public enum EigenDriver { SYEVD, SYEVR, SYEVD_2STAGE }
 
     private final OpenBlasLibrary lib;
     private final EigenDriver driver;
+    /** Per-call thread ceiling of this view; 0 = the process ceiling ({@link #threads()}). */
+    private final int maxThreads;
+    /** Whether small matrices drop to one thread ({@link BlasThreads#forOrder}); off only to measure that rule. */
+    private final boolean bySize;
 
-    private OpenBlasBackend(OpenBlasLibrary lib, EigenDriver driver) {
+    private OpenBlasBackend(OpenBlasLibrary lib, EigenDriver driver, int maxThreads, boolean bySize) {
         this.lib = lib;
         this.driver = driver;
+        this.maxThreads = maxThreads;
+        this.bySize = bySize;
     }
 
     /**
@@ -43,7 +54,7 @@ public final class OpenBlasBackend implements DenseBackend {
     public static OpenBlasBackend load() {
         OpenBlasLibrary lib = OpenBlasLibrary.load();
         lib.setThreads(Runtime.getRuntime().availableProcessors());
-        return new OpenBlasBackend(lib, EigenDriver.SYEVD);
+        return new OpenBlasBackend(lib, EigenDriver.SYEVD, 0, true);
     }
 
     /** The loaded library, for other kernels of this package ({@link NativeSgemm}). */
@@ -53,7 +64,24 @@ public final class OpenBlasBackend implements DenseBackend {
 
     /** The same library with another eigenvalue driver (the benchmark compares them). */
     public OpenBlasBackend withEigenDriver(EigenDriver d) {
-        return new OpenBlasBackend(lib, d);
+        return new OpenBlasBackend(lib, d, maxThreads, bySize);
+    }
+
+    @Override
+    public OpenBlasBackend withMaxThreads(int cap) {
+        DenseBackend.super.withMaxThreads(cap);
+        return new OpenBlasBackend(lib, driver, cap, bySize);
+    }
+
+    /** Every call on exactly {@code n} threads whatever its size (the benchmark measures the size rule with it). */
+    public OpenBlasBackend withThreadsPerCall(int n) {
+        DenseBackend.super.withMaxThreads(n);
+        return new OpenBlasBackend(lib, driver, n, false);
+    }
+
+    /** The driver this backend's eigenvalue calls use. */
+    public EigenDriver eigenDriver() {
+        return driver;
     }
 
     @Override
@@ -148,17 +176,45 @@ public final class OpenBlasBackend implements DenseBackend {
         Matrices.checkShape(a.length, rows, cols);
         int k = Math.min(rows, cols);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = offHeapCopy(arena, a);
             MemorySegment c = arena.allocate(JAVA_DOUBLE, (long) k * k);
-            boolean inner = cols <= rows;
-            int depth = inner ? rows : cols;
-            try {
-                lib.dgemm.invokeExact(ROW_MAJOR, inner ? TRANS : NO_TRANS, inner ? NO_TRANS : TRANS, k, k, depth,
-                        1.0, seg, cols, seg, cols, 0.0, c, k);
-            } catch (Throwable e) {
-                throw rethrow(e);
-            }
+            gemmGram(JAVA_DOUBLE, offHeapCopy(arena, a), rows, cols, c);
             return c.toArray(JAVA_DOUBLE);
+        }
+    }
+
+    /**
+     * Benchmark only: seconds of one {@code sgemm} computing the full Gram of the float matrix
+     * (2·k²·depth flops): this machine's single-precision peak for that shape.
+     */
+    public double sgemmGramSeconds(float[] a, int rows, int cols) {
+        Matrices.checkShape(a.length, rows, cols);
+        int k = Math.min(rows, cols);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = offHeapCopy(arena, a);
+            MemorySegment c = arena.allocate(JAVA_FLOAT, (long) k * k);
+            long t0 = System.nanoTime();
+            gemmGram(JAVA_FLOAT, seg, rows, cols, c);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private void gemmGram(ValueLayout type, MemorySegment seg, int rows, int cols, MemorySegment c) {
+        int k = Math.min(rows, cols);
+        boolean inner = cols <= rows;
+        int depth = inner ? rows : cols;
+        int ta = inner ? TRANS : NO_TRANS;
+        int tb = inner ? NO_TRANS : TRANS;
+        lib.enter(threadsFor(k));
+        try {
+            if (type == JAVA_FLOAT) {
+                lib.sgemm.invokeExact(ROW_MAJOR, ta, tb, k, k, depth, 1f, seg, cols, seg, cols, 0f, c, k);
+            } else {
+                lib.dgemm.invokeExact(ROW_MAJOR, ta, tb, k, k, depth, 1.0, seg, cols, seg, cols, 0.0, c, k);
+            }
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            lib.exit();
         }
     }
 
@@ -180,6 +236,7 @@ public final class OpenBlasBackend implements DenseBackend {
         int k = Math.min(rows, cols);
         int depth = inner ? rows : cols;
         int trans = inner ? TRANS : NO_TRANS;
+        lib.enter(threadsFor(k));
         try {
             if (type == JAVA_FLOAT) {
                 lib.ssyrk.invokeExact(ROW_MAJOR, UPPER, trans, k, depth, 1f, a, cols, 0f, c, k);
@@ -188,7 +245,14 @@ public final class OpenBlasBackend implements DenseBackend {
             }
         } catch (Throwable e) {
             throw rethrow(e);
+        } finally {
+            lib.exit();
         }
+    }
+
+    private int threadsFor(int order) {
+        int cap = maxThreads > 0 ? maxThreads : Math.max(1, lib.threads());
+        return bySize ? BlasThreads.forOrder(order, cap) : cap;
     }
 
     /** Column-major call (the matrix is symmetric, so no LAPACKE transpose copy); {@code sym} is destroyed. */
@@ -198,10 +262,14 @@ public final class OpenBlasBackend implements DenseBackend {
         byte jobz = 'N';
         byte up = (byte) uplo;
         int info;
+        lib.enter(threadsFor(n));
         try {
             if (driver == EigenDriver.SYEVD) {
                 info = single ? (int) lib.ssyevd.invokeExact(COL_MAJOR, jobz, up, n, sym, n, w)
                         : (int) lib.dsyevd.invokeExact(COL_MAJOR, jobz, up, n, sym, n, w);
+            } else if (driver == EigenDriver.SYEVD_2STAGE) {
+                info = single ? (int) lib.ssyevd2.invokeExact(COL_MAJOR, jobz, up, n, sym, n, w)
+                        : (int) lib.dsyevd2.invokeExact(COL_MAJOR, jobz, up, n, sym, n, w);
             } else {
                 MemorySegment m = arena.allocate(JAVA_INT);
                 MemorySegment isuppz = arena.allocate(JAVA_INT, 2L * n);
@@ -213,6 +281,8 @@ public final class OpenBlasBackend implements DenseBackend {
             }
         } catch (Throwable e) {
             throw rethrow(e);
+        } finally {
+            lib.exit();
         }
         if (info > 0) {
             throw new ArithmeticException("LAPACK " + driver + " did not converge (info=" + info + ", n=" + n + ")");

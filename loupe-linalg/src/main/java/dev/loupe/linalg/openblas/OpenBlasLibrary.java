@@ -45,7 +45,13 @@ final class OpenBlasLibrary {
     final MethodHandle ssyevd;
     final MethodHandle dsyevr;
     final MethodHandle ssyevr;
+    final MethodHandle dsyevd2;
+    final MethodHandle ssyevd2;
     private final MethodHandle setThreads;
+    /** Native calls running now, and the count last set (guarded by {@code this}). */
+    private int inFlight;
+    private int current;
+    private int cap;
     private final MethodHandle getThreads;
 
     private OpenBlasLibrary(Path file) throws Throwable {
@@ -68,6 +74,9 @@ final class OpenBlasLibrary {
                 JAVA_INT, ADDRESS);
         dsyevd = bind(l, lib, "LAPACKE_dsyevd", syevd);
         ssyevd = bind(l, lib, "LAPACKE_ssyevd", syevd);
+        // Two-stage reduction (dense -> band by BLAS-3, band -> tridiagonal by bulge chasing); same signature
+        dsyevd2 = bind(l, lib, "LAPACKE_dsyevd_2stage", syevd);
+        ssyevd2 = bind(l, lib, "LAPACKE_ssyevd_2stage", syevd);
         // LAPACKE_dsyevr(layout, jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, *m, w, z, ldz, isuppz)
         dsyevr = bind(l, lib, "LAPACKE_dsyevr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_BYTE,
                 JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS,
@@ -79,6 +88,8 @@ final class OpenBlasLibrary {
         getThreads = bind(l, lib, "openblas_get_num_threads", FunctionDescriptor.of(JAVA_INT));
         MethodHandle getConfig = bind(l, lib, "openblas_get_config", FunctionDescriptor.of(ADDRESS));
         config = ((MemorySegment) getConfig.invokeExact()).reinterpret(4096).getString(0);
+        current = (int) getThreads.invokeExact();
+        cap = current;
     }
 
     /**
@@ -103,21 +114,47 @@ final class OpenBlasLibrary {
         }
     }
 
-    /** OpenBLAS's thread count is process-wide, not per caller thread. */
-    void setThreads(int n) {
+    /**
+     * OpenBLAS's thread count is process-wide, not per caller thread (this build's
+     * {@code openblas_set_num_threads_local} only sets the global count and returns the old one). An
+     * explicit owner's choice (a Spark task, the benchmark): the most threads any call may use from now on.
+     */
+    synchronized void setThreads(int n) {
+        cap = n;
+        if (inFlight == 0) {
+            set(n);
+        }
+    }
+
+    /**
+     * Starts a native call that wants {@code want} threads. The count changes only while no other native
+     * call runs, so it never changes under another caller's call; otherwise this call runs at the count
+     * in force (the callers running side by side share it). Pair with {@link #exit()}.
+     */
+    synchronized void enter(int want) {
+        int t = Math.min(want, cap);
+        if (inFlight == 0 && t != current) {
+            set(t);
+        }
+        inFlight++;
+    }
+
+    synchronized void exit() {
+        inFlight--;
+    }
+
+    private void set(int n) {
         try {
             setThreads.invokeExact(n);
+            current = n;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
     }
 
-    int threads() {
-        try {
-            return (int) getThreads.invokeExact();
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+    /** The ceiling set by {@link #setThreads} (calls on small matrices use fewer). */
+    synchronized int threads() {
+        return cap;
     }
 
     private static MethodHandle bind(Linker l, SymbolLookup lib, String name, FunctionDescriptor fd) {

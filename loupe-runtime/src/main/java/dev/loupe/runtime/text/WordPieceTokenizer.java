@@ -19,10 +19,12 @@ import java.util.Map;
  * WordPiece with "##" continuations, [UNK] for words that cannot be split or are longer than 100 chars, and
  * [CLS] ... [SEP] around the result, truncated to {@code maxLength}.
  *
- * <p>Why hand-written: the maintained Java option, DJL's ai.djl.huggingface:tokenizers, wraps the Rust library
- * through JNI and fetches or bundles a native library per platform; for this one well-specified algorithm
- * (about 150 lines) a pure-Java version is smaller, has no native loading, and is checked token for token
- * against ids from an independent implementation (fixtures/minilm/).
+ * <p>Why still hand-written, now that {@link HfTokenizer} runs the real Hugging Face tokenizers (DJL) for language
+ * models: its tests hand it partial tokenizer.json files (a toy vocabulary with only "model" and "normalizer", a
+ * {@code max_input_chars_per_word} of 5) that the Rust library rejects as incomplete, and its callers (eval's
+ * embeddings, compress and landscape on MiniLM) rely on its truncation to {@code maxLength}, which DJL applies only
+ * through its own options; moving them is a change of contract for code another part of the project owns, not a
+ * drop-in swap. It is checked token for token against ids from an independent implementation (fixtures/minilm/).
  */
 public final class WordPieceTokenizer {
     private final Map<String, Integer> vocab;

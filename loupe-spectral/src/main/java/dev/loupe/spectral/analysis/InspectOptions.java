@@ -27,7 +27,7 @@ public record InspectOptions(Precision precision, ConvMode conv, boolean clipXma
                              long seed, int threads, List<FusedSplit> splits, int sketchTopK, boolean sketchCheck,
                              boolean etpl, LayerFilter filter) {
     public static InspectOptions defaults() {
-        return new InspectOptions(Precision.FP64, ConvMode.SLICES, false, true, false, 0, 1);
+        return new InspectOptions(Precision.AUTO, ConvMode.SLICES, false, true, false, 0, 1);
     }
 
     public InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,

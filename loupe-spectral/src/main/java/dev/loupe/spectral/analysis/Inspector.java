@@ -42,12 +42,11 @@ public final class Inspector {
     }
 
     /**
-     * @param blasThreads native BLAS threads: 0 = the cores divided by {@code options.threads()}, restored
-     *                    afterwards (one inspection per process); n &gt; 0 = exactly n, left set. Native BLAS
-     *                    threads are process-wide, so callers that run several inspections at once (Spark
-     *                    tasks) must all ask for the same n: each taking every core multiplies the threads
-     *                    by the tasks, and restoring a count while another task's call runs changes it
-     *                    under that call.
+     * @param blasThreads the most native BLAS threads one call may use: 0 = the cores divided by
+     *                    {@code options.threads()}; n &gt; 0 = n (a Spark task: its CPUs). Calls on small
+     *                    matrices use one ({@code BlasThreads}). The inspection never sets the process-wide
+     *                    count: the backend changes it only while no other native call runs, so inspections
+     *                    side by side in one JVM do not change it under each other's calls.
      */
     public Inspector(DenseBackend backend, InspectOptions options, int blasThreads) {
         if (blasThreads < 0) {
@@ -91,15 +90,12 @@ public final class Inspector {
         List<WeightMatrix> all = d.matrices();
         int first = Math.min(from, all.size());
         List<WeightMatrix> ms = all.subList(first, Math.min(to, all.size()));
-        LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(backend, options.precision()), options);
+        DenseBackend calls = backend.withMaxThreads(blasThreads > 0 ? blasThreads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / options.threads()));
+        LayerAnalyzer analyzer = new LayerAnalyzer(new EsdCalculator(calls, options.precision()), options);
         long totalWork = ms.stream().mapToLong(Inspector::cost).sum();
         progress.start("inspect", totalWork);
         List<LayerAnalyzer.Outcome> outcomes = new ArrayList<>();
-        HeapPeak.reset();
-        // Native BLAS threads are process-wide: split the cores between layers in parallel and BLAS
-        int blasBefore = backend.threads();
-        backend.setThreads(blasThreads > 0 ? blasThreads
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / options.threads()));
         MemoryBudget budget = MemoryBudget.ofHeap();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "loupe-inspect");
@@ -143,9 +139,6 @@ public final class Inspector {
             throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
-            if (blasThreads == 0) {
-                backend.setThreads(blasBefore);
-            }
             progress.done();
         }
         List<LayerMetrics> metrics = outcomes.stream().map(LayerAnalyzer.Outcome::metrics).toList();
@@ -201,7 +194,8 @@ public final class Inspector {
     long workingBytes(WeightMatrix m) {
         long n = (long) m.rows() * m.cols() * m.rf() + (m.part() != null ? m.tensor().numel() : 0);
         long mm = (long) m.M() * m.M() * m.rf();
-        long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP64 ? 8 : 4;
+        // auto may recompute a layer in double
+        long elem = options.precision() == dev.loupe.spectral.esd.Precision.FP32 ? 4 : 8;
         return n * 4 * (m.rf() > 1 ? 2 : 1) + (elem == 8 ? n * 8 : 0) + 3 * mm * elem;
     }
 

@@ -1,6 +1,7 @@
 package dev.loupe.spectral.analysis;
 
 import dev.loupe.spectral.esd.EsdCalculator;
+import dev.loupe.spectral.esd.Precision;
 import dev.loupe.spectral.esd.Slices;
 import dev.loupe.spectral.esd.Spectrum;
 import dev.loupe.spectral.fit.HillEstimator;
@@ -27,10 +28,13 @@ public final class LayerAnalyzer {
     }
 
     private final EsdCalculator esd;
+    /** The double-precision calculator a layer falls back to under {@link Precision#AUTO}. */
+    private final EsdCalculator esd64;
     private final InspectOptions options;
 
     public LayerAnalyzer(EsdCalculator esd, InspectOptions options) {
         this.esd = esd;
+        this.esd64 = esd.precision() == Precision.FP64 ? esd : new EsdCalculator(esd.backend(), Precision.FP64);
         this.options = options;
     }
 
@@ -50,11 +54,36 @@ public final class LayerAnalyzer {
         LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), m.rf(), (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), m.notes());
-        return analyze(info, s, sp, t0);
+        if (esd.precision() != Precision.AUTO) {
+            return analyze(info, s, sp, esd, t0);
+        }
+        // Small eigenvalues below the resolution matter to no fit, only to the rank counts: say so, keep fp32
+        LayerInfo info32 = !SinglePrecisionCheck.hasUnresolvedSmallEigenvalues(ev, m.M()) ? info
+                : withNote(info, String.format(java.util.Locale.ROOT, "fp32 ESD: eigenvalues below single precision's "
+                        + "resolution (ε₃₂·λmax·√M = %.2g) are rounding noise, so matrix_rank, rank_loss and sv_min are "
+                        + "exact only with --precision fp64", SinglePrecisionCheck.resolution(ev[ev.length - 1], m.M())));
+        Outcome single = analyze(info32, s, sp, esd, t0);
+        LayerMetrics lm = single.metrics();
+        String why = SinglePrecisionCheck.unresolved(ev, m.M(), lm.fit(), lm.plAlphaHill(), lm.mp());
+        if (why == null) {
+            return single;
+        }
+        return analyze(withNote(info, "recomputed in fp64: " + why), s, esd64.spectrum(s), esd64, t0);
+    }
+
+    private static LayerInfo withNote(LayerInfo i, String note) {
+        java.util.List<String> notes = new java.util.ArrayList<>(i.notes());
+        notes.add(note);
+        return new LayerInfo(i.index(), i.name(), i.tensor(), i.dtype(), i.shape(), i.kind(), i.layerType(), i.N(), i.M(),
+                i.rf(), i.Q(), i.numEvals(), i.orientation(), i.consumer(), notes);
     }
 
     /** The part after decoding, also used by tests on given eigenvalues and weights. */
     Outcome analyze(LayerInfo info, Slices s, Spectrum sp, long t0) {
+        return analyze(info, s, sp, esd, t0);
+    }
+
+    private Outcome analyze(LayerInfo info, Slices s, Spectrum sp, EsdCalculator esd, long t0) {
         double[] ev = sp.eigenvalues();
         PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
         SpectralNorms norms = NormMetrics.compute(ev, fit.alpha(), info.N(), sp.rankLoss(), sp.svMin());

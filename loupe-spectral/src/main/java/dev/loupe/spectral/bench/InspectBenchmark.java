@@ -115,6 +115,16 @@ public final class InspectBenchmark {
      * CPU seconds of the whole process (Java and native BLAS threads): on a shared machine wall time
      * inflates with other load, CPU time much less; CPU / cores bounds the uncontended wall time from below.
      */
+    /** The 1, 5 and 15 minute load averages ("/proc/loadavg"), or "?" where there is none. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     static double processCpuSeconds() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os) {

@@ -63,7 +63,7 @@ public final class EsdCalculator {
     public double[] eigenvalues(float[] a, int rows, int cols) {
         int k = Math.min(rows, cols);
         double[] ev;
-        if (precision == Precision.FP32) {
+        if (precision.single()) {
             float[] e = backend.smallerGramEigenvalues(a, rows, cols);
             ev = new double[k];
             for (int i = 0; i < k; i++) {

@@ -18,7 +18,7 @@ import java.util.List;
  * @param startedAt     ISO-8601 UTC start time
  * @param wallSeconds   total wall time
  * @param javaVersion   java.version
- * @param peakHeapBytes peak Java heap in use during the analysis (sum of the heap pools' peaks)
+ * @param peakHeapBytes peak Java heap of the process up to the end of the analysis (sum of the heap pools' peaks)
  * @param maxHeapBytes  the heap limit (-Xmx, LOUPE_HEAP) the analysis was scheduled within
  */
 public record Provenance(String file, String format, long sizeBytes, String sha256, String backend, String precision,

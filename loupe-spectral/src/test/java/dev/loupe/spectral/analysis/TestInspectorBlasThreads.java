@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * Native BLAS threads are process-wide. By default an inspection takes cores / threads and restores the
- * old count; with an explicit count (Spark tasks side by side in one JVM) it sets exactly that and
- * leaves it, so concurrent tasks never change the count under each other's calls.
+ * Native BLAS threads are process-wide, so an inspection never sets them: it asks the backend for a view
+ * whose calls use at most cores / threads (or the explicit count a Spark task gives), and the backend
+ * changes the count only between calls. Nothing is changed for other callers in the same JVM.
  */
 class TestInspectorBlasThreads {
     private static final Path MLP = Path.of("../fixtures/zoo/mlp_00.safetensors").toAbsolutePath().normalize();
@@ -26,6 +26,7 @@ class TestInspectorBlasThreads {
     private static final class Recording implements DenseBackend {
         final DenseBackend d = Backends.pureJava();
         final List<Integer> set = new ArrayList<>();
+        final List<Integer> caps = new ArrayList<>();
         int threads = 7;
 
         @Override public String name() { return d.name(); }
@@ -35,19 +36,22 @@ class TestInspectorBlasThreads {
         @Override public float[] symmetricEigenvalues(float[] s, int n) { return d.symmetricEigenvalues(s, n); }
         @Override public int threads() { return threads; }
         @Override public void setThreads(int n) { set.add(n); threads = n; }
+        @Override public DenseBackend withMaxThreads(int cap) { caps.add(cap); return this; }
     }
 
     @Test
-    void explicitCountIsSetAndLeftDefaultIsRestored() {
+    void inspectionCapsItsCallsAndSetsNothingProcessWide() {
         int cores = Runtime.getRuntime().availableProcessors();
         try (Checkpoint cp = Checkpoints.open(MLP)) {
             Recording auto = new Recording();
             new Inspector(auto, InspectOptions.defaults()).inspect(cp, Progress.NONE, "t", false);
-            assertEquals(List.of(Math.max(1, cores / InspectOptions.defaults().threads()), 7), auto.set);
+            assertEquals(List.of(Math.max(1, cores / InspectOptions.defaults().threads())), auto.caps);
+            assertEquals(List.of(), auto.set);
+            assertEquals(7, auto.threads());
             Recording fixed = new Recording();
-            new Inspector(fixed, InspectOptions.defaults(), 1).inspectLayers(cp, 0, 1, Progress.NONE, "t");
-            assertEquals(List.of(1), fixed.set);
-            assertEquals(1, fixed.threads());
+            new Inspector(fixed, InspectOptions.defaults(), 3).inspectLayers(cp, 0, 1, Progress.NONE, "t");
+            assertEquals(List.of(3), fixed.caps);
+            assertEquals(List.of(), fixed.set);
         }
         assertThrows(IllegalArgumentException.class, () -> new Inspector(new Recording(), InspectOptions.defaults(), -1));
     }

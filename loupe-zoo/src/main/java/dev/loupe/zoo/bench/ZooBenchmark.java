@@ -76,7 +76,7 @@ public final class ZooBenchmark {
     /**
      * Writes {@code count} synthetic checkpoints of mixed sizes: three BF16 layers (w×w, w×2w, 2w×w, seeded
      * Gaussian) with w cycling through 32, 64, … up to {@code maxWidth}; so with the default 1024 the files run
-     * from 12 KB to 12 MB.
+     * from 10 KB to 10 MB.
      */
     public static void generate(Path dir, int count, int maxWidth) {
         List<Integer> widths = new ArrayList<>();

@@ -66,8 +66,9 @@ public final class TaskWatch extends SparkListener implements AutoCloseable {
             } else if (since < 0) {
                 since = now;
             } else if (now - since > LOST_SECONDS * 1_000_000_000L) {
-                lost.set("every Spark executor was lost and none came back within " + LOST_SECONDS + " s (last: "
-                        + lastLoss.get() + ")");
+                String last = lastLoss.get();
+                lost.set("every Spark executor was lost and none came back within " + LOST_SECONDS + " s"
+                        + (last == null ? "" : " (last: " + last + ")"));
                 sc.cancelAllJobs();
                 return;
             }

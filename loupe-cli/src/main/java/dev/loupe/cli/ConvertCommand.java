@@ -1,0 +1,54 @@
+package dev.loupe.cli;
+
+import dev.loupe.compress.gguf.GgufFileType;
+import dev.loupe.compress.gguf.HfToGguf;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code loupe convert}: a Hugging Face decoder LM folder as a GGUF file that llama.cpp loads. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Write a Hugging Face LLaMA/Mistral, Qwen2 or GPT-2 folder (config.json, *.safetensors, tokenizer.json) "
+                + "as a GGUF file for llama.cpp: tensor names, layouts and metadata as llama.cpp's convert_hf_to_gguf.py writes "
+                + "them (LLaMA q/k rows permuted to llama.cpp's rope order, GPT-2 Conv1D weights transposed, the byte-level BPE "
+                + "vocabulary and merges as tokenizer.ggml.*), every 2-D weight quantized with ggml's reference quantizer "
+                + "(quantize_row_q8_0_ref, quantize_row_q4_0_ref). Norms, biases and position embeddings stay F32, as in "
+                + "convert_hf_to_gguf.py. Tensors are converted one at a time, so memory holds one tensor, not the model."})
+public final class ConvertCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL_DIR", description = "Hugging Face model folder.")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "GGUF file to write (atomically).")
+    Path out;
+
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "Q8_0",
+            description = "Type of the 2-D weights: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    GgufFileType type;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @CommandLine.Mixin
+    JsonOption json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        OutputPaths.file(out, model);
+        HfToGguf.Result r = HfToGguf.convert(model, out, type, TerminalProgress.forTerminal(quiet));
+        PrintWriter w = spec.commandLine().getOut();
+        if (!json.print(r, w)) {
+            w.printf("wrote %s: %s %s, %d tensors, %.1f MB of tensor data (%s)%n", r.out(), r.architecture(), r.type(),
+                    r.tensors(), r.bytes() / 1e6, r.storedTypes());
+        }
+        w.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.loupe.spectral.analysis;
+
+import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.format.safetensors.SafetensorsWriter;
+import dev.loupe.core.progress.Progress;
+import dev.loupe.core.tensor.DType;
+import dev.loupe.core.tensor.Tensor;
+import dev.loupe.linalg.Backends;
+import dev.loupe.spectral.esd.Precision;
+import dev.loupe.spectral.fit.HillEstimator;
+import dev.loupe.spectral.fit.MarchenkoPastur;
+import dev.loupe.spectral.fit.PowerLawFitter;
+import dev.loupe.spectral.layers.ConvMode;
+import dev.loupe.spectral.result.LayerMetrics;
+import dev.loupe.spectral.result.MpFit;
+import dev.loupe.spectral.result.PowerLawFit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The per-layer precision decision of {@code --precision auto}, on spectra built to need double and
+ * spectra built not to, and end to end: where the rule falls back, single precision really misses
+ * alpha by more than 0.01 and auto gives fp64's numbers; where it does not, auto is fp32 exactly.
+ */
+class TestSinglePrecisionCheck {
+    private static final double EPS32 = Math.ulp(1.0f);
+
+    /** n Pareto(alpha) quantiles (scale 1), ascending: a power law over (n)^(1/(alpha-1)) decades. */
+    private static double[] pareto(int n, double alpha) {
+        double[] ev = new double[n];
+        for (int i = 0; i < n; i++) {
+            ev[i] = Math.pow(1 - (i + 0.5) / n, -1 / (alpha - 1));
+        }
+        return ev;
+    }
+
+    private static String decide(double[] ev, int order, double q) {
+        PowerLawFit fit = PowerLawFitter.fit(ev, false);
+        MpFit mp = MarchenkoPastur.fit(ev, q, order);
+        return SinglePrecisionCheck.unresolved(ev, order, fit, HillEstimator.plAlphaHill(ev), mp);
+    }
+
+    @Test
+    void resolutionIsEps32TimesLambdaMaxTimesRootOrder() {
+        assertEquals(EPS32 * 10 * 64, SinglePrecisionCheck.resolution(10, 4096), 0);
+        // alpha 3 fitted from xmin = 1000 resolutions: (3-1)^2 * 2 / 1000
+        assertEquals(0.008, SinglePrecisionCheck.alphaErrorBound(3, 1000, 1), 1e-15);
+    }
+
+    @Test
+    void moderateTailIsResolved() {
+        // alpha 3 over 1000 eigenvalues: lambda_max / lambda_min = 1000^(1/2) ~ 32, far above ε₃₂·√M
+        assertNull(decide(pareto(1000, 3), 1000, 1));
+    }
+
+    @Test
+    void tailSpanningSixDecadesFallsBack() {
+        // alpha 1.5: lambda_max / lambda_min = 1000^2 = 1e6; xmin sits ~1e-6·λmax, within a few ε₃₂·λmax·√1000
+        String why = decide(pareto(1000, 1.5), 1000, 1);
+        assertNotNull(why);
+        assertTrue(why.contains("xmin"), why);
+    }
+
+    @Test
+    void bulkEdgeNearZeroFallsBack() {
+        // an MP bulk at 1e-5 of lambda_max plus 3 spikes: the tail fit is fine but spikes are counted against
+        // a bulk edge only ~6 resolutions (ε₃₂·1·√400 = 2.4e-6) from zero
+        double[] ev = new double[403];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 400; i++) {
+            ev[i] = 1e-5 * (0.5 + r.nextDouble());
+        }
+        ev[400] = 0.3;
+        ev[401] = 0.6;
+        ev[402] = 1;
+        java.util.Arrays.sort(ev);
+        PowerLawFit fit = new PowerLawFit(2.5, 0.3, 1, 0.1, 0.1, 3, "success", Double.NaN, 0);
+        MpFit mp = new MpFit(1, 1.5e-5, 0.5e-5, 1, 3, 1.5e-5, "test");
+        String why = SinglePrecisionCheck.unresolved(ev, 400, fit, Double.NaN, mp);
+        assertNotNull(why);
+        assertTrue(why.contains("bulk edge"), why);
+        // the same with the bulk at 1e-2: resolved
+        MpFit high = new MpFit(1, 1.5e-2, 0.5e-2, 1, 3, 1.5e-2, "test");
+        assertNull(SinglePrecisionCheck.unresolved(ev, 400, fit, Double.NaN, high));
+    }
+
+    @Test
+    void failedFitFallsBack() {
+        assertNotNull(SinglePrecisionCheck.unresolved(new double[] {1, 2}, 2, PowerLawFit.failed(2), Double.NaN, null));
+    }
+
+    /** W = U·diag(σ)·Vᵀ with σ² the given spectrum and U, V Haar-like orthogonal (Gram–Schmidt of Gaussians), as float32. */
+    private static float[] withSpectrum(double[] lambdas, int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] u = orthogonal(r, n);
+        double[][] v = orthogonal(r, n);
+        float[] f = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += u[k][i] * Math.sqrt(lambdas[k]) * v[k][j];
+                }
+                f[i * n + j] = (float) s;
+            }
+        }
+        return f;
+    }
+
+    /** Rows orthonormal: modified Gram–Schmidt of Gaussian rows. */
+    private static double[][] orthogonal(SplittableRandom r, int n) {
+        double[][] q = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                q[i][j] = r.nextGaussian();
+            }
+            for (int p = 0; p < i; p++) {
+                double d = 0;
+                for (int j = 0; j < n; j++) {
+                    d += q[i][j] * q[p][j];
+                }
+                for (int j = 0; j < n; j++) {
+                    q[i][j] -= d * q[p][j];
+                }
+            }
+            double norm = 0;
+            for (int j = 0; j < n; j++) {
+                norm += q[i][j] * q[i][j];
+            }
+            for (int j = 0; j < n; j++) {
+                q[i][j] /= Math.sqrt(norm);
+            }
+        }
+        return q;
+    }
+
+    private static Tensor f32(String name, float[] a, int rows, int cols) {
+        return Tensor.contiguous(name, DType.F32, new long[] {rows, cols}, MemorySegment.ofArray(a), null);
+    }
+
+    private static List<LayerMetrics> inspect(Path file, Precision p) {
+        try (Checkpoint cp = Checkpoints.open(file)) {
+            InspectOptions o = new InspectOptions(p, ConvMode.SLICES, false, true, false, 0, 1);
+            return new Inspector(Backends.best(), o).inspect(cp, Progress.NONE, "test", false).layers();
+        }
+    }
+
+    @Test
+    void autoRecomputesExactlyTheLayersSinglePrecisionGetsWrong(@TempDir Path dir) {
+        int n = 256;
+        // a power-law bulk (alpha 3) over 1e-8..1.6e-7 of lambda_max, under one spike: below single precision's
+        // resolution ε₃₂·λmax·√256 ≈ 2e-6·λmax, so fp32 returns rounding noise there
+        double[] lambdas = pareto(n, 3);
+        for (int i = 0; i < n; i++) {
+            lambdas[i] *= 1e-2; // absolute values above the fit's 1e-5 floor (WeightWatcher's EVALS_THRESH)
+        }
+        lambdas[n - 1] = 1e6;
+        float[] wide = withSpectrum(lambdas, n, 11);
+        SplittableRandom r = new SplittableRandom(3);
+        float[] gauss = new float[512 * 256];
+        for (int i = 0; i < gauss.length; i++) {
+            gauss[i] = (float) (0.02 * r.nextGaussian());
+        }
+        Path file = dir.resolve("m.safetensors");
+        SafetensorsWriter.write(file, List.of(f32("a_wide", wide, n, n), f32("b_gauss", gauss, 512, 256)), Map.of());
+        List<LayerMetrics> auto = inspect(file, Precision.AUTO);
+        List<LayerMetrics> fp32 = inspect(file, Precision.FP32);
+        List<LayerMetrics> fp64 = inspect(file, Precision.FP64);
+
+        // wide: single precision misses alpha or Hill alpha by more than the 0.01 agreement target; auto is fp64's
+        double miss = Math.max(Math.abs(fp32.get(0).alpha() - fp64.get(0).alpha()),
+                Math.abs(fp32.get(0).plAlphaHill() - fp64.get(0).plAlphaHill()));
+        assertTrue(miss > 0.01, fp32.get(0).alpha() + " vs " + fp64.get(0).alpha());
+        assertEquals(fp64.get(0).alpha(), auto.get(0).alpha(), 0);
+        assertEquals(fp64.get(0).plAlphaHill(), auto.get(0).plAlphaHill(), 0);
+        assertEquals(fp64.get(0).fit().xmin(), auto.get(0).fit().xmin(), 0);
+        assertTrue(auto.get(0).notes().stream().anyMatch(s -> s.startsWith("recomputed in fp64: ")), auto.get(0).notes().toString());
+
+        // gauss: kept in single precision (auto = fp32 exactly), within 0.01 of fp64
+        assertEquals(fp32.get(1).alpha(), auto.get(1).alpha(), 0);
+        assertTrue(auto.get(1).notes().stream().noneMatch(s -> s.startsWith("recomputed")), auto.get(1).notes().toString());
+        assertEquals(fp64.get(1).alpha(), auto.get(1).alpha(), 0.01);
+    }
+}
