@@ -1,5 +1,6 @@
 package dev.loupe.cli.diff;
 
+import dev.loupe.cli.CsvCell;
 import dev.loupe.diff.delta.LayerDelta;
 import dev.loupe.diff.result.DiffResult;
 
@@ -8,7 +9,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** One CSV row per compared layer; NaN as an empty cell (as inspect's CSV); floats round-trip. */
+/** One CSV row per compared layer, cells by {@link CsvCell}. */
 final class DiffCsv {
     private record Col(String name, Function<LayerDelta, Object> value) {
     }
@@ -34,16 +35,8 @@ final class DiffCsv {
     static String of(DiffResult r) {
         StringBuilder b = new StringBuilder(COLUMNS.stream().map(Col::name).collect(Collectors.joining(","))).append('\n');
         for (LayerDelta l : r.layers()) {
-            b.append(COLUMNS.stream().map(c -> cell(c.value().apply(l))).collect(Collectors.joining(","))).append('\n');
+            b.append(COLUMNS.stream().map(c -> CsvCell.of(c.value().apply(l))).collect(Collectors.joining(","))).append('\n');
         }
         return b.toString();
-    }
-
-    private static String cell(Object v) {
-        if (v instanceof Double d && Double.isNaN(d)) {
-            return "";
-        }
-        String s = v.toString();
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }

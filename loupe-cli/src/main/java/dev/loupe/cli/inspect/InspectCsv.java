@@ -1,5 +1,6 @@
 package dev.loupe.cli.inspect;
 
+import dev.loupe.cli.CsvCell;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.MetricColumns;
@@ -15,23 +16,9 @@ public final class InspectCsv {
         StringBuilder b = new StringBuilder();
         b.append(MetricColumns.ALL.stream().map(MetricColumns.Column::name).collect(Collectors.joining(","))).append('\n');
         for (LayerMetrics m : r.layers()) {
-            b.append(MetricColumns.ALL.stream().map(c -> cell(c.value().apply(m))).collect(Collectors.joining(",")))
+            b.append(MetricColumns.ALL.stream().map(c -> CsvCell.of(c.value().apply(m))).collect(Collectors.joining(",")))
                     .append('\n');
         }
         return b.toString();
-    }
-
-    private static String cell(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v instanceof Double d && Double.isNaN(d)) {
-            return "";
-        }
-        String s = v.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loupe.cli.zoo;
 
+import dev.loupe.cli.CsvCell;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.Table;
 
@@ -61,9 +62,9 @@ public final class ZooQueryCommand implements Callable<Integer> {
             }
             w.println(Output.MAPPER.writeValueAsString(a));
         } else if (csv) {
-            w.println(r.columns().stream().map(ZooQueryCommand::csvCell).collect(Collectors.joining(",")));
+            w.println(r.columns().stream().map(CsvCell::quoted).collect(Collectors.joining(",")));
             for (List<Object> row : r.rows()) {
-                w.println(row.stream().map(v -> csvCell(v == null ? "" : v.toString())).collect(Collectors.joining(",")));
+                w.println(row.stream().map(v -> CsvCell.quoted(v == null ? "" : v.toString())).collect(Collectors.joining(",")));
             }
         } else {
             Table t = new Table(r.columns().toArray(String[]::new));
@@ -89,9 +90,5 @@ public final class ZooQueryCommand implements Callable<Integer> {
             return Table.num(d, 4);
         }
         return v == null ? "" : v.toString();
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }
