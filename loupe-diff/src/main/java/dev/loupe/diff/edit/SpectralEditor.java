@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Computes the edited weights of every selected layer, in the stored layout (a transposed (in, out) weight is
@@ -101,16 +100,11 @@ public final class SpectralEditor {
     /** The pooled number of directions to keep (smooth) or remove (sharpen). */
     private int directions(WeightMatrix m, EditSpec spec, double[] ev, float[] stored) {
         if (spec.kind() == EditKind.SHARPEN) {
-            // WeightWatcher's apply_svd_sharpness: the MP fit of the permuted matrices counts the spikes
-            SplittableRandom rnd = new SplittableRandom(spec.seed() * 1_000_003L + m.name().hashCode());
-            float[] shuffled = stored.clone();
-            for (int i = shuffled.length - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                float t = shuffled[i];
-                shuffled[i] = shuffled[j];
-                shuffled[j] = t;
-            }
-            double[] rev = esd.spectrum(Slices.of(shuffled, m)).eigenvalues();
+            // WeightWatcher's apply_svd_sharpness: the MP fit of the element-permuted matrices (each permuted on its
+            // own, as its apply_permute_W) counts the spikes; inspect --randomize shuffles the same way
+            Slices s = Slices.of(stored, m);
+            double[] rev = esd.randomizedEigenvalues(s.slices(), s.rows(), s.cols(), 1,
+                    spec.seed() * 1_000_003L + m.name().hashCode());
             return MarchenkoPastur.fit(rev, (double) m.N() / m.M(), m.M()).numSpikes();
         }
         return switch (spec.keep()) {
