@@ -41,7 +41,8 @@ public final class HessianBenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds each", "forward passes");
             t.row("forward pass", r.forwardPasses(), Table.num(r.forwardSeconds(), 4), "1");
-            t.row("gradient", r.gradients(), Table.num(r.gradientSeconds(), 4), Table.num(r.gradientRatio(), 2));
+            t.row("gradient (any point)", r.gradients(), Table.num(r.gradientSeconds(), 4), Table.num(r.gradientRatio(), 2));
+            t.row("HVP setup at the point (once)", 1, Table.num(r.prepareSeconds(), 4), Table.num(r.prepareRatio(), 2));
             t.row("Hessian-vector product", r.hvps(), Table.num(r.hvpSeconds(), 4), Table.num(r.hvpRatio(), 2));
             t.print(out);
             out.printf("HVP/forward %.2f (one Hessian-vector product costs this many forward passes)%n", r.hvpRatio());

@@ -13,18 +13,21 @@ import java.util.SplittableRandom;
  * plain forward passes of the unmodified model over the same samples in the same batches with the same ONNX
  * Runtime threads, measured in the same run (half of the forward passes before, half after, so a load that
  * drifts on a shared machine weighs on both sides). A reverse-over-forward HVP costs about 4–6 forward passes
- * in theory (Pearlmutter 1994; Griewank & Walther, "Evaluating Derivatives", 2008, §3.3).
+ * in theory (Pearlmutter 1994; Griewank & Walther, "Evaluating Derivatives", 2008, §3.3); at a fixed point the
+ * tangent-independent part is done once ({@code prepareSeconds}) and a product pays for the tangent passes only.
  */
 public final class HessianBenchmark {
     private HessianBenchmark() {
     }
 
     /**
-     * @param forwardSeconds  per forward pass; {@code gradientSeconds}, {@code hvpSeconds} per gradient / per HVP
+     * @param forwardSeconds  per forward pass; {@code gradientSeconds}, {@code hvpSeconds} per gradient (at any point,
+     *                        weights fed as inputs) / per HVP at the point
+     * @param prepareSeconds  once per point: building the HVP graph and running its tangent-independent part
      * @param profile         ONNX Runtime's trace of the HVP runs, or null
      */
     public record Result(int samples, int batch, int threads, int forwardPasses, double forwardSeconds, int gradients,
-                         double gradientSeconds, int hvps, double hvpSeconds, String profile) {
+                         double gradientSeconds, double prepareSeconds, int hvps, double hvpSeconds, String profile) {
         public double hvpRatio() {
             return hvpSeconds / forwardSeconds;
         }
@@ -32,28 +35,36 @@ public final class HessianBenchmark {
         public double gradientRatio() {
             return gradientSeconds / forwardSeconds;
         }
+
+        public double prepareRatio() {
+            return prepareSeconds / forwardSeconds;
+        }
     }
 
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
         int passes = Math.max(4, 2 * hvps);
         double fwd = ForwardBaseline.seconds(m, data, batch, 1, threads, passes / 2);
-        double grad, hvp;
+        double grad, hvp, prep;
         String trace = null;
         float[] theta = m.theta0();
-        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile)) {
-            SplittableRandom rnd = new SplittableRandom(0);
-            double[] v = new double[theta.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = rnd.nextGaussian();
-            }
-            g.hessianVectorProduct(theta, v); // warm-up: ORT arenas, JIT
-            g.evaluate(theta);
-            int grads = Math.max(2, hvps / 2);
+        int grads = Math.max(2, hvps / 2);
+        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, threads)) {
+            g.evaluate(theta); // warm-up: ORT arenas, JIT
             long t0 = System.nanoTime();
             for (int i = 0; i < grads; i++) {
                 g.evaluate(theta);
             }
             grad = (System.nanoTime() - t0) / 1e9 / grads;
+        }
+        long t0 = System.nanoTime();
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile)) {
+            prep = (System.nanoTime() - t0) / 1e9;
+            SplittableRandom rnd = new SplittableRandom(0);
+            double[] v = new double[theta.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = rnd.nextGaussian();
+            }
+            g.hessianVectorProduct(theta, v); // warm-up
             t0 = System.nanoTime();
             for (int i = 0; i < hvps; i++) {
                 v = g.hessianVectorProduct(theta, v);
@@ -64,6 +75,6 @@ public final class HessianBenchmark {
             }
         }
         fwd += ForwardBaseline.seconds(m, data, batch, 1, threads, passes - passes / 2);
-        return new Result(data.size(), batch, threads, passes, fwd / passes, Math.max(2, hvps / 2), grad, hvps, hvp, trace);
+        return new Result(data.size(), batch, threads, passes, fwd / passes, grads, grad, prep, hvps, hvp, trace);
     }
 }

@@ -39,6 +39,11 @@ public final class HvpGraph {
      * it does an ordinary model's.
      */
     public static byte[] build(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
+        return builder(m, kind, classesOrWidth, at).build();
+    }
+
+    /** The builder of {@link #build(ParameterizedModel, LossKind, int, float[])}'s graph, cut by {@link HvpSplit} at a point. */
+    static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
         OnnxModelBuilder b = GradientGraph.builder(m, kind, classesOrWidth, at);
         GradientGraph.Emit e = new GradientGraph.Emit(b, m.opset());
         StaticShapes shapes = GradientGraph.shapes(m);
@@ -71,6 +76,6 @@ public final class HvpGraph {
             e.out(hv == null ? b.op("Mul", tangentName(p), e.scalar(0f)) : hv, hvpName(p));
             b.output(hvpName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
-        return b.build();
+        return b;
     }
 }
