@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,11 @@ final class SideWork {
         if (offered.remove(f)) {
             f.run();
         }
+        return result(f);
+    }
+
+    /** The future's value; what it threw is rethrown as it was (unchecked) or wrapped (checked). */
+    static <T> T result(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
