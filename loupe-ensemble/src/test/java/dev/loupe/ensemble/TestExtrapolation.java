@@ -71,6 +71,22 @@ class TestExtrapolation {
     }
 
     @Test
+    void linearPredictorWithTheSizesOwnWrongClassesIsTheLawAndRandomTiesAreScored() {
+        // with m_k = 1/(1 − B_k/E[W_k²]), 4/3·2m_k/(m_k+1)·(E[L] − D_k/2) = 4/3·E[W_k²] by E[W²] = E[L] − D/2 + B/2
+        Predictions p = TestInvariances.random(4, 7, 400, 5);
+        Extrapolation e = Extrapolator.run(p, 3, 4, 1);
+        double mae = 0;
+        for (KPoint k : e.points()) {
+            assertEquals(k.predictedMvLaw(), k.predictedMvLinear(), 1e-12, "K = " + k.k());
+            if (k.k() > 3) {
+                mae += Math.abs(k.predictedMvLaw() - k.mvErrorRandomTies());
+            }
+        }
+        assertEquals(mae / 4, e.maeMvLawRandomTies(), 1e-12);
+        assertEquals(e.maeMvLaw(), e.maeMvLinear(), 1e-12);
+    }
+
+    @Test
     void rejectsNonsenseOptions() {
         Predictions p = TestHandComputed.binary();
         assertThrows(LoupeException.class, () -> Extrapolator.run(p, 1, 3, 0));

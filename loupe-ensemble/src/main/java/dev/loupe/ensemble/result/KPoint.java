@@ -12,8 +12,9 @@ package dev.loupe.ensemble.result;
  * @param predictedTandemLoss   T̂ + (L̂ − T̂)/k, L̂ mean error and T̂ distinct-pair both-wrong rate of the first members
  * @param predictedMvLaw        4/3 · predicted E[W_k²] (polarization law)
  * @param predictedMvEta        η̂ · predicted E[W_k²], η̂ = etaWithTies measured on the first members
- * @param predictedMvLinear     4/3 · 2m̂/(m̂+1) · (L̂ − predictedDisagreement/2), the linear-in-disagreement
- *                              (restricted-entropy) form, m̂ the effective number of wrong classes of the first members
+ * @param predictedMvLinear     4/3 · 2m_k/(m_k+1) · (L̂ − predictedDisagreement/2), the linear-in-disagreement
+ *                              (restricted-entropy) form, m_k = 1/(1 − B_k/E[W_k²]) from the predicted B_k = (1 − 1/k)·B̂
+ *                              and E[W_k²]; equal to predictedMvLaw by the identity E[W²] = E[L] − D/2 + B/2
  */
 public record KPoint(int k, double mvError, double mvErrorRandomTies, double disagreement, double tandemLoss, double predictedDisagreement,
                      double predictedTandemLoss, double predictedMvLaw, double predictedMvEta, double predictedMvLinear) {

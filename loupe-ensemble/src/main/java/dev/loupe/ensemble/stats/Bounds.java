@@ -28,9 +28,12 @@ import java.util.List;
  * (the C-bound in tandem form).
  */
 public final class Bounds {
-    private static final String CLASSIC = "classic";
-    private static final String DERIVED = "derived here (Kim et al. 2024 form)";
-    private static final String THEISEN = "Theisen et al. 2023";
+    // Where each row comes from: what a paper states, what is an identity, what this class derives (see above).
+    private static final String CLASSIC = "classic (stated)";
+    private static final String IDENTITY = "identity (definition of η), not a bound";
+    private static final String LAW = "Kim et al. 2024 (stated; η ≤ 4/3 conjectured)";
+    private static final String DERIVED = "derived here (the form Kim et al. 2024 describe)";
+    private static final String THEISEN = "Theisen et al. 2023 (stated)";
 
     private Bounds() {
     }
@@ -58,10 +61,9 @@ public final class Bounds {
                 bound("first order", "2·E[L]", 2 * meanError, "always", true, mvError, CLASSIC),
                 bound("tandem", "4·E[W²]", 4 * tandem, "always", true, mvError, CLASSIC),
                 bound("C-bound (Cantelli)", "(E[W²]−E[L]²)/(E[W²]−E[L]+1/4)", cantelli, "always", true, mvError, CLASSIC),
-                bound("polarization, measured η", "η·E[W²] = P(W≥1/2)", pol.pWAtLeastHalf(), "always", true, mvError,
-                        "Kim et al. 2024"),
-                bound("polarization law", "4/3·E[W²]", law * tandem, "if η with ties ≤ 4/3", lawHolds, mvError,
-                        "Kim et al. 2024, conjecture"),
+                bound("polarization, measured η", "η·E[W²] = P(W≥1/2)", pol.pWAtLeastHalf(), "always (every wrong vote has W ≥ 1/2)",
+                        true, mvError, IDENTITY),
+                bound("polarization law", "4/3·E[W²]", law * tandem, "if η with ties ≤ 4/3", lawHolds, mvError, LAW),
                 bound("competence", "2·E[W²]", 2 * tandem, "if competent", competence.competent(), mvError, THEISEN),
                 bound("competence, K classes", "4(K−1)/K·(E[L]−D/2)", 2 * spreadFactor(worst) * margin, "if competent",
                         competence.competent(), mvError, THEISEN),

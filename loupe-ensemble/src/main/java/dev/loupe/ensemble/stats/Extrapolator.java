@@ -20,8 +20,14 @@ import java.util.Random;
  * (h = h' included) is (1 − 1/k) times its value for two distinct draws — the disagreement D_k = (1 − 1/k)·D and
  * B_k = (1 − 1/k)·B. E[p], E[p²], D and B are estimated on the first members (distinct pairs); the majority-vote
  * error is then predicted three ways: 4/3·E[W_k²] (the polarization law), η̂·E[W_k²] (η measured on the first
- * members), and the linear-in-disagreement form 4/3·2m̂/(m̂+1)·(E[L] − D_k/2) with m̂ = 1/(1 − B/E[p²]) the effective
- * number of wrong classes of the first members (see {@link Bounds}).
+ * members), and the linear-in-disagreement form 4/3·2m_k/(m_k+1)·(E[L] − D_k/2) with m_k = 1/(1 − B_k/E[W_k²]) the
+ * effective number of wrong classes of a k-member ensemble (see {@link Bounds}). A fixed m̂ = 1/(1 − B/E[p²]) of the
+ * first members (the k → ∞ limit of m_k) overstates m_k at small k and so biased that prediction high. With m_k the
+ * form equals 4/3·E[W_k²] exactly: writing r = B_k/E[W_k²], 2m_k/(m_k+1) = 2/(2 − r) and, by the identity
+ * E[W_k²] = E[L] − D_k/2 + B_k/2 (which the predicted values satisfy too), E[L] − D_k/2 = E[W_k²]·(2 − r)/2. So the
+ * linear-in-D predictor adds nothing to the law's unless m is known beforehand (m = 1 for two classes); it is kept
+ * as the column that shows this. Every prediction is compared with the measured error with ties counted as errors
+ * and, since the 4/3 law is stated for strict η, with the expected error under a random tie-break.
  */
 public final class Extrapolator {
     private Extrapolator() {
@@ -53,15 +59,17 @@ public final class Extrapolator {
                 double[] measured = measure(v);
                 double predTandem = e.bothWrong + (e.meanError - e.bothWrong) / k;
                 double predD = (1 - 1.0 / k) * e.disagreement;
+                double predB = (1 - 1.0 / k) * e.bothWrongDisagree;
+                double mK = predTandem == 0 ? 1 : 1 / (1 - predB / predTandem);
                 double[] row = {measured[0], measured[1], measured[2], predD, predTandem, Polarization.LAW * predTandem,
-                        e.eta * predTandem, Polarization.LAW * Bounds.spreadFactor(e.wrongClasses) * (e.meanError - predD / 2), measured[3]};
+                        e.eta * predTandem, Polarization.LAW * Bounds.spreadFactor(mK) * (e.meanError - predD / 2), measured[3]};
                 for (int c = 0; c < row.length; c++) {
                     sums[k][c] += row[c] / orders;
                 }
             }
         }
         List<KPoint> points = new ArrayList<>();
-        double[] mae = new double[4];
+        double[] mae = new double[7];
         for (int k = 1; k <= m; k++) {
             double[] s = sums[k];
             points.add(new KPoint(k, s[0], s[8], s[1], s[2], s[3], s[4], s[5], s[6], s[7]));
@@ -70,13 +78,16 @@ public final class Extrapolator {
                 mae[1] += Math.abs(s[6] - s[0]);
                 mae[2] += Math.abs(s[7] - s[0]);
                 mae[3] += Math.abs(s[3] - s[1]);
+                mae[4] += Math.abs(s[5] - s[8]);
+                mae[5] += Math.abs(s[6] - s[8]);
+                mae[6] += Math.abs(s[7] - s[8]);
             }
         }
         int count = m - fromK;
         for (int c = 0; c < mae.length; c++) {
             mae[c] = count == 0 ? Double.NaN : mae[c] / count;
         }
-        return new Extrapolation(fromK, orders, seed, wrongClasses, points, mae[0], mae[1], mae[2], mae[3]);
+        return new Extrapolation(fromK, orders, seed, wrongClasses, points, mae[0], mae[1], mae[2], mae[3], mae[4], mae[5], mae[6]);
     }
 
     /** Measured majority-vote error, V-statistic disagreement, E[W²] and random-tie-break error of one sub-ensemble. */
@@ -97,11 +108,12 @@ public final class Extrapolator {
     }
 
     /**
-     * Population estimates from a few members: E[p], E[p²] (distinct pairs), D (distinct pairs), η with ties, and the
+     * Population estimates from a few members: E[p], E[p²] (distinct pairs), D and B (distinct pairs), η with ties, and the
      * effective number of wrong classes m̂ = 1/(1 − B/E[p²]) (B: distinct pairs both wrong and disagreeing; 1 when
      * no pair is both wrong, where the factor no longer matters).
      */
-    private record Estimate(double meanError, double bothWrong, double disagreement, double eta, double wrongClasses) {
+    private record Estimate(double meanError, double bothWrong, double disagreement, double bothWrongDisagree, double eta,
+                            double wrongClasses) {
         static Estimate of(Votes v) {
             int n = v.samples();
             int k = v.members();
@@ -120,7 +132,7 @@ public final class Extrapolator {
                 atLeastHalf += 2 * v.wrong(i) >= k ? 1 : 0;
             }
             double wrongClasses = both == 0 ? 1 : 1 / (1 - bothDisagree / both);
-            return new Estimate(err / n, both / n, d / n, tandem == 0 ? Double.NaN : atLeastHalf / tandem, wrongClasses);
+            return new Estimate(err / n, both / n, d / n, bothDisagree / n, tandem == 0 ? Double.NaN : atLeastHalf / tandem, wrongClasses);
         }
     }
 

@@ -58,7 +58,8 @@ final class EnsembleCharts {
                 .add(new Marks.Line("measured (random tie-break)", k, mvTies, Style.stroke(Palette.BLUE, 1.5).withDash("2 2")))
                 .add(new Marks.Line("predicted 4/3·E[W²]", k, law, Style.stroke(Palette.ORANGE, 2).withDash("6 3")))
                 .add(new Marks.Line("predicted η̂·E[W²]", k, eta, Style.stroke(Palette.PURPLE, 1.5).withDash("6 3")))
-                .add(new Marks.Line("predicted 4/3·2m̂/(m̂+1)·(E[L] − D/2)", k, linear, Style.stroke(Palette.GREEN, 2).withDash("6 3")))
+                .add(new Marks.Line("predicted 4/3·2m_k/(m_k+1)·(E[L] − D/2) (= 4/3·E[W²])", k, linear,
+                        Style.stroke(Palette.GREEN, 2).withDash("2 4")))
                 .add(new Marks.VLine("from k = " + r.extrapolation().fromK(), r.extrapolation().fromK(),
                         Style.stroke(Palette.GREY, 1).withDash("3 3")));
     }
