@@ -73,6 +73,32 @@ public final class Checkpoints {
         return out;
     }
 
+    /**
+     * Bytes on disk of every regular file {@link #files} lists, each real file once: what "the size of the model" means
+     * to a user (a shard index with its shards, an ONNX model with its external data), not the tensors' byte count.
+     */
+    public static long fileBytes(Path path) {
+        Set<Path> real = new LinkedHashSet<>();
+        for (Path f : files(path)) {
+            if (Files.isRegularFile(f)) {
+                try {
+                    real.add(f.toRealPath());
+                } catch (IOException e) {
+                    throw new LoupeException(f, "cannot resolve: " + e.getMessage(), e);
+                }
+            }
+        }
+        long sum = 0;
+        for (Path f : real) {
+            try {
+                sum += Files.size(f);
+            } catch (IOException e) {
+                throw new LoupeException(f, "cannot read size: " + e.getMessage(), e);
+            }
+        }
+        return sum;
+    }
+
     /** Whether {@code file} looks like something {@link #open} takes (used to discover checkpoints). */
     public static boolean looksLikeCheckpoint(Path file) {
         if (!Files.isRegularFile(file)) {

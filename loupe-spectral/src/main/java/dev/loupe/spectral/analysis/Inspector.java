@@ -2,6 +2,7 @@ package dev.loupe.spectral.analysis;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.DenseBackend;
 import dev.loupe.spectral.esd.EsdCalculator;
@@ -150,7 +151,7 @@ public final class Inspector {
         List<LayerMetrics> metrics = outcomes.stream().map(LayerAnalyzer.Outcome::metrics).toList();
         List<LayerSpectrum> spectra = outcomes.stream().map(LayerAnalyzer.Outcome::spectrum).toList();
         Path src = cp.source();
-        Provenance p = new Provenance(src.toString(), cp.format().name(), cp.byteSize(),
+        Provenance p = new Provenance(src.toString(), cp.format().name(), Checkpoints.fileBytes(src),
                 hash && Files.isRegularFile(src) ? sha256(src) : "", backend.name(), options.precision().label(),
                 version, options.seed(), options.threads(), options.describe(), started,
                 (System.nanoTime() - t0) / 1e9, System.getProperty("java.version"), HeapPeak.bytes(),

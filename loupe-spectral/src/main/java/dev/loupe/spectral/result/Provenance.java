@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param file          checkpoint path as given
  * @param format        checkpoint format (SAFETENSORS, ONNX, GGUF, PYTORCH, ...)
- * @param sizeBytes     total bytes of the checkpoint's tensors
+ * @param sizeBytes     bytes on disk of every file the checkpoint is read from (shards, external data included)
  * @param sha256        SHA-256 of the file (empty for directories/shards, or when --no-hash)
  * @param backend       linear-algebra backend that computed the ESDs
  * @param precision     "fp64" or "fp32": precision of the Gram matrix and eigensolver
