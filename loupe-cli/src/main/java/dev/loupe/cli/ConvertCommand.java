@@ -30,8 +30,8 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Type of the 2-D weights: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     GgufFileType type;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @CommandLine.Mixin
+    QuietOption quiet;
 
     @CommandLine.Mixin
     JsonOption json;
@@ -42,7 +42,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputPaths.file(out, model);
-        HfToGguf.Result r = HfToGguf.convert(model, out, type, TerminalProgress.forTerminal(quiet));
+        HfToGguf.Result r = HfToGguf.convert(model, out, type, quiet.progress(false));
         PrintWriter w = spec.commandLine().getOut();
         if (!json.print(r, w)) {
             w.printf("wrote %s: %s %s, %d tensors, %.1f MB of tensor data (%s)%n", r.out(), r.architecture(), r.type(),

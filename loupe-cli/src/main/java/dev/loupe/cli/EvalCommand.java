@@ -85,6 +85,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Mixin
+    QuietOption quiet;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -99,7 +102,7 @@ public final class EvalCommand implements Callable<Integer> {
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
         if (input.text != null) {
-            LmEval eval = new LmEval(spec.commandLine().getOut(), json);
+            LmEval eval = new LmEval(spec.commandLine().getOut(), json, quiet.progress(json.enabled(), "tokens"));
             if (!bundled && dev.loupe.lm.LanguageModel.isLanguageModel(modelFile)) {
                 return eval.perplexity(modelFile, lm.request(input.text));
             }
@@ -130,7 +133,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void embed(SentenceEmbedder e, EncoderConfig c, Path modelFile) {
-        SentenceEmbeddings v = e.embedAll(Sentences.read(input.text), TerminalProgress.forTerminal(false));
+        SentenceEmbeddings v = e.embedAll(Sentences.read(input.text), quiet.progress(json.enabled()));
         if (embeddings != null) {
             NpyWriter.write(embeddings, v.vectors());
         }

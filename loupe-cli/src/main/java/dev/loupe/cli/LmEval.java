@@ -13,10 +13,12 @@ import java.util.Locale;
 final class LmEval {
     private final PrintWriter out;
     private final JsonOption json;
+    private final dev.loupe.core.progress.Progress progress;
 
-    LmEval(PrintWriter out, JsonOption json) {
+    LmEval(PrintWriter out, JsonOption json, dev.loupe.core.progress.Progress progress) {
         this.out = out;
         this.json = json;
+        this.progress = progress;
     }
 
     int perplexity(Path model, EvalRequest request) {
@@ -26,7 +28,7 @@ final class LmEval {
     /** Evaluates {@code model} and closes it. */
     int perplexity(CausalLm model, EvalRequest request) {
         try (CausalLm lm = model) {
-            PerplexityResult r = request.run(lm, LinearObserver.NONE, TerminalProgress.forTerminal(json.enabled(), "tokens"));
+            PerplexityResult r = request.run(lm, LinearObserver.NONE, progress);
             if (!json.print(r, out)) {
                 out.println(line(r));
             }

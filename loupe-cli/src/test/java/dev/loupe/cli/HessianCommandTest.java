@@ -60,7 +60,7 @@ class HessianCommandTest {
                 "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
                 "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
                 "--samples", "200", "--weights", "fc3\\..*", "--per-layer", "--trace-samples", "100", "--tol", "0", "--max-iter", "12", "--density-steps", "0",
-                "--out", out.toString(), "--report", out.resolve("hessian.html").toString());
+                "--out-dir", out.toString(), "--report", out.resolve("hessian.html").toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode got = new ObjectMapper().readTree(out.resolve("hessian.json").toFile());
         JsonNode layers = got.path("layers");

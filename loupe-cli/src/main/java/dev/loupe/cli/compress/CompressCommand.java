@@ -2,6 +2,7 @@ package dev.loupe.cli.compress;
 
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
+import dev.loupe.cli.QuietOption;
 import dev.loupe.cli.Table;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
@@ -157,6 +158,9 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    QuietOption quiet;
+
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
     Path htmlReport;
 
@@ -183,7 +187,7 @@ public final class CompressCommand implements Callable<Integer> {
                 new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
-        CompressionReport report = CompressRun.run(request, Backends.best());
+        CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json));
         if (htmlReport != null) {
             CompressReport.write(report, htmlReport);
             spec.commandLine().getErr().println("report: " + htmlReport);

@@ -4,7 +4,7 @@ import dev.loupe.cli.JsonOption;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
-import dev.loupe.cli.TerminalProgress;
+import dev.loupe.cli.QuietOption;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.diff.CheckpointDiff;
@@ -69,8 +69,8 @@ public final class DiffCommand implements Callable<Integer> {
             description = "Conv kernels as in inspect: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    QuietOption quiet;
 
     @Option(names = "--merge-out", paramLabel = "FILE",
             description = "With BASE ADAPTER: also write BASE with every update merged, W + s*B*A, as PEFT's merge_and_unload "
@@ -86,7 +86,7 @@ public final class DiffCommand implements Callable<Integer> {
         Path second = paths.size() > 1 ? paths.get(1) : null;
         OutputPaths.file(report, paths.toArray(Path[]::new));
         OutputPaths.file(mergeOut, paths.toArray(Path[]::new));
-        Progress progress = TerminalProgress.forTerminal(quiet || json.enabled() || csv);
+        Progress progress = quiet.progress(json.enabled() || csv);
         CheckpointDiff diff = new CheckpointDiff(Backends.best(), new CheckpointDiff.Options(cka, conv));
         DiffResult r;
         if (second == null) {

@@ -4,7 +4,7 @@ import dev.loupe.cli.JsonOption;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
-import dev.loupe.cli.TerminalProgress;
+import dev.loupe.cli.QuietOption;
 import dev.loupe.cli.ThreadsOption;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
@@ -83,8 +83,8 @@ public final class EditCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
@@ -111,7 +111,7 @@ public final class EditCommand implements Callable<Integer> {
                 throw new LoupeException(path, "--data evaluates ONNX classifiers; this is " + cp.format());
             }
             SpectralEditor.Edit e = new SpectralEditor(Backends.best()).edit(cp, editSpec, out,
-                    TerminalProgress.forTerminal(quiet || json.enabled()));
+                    quiet.progress(json.enabled()));
             r = e.result();
             if (d != null) {
                 try (OnnxModel m = OnnxModel.open(path, threads.resolve())) {

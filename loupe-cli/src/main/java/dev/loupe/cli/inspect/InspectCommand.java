@@ -4,7 +4,7 @@ import dev.loupe.cli.JsonOption;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
-import dev.loupe.cli.TerminalProgress;
+import dev.loupe.cli.QuietOption;
 import dev.loupe.cli.ThreadsOption;
 import dev.loupe.cli.Version;
 import dev.loupe.core.LoupeException;
@@ -55,8 +55,13 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print one CSV row per layer (every metric) instead of a table.")
     boolean csv;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write inspect.json, inspect.csv and inspect.html into DIR.")
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write inspect.json, inspect.csv and inspect.html into DIR.")
     Path out;
+
+    @Option(names = "--out", hidden = true, paramLabel = "DIR", description = "The old spelling of --out-dir.")
+    void oldOut(Path dir) {
+        out = dir;
+    }
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write the self-contained HTML report (plots, layer table) to FILE.html.")
     Path report;
@@ -128,8 +133,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--max-n", paramLabel = "N", description = "Skip layers whose larger side N exceeds N (--ww: 50000).")
     Integer maxN;
 
-    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal or with --json/--csv).")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    QuietOption quiet;
 
     @Option(names = "--no-hash", description = "Do not SHA-256 the checkpoint for provenance.")
     boolean noHash;
@@ -141,7 +146,7 @@ public final class InspectCommand implements Callable<Integer> {
         OutputPaths.file(report, path);
         InspectResult r;
         try (Checkpoint cp = Checkpoints.open(path)) {
-            r = new Inspector(Backends.best(), o).inspect(cp, TerminalProgress.forTerminal(quiet || json.enabled() || csv),
+            r = new Inspector(Backends.best(), o).inspect(cp, quiet.progress(json.enabled() || csv),
                     Version.number(), !noHash);
         }
         if (r.layers().isEmpty()) { // an empty table with exit 0 would read as "all layers fine"

@@ -2,7 +2,7 @@ package dev.loupe.cli.landscape;
 
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputOptions;
-import dev.loupe.cli.TerminalProgress;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
@@ -91,13 +91,21 @@ public final class HessianCommand implements Callable<Integer> {
         outOpts.check(in.model, in.data, in.labels);
         HessianOptions o = new HessianOptions(how, topK, maxIter, tol, traceHow, traceSamples, densitySteps, densityRuns, sigma2, bins, step,
                 perLayer, in.seed);
+        // the set-up (reading, self-targets, ONNX Runtime building the graphs) takes seconds to a minute: say each step
+        Progress setup = outOpts.progress();
+        setup.start("hessian: reading the model", 1);
         try (ParameterizedModel m = in.open()) {
+            setup.done();
+            setup.start("hessian: reading the samples", 1);
             Samples data = in.samples(m);
+            setup.done();
             HessianResult r;
             int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
+            setup.start("hessian: building the gradient and Hessian-vector graphs (ONNX Runtime)", 1);
             try (GradientEvaluator g = step == 0 ? GradientEvaluator.atPoint(m, data, in.loss(), in.batch(), threads, m.theta0(), null)
                     : new GradientEvaluator(m, data, in.loss(), in.batch(), threads, false)) {
-                r = HessianAnalysis.run(g, data.size(), o, TerminalProgress.forTerminal(false));
+                setup.done();
+                r = HessianAnalysis.run(g, data.size(), o, outOpts.progress());
             }
             outOpts.write("hessian.json", Output.toJson(r));
             StringBuilder csv = new StringBuilder("eigenvalue,density\n");

@@ -2,7 +2,6 @@ package dev.loupe.cli.landscape;
 
 import dev.loupe.cli.OutputOptions;
 import dev.loupe.cli.Table;
-import dev.loupe.cli.TerminalProgress;
 import dev.loupe.core.LoupeException;
 import dev.loupe.landscape.direction.Directions;
 import dev.loupe.landscape.engine.LossEvaluator;
@@ -76,7 +75,7 @@ public final class LandscapeLineCommand implements Callable<Integer> {
                 alphas = Grid.including(Grid.linspace(r[0], r[1], points), 0);
                 mode = "direction";
             }
-            LossPoint[] pts = Slices.line(ev, m.theta0(), d, alphas, TerminalProgress.forTerminal(false));
+            LossPoint[] pts = Slices.line(ev, m.theta0(), d, alphas, outOpts.progress());
             double[] loss = new double[pts.length], acc = new double[pts.length];
             StringBuilder csv = new StringBuilder("alpha,loss,accuracy\n");
             for (int i = 0; i < pts.length; i++) {

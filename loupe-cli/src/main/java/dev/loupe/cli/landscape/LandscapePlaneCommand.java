@@ -2,7 +2,6 @@ package dev.loupe.cli.landscape;
 
 import dev.loupe.cli.OutputOptions;
 import dev.loupe.cli.Table;
-import dev.loupe.cli.TerminalProgress;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
@@ -91,7 +90,7 @@ public final class LandscapePlaneCommand implements Callable<Integer> {
         if (through != null && !directions.equals("random")) {
             throw new LoupeException("--through defines the plane itself; leave out --directions " + directions);
         }
-        Progress progress = TerminalProgress.forTerminal(false);
+        Progress progress = outOpts.progress();
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);
             PlaneDirections dirs;

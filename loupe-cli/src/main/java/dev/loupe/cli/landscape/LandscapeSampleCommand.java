@@ -1,7 +1,6 @@
 package dev.loupe.cli.landscape;
 
 import dev.loupe.cli.OutputOptions;
-import dev.loupe.cli.TerminalProgress;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.engine.LossEvaluator;
@@ -75,7 +74,7 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
         }
         int neighbours = Math.min(knn, points - 1);
         outOpts.check(in.model, in.data, in.labels);
-        Progress progress = TerminalProgress.forTerminal(false);
+        Progress progress = outOpts.progress();
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);
             SliceDirections.Chosen dirs = SliceDirections.pick(directions, dims, m, data, in, progress);

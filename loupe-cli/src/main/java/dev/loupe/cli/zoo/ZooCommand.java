@@ -1,6 +1,6 @@
 package dev.loupe.cli.zoo;
 
-import dev.loupe.cli.TerminalProgress;
+import dev.loupe.cli.QuietOption;
 import dev.loupe.cli.Version;
 import dev.loupe.core.LoupeException;
 import dev.loupe.zoo.catalog.Catalog;
@@ -76,8 +76,8 @@ public final class ZooCommand implements Callable<Integer> {
                     + "spreads over the cores/cluster (default: ${DEFAULT-VALUE} = 2 GiB; 0 splits every checkpoint).")
     long splitAbove;
 
-    @Option(names = "--quiet", description = "No progress bar (there is none either when stderr is not a terminal).")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() {
@@ -101,7 +101,7 @@ public final class ZooCommand implements Callable<Integer> {
         ZooRunSummary s;
         try (ZooExecutor ex = ZooExecutor.forMaster(master, settings, say)) {
             s = ZooRun.run(paths, catalog, pq, ex, Version.number(),
-                    new ZooRun.Options(splitAbove, retryFailed, TerminalProgress.forTerminal(quiet), say));
+                    new ZooRun.Options(splitAbove, retryFailed, quiet.progress(false), say));
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%d checkpoints found, %d already in the catalog, %d analyzed, %d failed%n",

@@ -13,6 +13,7 @@ import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.TextFeed;
 import dev.loupe.runtime.text.WordPieceTokenizer;
@@ -21,6 +22,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,13 +38,49 @@ final class Calibration {
     private Calibration() {
     }
 
-    static Map<String, double[]> norms(Path model, List<Layer> layers, EvalData data, int samples) {
-        return withBatches(model, data, samples, (batches, dir) -> ActivationNorms.collect(model, layers, batches, dir));
+    static Map<String, double[]> norms(Path model, List<Layer> layers, EvalData data, int samples, Progress progress) {
+        return withBatches(model, data, samples, (batches, dir) -> ActivationNorms.collect(model, layers,
+                counted("calibration (Wanda norms)", batches, progress), dir));
     }
 
     /** Each layer's XᵀX over the same calibration examples (GPTQ, SparseGPT). */
-    static Map<String, InputGram.Gram> grams(Path model, List<Layer> layers, EvalData data, int samples) {
-        return withBatches(model, data, samples, (batches, dir) -> InputGram.collect(model, layers, batches, dir));
+    static Map<String, InputGram.Gram> grams(Path model, List<Layer> layers, EvalData data, int samples, Progress progress) {
+        return withBatches(model, data, samples, (batches, dir) -> InputGram.collect(model, layers,
+                counted("calibration (XᵀX)", batches, progress), dir));
+    }
+
+    /** The batches, reporting each one ONNX Runtime takes to {@code progress} (started at the first, done after the last). */
+    private static <T> Iterable<T> counted(String task, List<T> batches, Progress progress) {
+        return () -> {
+            progress.start(task + ": " + batches.size() + " batches", batches.size());
+            Iterator<T> it = batches.iterator();
+            return new Iterator<>() { // a batch is done when the next one is asked for, the last when there is none
+                private boolean taken;
+                private boolean finished;
+
+                @Override
+                public boolean hasNext() {
+                    boolean more = it.hasNext();
+                    if (!more && !finished) {
+                        finished = true;
+                        if (taken) {
+                            progress.advance(1);
+                        }
+                        progress.done();
+                    }
+                    return more;
+                }
+
+                @Override
+                public T next() {
+                    if (taken) {
+                        progress.advance(1);
+                    }
+                    taken = true;
+                    return it.next();
+                }
+            };
+        };
     }
 
     private static <T> T withBatches(Path model, EvalData data, int samples,

@@ -23,6 +23,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.CheckpointFormat;
 import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.DenseBackend;
 import dev.loupe.runtime.text.EncoderConfig;
 
@@ -46,6 +47,11 @@ public final class CompressRun {
     }
 
     public static CompressionReport run(CompressRequest r, DenseBackend backend) {
+        return run(r, backend, Progress.NONE);
+    }
+
+    /** As above, reporting calibration batches and layers done to {@code progress} (the CLI's bar on stderr). */
+    public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress) {
         List<HardwareProfile> profiles = new ArrayList<>(HardwareProfiles.builtIn());
         if (r.memory().hardware() != null) {
             profiles.addAll(HardwareProfiles.load(r.memory().hardware()));
@@ -101,7 +107,7 @@ public final class CompressRun {
                         + "dampening 1 % of the mean diagonal, blocks of 128");
             } else if (r.goal().method().needsGram() && !r.dryRun()) {
                 int samples = r.calibration().samples();
-                grams = Calibration.grams(r.model(), layers, r.data(), samples);
+                grams = Calibration.grams(r.model(), layers, r.data(), samples, progress);
                 notes.add("XᵀX of every layer from the first " + samples + " examples of "
                         + (r.data().data() != null ? r.data().data() : r.data().text())
                         + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
@@ -113,7 +119,7 @@ public final class CompressRun {
                             + r.calibration().lm().text());
                 } else if (calibrate) {
                     int samples = r.calibration().samples();
-                    norms = Calibration.norms(r.model(), layers, r.data(), samples);
+                    norms = Calibration.norms(r.model(), layers, r.data(), samples, progress);
                     notes.add("Wanda norms from the first " + samples + " examples of "
                             + (r.data().data() != null ? r.data().data() : r.data().text()));
                 }
@@ -124,7 +130,7 @@ public final class CompressRun {
                 };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : Compressor.prune(layers, a, o, norms, grams);
+                        : Compressor.prune(layers, a, o, norms, grams, progress);
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
@@ -133,7 +139,7 @@ public final class CompressRun {
                 }
                 Allocation a = Compressor.allocateBits(layers, o);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : Compressor.quantize(layers, a, o, grams);
+                        : Compressor.quantize(layers, a, o, grams, progress);
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                     // a dry run reports the file it would write: each layer's stored bytes replace its dense ones
@@ -313,12 +319,7 @@ public final class CompressRun {
      * live in (the shards behind a *.index.json or a directory, an ONNX model's external data).
      */
     static long inputBytes(Checkpoint cp) {
-        java.util.Set<Path> files = new java.util.LinkedHashSet<>();
-        if (Files.isRegularFile(cp.source())) {
-            files.add(cp.source().toAbsolutePath().normalize());
-        }
-        cp.tensors().forEach(t -> files.add(t.file().toAbsolutePath().normalize()));
-        return files.stream().filter(Files::isRegularFile).mapToLong(CompressRun::size).sum();
+        return Checkpoints.fileBytes(cp.source());
     }
 
     private static long size(Path p) {

@@ -28,6 +28,7 @@ import dev.loupe.compress.quantize.RoundToNearest;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.DenseBackend;
 
 import java.util.ArrayList;
@@ -128,8 +129,15 @@ public final class Compressor {
     /** As above; SparseGPT prunes each layer from its calibration XᵀX in {@code grams} (layer name → XᵀX). */
     public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms,
                                 Map<String, InputGram.Gram> grams) {
+        return prune(layers, a, o, norms, grams, Progress.NONE);
+    }
+
+    /** As above, reporting each layer done to {@code progress}. */
+    public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms,
+                                Map<String, InputGram.Gram> grams, Progress progress) {
         List<LayerEdit> edits = new ArrayList<>();
         List<LayerResult> results = new ArrayList<>();
+        progress.start("pruning " + layers.size() + " layers (" + o.method().name().toLowerCase(java.util.Locale.ROOT) + ")", layers.size());
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             LayerShare share = a.layers().get(i);
@@ -159,7 +167,9 @@ public final class Compressor {
             edits.add(new LayerEdit.Dense(l, pruned));
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(pruned),
                     8.0 * l.tensor().dtype().elementBytes(), relative(w, pruned)));
+            progress.advance(1);
         }
+        progress.done();
         return new Outcome(a, edits, results);
     }
 
@@ -196,8 +206,15 @@ public final class Compressor {
 
     /** As above; with {@code o.gptq()} each layer is quantized by GPTQ from its calibration XᵀX in {@code grams}. */
     public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o, Map<String, InputGram.Gram> grams) {
+        return quantize(layers, a, o, grams, Progress.NONE);
+    }
+
+    /** As above, reporting each layer done to {@code progress}. */
+    public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o, Map<String, InputGram.Gram> grams,
+                                   Progress progress) {
         List<LayerEdit> edits = new ArrayList<>();
         List<LayerResult> results = new ArrayList<>();
+        progress.start("quantizing " + layers.size() + " layers" + (o.gptq() != null ? " (gptq)" : ""), layers.size());
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             LayerShare share = a.layers().get(i);
@@ -214,7 +231,9 @@ public final class Compressor {
             edits.add(e);
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
                     relative(w, d)));
+            progress.advance(1);
         }
+        progress.done();
         return new Outcome(a, edits, results);
     }
 
