@@ -27,7 +27,7 @@ class TestEnsembleCommand {
     void jsonHasTheHandComputedNumbers() throws IOException {
         Path[] f = threeClass();
         CliRun r = CliRun.of("ensemble", "-p", f[0].toString(), f[1].toString(), f[2].toString(), "--labels", f[3].toString(),
-                "--json", "--from", "2", "--out", dir.resolve("out").toString());
+                "--json", "--from", "2", "--out-dir", dir.resolve("out").toString(), "--report", dir.resolve("page.html").toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode s = Output.MAPPER.readTree(r.out()).get("stats");
         assertEquals(0.5, s.get("majorityVoteError").asDouble(), 1e-12);
@@ -44,6 +44,16 @@ class TestEnsembleCommand {
             assertEquals('P', png[1], plot);
         }
         assertTrue(Files.readString(dir.resolve("out/ensemble.html")).contains("<svg"));
+        assertEquals(Files.readString(dir.resolve("out/ensemble.html")), Files.readString(dir.resolve("page.html")));
+    }
+
+    @Test
+    void theOldOutSpellingStillWritesTheFolder() throws IOException {
+        Path[] f = threeClass();
+        CliRun r = CliRun.of("ensemble", "-p", f[0].toString(), f[1].toString(), f[2].toString(), "--labels", f[3].toString(),
+                "--out", dir.resolve("old").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.exists(dir.resolve("old/ensemble.json")));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.loupe.ensemble.predict.Predictions;
 import dev.loupe.ensemble.result.EnsembleReport;
 import dev.loupe.ensemble.shift.ImageShift;
 import dev.loupe.ensemble.stats.EnsembleAnalysis;
+import dev.loupe.report.ensemble.EnsemblePage;
 import dev.loupe.report.ensemble.EnsemblePlotFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,8 +87,16 @@ public final class EnsembleCommand implements Callable<Integer> {
     @CommandLine.Mixin
     JsonOption json;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG and PNG) and their data (CSV) into DIR.")
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Write ensemble.json, ensemble.html, the plots (SVG and PNG) and their data (CSV) into DIR.")
     Path out;
+
+    @Option(names = "--out", hidden = true, paramLabel = "DIR", description = "The old spelling of --out-dir.")
+    void oldOut(Path dir) {
+        out = dir;
+    }
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write the self-contained HTML report (tables and plots) to FILE.html.")
+    Path reportFile;
 
     @Option(names = "--save-predictions", paramLabel = "DIR",
             description = "With --models: write each member's predicted labels (.csv) and probabilities (.npy) per input set into DIR.")
@@ -106,6 +115,14 @@ public final class EnsembleCommand implements Callable<Integer> {
         }
         OutputPaths.dir(out);
         OutputPaths.dir(savePredictions);
+        List<Path> inputs = new ArrayList<>(predictions);
+        inputs.addAll(models);
+        if (data != null) {
+            inputs.add(data);
+        }
+        inputs.add(labels);
+        inputs.addAll(shifted.values());
+        OutputPaths.file(reportFile, inputs.toArray(Path[]::new));
         Map<String, Predictions> shiftedSets = new LinkedHashMap<>();
         Predictions in = predictions.isEmpty() ? fromModels(shiftedSets) : PredictionFiles.load(predictions, labels, classes);
         shifted.forEach((name, file) -> {
@@ -122,31 +139,27 @@ public final class EnsembleCommand implements Callable<Integer> {
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
-            List<Path> inputs = new ArrayList<>(models);
-            inputs.addAll(java.util.Arrays.asList(data, labels));
             for (Path f : PredictionWriter.files(savePredictions, in, shiftedSets)) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
             AtomicOutput.all(() -> PredictionWriter.write(savePredictions, in, shiftedSets));
         }
         if (out != null) {
-            List<Path> inputs = new ArrayList<>(predictions);
-            inputs.addAll(models);
-            if (data != null) {
-                inputs.add(data);
-            }
-            inputs.add(labels);
-            inputs.addAll(shifted.values());
             List<Path> files = new ArrayList<>(EnsemblePlotFiles.files(out));
             files.add(out.resolve("ensemble.json"));
             for (Path f : files) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            AtomicOutput.all(() -> {
+        }
+        AtomicOutput.all(() -> { // one set: a failure in any file leaves none of them
+            if (out != null) {
                 EnsemblePlotFiles.write(report, out);
                 AtomicOutput.writeString(out.resolve("ensemble.json"), Output.toJson(report) + "\n");
-            });
-        }
+            }
+            if (reportFile != null) {
+                EnsemblePage.write(report, reportFile);
+            }
+        });
         PrintWriter w = spec.commandLine().getOut();
         if (!json.print(report, w)) {
             EnsembleTables.print(report, w);

@@ -81,7 +81,7 @@ public final class EnsembleTables {
 
     private static void printExtrapolation(Extrapolation e, PrintWriter out) {
         out.printf(Locale.ROOT, "Extrapolation from the first %d members (mean of %d random orders, seed %d; their effective wrong "
-                + "classes m̂ = %s):%n", e.fromK(), e.orders(), e.seed(), f(e.wrongClasses()));
+                + "classes m̂ = %s, the large-K limit of m_K):%n", e.fromK(), e.orders(), e.seed(), f(e.wrongClasses()));
         Table t = new Table("K", "MV error", "MV random ties", "pred 4/3·E[W²]", "pred η̂·E[W²]", "pred linear in D", "D_ρ", "pred D_ρ",
                 "E[W²]", "pred E[W²]");
         for (KPoint k : e.points()) {
@@ -91,6 +91,10 @@ public final class EnsembleTables {
         t.print(out);
         out.printf(Locale.ROOT, "mean |pred − actual| for K > %d: MV 4/3-law %s, MV η̂ %s, MV linear %s, disagreement %s%n",
                 e.fromK(), f(e.maeMvLaw()), f(e.maeMvEta()), f(e.maeMvLinear()), f(e.maeDisagreement()));
+        out.printf(Locale.ROOT, "  against the random-tie-break error (the law is stated for strict η): MV 4/3-law %s, MV η̂ %s, MV linear %s%n",
+                f(e.maeMvLawRandomTies()), f(e.maeMvEtaRandomTies()), f(e.maeMvLinearRandomTies()));
+        out.println("  (linear in D uses each size's own m_K = 1/(1 − B_K/E[W_K²]), which makes it equal to 4/3·E[W_K²]: "
+                + "disagreement adds nothing to the law's prediction unless m is known beforehand)");
     }
 
     private static String competence(Competence c) {

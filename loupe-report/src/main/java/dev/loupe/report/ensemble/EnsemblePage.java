@@ -22,6 +22,18 @@ final class EnsemblePage {
     private EnsemblePage() {
     }
 
+    /** The page alone ({@code loupe ensemble --report FILE.html}), written atomically. */
+    public static void write(EnsembleReport r, java.nio.file.Path file) {
+        dev.loupe.core.io.AtomicOutput.writeString(file, render(r));
+    }
+
+    /** The page with its charts drawn from {@code r}. */
+    public static String render(EnsembleReport r) {
+        boolean k = r.extrapolation() != null;
+        return render(r, EnsembleCharts.wHistogram(r), k ? EnsembleCharts.errorVsK(r) : null,
+                k ? EnsembleCharts.errorVsDisagreement(r) : null, EnsembleCharts.disagreementVsError(r));
+    }
+
     static String render(EnsembleReport r, Chart hist, Chart errorVsK, Chart linear, Chart bins) {
         EnsembleStats s = r.stats();
         Polarization p = s.polarization();
@@ -47,7 +59,8 @@ final class EnsemblePage {
                 "Fraction of members wrong per sample. η = %.3f (paper's definition), %.3f with ties; the law is 4/3.", p.eta(), p.etaWithTies()));
         if (errorVsK != null) {
             page.figure(errorVsK.toSvg(), String.format(Locale.ROOT, "Majority-vote error of k-member sub-ensembles (mean over %d random "
-                    + "orders) and its prediction from the first %d members (m̂ = %.3f).", r.extrapolation().orders(),
+                    + "orders) and its prediction from the first %d members (m̂ = %.3f; the linear form uses each size's own "
+                    + "m_k = 1/(1 − B_k/E[W_k²]), which makes it equal to 4/3·E[W_k²]).", r.extrapolation().orders(),
                     r.extrapolation().fromK(), r.extrapolation().wrongClasses()));
             page.figure(linear.toSvg(), "Each point a sub-ensemble size k: majority-vote error against its disagreement; the line is "
                     + "the linear-in-disagreement prediction along the predicted disagreement.");
