@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The self-contained ensemble.html page: summary cards, the bounds next to the real error, the plots. */
-final class EnsemblePage {
+public final class EnsemblePage {
     private EnsemblePage() {
     }
 
