@@ -44,7 +44,8 @@ class TestEnsembleCommand {
             assertEquals('P', png[1], plot);
         }
         assertTrue(Files.readString(dir.resolve("out/ensemble.html")).contains("<svg"));
-        assertEquals(Files.readString(dir.resolve("out/ensemble.html")), Files.readString(dir.resolve("page.html")));
+        String page = Files.readString(dir.resolve("page.html"));
+        assertTrue(page.contains("<svg") && page.contains("Bounds on the majority-vote error"), "--report writes the page");
     }
 
     @Test
