@@ -3,9 +3,12 @@ package dev.loupe.compress.gguf;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Encode;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * ggml's quantizers (ggml/src/ggml-quants.c), ported operation for operation in float arithmetic so the bytes equal
@@ -71,6 +74,13 @@ public final class GgmlQuantizer {
         return out.array();
     }
 
+    /** Writes a row-major matrix ({@code cols} per row) row by row as {@code type}, each row with {@code importance}. */
+    public static void writeRows(OutputStream out, DType type, float[] x, int cols, float[] importance) throws IOException {
+        for (int r = 0; r < x.length / cols; r++) {
+            out.write(quantize(type, Arrays.copyOfRange(x, r * cols, (r + 1) * cols), importance));
+        }
+    }
+
     /** The types {@link #quantize} writes. */
     public static boolean supports(DType type) {
         return switch (type) {
@@ -107,16 +117,7 @@ public final class GgmlQuantizer {
      * its high nibble.
      */
     static void q4_0(float[] x, int p, ByteBuffer out) {
-        float amax = 0;
-        float max = 0;
-        for (int j = 0; j < 32; j++) {
-            float v = x[p + j];
-            if (amax < Math.abs(v)) {
-                amax = Math.abs(v);
-                max = v;
-            }
-        }
-        float d = max / -8;
+        float d = signedMax(x, p) / -8;
         float id = d != 0 ? 1.0f / d : 0.0f;
         out.putShort(Float.floatToFloat16(d));
         for (int j = 0; j < 16; j++) {
@@ -133,16 +134,7 @@ public final class GgmlQuantizer {
      * the fifth bits of elements j and j + 16 at bits j and j + 16 of the little-endian qh word.
      */
     static void q5_0(float[] x, int p, ByteBuffer out) {
-        float amax = 0;
-        float max = 0;
-        for (int j = 0; j < 32; j++) {
-            float v = x[p + j];
-            if (amax < Math.abs(v)) {
-                amax = Math.abs(v);
-                max = v;
-            }
-        }
-        float d = max / -16;
+        float d = signedMax(x, p) / -16;
         float id = d != 0 ? 1.0f / d : 0.0f;
         int[] l = new int[32];
         for (int j = 0; j < 32; j++) {
@@ -221,6 +213,20 @@ public final class GgmlQuantizer {
             qh |= ((l[j + 16] & 0x10) >> 4) << (j + 16);
         }
         out.putInt(qh).put(qs);
+    }
+
+    /** The block's value of largest magnitude, signed, the first one on ties (quantize_row_q4_0_ref / q5_0_ref). */
+    private static float signedMax(float[] x, int p) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < 32; j++) {
+            float v = x[p + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        return max;
     }
 
     /** C's roundf: halfway cases away from zero (Java's Math.round rounds them up). */

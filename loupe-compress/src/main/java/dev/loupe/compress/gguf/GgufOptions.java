@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * How to write a GGUF file: the file type (default weight type, {@code general.file_type}, llama.cpp's mixture rules),
- * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name (one
- * weight per input column: llama.cpp's imatrix, here the calibration XᵀX diagonal).
+ * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name or by the
+ * source checkpoint's tensor name (one weight per input column: llama.cpp's imatrix, the mean squared activation of
+ * each input, i.e. the calibration XᵀX diagonal over the token count).
  */
 public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
     public GgufOptions {
@@ -26,6 +27,12 @@ public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<S
             return GgufFileType.fallback(o, shape[shape.length - 1]);
         }
         return LlamaQuantRules.typeOf(type, name, shape, layers, tiedEmbeddings);
+    }
+
+    /** The importances of a tensor by its GGUF name, else by its source name (null if none). */
+    public float[] importanceOf(String ggufName, String sourceName) {
+        float[] w = importance.get(ggufName);
+        return w != null || sourceName == null ? w : importance.get(sourceName);
     }
 
     /** Whether {@link #typeOf} had to leave the intended quantized type because the rows are not whole blocks. */

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,14 +93,10 @@ public final class HfToGguf {
                         : p.layout() == Layout.TRANSPOSE ? new long[]{src.shape()[1], src.shape()[0]} : src.shape();
                 DType stored = options.typeOf(p.name(), shape, cfg.layers(), tied);
                 fallbacks += options.fellBack(p.name(), shape, cfg.layers(), tied) ? 1 : 0;
-                float[] importance = stored.isQuantized() ? options.importance().get(p.name()) : null;
+                float[] importance = stored.isQuantized() ? options.importanceOf(p.name(), p.source()) : null;
                 counts.merge(stored, 1, Integer::sum);
                 entries.add(GgufWriter.Entry.ofShape(p.name(), stored, shape, o -> {
-                    float[] x = values(p, src, cfg);
-                    int cols = (int) shape[shape.length - 1];
-                    for (int r = 0; r < x.length / cols; r++) {
-                        o.write(GgmlQuantizer.quantize(stored, Arrays.copyOfRange(x, r * cols, (r + 1) * cols), importance));
-                    }
+                    GgmlQuantizer.writeRows(o, stored, values(p, src, cfg), (int) shape[shape.length - 1], importance);
                     progress.advance(1);
                 }));
             }
