@@ -6,7 +6,7 @@ Calls ggml_quantize_chunk in the libggml-base.so that node-llama-cpp 3.21.1 ship
 importance matrix (one weight per column, as llama-quantize --imatrix passes it), and writes the input rows, the
 weights and every output as base64 into one JSON file with its provenance.
 
-    /usr/bin/python3 peers/llama-cpp/ggml_quants_peer.py --out fixtures/lm/llama-cpp/ggml-quants-peer.json
+    /usr/bin/python3 peers/llama-cpp/ggml_quants_peer.py --out fixtures/lm/llama-cpp/quantize/ggml-quants-peer.json
 """
 import argparse
 import base64

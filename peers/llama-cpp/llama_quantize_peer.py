@@ -9,7 +9,7 @@ llama/gitRelease.bundle, cloned to --llama-src) and writes per tensor its ggml t
 
     git clone /tmp/lmfix-nlc/node_modules/node-llama-cpp/llama/gitRelease.bundle /tmp/llama-src
     /usr/bin/python3 peers/llama-cpp/llama_quantize_peer.py --gguf fixtures/lm/gguf/llama-f32.gguf --ftype Q4_K_M \
-        --imatrix-seed 5 --out fixtures/lm/llama-cpp/llama-quantize-llama-q4_k_m-imatrix.json
+        --imatrix-seed 5 --out fixtures/lm/llama-cpp/quantize/llama-quantize-llama-q4_k_m-imatrix.json
 """
 import argparse
 import base64

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without an importance matrix), a hand-worked Q4_K super-block, and through Loupe's own dequantizer.
  */
 class TestKQuants {
-    private static final Path PEER = Path.of("../fixtures/lm/llama-cpp/ggml-quants-peer.json");
+    private static final Path PEER = Path.of("../fixtures/lm/llama-cpp/quantize/ggml-quants-peer.json");
 
     @Test
     void byteIdenticalToGgml() throws IOException {

@@ -47,7 +47,7 @@ class TestLlamaQuantRules {
     @ParameterizedTest
     @CsvSource({"llama,llama-q4_k_m", "llama,llama-q4_k_m-imatrix", "gpt2,gpt2-q4_k_m", "qwen2,qwen2-q5_k_m-imatrix"})
     void sameTypesAndBytesAsLlamaQuantize(String model, String tag) throws IOException {
-        JsonNode peer = new ObjectMapper().readTree(Fixtures.dir().resolve("lm/llama-cpp/llama-quantize-" + tag + ".json").toFile());
+        JsonNode peer = new ObjectMapper().readTree(Fixtures.dir().resolve("lm/llama-cpp/quantize/llama-quantize-" + tag + ".json").toFile());
         Map<String, float[]> importance = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = peer.get("importance_f32_le").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
