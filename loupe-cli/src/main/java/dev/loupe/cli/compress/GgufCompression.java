@@ -9,6 +9,7 @@ import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.gguf.GgufAllocator;
 import dev.loupe.compress.gguf.GgufCompressor;
 import dev.loupe.compress.gguf.GgufFileType;
+import dev.loupe.compress.gguf.HfToGguf;
 import dev.loupe.core.LoupeException;
 
 import java.io.PrintWriter;
@@ -20,6 +21,9 @@ final class GgufCompression {
     }
 
     static int run(CompressCommand c, PrintWriter w) {
+        if (!c.model.toString().endsWith(".gguf")) {
+            HfToGguf.requireFolder(c.model);
+        }
         if (c.bits != null || c.sparsity != null || c.method != null || c.nm != null || c.group != null || c.asymmetric
                 || c.actOrder || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
             throw new LoupeException("--out x.gguf takes --gguf-type, --allocate knapsack, --calibration, --context and "

@@ -66,10 +66,7 @@ public final class HfToGguf {
      */
     public static Result convert(Path dir, Path out, GgufOptions options, Progress progress) {
         GgufFileType type = options.type();
-        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new LoupeException(dir, "GGUF output needs a Hugging Face LLaMA, Qwen2 or GPT-2 folder (config.json, "
-                    + "*.safetensors, tokenizer.json); this is not a supported GGUF architecture");
-        }
+        requireFolder(dir);
         LmConfig cfg = HfConfigReader.read(dir);
         JsonNode config = json(dir.resolve("config.json"), true);
         JsonNode tokCfg = json(dir.resolve("tokenizer_config.json"), false);
@@ -106,6 +103,14 @@ public final class HfToGguf {
             progress.done();
             return new Result(out, type, cfg.architecture().ggufName(), entries.size(),
                     entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts, fallbacks);
+        }
+    }
+
+    /** Refuses, with one line, what is not a Hugging Face decoder folder (an ONNX classifier, a file). */
+    public static void requireFolder(Path dir) {
+        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new LoupeException(dir, "GGUF output needs a Hugging Face LLaMA, Qwen2 or GPT-2 folder (config.json, "
+                    + "*.safetensors, tokenizer.json) or a .gguf; this is not a supported GGUF architecture");
         }
     }
 

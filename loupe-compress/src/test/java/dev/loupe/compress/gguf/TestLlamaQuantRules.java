@@ -37,15 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Loupe's Q4_K_M / Q5_K_M files against llama.cpp's own llama-quantize run on the fixture's F32 GGUF (stored output
  * of peers/llama-cpp/llama_quantize_peer.py: llama_model_quantize of node-llama-cpp 3.21.1, per tensor its type and
  * the SHA-256 of its bytes; two runs with a generated importance matrix that the test passes Loupe too): the same
- * type and the same bytes for every tensor, fallbacks included (64/160-wide rows), and GPT-2's 256-wide ffn_down as
- * real Q4_K / Q6_K super-blocks.
+ * type and the same bytes for every tensor, fallbacks included (64/160-wide rows), GPT-2's 256-wide ffn_down as
+ * real Q4_K / Q6_K super-blocks, and the 256-wide fixture (fixtures/lm/make_kquant_fixture.py) re-quantized from its
+ * Q8_0 GGUF with every weight a Q4_K or Q6_K.
  */
 class TestLlamaQuantRules {
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"llama,llama-q4_k_m", "llama,llama-q4_k_m-imatrix", "gpt2,gpt2-q4_k_m", "qwen2,qwen2-q5_k_m-imatrix"})
+    @CsvSource({"llama,llama-q4_k_m", "llama,llama-q4_k_m-imatrix", "gpt2,gpt2-q4_k_m", "qwen2,qwen2-q5_k_m-imatrix",
+            "gguf/llama256-q8_0.gguf,llama256-q4_k_m", "gguf/llama256-q8_0.gguf,llama256-q4_k_m-imatrix"})
     void sameTypesAndBytesAsLlamaQuantize(String model, String tag) throws IOException {
         JsonNode peer = new ObjectMapper().readTree(Fixtures.dir().resolve("lm/llama-cpp/quantize/llama-quantize-" + tag + ".json").toFile());
         Map<String, float[]> importance = new HashMap<>();
@@ -58,7 +60,13 @@ class TestLlamaQuantRules {
         }
         GgufFileType type = GgufFileType.valueOf(peer.get("ftype").asText());
         Path out = dir.resolve(tag + ".gguf");
-        HfToGguf.convert(Fixtures.dir().resolve("lm").resolve(model), out, new GgufOptions(type, Map.of(), importance), Progress.NONE);
+        Path src = Fixtures.dir().resolve("lm").resolve(model);
+        if (model.endsWith(".gguf")) {
+            // llama-quantize --allow-requantize from the Q8_0 fixture: both dequantize Q8_0 and quantize again
+            GgufRequantizer.requantize(src, out, new GgufOptions(type, Map.of(), importance), Progress.NONE);
+        } else {
+            HfToGguf.convert(src, out, new GgufOptions(type, Map.of(), importance), Progress.NONE);
+        }
         try (GgufCheckpoint mine = new GgufReader().open(out)) {
             Map<String, Tensor> byName = mine.tensors().stream().collect(Collectors.toMap(Tensor::name, Function.identity()));
             assertEquals(peer.get("tensors").size(), byName.size());
@@ -69,7 +77,7 @@ class TestLlamaQuantRules {
                 assertEquals(t.get("sha256").asText(), sha256(m.storedBytes().toArray(ValueLayout.JAVA_BYTE)), t.get("name").asText());
                 kBlocks += m.dtype().blockElements() == 256 ? 1 : 0;
             }
-            assertEquals(model.equals("gpt2") ? 2 : 0, kBlocks);
+            assertEquals(model.equals("gpt2") ? 2 : model.endsWith(".gguf") ? 8 : 0, kBlocks);
             GgufValue.Int ft = (GgufValue.Int) mine.ggufMetadata().entries().get("general.file_type");
             assertEquals(peer.get("file_type").asLong(), ft.value());
         }
