@@ -19,6 +19,7 @@ import dev.loupe.spectral.result.RandomizedMetrics;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
 import dev.loupe.spectral.result.Warning;
+import dev.loupe.spectral.vectors.VectorLocalization;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 /** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
@@ -85,7 +86,7 @@ public final class LayerAnalyzer {
 
     private Outcome analyze(LayerInfo info, Slices s, Spectrum sp, EsdCalculator esd, long t0) {
         double[] ev = sp.eigenvalues();
-        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.fixFingers());
         SpectralNorms norms = NormMetrics.compute(ev, fit.alpha(), info.N(), sp.rankLoss(), sp.svMin());
         double hill = HillEstimator.plAlphaHill(ev);
         MpFit mp = options.mpFit() && ev.length > 1 ? MarchenkoPastur.fit(ev, info.Q(), info.M()) : null;
@@ -109,8 +110,11 @@ public final class LayerAnalyzer {
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
         Warning warning = Warning.of(fit, ev.length);
         var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        // tail = the fit's num_pl_spikes vectors; a failed fit puts every vector in the tail, as WeightWatcher's xmin = -1
+        var vectors = !options.vectors() ? null : VectorLocalization.of(esd.backend(), s.slices(), s.rows(), s.cols(),
+                fit.ok() ? fit.numPlSpikes() : ev.length);
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
-                (System.nanoTime() - t0) / 1e9, null, etpl);
+                (System.nanoTime() - t0) / 1e9, null, etpl, vectors);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
         return new Outcome(lm, spec);
     }

@@ -67,7 +67,7 @@ final class SketchAnalyzer {
         for (int i = 0; i < desc.length; i++) {
             ev[desc.length - 1 - i] = Math.max(0, desc[i]);
         }
-        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.fixFingers());
         double frob = p.frobeniusSquared();
         double lmax = ev[ev.length - 1];
         double logSpec = Math.log10(lmax);
@@ -85,9 +85,9 @@ final class SketchAnalyzer {
             for (int i = 0; i < ev.length; i++) {
                 maxRelError = Math.max(maxRelError, Math.abs(ev[ev.length - 1 - i] - exact[exact.length - 1 - i]) / emax);
             }
-            alphaExact = PowerLawFitter.fit(exact, options.clipXmax()).alpha();
+            alphaExact = PowerLawFitter.fit(exact, options.fixFingers()).alpha();
             alphaTopK = PowerLawFitter.fit(Arrays.copyOfRange(exact, exact.length - ev.length, exact.length),
-                    options.clipXmax()).alpha();
+                    options.fixFingers()).alpha();
         }
         SketchInfo sk = new SketchInfo(ev.length, (long) total, ts.steps(), ts.maxRelativeBound(), reason, checked,
                 maxRelError, alphaExact, alphaTopK);
