@@ -17,6 +17,7 @@ import dev.loupe.spectral.analysis.InspectOptions;
 import dev.loupe.spectral.analysis.Inspector;
 import dev.loupe.spectral.esd.Precision;
 import dev.loupe.spectral.fit.FixFingers;
+import dev.loupe.spectral.fit.TailFit;
 import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
@@ -113,8 +114,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
     boolean sketchCheck;
 
-    @Option(names = "--fit", paramLabel = "E_TPL",
-            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    @Option(names = "--fit", paramLabel = "TPL|E_TPL",
+            description = "Also fit WeightWatcher's truncated power law p ~ x^-alpha e^-Lambda x to each ESD tail, as it "
+                    + "does through the powerlaw package (xmin by the TPL's KS distance; E_TPL: xmin searched as by "
+                    + "--fix-fingers xmin_peak). Columns tpl_alpha, Lambda, tpl_xmin, tpl_D in --csv/--json; "
+                    + "alpha stays the power law's. Costs a Nelder-Mead search per candidate xmin (seconds per layer).")
     String fit;
 
     @Option(names = "--ww", description = "Analyze the layers WeightWatcher 0.7.5.5's analyze() does (min_evals 10, "
@@ -208,12 +212,15 @@ public final class InspectCommand implements Callable<Integer> {
         if (sketch != null && sketch < 2) {
             throw new LoupeException(path, "--sketch K needs K >= 2");
         }
-        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
-            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
-        }
+        TailFit tail = switch (fit == null ? "PL" : fit.toUpperCase(java.util.Locale.ROOT)) {
+            case "PL" -> TailFit.PL;
+            case "TPL" -> TailFit.TPL;
+            case "E_TPL" -> TailFit.E_TPL;
+            default -> throw new LoupeException(path, "--fit must be TPL or E_TPL, not '" + fit + "'");
+        };
         return new InspectOptions(p, conv, false, !noMpFit, randomize, seed, threads.resolve())
                 .withFixFingers(ff).withVectors(vectors).withFilter(filter())
-                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withTailFit(tail);
     }
 
     private LayerFilter filter() {

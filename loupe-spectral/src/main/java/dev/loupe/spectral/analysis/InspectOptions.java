@@ -2,6 +2,7 @@ package dev.loupe.spectral.analysis;
 
 import dev.loupe.spectral.esd.Precision;
 import dev.loupe.spectral.fit.FixFingers;
+import dev.loupe.spectral.fit.TailFit;
 import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.layers.FusedSplit;
 import dev.loupe.spectral.layers.LayerFilter;
@@ -22,13 +23,13 @@ import java.util.List;
  * @param splits     fused tensors analyzed as their parts ({@code --split-fused})
  * @param sketchTopK when &gt; 0, layers with more eigenvalues than this get only their top k by Lanczos
  * @param sketchCheck also compute the exact ESD of sketched layers and record the sketch's error
- * @param etpl       also fit WeightWatcher's E_TPL (exponentially truncated power law)
+ * @param tailFit    also fit WeightWatcher's TPL or E_TPL (truncated power law)
  * @param filter     which layers to analyze
  * @param vectors    also the eigenvector metrics (WeightWatcher's vectors=True)
  */
 public record InspectOptions(Precision precision, ConvMode conv, FixFingers fixFingers, boolean mpFit,
                              boolean randomize, long seed, int threads, List<FusedSplit> splits, int sketchTopK,
-                             boolean sketchCheck, boolean etpl, LayerFilter filter, boolean vectors) {
+                             boolean sketchCheck, TailFit tailFit, LayerFilter filter, boolean vectors) {
     public static InspectOptions defaults() {
         return new InspectOptions(Precision.AUTO, ConvMode.SLICES, false, true, false, 0, 1);
     }
@@ -36,7 +37,7 @@ public record InspectOptions(Precision precision, ConvMode conv, FixFingers fixF
     public InspectOptions(Precision precision, ConvMode conv, boolean clipXmax, boolean mpFit, boolean randomize,
                           long seed, int threads) {
         this(precision, conv, clipXmax ? FixFingers.CLIP_XMAX : FixFingers.NONE, mpFit, randomize, seed, threads,
-                List.of(), 0, false, false, LayerFilter.NONE, false);
+                List.of(), 0, false, TailFit.PL, LayerFilter.NONE, false);
     }
 
     public InspectOptions {
@@ -49,33 +50,35 @@ public record InspectOptions(Precision precision, ConvMode conv, FixFingers fixF
         splits = List.copyOf(splits);
         filter = filter == null ? LayerFilter.NONE : filter;
         fixFingers = fixFingers == null ? FixFingers.NONE : fixFingers;
+        tailFit = tailFit == null ? TailFit.PL : tailFit;
     }
 
     public InspectOptions withSplits(List<FusedSplit> s) {
-        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, s, sketchTopK, sketchCheck, etpl, filter, vectors);
+        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, s, sketchTopK, sketchCheck, tailFit, filter, vectors);
     }
 
     public InspectOptions withSketch(int k, boolean check) {
-        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, k, check, etpl, filter, vectors);
+        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, k, check, tailFit, filter, vectors);
     }
 
-    public InspectOptions withEtpl(boolean on) {
-        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, on, filter, vectors);
+    /** Also fit WeightWatcher's TPL or E_TPL ({@link TailFit#PL}: no). */
+    public InspectOptions withTailFit(TailFit f) {
+        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, f, filter, vectors);
     }
 
     /** Analyze only the layers {@code f} keeps (WeightWatcher's layer selection with {@link LayerFilter#ww()}). */
     public InspectOptions withFilter(LayerFilter f) {
-        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, etpl, f, vectors);
+        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, tailFit, f, vectors);
     }
 
     /** With WeightWatcher's fix_fingers {@code ff}. */
     public InspectOptions withFixFingers(FixFingers ff) {
-        return new InspectOptions(precision, conv, ff, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, etpl, filter, vectors);
+        return new InspectOptions(precision, conv, ff, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, tailFit, filter, vectors);
     }
 
     /** Also (or not) the eigenvector metrics of each layer. */
     public InspectOptions withVectors(boolean on) {
-        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, etpl, filter, on);
+        return new InspectOptions(precision, conv, fixFingers, mpFit, randomize, seed, threads, splits, sketchTopK, sketchCheck, tailFit, filter, on);
     }
 
     /** Whether fix_fingers is clip_xmax. */
@@ -95,8 +98,8 @@ public record InspectOptions(Precision precision, ConvMode conv, FixFingers fixF
         if (sketchTopK > 0) {
             d.add("sketch=top-" + sketchTopK + (sketchCheck ? " (checked against exact)" : ""));
         }
-        if (etpl) {
-            d.add("fit=E_TPL");
+        if (tailFit != TailFit.PL) {
+            d.add("fit=" + tailFit);
         }
         if (vectors) {
             d.add("vectors=true");

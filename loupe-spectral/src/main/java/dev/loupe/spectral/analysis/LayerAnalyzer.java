@@ -109,12 +109,13 @@ public final class LayerAnalyzer {
         // the "channels" of the per-channel quantization error are then input rows, as stored)
         WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
         Warning warning = Warning.of(fit, ev.length);
-        var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        var tpl = options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
+                : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL);
         // tail = the fit's num_pl_spikes vectors; a failed fit puts every vector in the tail, as WeightWatcher's xmin = -1
         var vectors = !options.vectors() ? null : VectorLocalization.of(esd.backend(), s.slices(), s.rows(), s.cols(),
                 fit.ok() ? fit.numPlSpikes() : ev.length);
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
-                (System.nanoTime() - t0) / 1e9, null, etpl, vectors);
+                (System.nanoTime() - t0) / 1e9, null, tpl, vectors);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
         return new Outcome(lm, spec);
     }

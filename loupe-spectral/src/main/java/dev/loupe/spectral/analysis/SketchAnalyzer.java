@@ -116,7 +116,8 @@ final class SketchAnalyzer {
         Warning warning = Warning.of(fit, (int) Math.min(Integer.MAX_VALUE, total));
         double secs = (System.nanoTime() - t0) / 1e9;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
-                options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null);
+                options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
+                : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL));
         LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, sample, ws);
         return new LayerAnalyzer.Outcome(lm, spec);
     }

@@ -15,12 +15,12 @@ import java.util.List;
  * @param warning      what the fit suggests (over-/under-trained), or why it is not judged
  * @param seconds      wall time spent on this layer
  * @param sketch       how the partial ESD of a sketched layer was obtained, or null (exact ESD)
- * @param etpl         the E_TPL fit ({@code --fit E_TPL}), or null
+ * @param tpl          the truncated power-law fit ({@code --fit TPL|E_TPL}), or null
  * @param vectors      eigenvector localization ({@code --vectors}), or null
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                            RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds,
-                           SketchInfo sketch, TruncatedPowerLawFit etpl, VectorMetrics vectors)
+                           SketchInfo sketch, TruncatedPowerLawFit tpl, VectorMetrics vectors)
         implements java.io.Serializable {
     public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                         RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds) {
@@ -29,8 +29,8 @@ public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms
 
     public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                         RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds,
-                        SketchInfo sketch, TruncatedPowerLawFit etpl) {
-        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, sketch, etpl, null);
+                        SketchInfo sketch, TruncatedPowerLawFit tpl) {
+        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, sketch, tpl, null);
     }
 
     public String name() {
