@@ -10,17 +10,15 @@ import dev.loupe.runtime.OnnxModel;
 import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.SentenceEmbeddings;
+import dev.loupe.runtime.text.Sentences;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code loupe eval}: a classifier's accuracy on a labelled dataset, or sentence embeddings from an encoder. */
@@ -86,7 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Summary of an embedding run. */
+    /** What {@code eval --text} prints: the run's {@link SentenceEmbeddings} statistics with the names of its inputs and output. */
     record Embeddings(String model, String text, int sentences, int dimension, String pooling, int tokenLimit,
                       double meanTokens, int maxTokens, double meanNorm, String output, double seconds) {
     }
@@ -117,46 +115,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void embed(SentenceEmbedder e, EncoderConfig c, Path modelFile) {
-        List<String> lines = readLines(input.text);
-        long t0 = System.nanoTime();
-        float[][] v = e.embed(lines, TerminalProgress.forTerminal(false));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long tokens = 0;
-        int maxTokens = 0;
-        double norms = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            int t = e.tokens(lines.get(i)).length;
-            tokens += t;
-            maxTokens = Math.max(maxTokens, t);
-            double s = 0;
-            for (float x : v[i]) {
-                s += (double) x * x;
-            }
-            norms += Math.sqrt(s);
-        }
+        SentenceEmbeddings v = e.embedAll(Sentences.read(input.text), TerminalProgress.forTerminal(false));
         if (embeddings != null) {
-            NpyWriter.write(embeddings, v);
+            NpyWriter.write(embeddings, v.vectors());
         }
-        Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
-                c.pooling().name().toLowerCase(java.util.Locale.ROOT), c.maxTokens(), (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
+        Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), v.sentences(), v.dimension(),
+                c.pooling().name().toLowerCase(java.util.Locale.ROOT), c.maxTokens(), v.meanTokens(), v.maxTokens(), v.meanNorm(),
+                embeddings == null ? null : embeddings.toString(), v.seconds());
         if (!json.print(r, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim %s-pooled embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.pooling(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
-        }
-    }
-
-    public static List<String> readLines(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
-            if (lines.isEmpty()) {
-                throw new LoupeException(file, "has no non-blank lines");
-            }
-            return lines;
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new LoupeException(file, "is not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new LoupeException(file, Files.exists(file) ? "cannot read: " + e.getMessage() : "no such file", e);
         }
     }
 
