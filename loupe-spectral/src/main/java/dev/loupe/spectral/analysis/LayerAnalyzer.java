@@ -113,7 +113,7 @@ public final class LayerAnalyzer {
                 : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL);
         // tail = the fit's num_pl_spikes vectors; a failed fit puts every vector in the tail, as WeightWatcher's xmin = -1
         var vectors = !options.vectors() ? null : VectorLocalization.of(esd.backend(), s.slices(), s.rows(), s.cols(),
-                fit.ok() ? fit.numPlSpikes() : ev.length);
+                !"in,out".equals(info.orientation()), fit.ok() ? fit.numPlSpikes() : ev.length);
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
                 (System.nanoTime() - t0) / 1e9, null, tpl, vectors);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);

@@ -26,16 +26,21 @@ public final class VectorLocalization {
     }
 
     /**
-     * @param slices    row-major {@code rows × cols} matrices of one layer
-     * @param tailCount how many of the largest eigenvalues (pooled over the slices) form the tail
+     * @param slices     row-major {@code rows × cols} matrices of one layer
+     * @param rowsStored whether the rows are the layer's outputs ("out,in", PyTorch's layout) rather than its inputs
+     * @param tailCount  how many of the largest eigenvalues (pooled over the slices) form the tail
      */
-    public static VectorMetrics of(DenseBackend backend, List<float[]> slices, int rows, int cols, int tailCount) {
+    public static VectorMetrics of(DenseBackend backend, List<float[]> slices, int rows, int cols, boolean rowsStored,
+                                   int tailCount) {
         int k = Math.min(rows, cols);
+        // A square matrix has two Grams with the same eigenvalues but different eigenvectors; WeightWatcher takes
+        // W·Wᵀ of the (out, in) weight (weightwatcher.py: "if W.shape[0] <= W.shape[1]: X = W W^T"), the output side
+        boolean transpose = rows == cols && rowsStored;
         List<double[]> all = new ArrayList<>(); // {eigenvalue, entropy, localization, participation}
         for (float[] s : slices) {
             double[] w = new double[s.length];
             for (int i = 0; i < s.length; i++) {
-                w[i] = s[i];
+                w[i] = transpose ? s[(i % rows) * cols + i / rows] : s[i]; // w = sᵀ (cols × rows) when transposing
             }
             EigenSystem e = backend.symmetricEigenSystem(backend.smallerGram(w, rows, cols), k);
             for (int j = 0; j < k; j++) {

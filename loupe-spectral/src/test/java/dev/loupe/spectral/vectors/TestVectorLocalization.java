@@ -69,7 +69,7 @@ class TestVectorLocalization {
                 String key = row.get("key");
                 WeightMatrix w = ms.stream().filter(x -> x.name().equals(key)).findFirst().orElseThrow();
                 Slices s = Slices.of(w);
-                VectorMetrics v = VectorLocalization.of(Backends.best(), s.slices(), s.rows(), s.cols(),
+                VectorMetrics v = VectorLocalization.of(Backends.best(), s.slices(), s.rows(), s.cols(), true,
                         (int) num(counts.get(key), "tail"));
                 VectorMetrics.BulkTail[] parts = {v.vecEntropy(), v.locRatio(), v.partRatio()};
                 for (int i = 0; i < COLUMNS.length; i++) {
