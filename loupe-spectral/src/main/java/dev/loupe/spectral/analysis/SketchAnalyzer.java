@@ -118,7 +118,7 @@ final class SketchAnalyzer {
         LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
                 options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
                 : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL));
-        LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, sample, ws);
+        LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, Spectra.weightHistogram(sample), ws);
         return new LayerAnalyzer.Outcome(lm, spec);
     }
 
