@@ -85,11 +85,15 @@ final class ConvRules {
         Window win = Window.of(n, new long[]{wd[2], wd[3]});
         long groups = n.intAttribute("group", 1), o = wd[0], cg = wd[1], og = o / groups;
         long ho = win.out(0, xd[2]), wo = win.out(1, xd[3]);
-        if (live.contains(x)) {
-            g.put(0, convInput(n, dy, w, wd, win, groups, xd, ho, wo, e));
-        }
-        if (live.contains(w)) {
-            g.put(1, convKernel(n, dy, x, wd, win, groups, ho, wo, e));
+        if (ConvAtPoint.applies(win, groups, e)) {
+            ConvAtPoint.backward(n, dy, xd, wd, win, ho, wo, e, live, g, () -> convInput(n, dy, w, wd, win, groups, xd, ho, wo, e));
+        } else {
+            if (live.contains(x)) {
+                g.put(0, convInput(n, dy, w, wd, win, groups, xd, ho, wo, e));
+            }
+            if (live.contains(w)) {
+                g.put(1, convKernel(n, dy, x, wd, win, groups, ho, wo, e));
+            }
         }
         if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() && live.contains(n.inputs().get(2))) {
             g.put(2, e.reduceSum(dy, new long[]{0, 2, 3}, false));
