@@ -150,8 +150,12 @@ final class ConvAtPoint {
         return b.op("Reshape", t, e.ints(wd));
     }
 
+    /** Non-null parts added pairwise, left to right: ONNX Runtime fuses an Add after a Conv into the convolution. */
     private static String sum(OnnxModelBuilder b, String... parts) {
-        List<String> nz = java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList();
-        return nz.isEmpty() ? null : nz.size() == 1 ? nz.getFirst() : b.op("Sum", nz.toArray(String[]::new));
+        String acc = null;
+        for (String p : parts) {
+            acc = p == null ? acc : acc == null ? p : b.op("Add", acc, p);
+        }
+        return acc;
     }
 }
