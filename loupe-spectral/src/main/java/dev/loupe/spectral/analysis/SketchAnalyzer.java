@@ -117,7 +117,7 @@ final class SketchAnalyzer {
         double secs = (System.nanoTime() - t0) / 1e9;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
                 options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null);
-        LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, sample, ws);
+        LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, Spectra.weightHistogram(sample), ws);
         return new LayerAnalyzer.Outcome(lm, spec);
     }
 
