@@ -1,6 +1,7 @@
 package dev.loupe.landscape.hessian;
 
 import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.sketch.Vectors;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
