@@ -1,5 +1,7 @@
 package dev.loupe.landscape.onnx;
 
+import dev.loupe.core.format.onnx.ProtoEncoder;
+import dev.loupe.core.format.onnx.ProtoWriter;
 import dev.loupe.core.graph.Node;
 
 import java.nio.ByteBuffer;
@@ -149,13 +151,13 @@ public final class OnnxModelBuilder {
     }
 
     public byte[] build() {
-        ProtoOut graph = new ProtoOut();
+        ProtoWriter graph = new ProtoWriter();
         for (Node n : nodes) {
-            graph.message(1, NodeEncoding.node(n));
+            graph.message(1, ProtoEncoder.node(n));
         }
         graph.string(2, "loupe");
         for (Init t : initializers) {
-            ProtoOut tp = new ProtoOut();
+            ProtoWriter tp = new ProtoWriter();
             for (long d : t.dims()) {
                 tp.int64(1, d);
             }
@@ -170,12 +172,12 @@ public final class OnnxModelBuilder {
         for (Value v : outputs) {
             graph.message(12, valueInfo(v));
         }
-        ProtoOut model = new ProtoOut();
+        ProtoWriter model = new ProtoWriter();
         model.int64(1, 8);
         model.string(2, "loupe");
         model.message(7, graph);
         for (Map.Entry<String, Long> o : opsets.entrySet()) {
-            ProtoOut os = new ProtoOut();
+            ProtoWriter os = new ProtoWriter();
             os.string(1, o.getKey());
             os.int64(2, o.getValue());
             model.message(8, os);
@@ -183,16 +185,16 @@ public final class OnnxModelBuilder {
         return model.toByteArray();
     }
 
-    private static ProtoOut valueInfo(Value v) {
+    private static ProtoWriter valueInfo(Value v) {
         if (v.elemType() == 0) {
-            ProtoOut info = new ProtoOut();
+            ProtoWriter info = new ProtoWriter();
             info.string(1, v.name());
             return info;
         }
-        ProtoOut shape = new ProtoOut();
+        ProtoWriter shape = new ProtoWriter();
         for (int i = 0; i < v.dims().length; i++) {
             long d = v.dims()[i];
-            ProtoOut dim = new ProtoOut();
+            ProtoWriter dim = new ProtoWriter();
             if (d < 0 && v.ownSymbols()) {
                 dim.string(2, v.name() + "_d" + i);
             } else if (d < 0) { // the leading axis is the batch everywhere; other symbolic axes (sequence length) get their own name
@@ -202,12 +204,12 @@ public final class OnnxModelBuilder {
             }
             shape.message(1, dim);
         }
-        ProtoOut tensor = new ProtoOut();
+        ProtoWriter tensor = new ProtoWriter();
         tensor.int64(1, v.elemType());
         tensor.message(2, shape);
-        ProtoOut type = new ProtoOut();
+        ProtoWriter type = new ProtoWriter();
         type.message(1, tensor);
-        ProtoOut info = new ProtoOut();
+        ProtoWriter info = new ProtoWriter();
         info.string(1, v.name());
         info.message(2, type);
         return info;

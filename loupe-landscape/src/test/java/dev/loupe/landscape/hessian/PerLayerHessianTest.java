@@ -56,26 +56,6 @@ class PerLayerHessianTest {
         return best;
     }
 
-    private static HessianVectorProduct dense(double[][] a) {
-        return new HessianVectorProduct() {
-            @Override
-            public int dimension() {
-                return a.length;
-            }
-
-            @Override
-            public double[] apply(double[] v) {
-                double[] y = new double[a.length];
-                for (int i = 0; i < a.length; i++) {
-                    for (int j = 0; j < a.length; j++) {
-                        y[i] += a[i][j] * v[j];
-                    }
-                }
-                return y;
-            }
-        };
-    }
-
     /** Each layer against its exact block, up to {@code slack} (the exact block's own error) and the estimates' intervals. */
     private static void assertBlocks(double[][] h, ParameterLayout layout, List<LayerCurvature> layers, double tol, double slack) {
         assertEquals(layout.count(), layers.size());
@@ -118,7 +98,7 @@ class PerLayerHessianTest {
         }
         ParameterLayout layout = new ParameterLayout(List.of("a", "b", "c"), List.of(new long[]{5}, new long[]{4, 5}, new long[]{40}),
                 new int[]{0, 5, 25, 65}, new int[]{0, 0, 0});
-        List<LayerCurvature> layers = PerLayerHessian.of(dense(a), layout, 2000, 100, 1e-10, 3, Progress.NONE);
+        List<LayerCurvature> layers = PerLayerHessian.of(new DenseHessian(a), layout, 2000, 100, 1e-10, 3, Progress.NONE);
         assertBlocks(a, layout, layers, 1e-10, 1e-9);
         assertTrue(layers.getFirst().topEigenvalue() < 0, "block a is negative definite: its top by magnitude is negative");
         for (LayerCurvature l : layers) {
