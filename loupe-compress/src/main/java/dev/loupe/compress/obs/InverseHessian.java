@@ -76,13 +76,18 @@ public record InverseHessian(double[] u, int n, boolean[] dead, int[] order) {
             throw new LoupeException("XᵀX is not positive definite even after dampening by " + dampening
                     + " of its mean diagonal; give more calibration data or a larger dampening");
         }
-        double[] m = Cholesky.invertLower(r, n);
-        double[] u = r;
-        java.util.Arrays.fill(u, 0.0);
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                u[i * n + j] = m[(n - 1 - i) * n + (n - 1 - j)];
-            }
+        double[] u;
+        if (Cholesky.NATIVE != null) {
+            Cholesky.NATIVE.invertLower(r, n);
+            u = r;
+        } else {
+            u = Cholesky.invertLower(r, n, null);
+        }
+        // U = J·L'⁻¹·J: entry (i, j) is entry (n−1−i, n−1−j), i.e. the row-major array reversed
+        for (int a = 0, b = u.length - 1; a < b; a++, b--) {
+            double t = u[a];
+            u[a] = u[b];
+            u[b] = t;
         }
         return new InverseHessian(u, n, dead, order);
     }
