@@ -219,8 +219,11 @@ public final class Compressor {
     }
 
     /**
-     * The inverse-Hessian factor of a layer from its calibration XᵀX. Fewer calibration rows than inputs leave
-     * XᵀX singular in directions the data never visited, where the OBS update fits noise; that is refused.
+     * The inverse-Hessian factor of a layer from its calibration XᵀX. What a singular XᵀX means decides what is done:
+     * fewer calibration rows than inputs leave it singular in directions the data never visited, where the OBS update
+     * fits noise: refused. Inputs that are 0 on every calibration row ("dead": a border pixel, a never-firing unit)
+     * are handled as the references do, their weights set to 0 (they contribute nothing on such data), and collinear
+     * inputs by the 1 % dampening. A layer whose inputs are all dead would be zeroed whole: refused.
      */
     private static InverseHessian inverseHessian(Layer l, Map<String, InputGram.Gram> grams, double dampening, boolean actOrder) {
         InputGram.Gram g = grams.get(l.name());
@@ -230,6 +233,15 @@ public final class Compressor {
         if (g.rows() < l.cols()) {
             throw new LoupeException("layer '" + l.name() + "': " + g.rows() + " calibration rows for its " + l.cols()
                     + " inputs are too few to estimate XᵀX; give more calibration data (--calibration-samples)");
+        }
+        int n = l.cols();
+        boolean alive = false;
+        for (int c = 0; c < n && !alive; c++) {
+            alive = g.xtx()[c * n + c] != 0;
+        }
+        if (!alive) {
+            throw new LoupeException("layer '" + l.name() + "': all " + n + " of its inputs are 0 on every calibration row"
+                    + " (XᵀX = 0), so GPTQ/SparseGPT would zero it; calibrate with data that reaches it");
         }
         try {
             return InverseHessian.of(g.xtx(), l.cols(), dampening, actOrder);
