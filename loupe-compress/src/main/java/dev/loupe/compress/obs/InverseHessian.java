@@ -92,6 +92,42 @@ public record InverseHessian(double[] u, int n, boolean[] dead, int[] order) {
         return new InverseHessian(u, n, dead, order);
     }
 
+    /**
+     * Row-major [rows, n] weights in original column order as the sweep's matrix: columns in processing order
+     * (act-order's permutation), dead inputs' weights 0 (as the references, which zero {@code W[:, dead]}). The one
+     * input permutation GPTQ and SparseGPT share; {@link #unpermute} undoes it.
+     *
+     * @throws IllegalArgumentException on a non-finite weight
+     */
+    public double[] permute(float[] w, int rows) {
+        if ((long) rows * n != w.length) {
+            throw new IllegalArgumentException(w.length + " weights for " + rows + "x" + n);
+        }
+        double[] x = new double[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < n; p++) {
+                int c = order[p];
+                float v = w[r * n + c];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("weight (" + r + ", " + c + ") is " + v);
+                }
+                x[r * n + p] = dead[c] ? 0 : v;
+            }
+        }
+        return x;
+    }
+
+    /** The inverse of {@link #permute}'s column order: column p of {@code x} becomes column order[p]. */
+    public double[] unpermute(double[] x, int rows) {
+        double[] out = new double[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < n; p++) {
+                out[r * n + order[p]] = x[r * n + p];
+            }
+        }
+        return out;
+    }
+
     /** U_ii, the square root of the inverse Hessian's diagonal over the columns from i on. */
     public double diagonal(int i) {
         return u[i * n + i];
