@@ -44,11 +44,16 @@ final class LanguageModelRun {
 
     /** Each layer's XᵀX from the LM's forward pass on the calibration text (GPTQ, SparseGPT). */
     static Map<String, InputGram.Gram> grams(CompressRequest r, List<Layer> layers) {
+        return grams(r, layers, null);
+    }
+
+    /** As above, the model's weights taken from {@code weights} (a compressed copy) unless it is null. */
+    static Map<String, InputGram.Gram> grams(CompressRequest r, List<Layer> layers, Path weights) {
         CompressRequest.LmCalibration c = r.calibration().lm();
         java.util.Set<String> names = new java.util.HashSet<>();
         layers.forEach(l -> names.add(l.name()));
         Map<String, InputGram.Gram> out = new java.util.LinkedHashMap<>();
-        try (LanguageModel lm = LanguageModel.open(r.model())) {
+        try (LanguageModel lm = weights == null ? LanguageModel.open(r.model()) : LanguageModel.withWeights(r.model(), weights)) {
             int[] ids = lm.tokenize(TextInput.read(c.text()));
             int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
             requireEnoughTokens(c.text(), ids.length, ctx, r.calibration().samples(), layers);
