@@ -5,22 +5,22 @@ import dev.loupe.core.bundled.BundledModels;
 import dev.loupe.core.data.Dataset;
 import dev.loupe.core.data.Datasets;
 import dev.loupe.core.data.NpyWriter;
+import dev.loupe.lm.onnx.OnnxDecoder;
 import dev.loupe.runtime.Evaluation;
 import dev.loupe.runtime.OnnxModel;
 import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
+import dev.loupe.runtime.text.SentenceEmbeddings;
+import dev.loupe.runtime.text.Sentences;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code loupe eval}: a classifier's accuracy on a labelled dataset, or sentence embeddings from an encoder. */
@@ -31,13 +31,15 @@ import java.util.concurrent.Callable;
                 "Encoder: --text FILE (one sentence per line) computes pooled, L2-normalized embeddings: --pooling mean "
                         + "(all-MiniLM, e5) or cls (bge); by default what a sentence-transformers 1_Pooling/config.json "
                         + "next to the model declares, else mean.",
-                "Decoder language model (a Hugging Face folder with config.json, or a .gguf): --text FILE (read whole) "
-                        + "prints perplexity and mean negative log-likelihood per token (natural log), with --context/--stride "
-                        + "or --llama-cpp.",
+                "Decoder language model (a Hugging Face folder with config.json, a .gguf, or an ONNX decoder export whose "
+                        + "graph maps input_ids to logits [batch, sequence, vocab], e.g. Optimum's, with or without past): --text "
+                        + "FILE (read whole) prints perplexity and mean negative log-likelihood per token (natural log), with "
+                        + "--context/--stride or --llama-cpp. An ONNX decoder's tokenizer is the tokenizer.json beside it (or "
+                        + "--tokenizer), its BOS id and position limit come from the config.json beside it when present.",
                 "MODEL may be 'minilm' for the bundled all-MiniLM-L6-v2 (its tokenizer is then the bundled one). "
                         + "--threads is the number of batches run concurrently."})
 public final class EvalCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "ONNX model file, or 'minilm'.")
+    @Parameters(paramLabel = "MODEL", description = "ONNX model file, a decoder LM (Hugging Face folder, .gguf), or 'minilm'.")
     String model;
 
     @ArgGroup(multiplicity = "1")
@@ -54,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example (needed with --data).")
     Path labels;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text. "
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json for --text (WordPiece for encoders; any kind for ONNX decoders). "
             + "Default: tokenizer.json or MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
     Path tokenizer;
 
@@ -86,7 +88,7 @@ public final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Summary of an embedding run. */
+    /** What {@code eval --text} prints: the run's {@link SentenceEmbeddings} statistics with the names of its inputs and output. */
     record Embeddings(String model, String text, int sentences, int dimension, String pooling, int tokenLimit,
                       double meanTokens, int maxTokens, double meanNorm, String output, double seconds) {
     }
@@ -96,8 +98,19 @@ public final class EvalCommand implements Callable<Integer> {
         int n = threads.resolve();
         boolean bundled = model.equals("minilm");
         Path modelFile = bundled ? BundledModels.miniLm() : Path.of(model);
-        if (!bundled && dev.loupe.lm.LanguageModel.isLanguageModel(modelFile) && input.text != null) {
-            return new LmEval(spec.commandLine().getOut(), json).perplexity(modelFile, lm.request(input.text));
+        if (input.text != null) {
+            LmEval eval = new LmEval(spec.commandLine().getOut(), json);
+            if (!bundled && dev.loupe.lm.LanguageModel.isLanguageModel(modelFile)) {
+                return eval.perplexity(modelFile, lm.request(input.text));
+            }
+            // an ONNX decoder is told from a sentence encoder by its graph (input_ids -> logits); the LM options insist on one
+            Optional<OnnxDecoder> decoder = lm.given() ? Optional.of(OnnxDecoder.open(modelFile, tokenizer))
+                    : !bundled && OnnxDecoder.isOnnx(modelFile) ? OnnxDecoder.openIfDecoder(modelFile, tokenizer) : Optional.empty();
+            if (decoder.isPresent()) {
+                return eval.perplexity(decoder.get(), lm.request(input.text));
+            }
+        } else if (lm.given()) {
+            throw new LoupeException("--context, --stride and --llama-cpp are for decoder LMs with --text");
         }
         OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, tokenizer);
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
@@ -117,46 +130,17 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void embed(SentenceEmbedder e, EncoderConfig c, Path modelFile) {
-        List<String> lines = readLines(input.text);
-        long t0 = System.nanoTime();
-        float[][] v = e.embed(lines, TerminalProgress.forTerminal(false));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long tokens = 0;
-        int maxTokens = 0;
-        double norms = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            int t = e.tokens(lines.get(i)).length;
-            tokens += t;
-            maxTokens = Math.max(maxTokens, t);
-            double s = 0;
-            for (float x : v[i]) {
-                s += (double) x * x;
-            }
-            norms += Math.sqrt(s);
-        }
+        SentenceEmbeddings v = e.embedAll(Sentences.read(input.text), TerminalProgress.forTerminal(false));
         if (embeddings != null) {
-            NpyWriter.write(embeddings, v);
+            NpyWriter.write(embeddings, v.vectors());
         }
-        Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), lines.size(), v[0].length,
-                c.pooling().name().toLowerCase(java.util.Locale.ROOT), c.maxTokens(), (double) tokens / lines.size(), maxTokens, norms / lines.size(), embeddings == null ? null : embeddings.toString(), seconds);
+        Embeddings r = new Embeddings(modelFile.toString(), input.text.toString(), v.sentences(), v.dimension(),
+                c.pooling().name().toLowerCase(java.util.Locale.ROOT), c.maxTokens(), v.meanTokens(), v.maxTokens(), v.meanNorm(),
+                embeddings == null ? null : embeddings.toString(), v.seconds());
         if (!json.print(r, spec.commandLine().getOut())) {
             spec.commandLine().getOut().printf("%s on %s: %d sentences -> %d-dim %s-pooled embeddings (tokens mean %.1f, max %d; mean norm %.6f) in %.2f s%s%n",
                     r.model(), r.text(), r.sentences(), r.dimension(), r.pooling(), r.meanTokens(), r.maxTokens(), r.meanNorm(), r.seconds(),
                     r.output() == null ? "" : "; wrote " + r.output());
-        }
-    }
-
-    public static List<String> readLines(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
-            if (lines.isEmpty()) {
-                throw new LoupeException(file, "has no non-blank lines");
-            }
-            return lines;
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new LoupeException(file, "is not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new LoupeException(file, Files.exists(file) ? "cannot read: " + e.getMessage() : "no such file", e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.loupe.cli;
 
-import dev.loupe.lm.LanguageModel;
+import dev.loupe.lm.CausalLm;
 import dev.loupe.lm.forward.LinearObserver;
 import dev.loupe.lm.perplexity.EvalRequest;
 import dev.loupe.lm.perplexity.PerplexityResult;
@@ -20,7 +20,12 @@ final class LmEval {
     }
 
     int perplexity(Path model, EvalRequest request) {
-        try (LanguageModel lm = LanguageModel.open(model)) {
+        return perplexity(CausalLm.open(model), request);
+    }
+
+    /** Evaluates {@code model} and closes it. */
+    int perplexity(CausalLm model, EvalRequest request) {
+        try (CausalLm lm = model) {
             PerplexityResult r = request.run(lm, LinearObserver.NONE, TerminalProgress.forTerminal(json.enabled(), "tokens"));
             if (!json.print(r, out)) {
                 out.println(line(r));

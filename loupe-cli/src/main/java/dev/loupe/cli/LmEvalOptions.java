@@ -21,6 +21,11 @@ public final class LmEvalOptions {
             + "half of each chunk scored.")
     boolean llamaCpp;
 
+    /** Whether any decoder-LM option was given: the model must then be a decoder LM. */
+    boolean given() {
+        return context != null || stride != null || llamaCpp;
+    }
+
     EvalRequest request(Path text) {
         if (llamaCpp && stride != null) {
             throw new dev.loupe.core.LoupeException("--stride has no meaning with --llama-cpp (its chunks do not overlap)");

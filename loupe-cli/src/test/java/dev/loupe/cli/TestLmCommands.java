@@ -37,6 +37,28 @@ class TestLmCommands {
         assertEquals("llama_cpp", got.path("convention").asText());
     }
 
+    /** An Optimum-style ONNX export (with past) of the llama fixture: torch's sliding-window perplexity through the CLI. */
+    @Test
+    void evalRunsAnOnnxDecoder() throws Exception {
+        Path f = Fixtures.dir().resolve("lm");
+        JsonNode want = llama().path("perplexity_hf").path(0);
+        CliRun r = CliRun.of("eval", f.resolve("llama/model-with-past.onnx").toString(), "--text", f.resolve("heldout.txt").toString(),
+                "--context", want.path("context").asText(), "--stride", want.path("stride").asText(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode got = new ObjectMapper().readTree(r.out());
+        assertEquals(want.path("perplexity").asDouble(), got.path("perplexity").asDouble(), 1e-4 * want.path("perplexity").asDouble());
+        assertEquals(want.path("tokens_scored").asLong(), got.path("tokensScored").asLong());
+    }
+
+    /** A classifier or a sentence encoder asked for perplexity: one line naming the model, exit 2. */
+    @Test
+    void anOnnxModelThatIsNotADecoderIsOneLine() {
+        Path cnn = Fixtures.dir().resolve("models/cnn.onnx");
+        CliRun r = CliRun.of("eval", cnn.toString(), "--text", Fixtures.dir().resolve("lm/heldout.txt").toString(), "--llama-cpp");
+        r.assertUserError(cnn);
+        assertTrue(r.err().contains("is not a decoder LM"), r.err());
+    }
+
     /** Wanda at 50 % with norms from the calibration text; "before" is torch's sliding-window perplexity (N=128, S=64). */
     @Test
     void compressWandaReportsPerplexityBeforeAndAfter() throws Exception {

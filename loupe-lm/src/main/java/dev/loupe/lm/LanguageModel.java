@@ -9,6 +9,7 @@ import dev.loupe.lm.config.GgufConfigReader;
 import dev.loupe.lm.config.HfConfigReader;
 import dev.loupe.lm.config.LmConfig;
 import dev.loupe.lm.forward.DecoderForward;
+import dev.loupe.lm.forward.LinearObserver;
 import dev.loupe.lm.weights.F32Weights;
 import dev.loupe.lm.weights.LmWeights;
 import dev.loupe.lm.weights.WeightBinder;
@@ -24,7 +25,7 @@ import java.nio.file.Path;
  * Hugging Face folder (config.json, model.safetensors or a shard index, tokenizer.json) or a GGUF file (config and
  * vocabulary from its metadata). Close it to unmap the weights and free the native tokenizer.
  */
-public final class LanguageModel implements AutoCloseable {
+public final class LanguageModel implements CausalLm {
     private final Path source;
     private final LmConfig config;
     private final Checkpoint checkpoint;
@@ -111,8 +112,30 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
+    @Override
     public Path source() {
         return source;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int bosId() {
+        return config.bosId();
+    }
+
+    @Override
+    public int maxPositions() {
+        return config.maxPositions();
+    }
+
+    @Override
+    public WindowLogits window(int[] ids, LinearObserver observer) {
+        float[] h = forward.hidden(ids, observer);
+        return (row0, rows, out) -> forward.logits(h, row0, rows, out);
     }
 
     public LmConfig config() {
@@ -132,7 +155,7 @@ public final class LanguageModel implements AutoCloseable {
         return checkpoint.byteSize();
     }
 
-    /** Token ids of {@code text} with the tokenizer's special tokens (BOS where it adds one). */
+    @Override
     public int[] tokenize(String text) {
         if (tokenizer == null) {
             throw new LoupeException(source, "has no tokenizer (tokenizer.json next to config.json, or tokenizer.ggml.* in GGUF)");

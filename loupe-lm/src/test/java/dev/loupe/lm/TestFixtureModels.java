@@ -46,48 +46,72 @@ class TestFixtureModels {
     void huggingFaceFolderMatchesTorch(String name) throws IOException {
         JsonNode m = manifest().path("models").path(name);
         try (LanguageModel lm = LanguageModel.open(repo(m.path("folder").asText()))) {
-            for (JsonNode c : m.path("tokenization")) {
-                assertArrayEquals(ints(c.path("ids")), lm.tokenize(c.path("text").asText()), c.path("text").asText());
-            }
-            int[] held = lm.tokenize(TextInput.read(Fixtures.dir().resolve("lm/heldout.txt")));
-            assertArrayEquals(ints(m.path("heldout_ids")), held);
-            double worst = 0;
-            for (JsonNode s : m.path("sequences")) {
-                int[] ids = ints(s.path("ids"));
-                float[] logits = lm.forward().logits(ids);
-                int v = lm.config().vocabSize();
-                JsonNode pos = s.path("logits").path("positions");
-                JsonNode voc = s.path("logits").path("vocab");
-                for (int p = 0; p < pos.size(); p++) {
-                    for (int j = 0; j < voc.size(); j++) {
-                        double want = s.path("logits").path("values").path(p).path(j).asDouble();
-                        worst = Math.max(worst, Math.abs(want - logits[pos.get(p).asInt() * v + voc.get(j).asInt()]));
-                    }
+            assertMatchesTorch(lm, m);
+        }
+    }
+
+    /**
+     * The llama fixture exported to ONNX by make_lm_onnx.py (torch.onnx; the graph's initializers are external data
+     * pointing into the fixture's model.safetensors, so these are the manifest's weights), run in ONNX Runtime through
+     * the same scorer: plain (input_ids, attention_mask) and Optimum-style with past (position_ids and
+     * past_key_values.N.key/value fed empty).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"model.onnx", "model-with-past.onnx"})
+    void onnxExportsMatchTorch(String file) throws IOException {
+        JsonNode m = manifest().path("models").path("llama");
+        try (CausalLm lm = CausalLm.open(repo(m.path("folder").asText()).resolve(file))) {
+            assertEquals(dev.loupe.lm.onnx.OnnxDecoder.class, lm.getClass());
+            assertEquals(256, lm.maxPositions(), "config.json beside the graph");
+            assertMatchesTorch(lm, m);
+        }
+    }
+
+    /** Tokenization, logits (1e-4 absolute) and perplexity under both conventions (1e-4 relative) against torch's. */
+    private static void assertMatchesTorch(CausalLm lm, JsonNode m) {
+        String name = lm.source().toString();
+        for (JsonNode c : m.path("tokenization")) {
+            assertArrayEquals(ints(c.path("ids")), lm.tokenize(c.path("text").asText()), c.path("text").asText());
+        }
+        int[] held = lm.tokenize(TextInput.read(Fixtures.dir().resolve("lm/heldout.txt")));
+        assertArrayEquals(ints(m.path("heldout_ids")), held);
+        double worst = 0;
+        for (JsonNode s : m.path("sequences")) {
+            int[] ids = ints(s.path("ids"));
+            int v = lm.vocabSize();
+            float[] logits = new float[ids.length * v];
+            lm.window(ids, LinearObserver.NONE).rows(0, ids.length, logits);
+            JsonNode pos = s.path("logits").path("positions");
+            JsonNode voc = s.path("logits").path("vocab");
+            for (int p = 0; p < pos.size(); p++) {
+                for (int j = 0; j < voc.size(); j++) {
+                    double want = s.path("logits").path("values").path(p).path(j).asDouble();
+                    worst = Math.max(worst, Math.abs(want - logits[pos.get(p).asInt() * v + voc.get(j).asInt()]));
                 }
-                int last = ids.length - 1;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < v; j++) {
-                    max = Math.max(max, logits[last * v + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < v; j++) {
-                    z += Math.exp(logits[last * v + j] - max);
-                }
-                for (int j = 0; j < v; j++) {
-                    double mine = logits[last * v + j] - max - Math.log(z);
-                    worst = Math.max(worst, Math.abs(s.path("log_softmax_last").get(j).asDouble() - mine));
-                }
             }
-            assertTrue(worst < 1e-4, name + ": max |logit - torch| = " + worst);
-            for (JsonNode r : m.path("perplexity_hf")) {
-                PerplexityResult p = Perplexity.evaluate(lm, "heldout", held, Convention.SLIDING_WINDOW, r.path("context").asInt(),
-                        r.path("stride").asInt(), LinearObserver.NONE, Progress.NONE);
-                assertEquals(r.path("tokens_scored").asLong(), p.tokensScored());
-                assertEquals(1, p.perplexity() / r.path("perplexity").asDouble(), 1e-4, name + " " + r);
+            int last = ids.length - 1;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, logits[last * v + j]);
             }
-            for (JsonNode r : m.path("perplexity_llama_cpp")) {
-                assertLlamaCpp(lm, held, r, 1e-4);
+            double z = 0;
+            for (int j = 0; j < v; j++) {
+                z += Math.exp(logits[last * v + j] - max);
             }
+            for (int j = 0; j < v; j++) {
+                double mine = logits[last * v + j] - max - Math.log(z);
+                worst = Math.max(worst, Math.abs(s.path("log_softmax_last").get(j).asDouble() - mine));
+            }
+        }
+        assertTrue(worst < 1e-4, name + ": max |logit - torch| = " + worst);
+        for (JsonNode r : m.path("perplexity_hf")) {
+            PerplexityResult p = Perplexity.evaluate(lm, "heldout", held, Convention.SLIDING_WINDOW, r.path("context").asInt(),
+                    r.path("stride").asInt(), LinearObserver.NONE, Progress.NONE);
+            assertEquals(r.path("tokens_scored").asLong(), p.tokensScored());
+            assertEquals(1, p.perplexity() / r.path("perplexity").asDouble(), 1e-4, name + " " + r);
+        }
+        for (JsonNode r : m.path("perplexity_llama_cpp")) {
+            assertLlamaCpp(lm, held, r, 1e-4);
         }
     }
 
@@ -141,7 +165,7 @@ class TestFixtureModels {
         assertTrue(worst > 0, "identical to the last bit would mean the stored runs are not llama.cpp's");
     }
 
-    private static void assertLlamaCpp(LanguageModel lm, int[] held, JsonNode r, double tol) {
+    private static void assertLlamaCpp(CausalLm lm, int[] held, JsonNode r, double tol) {
         PerplexityResult p = Perplexity.evaluate(lm, "heldout", held, Convention.LLAMA_CPP, r.path("n_ctx").asInt(), 0,
                 LinearObserver.NONE, Progress.NONE);
         assertEquals(r.path("tokens_scored").asLong(), p.tokensScored());

@@ -1,32 +1,25 @@
 package dev.loupe.cli.landscape;
 
-import dev.loupe.cli.EvalCommand;
 import dev.loupe.core.LoupeException;
-import dev.loupe.core.data.Dataset;
-import dev.loupe.core.data.Datasets;
 import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ModelData;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
-import dev.loupe.landscape.engine.SelfTargets;
-import dev.loupe.landscape.engine.SentencePooling;
-import dev.loupe.landscape.engine.ValueType;
 import dev.loupe.runtime.text.EncoderConfig;
 import dev.loupe.runtime.text.Pooling;
-import dev.loupe.runtime.text.WordPieceTokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The model, data and loss shared by {@code landscape} and {@code hessian}: tensor data (--data, with labels
- * or float targets) or, for a BERT-style sentence encoder, text (--text, tokenized with WordPiece) whose loss
- * is the MSE of the pooled sentence embeddings against --targets or, by default, the model's own embeddings.
+ * The options naming the model, data and loss shared by {@code landscape} and {@code hessian}: tensor data (--data,
+ * with labels or float targets) or, for a BERT-style sentence encoder, text (--text) whose loss is the MSE of the
+ * pooled sentence embeddings against --targets or, by default, the model's own embeddings. What they mean is
+ * {@link ModelData}'s (loupe-landscape); this class parses them and fills in the defaults.
  */
 public final class ModelDataOptions {
     private static final int TEXT_SAMPLES = 64, TEXT_BATCH = 16;
@@ -62,7 +55,7 @@ public final class ModelDataOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    private EncoderConfig encoder;
+    private ModelData modelData;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Integer class labels (IDX, .npy or .csv), one per sample.")
     Path labels;
@@ -90,10 +83,7 @@ public final class ModelDataOptions {
     }
 
     public LossKind loss() {
-        if (text != null && loss != null && loss != LossKind.MSE) {
-            throw new LoupeException(text, "text models take the mse loss of their sentence embeddings, not " + loss.name().toLowerCase());
-        }
-        return text != null ? LossKind.MSE : loss != null ? loss : LossKind.CROSS_ENTROPY;
+        return data().loss();
     }
 
     public int batch() {
@@ -102,125 +92,43 @@ public final class ModelDataOptions {
 
     /** The data file named in reports. */
     public String dataName() {
-        return (text != null ? text : data).toString();
+        return data().dataName();
+    }
+
+    /** The options as the landscape module takes them, checked once; the encoder choice is said on stderr. */
+    private ModelData data() {
+        if (modelData == null) {
+            if ((data == null) == (text == null)) {
+                throw new LoupeException(model, "give exactly one of --data and --text");
+            }
+            if (text == null && (tokenizer != null || targets != null || pooling != null || maxTokens != null)) {
+                throw new LoupeException(model, "--tokenizer, --targets, --pooling and --max-tokens go with --text");
+            }
+            ModelData.Source src = text != null
+                    ? new ModelData.Text(text, targets, new EncoderConfig.Choices(tokenizer, pooling, maxTokens))
+                    : new ModelData.Tensors(data, labels);
+            modelData = new ModelData(model, src, loss, mixee.commandLine().getErr()::println);
+        }
+        return modelData;
     }
 
     /** The model; with --text, with sentence pooling appended so that its output is the embedding. */
     public ParameterizedModel open() {
-        if ((data == null) == (text == null)) {
-            throw new LoupeException(model, "give exactly one of --data and --text");
-        }
-        if (text == null && (tokenizer != null || targets != null || pooling != null || maxTokens != null)) {
-            throw new LoupeException(model, "--tokenizer, --targets, --pooling and --max-tokens go with --text");
-        }
+        ModelData d = data(); // refuses a loss that does not fit the data before any work
         if (batch != null && batch < 1 || threads != null && threads < 1) {
             throw new LoupeException("--batch and --threads must be at least 1, got " + batch + " and " + threads);
         }
-        loss(); // refuses a loss that does not fit the data before any work
         Pattern p;
         try {
             p = weights == null ? null : Pattern.compile(weights);
         } catch (PatternSyntaxException e) {
             throw new LoupeException("--weights is not a valid regular expression: " + e.getDescription() + " in '" + weights + "'");
         }
-        ParameterizedModel m = ParameterizedModel.open(model, p == null ? n -> true : n -> p.matcher(n).find());
-        try {
-            return text != null ? SentencePooling.append(m, encoder().pooling()) : m;
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
+        return d.open(p == null ? n -> true : n -> p.matcher(n).find());
     }
 
-    /** Tokenizer, pooling and maximum length for --text, decided once and said on stderr. */
-    private EncoderConfig encoder() {
-        if (encoder == null) {
-            encoder = EncoderConfig.resolve(model, new EncoderConfig.Choices(tokenizer, pooling, maxTokens));
-            mixee.commandLine().getErr().println(encoder.describe());
-        }
-        return encoder;
-    }
-
-    /** Reads the samples, reshaped to the model's input shape when that has the same element count. */
+    /** The first --samples samples (default 1000; 64 sentences with --text), shaped for {@code m}. */
     public Samples samples(ParameterizedModel m) {
-        int limit = samples != null ? samples : text != null ? TEXT_SAMPLES : 1000;
-        if (limit < 1) {
-            throw new LoupeException("--samples must be at least 1");
-        }
-        if (text != null) {
-            return textSamples(m, limit);
-        }
-        LossKind loss = loss();
-        if (loss == LossKind.CROSS_ENTROPY && labels == null) {
-            throw new LoupeException(data, "cross-entropy needs --labels");
-        }
-        Dataset d = Datasets.read(data, loss == LossKind.MSE ? null : labels);
-        long[] shape = d.exampleShape();
-        if (!m.dataInputs().isEmpty()) {
-            ValueType in = m.dataInputs().getFirst();
-            long[] want = Arrays.copyOfRange(in.dims(), 1, in.dims().length);
-            if (Arrays.stream(want).allMatch(x -> x > 0)) {
-                long n = Arrays.stream(want).reduce(1, Math::multiplyExact);
-                if (n != d.rowLength()) { // ONNX Runtime would say only "invalid rank", naming neither file
-                    throw new LoupeException(data, "examples have " + d.rowLength() + " values, but " + model.getFileName()
-                            + " takes " + Arrays.toString(want) + " = " + n + " per example");
-                }
-                shape = want;
-            }
-        }
-        int n = Math.min(limit, d.rows());
-        float[] x = Arrays.copyOf(d.features(), n * d.rowLength());
-        if (loss == LossKind.MSE) {
-            if (labels == null) {
-                throw new LoupeException(data, "mse needs float targets in --labels");
-            }
-            Dataset t = Datasets.read(labels, null);
-            if (t.rows() < n) {
-                throw new LoupeException(labels, t.rows() + " targets for " + n + " samples");
-            }
-            long width = outputWidth(m);
-            if (width > 0 && width != t.rowLength()) {
-                throw new LoupeException(labels, "has " + t.rowLength() + " target values per sample but " + model.getFileName()
-                        + " outputs " + width);
-            }
-            return Samples.regression(x, shape, Arrays.copyOf(t.features(), n * t.rowLength()), t.rowLength());
-        }
-        if (d.labels() == null) {
-            return new Samples(x, shape, n, null, null, 0);
-        }
-        return Samples.classification(x, shape, Arrays.copyOf(d.labels(), n));
-    }
-
-    /** Values per sample of the model's first output when its non-batch dimensions are fixed, else -1. */
-    private static long outputWidth(ParameterizedModel m) {
-        long[] dims = m.outputs().getFirst().dims();
-        long w = 1;
-        for (int i = 1; i < dims.length; i++) {
-            if (dims[i] <= 0) {
-                return -1;
-            }
-            w *= dims[i];
-        }
-        return w;
-    }
-
-    private Samples textSamples(ParameterizedModel m, int limit) {
-        WordPieceTokenizer wp = encoder().wordPiece();
-        List<String> lines = EvalCommand.readLines(text);
-        int n = Math.min(limit, lines.size());
-        long[][] ids = new long[n][];
-        for (int i = 0; i < n; i++) {
-            ids[i] = wp.encode(lines.get(i));
-        }
-        Samples s = Samples.text(ids);
-        if (targets == null) {
-            return SelfTargets.at(m, s, m.theta0(), batch());
-        }
-        Dataset t = Datasets.read(targets, null);
-        int width = (int) m.outputs().getFirst().dims()[1];
-        if (t.rows() < n || t.rowLength() != width) {
-            throw new LoupeException(targets, "holds " + t.rows() + " rows of " + t.rowLength() + " values; need " + n + " rows of " + width);
-        }
-        return s.withTargets(Arrays.copyOf(t.features(), n * width), width);
+        return data().samples(m, samples != null ? samples : text != null ? TEXT_SAMPLES : 1000, batch());
     }
 }

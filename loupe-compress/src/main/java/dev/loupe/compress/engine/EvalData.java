@@ -2,11 +2,8 @@ package dev.loupe.compress.engine;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.runtime.text.EncoderConfig;
+import dev.loupe.runtime.text.Sentences;
 
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,16 +37,6 @@ public record EvalData(Path data, Path labels, Path text, EncoderConfig.Choices 
 
     /** The non-blank lines of {@code text}. */
     List<String> sentences() {
-        try {
-            List<String> lines = Files.readAllLines(text, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank()).toList();
-            if (lines.isEmpty()) {
-                throw new LoupeException(text, "has no non-blank lines");
-            }
-            return lines;
-        } catch (MalformedInputException e) {
-            throw new LoupeException(text, "is not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new LoupeException(text, Files.exists(text) ? "cannot read: " + e.getMessage() : "no such file", e);
-        }
+        return Sentences.read(text);
     }
 }

@@ -32,10 +32,31 @@ public final class HfConfigReader {
         Architecture arch = Architecture.fromHf(cls).orElseThrow(() -> new LoupeException(file,
                 "architecture \"" + cls + "\" is not a supported decoder LM (LlamaForCausalLM, MistralForCausalLM, "
                         + "Qwen2ForCausalLM, GPT2LMHeadModel)"));
-        JsonNode gen = json(dir.resolve("generation_config.json"), false);
-        int bos = gen != null && gen.path("bos_token_id").isInt() ? gen.get("bos_token_id").asInt()
-                : root.path("bos_token_id").isInt() ? root.get("bos_token_id").asInt() : -1;
+        int bos = bosId(dir, root);
         return arch == Architecture.GPT2 ? gpt2(file, root, bos) : llama(file, root, arch, bos);
+    }
+
+    /**
+     * What an ONNX decoder's folder says beside its graph (Optimum exports keep config.json and
+     * generation_config.json): the BOS id and the position-table length (max_position_embeddings, GPT-2's
+     * n_positions), or null when there is no config.json. Nothing else is needed: the graph holds the architecture.
+     */
+    public static ConfigHints hints(Path dir) {
+        Path file = dir.resolve("config.json");
+        JsonNode root = json(file, false);
+        if (root == null) {
+            return null;
+        }
+        JsonNode positions = root.hasNonNull("max_position_embeddings") ? root.get("max_position_embeddings") : root.get("n_positions");
+        int max = positions != null && positions.canConvertToInt() && positions.asInt() > 0 ? positions.asInt() : Integer.MAX_VALUE;
+        return new ConfigHints(file, bosId(dir, root), max);
+    }
+
+    /** generation_config.json's bos_token_id, else config.json's, else -1. */
+    private static int bosId(Path dir, JsonNode root) {
+        JsonNode gen = json(dir.resolve("generation_config.json"), false);
+        return gen != null && gen.path("bos_token_id").isInt() ? gen.get("bos_token_id").asInt()
+                : root.path("bos_token_id").isInt() ? root.get("bos_token_id").asInt() : -1;
     }
 
     private static LmConfig llama(Path file, JsonNode c, Architecture arch, int bos) {

@@ -1,7 +1,7 @@
 package dev.loupe.lm.perplexity;
 
 import dev.loupe.core.progress.Progress;
-import dev.loupe.lm.LanguageModel;
+import dev.loupe.lm.CausalLm;
 import dev.loupe.lm.forward.LinearObserver;
 
 import java.nio.file.Path;
@@ -13,16 +13,16 @@ import java.nio.file.Path;
 public record EvalRequest(Path text, Convention convention, Integer context, Integer stride) {
     public static final int DEFAULT_CONTEXT = 512;
 
-    public int context(LanguageModel lm) {
-        return context != null ? context : Math.min(DEFAULT_CONTEXT, lm.config().maxPositions());
+    public int context(CausalLm lm) {
+        return context != null ? context : Math.min(DEFAULT_CONTEXT, lm.maxPositions());
     }
 
-    public int stride(LanguageModel lm) {
+    public int stride(CausalLm lm) {
         return stride != null ? stride : Math.max(1, context(lm) / 2);
     }
 
     /** Tokenizes the text and evaluates it. */
-    public PerplexityResult run(LanguageModel lm, LinearObserver observer, Progress progress) {
+    public PerplexityResult run(CausalLm lm, LinearObserver observer, Progress progress) {
         int[] ids = lm.tokenize(TextInput.read(text));
         return Perplexity.evaluate(lm, text.toString(), ids, convention, context(lm), stride(lm), observer, progress);
     }

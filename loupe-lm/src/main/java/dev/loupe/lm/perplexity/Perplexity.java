@@ -2,17 +2,15 @@ package dev.loupe.lm.perplexity;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
-import dev.loupe.lm.LanguageModel;
-import dev.loupe.lm.config.LmConfig;
-import dev.loupe.lm.forward.DecoderForward;
+import dev.loupe.lm.CausalLm;
 import dev.loupe.lm.forward.LinearObserver;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Mean negative log-likelihood of a token sequence under a decoder LM, window by window ({@link Window#plan}). Each
- * window is one forward pass; logits are formed {@value #LOGIT_ROWS} rows at a time and reduced to
+ * Mean negative log-likelihood of a token sequence under a decoder LM, window by window ({@link Window#plan}), for
+ * every kind of model ({@link CausalLm}: the Java forward pass, an ONNX graph). Each window is one forward pass; logits are formed {@value #LOGIT_ROWS} rows at a time and reduced to
  * log-softmax at the target in double, so a 128k vocabulary never needs a [T, V] array.
  */
 public final class Perplexity {
@@ -25,31 +23,30 @@ public final class Perplexity {
      * Evaluates {@code tokens}; {@code observer} sees every linear input (calibration rides on the same passes).
      * Progress counts tokens forwarded.
      */
-    public static PerplexityResult evaluate(LanguageModel lm, String textName, int[] tokens, Convention convention, int context,
+    public static PerplexityResult evaluate(CausalLm lm, String textName, int[] tokens, Convention convention, int context,
                                             int stride, LinearObserver observer, Progress progress) {
-        LmConfig cfg = lm.config();
         check(lm, tokens, convention, context, stride);
-        int bos = convention == Convention.LLAMA_CPP && addsBos(lm, tokens) ? cfg.bosId() : -1;
+        int bos = convention == Convention.LLAMA_CPP && addsBos(lm, tokens) ? lm.bosId() : -1;
         List<Window> plan = Window.plan(convention, tokens.length, context, stride, bos);
-        DecoderForward f = lm.forward();
+        int vocab = lm.vocabSize();
         long forwarded = plan.stream().mapToLong(Window::length).sum();
         progress.start("perplexity", forwarded);
         long t0 = System.nanoTime();
         double nll = 0;
         long scored = 0;
-        float[] logits = new float[LOGIT_ROWS * cfg.vocabSize()];
+        float[] logits = new float[LOGIT_ROWS * vocab];
         try {
             for (Window w : plan) {
                 int[] ids = Arrays.copyOfRange(tokens, w.begin(), w.begin() + w.length());
                 if (w.bos() >= 0) {
                     ids[0] = w.bos();
                 }
-                float[] h = f.hidden(ids, observer);
+                CausalLm.WindowLogits out = lm.window(ids, observer);
                 for (int r0 = w.firstScored(); r0 < w.length() - 1; r0 += LOGIT_ROWS) {
                     int rows = Math.min(LOGIT_ROWS, w.length() - 1 - r0);
-                    f.logits(h, r0, rows, logits);
+                    out.rows(r0, rows, logits);
                     for (int r = 0; r < rows; r++) {
-                        nll += nll(logits, r * cfg.vocabSize(), cfg.vocabSize(), ids[r0 + r + 1]);
+                        nll += nll(logits, r * vocab, vocab, ids[r0 + r + 1]);
                     }
                 }
                 scored += w.scored();
@@ -79,17 +76,16 @@ public final class Perplexity {
     }
 
     /** llama.cpp replaces each chunk's first token by BOS when its tokenizer adds BOS: we see that as a leading BOS. */
-    private static boolean addsBos(LanguageModel lm, int[] tokens) {
-        return lm.config().bosId() >= 0 && tokens.length > 0 && tokens[0] == lm.config().bosId();
+    private static boolean addsBos(CausalLm lm, int[] tokens) {
+        return lm.bosId() >= 0 && tokens.length > 0 && tokens[0] == lm.bosId();
     }
 
-    private static void check(LanguageModel lm, int[] tokens, Convention convention, int context, int stride) {
-        LmConfig cfg = lm.config();
+    private static void check(CausalLm lm, int[] tokens, Convention convention, int context, int stride) {
         if (context < 2) {
             throw new LoupeException("--context must be at least 2, not " + context);
         }
-        if (context > cfg.maxPositions()) {
-            throw new LoupeException(lm.source(), "--context " + context + " is longer than the model's " + cfg.maxPositions()
+        if (context > lm.maxPositions()) {
+            throw new LoupeException(lm.source(), "--context " + context + " is longer than the model's " + lm.maxPositions()
                     + " positions (max_position_embeddings / context_length)");
         }
         if (convention == Convention.SLIDING_WINDOW && (stride < 1 || stride > context)) {
@@ -101,8 +97,8 @@ public final class Perplexity {
                     ? "llama.cpp's convention needs at least one chunk of " + context : "perplexity needs at least 2"));
         }
         for (int id : tokens) {
-            if (id < 0 || id >= cfg.vocabSize()) {
-                throw new LoupeException(lm.source(), "the tokenizer produced id " + id + ", outside the model's vocabulary of " + cfg.vocabSize());
+            if (id < 0 || id >= lm.vocabSize()) {
+                throw new LoupeException(lm.source(), "the tokenizer produced id " + id + ", outside the model's vocabulary of " + lm.vocabSize());
             }
         }
     }

@@ -160,7 +160,7 @@ public record EncoderConfig(Path tokenizer, Pooling pooling, int maxTokens, Stri
     }
 
     /** A tokenizer.json beside the model: tokenizer.json, MODEL-tokenizer.json, or the only *tokenizer.json there. */
-    static Path tokenizerBeside(Path model) {
+    public static Path tokenizerBeside(Path model) {
         Path dir = model.toAbsolutePath().getParent();
         String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
         for (Path d : new Path[] {dir, dir == null ? null : dir.getParent()}) {

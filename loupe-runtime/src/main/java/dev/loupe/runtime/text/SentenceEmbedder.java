@@ -64,6 +64,28 @@ public final class SentenceEmbedder {
         return out;
     }
 
+    /** {@link #embed(List, dev.loupe.core.progress.Progress)} with the run's token counts, mean norm and time. */
+    public SentenceEmbeddings embedAll(List<String> sentences, dev.loupe.core.progress.Progress progress) {
+        long t0 = System.nanoTime();
+        float[][] v = embed(sentences, progress);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long tokens = 0;
+        int maxTokens = 0;
+        double norms = 0;
+        for (int i = 0; i < v.length; i++) {
+            int t = tokens(sentences.get(i)).length;
+            tokens += t;
+            maxTokens = Math.max(maxTokens, t);
+            double s = 0;
+            for (float x : v[i]) {
+                s += (double) x * x;
+            }
+            norms += Math.sqrt(s);
+        }
+        int n = Math.max(1, v.length);
+        return new SentenceEmbeddings(v, (double) tokens / n, maxTokens, norms / n, seconds);
+    }
+
     /** The unit-length embedding of one sentence. */
     public float[] embed(String sentence) {
         long[] ids = tokenizer.encode(sentence);

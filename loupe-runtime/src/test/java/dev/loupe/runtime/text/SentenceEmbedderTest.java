@@ -54,4 +54,28 @@ class SentenceEmbedderTest {
             }
         }
     }
+
+    /** Token counts of the run against the reference's own (Python tokenizer, fixtures/make_minilm_reference.py). */
+    @Test
+    void embedAllCountsTokensAsTheReferenceAndNormalizes() throws IOException {
+        JsonNode ref = new ObjectMapper().readTree(Fixtures.dir().resolve("minilm/reference.json").toFile());
+        List<String> texts = new ArrayList<>();
+        long sum = 0;
+        int max = 0;
+        for (JsonNode e : ref.path("embeddings")) {
+            texts.add(e.path("text").asText());
+            sum += e.path("tokens").asInt();
+            max = Math.max(max, e.path("tokens").asInt());
+        }
+        try (OnnxModel model = OnnxModel.open(BundledModels.miniLm(), 2)) {
+            SentenceEmbeddings r = new SentenceEmbedder(model,
+                    WordPieceTokenizer.load(BundledModels.miniLmTokenizer(), ref.path("max_length").asInt()), Pooling.MEAN)
+                    .embedAll(texts, dev.loupe.core.progress.Progress.NONE);
+            assertEquals(texts.size(), r.sentences());
+            assertEquals(384, r.dimension());
+            assertEquals((double) sum / texts.size(), r.meanTokens(), 1e-12);
+            assertEquals(max, r.maxTokens());
+            assertEquals(1.0, r.meanNorm(), 1e-6);
+        }
+    }
 }
