@@ -5,6 +5,8 @@
 # with the load average before each. Alphas are joined on the layer key and compared.
 #   WW_HARNESS=/path/to/weightwatcher bash loupe-cli/bench/ww_vs_loupe.sh FILE.safetensors [loupe options...]
 # LOUPE=/path/to/a/loupe runs that CLI instead of ./loupe (e.g. a copy of the build while sources change).
+# KEEP=DIR keeps both CSVs there (ww.csv, loupe.csv), e.g. for loupe-cli/bench/agreement.py's stored: reference.
+# The untimed `loupe --version` first builds the CLI if sources changed and records its JVM AOT cache.
 set -euo pipefail
 file=$(readlink -f "$1"); shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +27,9 @@ read -r ww_wall ww_u ww_s <"$out/ww.time"
 read -r lp_wall lp_u lp_s <"$out/loupe.time"
 awk -v a="$ww_wall" -v b="$(echo "$ww_u + $ww_s" | bc)" -v c="$lp_wall" -v d="$(echo "$lp_u + $lp_s" | bc)" -v o="$*" \
     'BEGIN { printf "WeightWatcher %.1f s wall, %.1f s CPU; loupe inspect %s %.1f s wall, %.1f s CPU: %.2fx wall, %.2fx CPU\n", a, b, o, c, d, a / c, b / d }'
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP" && cp "$out/ww/x.default.csv" "$KEEP/ww.csv" && cp "$out/loupe.csv" "$KEEP/loupe.csv"
+fi
 "$WW_PY" - "$out/ww/x.default.csv" "$out/loupe.csv" <<'PY'
 import csv, sys
 ww = {r["key"]: float(r["alpha"]) for r in csv.DictReader(open(sys.argv[1]))}

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.core.data.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +44,53 @@ class HessianCommandTest {
             maxNode = Math.max(maxNode, n.asDouble());
         }
         assertEquals(top, maxNode, 0.02 * top);
+    }
+
+    /**
+     * --per-layer on the MLP's last layer (--weights fc3: the Hessian over fc3.weight and fc3.bias only): each block's
+     * top eigenvalue is at most the whole Hessian's (Cauchy interlacing: λmax(H) ≥ λmax(H_ii)), the block traces add
+     * up to the whole trace within the intervals (100 samples each and no early stop: vᵀHv is heavy-tailed here, and the
+     * normal interval of a few dozen samples undercovers), and every eigenvalue's residual bound is in the text and the report.
+     */
+    @Test
+    void perLayerBlocksInterlaceAndAddUp() throws Exception {
+        var f = Fixtures.dir();
+        Path out = Files.createTempDirectory("loupe-per-layer");
+        CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
+                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--samples", "200", "--weights", "fc3\\..*", "--per-layer", "--trace-samples", "100", "--tol", "0", "--max-iter", "12", "--density-steps", "0",
+                "--out", out.toString(), "--report", out.resolve("hessian.html").toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode got = new ObjectMapper().readTree(out.resolve("hessian.json").toFile());
+        JsonNode layers = got.path("layers");
+        assertEquals(2, layers.size());
+        assertEquals("fc3.weight", layers.get(0).path("name").asText());
+        assertEquals(1280, layers.get(0).path("parameters").asInt());
+        assertEquals("fc3.bias", layers.get(1).path("name").asText());
+        assertEquals(10, layers.get(1).path("parameters").asInt());
+        double top = got.path("eigenvalues").get(0).asDouble(), topBound = got.path("residuals").get(0).asDouble();
+        double sum = 0, half2 = Math.pow(got.path("traceHalfWidth95").asDouble(), 2);
+        for (JsonNode l : layers) {
+            double lt = l.path("topEigenvalue").asDouble(), lb = l.path("residual").asDouble();
+            assertTrue(lb <= 1e-4 * Math.abs(lt), l.toString());
+            assertTrue(lt <= top + topBound + lb, l.path("name").asText() + ": block " + lt + " above the whole Hessian's " + top);
+            assertTrue(l.path("trace").asDouble() > 0 && l.path("traceHalfWidth95").asDouble() > 0, l.toString());
+            sum += l.path("trace").asDouble();
+            half2 += Math.pow(l.path("traceHalfWidth95").asDouble(), 2);
+        }
+        assertTrue(Math.abs(sum - got.path("trace").asDouble()) <= Math.sqrt(half2), sum + " vs " + got.path("trace"));
+        // the weight block holds almost all of the curvature: the bias block is 10 of the 1,290 weights
+        assertTrue(layers.get(0).path("topEigenvalue").asDouble() > layers.get(1).path("topEigenvalue").asDouble());
+        // the residual bounds in the text, and in the report's cards and tables
+        String html = Files.readString(out.resolve("hessian.html"));
+        for (JsonNode l : layers) {
+            String bound = String.format(Locale.ROOT, "%.2g", l.path("residual").asDouble());
+            assertTrue(r.out().contains(String.format(Locale.ROOT, "top %.6g ± %s", l.path("topEigenvalue").asDouble(), bound)), r.out());
+            assertTrue(html.contains(">" + bound + "<"), "report lacks " + l.path("name").asText() + "'s bound " + bound);
+        }
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "eigenvalue 1: %.6g ± %.2g", top, topBound)), r.out());
+        assertTrue(html.contains(String.format(Locale.ROOT, "%.5g ± %.2g", top, topBound)), "report card lacks the top eigenvalue's bound");
     }
 
     @Test

@@ -114,7 +114,7 @@ class TestCompressCommand {
                 dir.resolve("o.safetensors").toString()), "needs each layer's XᵀX");
         assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--act-order", "--out", out), "--act-order is a GPTQ option");
         assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--method", "gptq", "--data", x, "--calibration-samples",
-                "1024", "--out", dir.resolve("x.gguf").toString()), "the output must be .onnx");
+                "1024", "--out", dir.resolve("x.gguf").toString()), "not a supported GGUF architecture");
         assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "wanda", "--nm", "2:4", "--data", x,
                 "--out", out), "--nm applies to");
         assertFalse(Files.exists(Path.of(out)));

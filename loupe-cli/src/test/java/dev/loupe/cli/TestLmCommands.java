@@ -90,4 +90,83 @@ class TestLmCommands {
         assertEquals(1, c.err().lines().count(), c.err());
         assertFalse(Files.exists(out));
     }
+
+    /**
+     * The issue's hostile LMs through the real CLI (eval and compress --out): a truncated config, an absurd layer
+     * count, a context beyond the position table, a tokenizer whose ids exceed the vocabulary; plus an ONNX decoder
+     * whose logits are narrower than its tokenizer. Each: exit 2, nothing on stdout, one stderr line naming the file,
+     * no output written, the inputs unchanged.
+     */
+    @Test
+    void hostileLanguageModelsAreOneLineEachAndWriteNothing() throws Exception {
+        Path f = Fixtures.dir().resolve("lm");
+        Path truncated = copyLlama("truncated");
+        Files.writeString(truncated.resolve("config.json"), Files.readString(truncated.resolve("config.json")).substring(0, 100));
+        Path layers = copyLlama("layers");
+        Files.writeString(layers.resolve("config.json"), Files.readString(layers.resolve("config.json"))
+                .replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1000000"));
+        Path tokens = copyLlama("tokens");
+        Files.writeString(tokens.resolve("tokenizer.json"), """
+                {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [], "normalizer": null,
+                 "pre_tokenizer": {"type": "Whitespace"}, "post_processor": null, "decoder": null,
+                 "model": {"type": "WordLevel", "vocab": {"a": 0, "the": 1, "far": 600}, "unk_token": "a"}}""");
+        String text = f.resolve("heldout.txt").toString();
+        String calibration = f.resolve("calibration.txt").toString();
+        record Case(String[] args, String names) {
+        }
+        java.util.List<Case> cases = new java.util.ArrayList<>();
+        for (Path m : java.util.List.of(truncated, layers, tokens)) {
+            String why = m == truncated ? "config.json: is not valid JSON" : m == layers
+                    ? "config.json: field \"num_hidden_layers\" = 1000000 is outside 1..1024"
+                    : "tokenizer.json: the tokenizer has ids up to 600 but the model's vocabulary has 512 rows";
+            cases.add(new Case(new String[] {"eval", m.toString(), "--text", text, "--context", "128", "--json"}, m + "/" + why));
+            cases.add(new Case(new String[] {"compress", m.toString(), "--method", "wanda", "--sparsity", "0.5", "--calibration",
+                    calibration, "--context", "128", "--out", dir.resolve("out-" + m.getFileName() + ".safetensors").toString()}, m + "/" + why));
+        }
+        cases.add(new Case(new String[] {"eval", f.resolve("llama").toString(), "--text", text, "--context", "300"},
+                f.resolve("llama") + ": --context 300 is longer than the model's 256 positions"));
+        cases.add(new Case(new String[] {"compress", f.resolve("llama").toString(), "--method", "wanda", "--sparsity", "0.5",
+                "--calibration", calibration, "--context", "300", "--eval", "--text", text, "--out",
+                dir.resolve("out-positions.safetensors").toString()}, "--context 300 is longer than the model's 256 positions"));
+        cases.add(new Case(new String[] {"eval", f.resolve("onnx/vocab8.onnx").toString(), "--text", text, "--tokenizer",
+                f.resolve("llama/tokenizer.json").toString()},
+                f.resolve("llama/tokenizer.json") + ": the tokenizer has ids up to 511 but the model's logits cover a vocabulary of 8"));
+        java.util.Map<Path, Integer> before = contents(truncated, layers, tokens);
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        for (Case c : cases) {
+            CliRun r = CliRun.of(c.args());
+            if (r.exit() != 2 || !r.out().isEmpty() || r.err().lines().count() != 1 || !r.err().startsWith("loupe: ")
+                    || !r.err().contains(c.names())) {
+                failures.add(String.join(" ", c.args()) + " -> exit " + r.exit() + ", stdout " + r.out().lines().limit(1).toList()
+                        + ", stderr " + r.err().lines().limit(3).toList());
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        try (var left = Files.list(dir)) {
+            assertEquals(java.util.List.of(), left.filter(p -> p.getFileName().toString().startsWith("out-")).toList(), "outputs written");
+        }
+        assertEquals(before, contents(truncated, layers, tokens), "the input folders are left as they were");
+    }
+
+    private static java.util.Map<Path, Integer> contents(Path... folders) throws java.io.IOException {
+        java.util.Map<Path, Integer> m = new java.util.TreeMap<>();
+        for (Path d : folders) {
+            try (var s = Files.list(d)) {
+                for (Path p : s.toList()) {
+                    m.put(p, java.util.Arrays.hashCode(Files.readAllBytes(p)));
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The llama fixture's Hugging Face files (not its ONNX exports) copied into {@code dir/name}. */
+    private Path copyLlama(String name) throws java.io.IOException {
+        Path to = Files.createDirectories(dir.resolve(name));
+        for (String file : java.util.List.of("config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
+                "tokenizer_config.json")) {
+            Files.copy(Fixtures.dir().resolve("lm/llama").resolve(file), to.resolve(file));
+        }
+        return to;
+    }
 }

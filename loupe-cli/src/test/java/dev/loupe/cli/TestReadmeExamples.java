@@ -52,6 +52,8 @@ class TestReadmeExamples {
             new Shorter("--bits 4", List.of(), false, true, "TestOnnxOutputMiniLm and TestNBitsOutput write these layouts"),
             new Shorter("loupe hessian ~/.cache/loupe/all-minilm-l6-v2.onnx", List.of(), false, true,
                     "40 s even on 2 sentences; HessianOnMiniLmTest checks it against exact products"),
+            new Shorter("loupe hessian fixtures/models/resnet20.onnx", List.of(), false, true,
+                    "40 products of a ResNet (minutes on a loaded machine); HessianOnResNetTest runs it against PyHessian"),
             new Shorter("loupe hessian fixtures/models/mlp.onnx", List.of("--samples", "200", "--trace-samples", "2",
                     "--max-iter", "3", "--density-steps", "5"), false, false, "13 s at the defaults"),
             new Shorter("--directions pca", List.of("--grid", "5", "--samples", "200"), false, false,

@@ -10,6 +10,11 @@ final class NaiveDecoder {
     }
 
     static double[][] logits(TinyLm m, int[] tokens) {
+        return logits(m, tokens, layer -> 0);
+    }
+
+    /** With layer l's queries seeing only the last {@code window(l)} keys, themselves included (0: all). */
+    static double[][] logits(TinyLm m, int[] tokens, java.util.function.IntUnaryOperator window) {
         int t = tokens.length;
         int hd = m.d / m.heads;
         double[][] x = new double[t][];
@@ -39,13 +44,15 @@ final class NaiveDecoder {
                     v[i] = mv(m, s + "v", h);
                 }
             }
+            int w = window.applyAsInt(l);
             for (int i = 0; i < t; i++) {
+                int first = w > 0 ? Math.max(0, i - w + 1) : 0;
                 double[] o = new double[m.heads * hd];
                 for (int h = 0; h < m.heads; h++) {
                     int g = h / (m.heads / m.kvHeads);
                     double[] sc = new double[i + 1];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = first; j <= i; j++) {
                         for (int e = 0; e < hd; e++) {
                             sc[j] += q[i][h * hd + e] * k[j][g * hd + e];
                         }
@@ -53,10 +60,10 @@ final class NaiveDecoder {
                         max = Math.max(max, sc[j]);
                     }
                     double z = 0;
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = first; j <= i; j++) {
                         z += Math.exp(sc[j] - max);
                     }
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = first; j <= i; j++) {
                         for (int e = 0; e < hd; e++) {
                             o[h * hd + e] += Math.exp(sc[j] - max) / z * v[j][g * hd + e];
                         }

@@ -64,6 +64,13 @@ class TestHostileModels {
     }
 
     @Test
+    void partialRotaryIsRefusedNotIgnored() throws IOException {
+        Path m = folder();
+        edit(m.resolve("config.json"), "\"rope_theta\"", "\"partial_rotary_factor\": 0.5, \"rope_theta\"");
+        assertTrue(fail(m).contains("config.json: field \"partial_rotary_factor\" = 0.5: only full rotary embeddings (1.0) are supported"), fail(m));
+    }
+
+    @Test
     void unknownArchitecture() throws IOException {
         Path m = folder();
         edit(m.resolve("config.json"), "LlamaForCausalLM", "BertModel");

@@ -3,6 +3,7 @@ package dev.loupe.cli.bench;
 import dev.loupe.cli.Table;
 import dev.loupe.cli.landscape.ModelDataOptions;
 import dev.loupe.landscape.bench.HessianBenchmark;
+import dev.loupe.landscape.bench.Span;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = {"Hessian-vector products (exact, R-operator) and gradients of the mean loss of MODEL over --samples (default 1000), "
                 + "against plain forward passes of the unmodified model over the same samples, same batches and same ONNX Runtime threads "
-                + "(half of them before, half after). The ratio HVP ÷ forward is the cost of one HVP in forward passes; theory says 4 to 6."})
+                + "(half of them before, half after). The ratio HVP ÷ forward is the cost of one HVP in forward passes; theory says 4 to 6. "
+                + "Wall and process CPU time are both shown: on a loaded machine compare the CPU ratios, with --threads 1."})
 public final class HessianBenchCommand implements Callable<Integer> {
     @Mixin
     ModelDataOptions in;
@@ -31,6 +33,11 @@ public final class HessianBenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static void row(Table t, String work, int count, Span s, HessianBenchmark.Result r) {
+        t.row(work, count, Table.num(s.wall(), 4), Table.num(s.wall() / r.forward().wall(), 2), Table.num(s.cpu(), 4),
+                Table.num(s.cpu() / r.forward().cpu(), 2));
+    }
+
     @Override
     public Integer call() {
         if (hvps < 1) {
@@ -39,12 +46,13 @@ public final class HessianBenchCommand implements Callable<Integer> {
         try (ParameterizedModel m = in.open()) {
             HessianBenchmark.Result r = HessianBenchmark.run(m, in.samples(m), in.loss(), in.batch(), in.threads(), hvps, profile);
             PrintWriter out = spec.commandLine().getOut();
-            Table t = new Table("work", "count", "seconds each", "forward passes");
-            t.row("forward pass", r.forwardPasses(), Table.num(r.forwardSeconds(), 4), "1");
-            t.row("gradient", r.gradients(), Table.num(r.gradientSeconds(), 4), Table.num(r.gradientRatio(), 2));
-            t.row("Hessian-vector product", r.hvps(), Table.num(r.hvpSeconds(), 4), Table.num(r.hvpRatio(), 2));
+            Table t = new Table("work", "count", "seconds each", "forward passes", "CPU seconds each", "forward passes (CPU)");
+            row(t, "forward pass", r.forwardPasses(), r.forward(), r);
+            row(t, "gradient (any point)", r.gradients(), r.gradient(), r);
+            row(t, "HVP setup at the point (once)", 1, r.prepare(), r);
+            row(t, "Hessian-vector product", r.hvps(), r.hvp(), r);
             t.print(out);
-            out.printf("HVP/forward %.2f (one Hessian-vector product costs this many forward passes)%n", r.hvpRatio());
+            out.printf("HVP/forward %.2f wall, %.2f CPU (one Hessian-vector product costs this many forward passes)%n", r.hvpRatio(), r.hvpCpuRatio());
             out.printf("%d samples, batch %d, %d ONNX Runtime threads%n", r.samples(), r.batch(), r.threads());
             if (r.profile() != null) {
                 out.printf("profile: %s%n", r.profile());

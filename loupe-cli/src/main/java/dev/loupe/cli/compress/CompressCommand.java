@@ -10,6 +10,7 @@ import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
+import dev.loupe.compress.gguf.GgufFileType;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
@@ -37,7 +38,11 @@ import java.util.concurrent.Callable;
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
                 + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
-                + "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
+                + "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors.",
+                "GGUF out (--out x.gguf, from a Hugging Face decoder folder or a .gguf): --gguf-type (default Q4_K_M, "
+                + "llama.cpp's mixture) with ggml's quantizers, importance-weighted by --calibration TEXT as llama.cpp's "
+                + "imatrix is; --allocate knapsack instead picks each linear layer's type (Q4_K/Q5_K/Q6_K/Q8_0) to minimize "
+                + "the calibration-weighted squared error within the bytes the recipe spends on them."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -159,6 +164,10 @@ public final class CompressCommand implements Callable<Integer> {
             + "(default 512, or the model's positions if fewer; evaluation strides by N/2).")
     Integer context;
 
+    @Option(names = "--gguf-type", paramLabel = "TYPE", description = "With --out x.gguf: llama.cpp file type, "
+            + "Q4_K_M (default), Q5_K_M, a pure type (Q4_K, Q5_K, Q6_K, Q8_0, Q5_0, Q5_1, Q4_0) or F16/BF16/F32.")
+    GgufFileType ggufType;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -170,6 +179,12 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+            return GgufCompression.run(this, spec.commandLine().getOut());
+        }
+        if (ggufType != null) {
+            throw new LoupeException("--gguf-type applies to --out x.gguf");
+        }
         int[] nmPair = nm != null ? parseNm(nm) : method == Method.NM ? new int[] {2, 4} : new int[] {0, 0};
         if (nm != null && method != Method.NM && method != Method.SPARSEGPT) {
             throw new LoupeException("--nm applies to --method nm or sparsegpt");

@@ -10,6 +10,7 @@ import dev.loupe.core.data.Datasets;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.ensemble.predict.ModelPredictions;
 import dev.loupe.ensemble.predict.PredictionFiles;
+import dev.loupe.ensemble.predict.PredictionWriter;
 import dev.loupe.ensemble.predict.Predictions;
 import dev.loupe.ensemble.result.EnsembleReport;
 import dev.loupe.ensemble.shift.ImageShift;
@@ -121,17 +122,12 @@ public final class EnsembleCommand implements Callable<Integer> {
         EnsembleReport report = EnsembleAnalysis.run(in, shiftedSets, fromK, orders, seed);
         // files before stdout, and only once the analysis succeeded: a failure leaves no partial output
         if (savePredictions != null) {
-            List<Path> saved = new ArrayList<>(PredictionWriter.files(savePredictions.resolve("in-distribution"), in));
-            shiftedSets.forEach((name, p) -> saved.addAll(PredictionWriter.files(savePredictions.resolve(PredictionWriter.dirName(name)), p)));
             List<Path> inputs = new ArrayList<>(models);
             inputs.addAll(java.util.Arrays.asList(data, labels));
-            for (Path f : saved) {
+            for (Path f : PredictionWriter.files(savePredictions, in, shiftedSets)) {
                 AtomicOutput.refuseOverwrite(f, inputs);
             }
-            AtomicOutput.all(() -> {
-                PredictionWriter.write(savePredictions.resolve("in-distribution"), in);
-                shiftedSets.forEach((name, p) -> PredictionWriter.write(savePredictions.resolve(PredictionWriter.dirName(name)), p));
-            });
+            AtomicOutput.all(() -> PredictionWriter.write(savePredictions, in, shiftedSets));
         }
         if (out != null) {
             List<Path> inputs = new ArrayList<>(predictions);

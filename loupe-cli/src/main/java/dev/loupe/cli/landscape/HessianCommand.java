@@ -10,6 +10,8 @@ import dev.loupe.landscape.hessian.HessianAnalysis;
 import dev.loupe.landscape.hessian.HessianOptions;
 import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.landscape.result.LayerCurvature;
+import dev.loupe.landscape.result.TraceMethod;
 import dev.loupe.report.landscape.HessianReport;
 import dev.loupe.report.landscape.LandscapePlotFiles;
 import picocli.CommandLine;
@@ -45,6 +47,10 @@ public final class HessianCommand implements Callable<Integer> {
     double tol;
     @Option(paramLabel = "N", names = "--trace-samples", defaultValue = "100", description = "Hutchinson samples at most; 0 skips the trace (default ${DEFAULT-VALUE}).")
     int traceSamples;
+    @Option(paramLabel = "METHOD", names = "--trace-method", defaultValue = "hutchinson", description = "Trace by hutchinson (mean of vᵀHv over Rademacher v, PyHessian's) or hutchpp (Hutch++, Meyer et al. 2021: the trace on a sketched top subspace exactly plus Hutchinson on the rest, --trace-samples products in all, a third each; less variance when a few eigenvalues dominate, holds --trace-samples/3 vectors of the model's size) (default ${DEFAULT-VALUE}).")
+    String traceMethod;
+    @Option(names = "--per-layer", description = "Also each weight tensor's diagonal block of the Hessian (the other weights fixed), with vectors nonzero only on that tensor: its Hutchinson trace with 95%% CI (up to --trace-samples), trace per weight (HAWQ-V2's layer sensitivity), and its top eigenvalue with residual bound by Lanczos (up to --max-iter steps). Costs up to --trace-samples + --max-iter Hessian-vector products per tensor; pick tensors with --weights.")
+    boolean perLayer;
     @Option(paramLabel = "N", names = "--density-steps", defaultValue = "100", description = "Lanczos steps per SLQ run; 0 skips the density (default ${DEFAULT-VALUE}).")
     int densitySteps;
     @Option(paramLabel = "N", names = "--density-runs", defaultValue = "1", description = "SLQ runs (default ${DEFAULT-VALUE}).")
@@ -74,8 +80,17 @@ public final class HessianCommand implements Callable<Integer> {
             case "power" -> EigenMethod.POWER;
             default -> throw new dev.loupe.core.LoupeException("--method must be lanczos or power, got '" + method + "'");
         };
+        TraceMethod traceHow = switch (traceMethod.toLowerCase(java.util.Locale.ROOT)) {
+            case "hutchinson" -> TraceMethod.HUTCHINSON;
+            case "hutchpp", "hutch++" -> TraceMethod.HUTCHPP;
+            default -> throw new dev.loupe.core.LoupeException("--trace-method must be hutchinson or hutchpp, got '" + traceMethod + "'");
+        };
+        if (traceHow == TraceMethod.HUTCHPP && traceSamples > 0 && traceSamples < 6) {
+            throw new dev.loupe.core.LoupeException("--trace-method hutchpp needs --trace-samples >= 6 (a third each for sketch, subspace and remainder)");
+        }
         outOpts.check(in.model, in.data, in.labels);
-        HessianOptions o = new HessianOptions(how, topK, maxIter, tol, traceSamples, densitySteps, densityRuns, sigma2, bins, step, in.seed);
+        HessianOptions o = new HessianOptions(how, topK, maxIter, tol, traceHow, traceSamples, densitySteps, densityRuns, sigma2, bins, step,
+                perLayer, in.seed);
         try (ParameterizedModel m = in.open()) {
             Samples data = in.samples(m);
             HessianResult r;
@@ -107,7 +122,15 @@ public final class HessianCommand implements Callable<Integer> {
                             r.iterations()[i], r.method() == EigenMethod.LANCZOS ? "Lanczos steps" : "power iterations");
                 }
                 if (r.traceSamples() > 0) {
-                    out.printf("  trace: %.6g ± %.3g (95%% CI, %d Hutchinson samples)%n", r.trace(), r.traceHalfWidth95(), r.traceSamples());
+                    out.printf("  trace: %.6g ± %.3g (95%% CI, %d %s)%n", r.trace(), r.traceHalfWidth95(), r.traceSamples(),
+                            r.traceMethod() == TraceMethod.HUTCHPP ? "Hutch++ products" : "Hutchinson samples");
+                }
+                if (!r.layers().isEmpty()) {
+                    out.printf("  per layer (block H_ii; trace ± 95%% CI, trace/weights, top eigenvalue ± residual bound, Lanczos steps):%n");
+                    for (LayerCurvature l : r.layers()) {
+                        out.printf("    %-32s %10d  trace %.5g ± %.2g  (%.4g per weight)  top %.6g ± %.2g  (%d)%n", l.name(), l.parameters(),
+                                l.trace(), l.traceHalfWidth95(), l.averageEigenvalue(), l.topEigenvalue(), l.residual(), l.lanczosSteps());
+                    }
                 }
                 if (r.nodes().length > 0) {
                     out.printf("  SLQ Ritz values: min %.4g, max %.4g (%d nodes)%n",

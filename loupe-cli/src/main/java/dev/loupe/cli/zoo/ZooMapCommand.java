@@ -2,6 +2,7 @@ package dev.loupe.cli.zoo;
 
 import dev.loupe.cli.Table;
 import dev.loupe.core.io.AtomicOutput;
+import dev.loupe.report.zoo.ZooMapReport;
 import dev.loupe.zoo.catalog.Catalog;
 import dev.loupe.zoo.map.CrossValidation;
 import dev.loupe.zoo.map.ZooMap;

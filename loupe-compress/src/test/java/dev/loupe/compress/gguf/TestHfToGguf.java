@@ -122,7 +122,7 @@ class TestHfToGguf {
      * test holds them to 0.1 %.
      */
     @ParameterizedTest
-    @CsvSource({"llama,Q8_0", "llama,Q4_0", "gpt2,Q8_0"})
+    @CsvSource({"llama,Q8_0", "llama,Q4_0", "gpt2,Q8_0", "llama,Q4_K_M", "gpt2,Q4_K_M"})
     void llamaCppPerplexityOfTheWrittenFileMatchesLoupe(String name, GgufFileType type) throws IOException {
         String tag = name + "-" + type.name().toLowerCase(java.util.Locale.ROOT);
         JsonNode peer = new ObjectMapper().readTree(lm("llama-cpp/loupe-" + tag + "-ctx128.json").toFile());

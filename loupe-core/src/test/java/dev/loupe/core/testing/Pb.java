@@ -1,33 +1,36 @@
 package dev.loupe.core.testing;
 
-import java.io.ByteArrayOutputStream;
+import dev.loupe.core.format.onnx.ProtoWriter;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** A tiny protobuf encoder for building (and breaking) ONNX fixtures in tests (the readers' and the CLI's hostile cases). */
+/**
+ * A fluent builder of (and breaker of) ONNX fixtures for tests (the readers' and the CLI's hostile cases), on the
+ * production wire encoder {@link ProtoWriter}.
+ */
 public final class Pb {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ProtoWriter out = new ProtoWriter();
 
     public Pb varint(int field, long v) {
-        tag(field, 0);
-        raw(v);
+        out.int64(field, v);
         return this;
     }
 
     public Pb fixed32(int field, int v) {
-        tag(field, 5);
-        return bytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+        out.fixed32(field, v);
+        return this;
     }
 
     public Pb fixed64(int field, long v) {
-        tag(field, 1);
-        return bytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+        out.fixed64(field, v);
+        return this;
     }
 
     public Pb str(int field, String s) {
-        return len(field, s.getBytes(StandardCharsets.UTF_8));
+        out.string(field, s);
+        return this;
     }
 
     public Pb msg(int field, Pb m) {
@@ -35,27 +38,23 @@ public final class Pb {
     }
 
     public Pb len(int field, byte[] b) {
-        tag(field, 2);
-        raw(b.length);
-        return bytes(b);
+        out.bytes(field, b);
+        return this;
     }
 
     public Pb tag(int field, int wire) {
-        return raw(((long) field << 3) | wire);
+        out.tag(field, wire);
+        return this;
     }
 
     /** A raw varint (no tag): for writing broken lengths by hand. */
     public Pb raw(long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) ((v & 0x7f) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
+        out.varint(v);
         return this;
     }
 
     public Pb bytes(byte[] b) {
-        out.write(b, 0, b.length);
+        out.raw(b);
         return this;
     }
 

@@ -32,6 +32,11 @@ final class ForwardBaseline {
      * {@code intraThreads} ONNX Runtime threads each.
      */
     static double seconds(ParameterizedModel m, Samples data, int batch, int workers, int intraThreads, int passes) {
+        return time(m, data, batch, workers, intraThreads, passes).wall();
+    }
+
+    /** Wall and process CPU seconds of the passes (as {@link #seconds}). */
+    static Span time(ParameterizedModel m, Samples data, int batch, int workers, int intraThreads, int passes) {
         OrtEnvironment env = OrtSessions.environment();
         try {
             try (ModelSession s = OrtSessions.open(m.file(), new SessionSettings(intraThreads, 1, true))) {
@@ -49,7 +54,7 @@ final class ForwardBaseline {
                     }
                 };
                 pass.run(); // warm-up
-                long t0 = System.nanoTime();
+                Span.Start t0 = Span.start();
                 try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
                     List<Future<?>> fs = new ArrayList<>();
                     for (int i = 0; i < passes; i++) {
@@ -59,7 +64,7 @@ final class ForwardBaseline {
                         f.get();
                     }
                 }
-                double secs = (System.nanoTime() - t0) / 1e9;
+                Span secs = t0.stop();
                 xs.forEach(x -> x.values().forEach(OnnxTensor::close));
                 return secs;
             }

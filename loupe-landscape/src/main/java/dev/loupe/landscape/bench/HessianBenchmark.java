@@ -13,57 +13,90 @@ import java.util.SplittableRandom;
  * plain forward passes of the unmodified model over the same samples in the same batches with the same ONNX
  * Runtime threads, measured in the same run (half of the forward passes before, half after, so a load that
  * drifts on a shared machine weighs on both sides). A reverse-over-forward HVP costs about 4–6 forward passes
- * in theory (Pearlmutter 1994; Griewank & Walther, "Evaluating Derivatives", 2008, §3.3).
+ * in theory (Pearlmutter 1994; Griewank & Walther, "Evaluating Derivatives", 2008, §3.3); at a fixed point the
+ * tangent-independent part is done once ({@code prepareSeconds}) and a product pays for the tangent passes only.
  */
 public final class HessianBenchmark {
     private HessianBenchmark() {
     }
 
     /**
-     * @param forwardSeconds  per forward pass; {@code gradientSeconds}, {@code hvpSeconds} per gradient / per HVP
-     * @param profile         ONNX Runtime's trace of the HVP runs, or null
+     * Wall and process CPU seconds: {@code forward} per forward pass, {@code gradient} per gradient (at any point,
+     * weights fed as inputs), {@code prepare} once per point (building the HVP graph and running its
+     * tangent-independent part), {@code hvp} per Hessian-vector product at the point.
+     *
+     * @param profile ONNX Runtime's trace of the HVP runs, or null
      */
-    public record Result(int samples, int batch, int threads, int forwardPasses, double forwardSeconds, int gradients,
-                         double gradientSeconds, int hvps, double hvpSeconds, String profile) {
+    public record Result(int samples, int batch, int threads, int forwardPasses, Span forward, int gradients,
+                         Span gradient, Span prepare, int hvps, Span hvp, String profile) {
+        public double forwardSeconds() {
+            return forward.wall();
+        }
+
+        public double gradientSeconds() {
+            return gradient.wall();
+        }
+
+        public double prepareSeconds() {
+            return prepare.wall();
+        }
+
+        public double hvpSeconds() {
+            return hvp.wall();
+        }
+
+        /** HVP ÷ forward pass in wall time; {@link #hvpCpuRatio} in CPU time. */
         public double hvpRatio() {
-            return hvpSeconds / forwardSeconds;
+            return hvp.wall() / forward.wall();
+        }
+
+        public double hvpCpuRatio() {
+            return hvp.cpu() / forward.cpu();
         }
 
         public double gradientRatio() {
-            return gradientSeconds / forwardSeconds;
+            return gradient.wall() / forward.wall();
+        }
+
+        public double prepareRatio() {
+            return prepare.wall() / forward.wall();
         }
     }
 
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
         int passes = Math.max(4, 2 * hvps);
-        double fwd = ForwardBaseline.seconds(m, data, batch, 1, threads, passes / 2);
-        double grad, hvp;
+        Span fwd = ForwardBaseline.time(m, data, batch, 1, threads, passes / 2);
+        Span grad, hvp, prep;
         String trace = null;
         float[] theta = m.theta0();
+        int grads = Math.max(2, hvps / 2);
+        try (GradientEvaluator g = new GradientEvaluator(m, data, kind, batch, threads)) {
+            g.evaluate(theta); // warm-up: ORT arenas, JIT
+            Span.Start t0 = Span.start();
+            for (int i = 0; i < grads; i++) {
+                g.evaluate(theta);
+            }
+            grad = t0.stop().per(grads);
+        }
+        Span.Start t0 = Span.start();
         try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile)) {
+            prep = t0.stop();
             SplittableRandom rnd = new SplittableRandom(0);
             double[] v = new double[theta.length];
             for (int i = 0; i < v.length; i++) {
                 v[i] = rnd.nextGaussian();
             }
-            g.hessianVectorProduct(theta, v); // warm-up: ORT arenas, JIT
-            g.evaluate(theta);
-            int grads = Math.max(2, hvps / 2);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < grads; i++) {
-                g.evaluate(theta);
-            }
-            grad = (System.nanoTime() - t0) / 1e9 / grads;
-            t0 = System.nanoTime();
+            g.hessianVectorProduct(theta, v); // warm-up
+            t0 = Span.start();
             for (int i = 0; i < hvps; i++) {
                 v = g.hessianVectorProduct(theta, v);
             }
-            hvp = (System.nanoTime() - t0) / 1e9 / hvps;
+            hvp = t0.stop().per(hvps);
             if (profile != null) {
                 trace = g.endProfiling();
             }
         }
-        fwd += ForwardBaseline.seconds(m, data, batch, 1, threads, passes - passes / 2);
-        return new Result(data.size(), batch, threads, passes, fwd / passes, Math.max(2, hvps / 2), grad, hvps, hvp, trace);
+        fwd = fwd.plus(ForwardBaseline.time(m, data, batch, 1, threads, passes - passes / 2));
+        return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace);
     }
 }

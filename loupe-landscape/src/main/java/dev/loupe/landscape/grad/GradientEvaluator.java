@@ -31,7 +31,10 @@ import java.util.Map;
 public final class GradientEvaluator implements AutoCloseable {
     private final ParameterizedModel model;
     private final OrtEnvironment env = OrtSessions.environment();
+    /** The whole graph, run per call; null when {@link #prepared} runs the products instead. */
     private final ModelSession session;
+    /** At a fixed point: the tangent-independent work done once, or null. */
+    private final PreparedHvp prepared;
     private final List<Map<String, OnnxTensor>> batches = new ArrayList<>();
     private final List<Double> weights = new ArrayList<>();
 
@@ -56,7 +59,9 @@ public final class GradientEvaluator implements AutoCloseable {
     /**
      * Gradients and Hessian-vector products at the one point {@code theta} only, with the weights built into the
      * graph as constants: what the Hessian analyses need, and several times faster than weights fed as inputs
-     * (measured by {@code loupe bench hessian}).
+     * (measured by {@code loupe bench hessian}). The tangent-independent work (forward and backward passes, the
+     * loss and the gradient) runs once here, per batch ({@link HvpSplit}); its tensors stay in memory (up to
+     * {@link PreparedHvp#BUDGET}, else the whole graph runs per product).
      *
      * @param profile ONNX Runtime profile file prefix (its JSON trace is written on {@link #endProfiling}); null: none
      */
@@ -75,40 +80,56 @@ public final class GradientEvaluator implements AutoCloseable {
             case MSE -> data.targetWidth();
             case MODEL_OUTPUT -> 0;
         };
-        session = OrtSessions.open(hvp ? HvpGraph.build(model, kind, width, at) : GradientGraph.build(model, kind, width), model.file(),
-                new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads).withProfiling(profile));
+        SessionSettings settings = new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads).withProfiling(profile);
         try {
-            if (model.dataInputs().isEmpty()) {
-                batches.add(Map.of());
-                weights.add(1.0);
-                return;
+            readBatches(model, data, kind, batchSize, width);
+            PreparedHvp p = null;
+            if (at != null) {
+                HvpSplit split = new HvpSplit(HvpGraph.builder(model, kind, width, at), model.layout().count());
+                p = PreparedHvp.open(split, model.layout().count(), model.layout().shapes(), batches, settings, model.file());
             }
-            if (data == null) {
-                throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
-            }
-            int bs = Math.max(1, batchSize);
-            for (int from = 0; from < data.size(); from += bs) {
-                int count = Math.min(bs, data.size() - from);
-                Map<String, OnnxTensor> feed = new HashMap<>(BatchInputs.of(env, model, data, from, count));
-                switch (kind) {
-                    case CROSS_ENTROPY -> {
-                        float[] onehot = new float[count * width];
-                        for (int s = 0; s < count; s++) {
-                            onehot[s * width + data.labels()[from + s]] = 1f;
-                        }
-                        feed.put(GradientGraph.ONEHOT, tensor(onehot, 0, onehot.length, new long[]{count, width}));
-                    }
-                    case MSE -> feed.put(GradientGraph.TARGETS,
-                            tensor(data.targets(), from * width, count * width, new long[]{count, width}));
-                    case MODEL_OUTPUT -> {
-                    }
-                }
-                batches.add(feed);
-                // CE and MSE graphs output the batch's sum; a model's own loss is a batch mean
-                weights.add(kind == LossKind.MODEL_OUTPUT ? (double) count / data.size() : 1.0 / data.size());
-            }
+            prepared = p;
+            session = p != null ? null
+                    : OrtSessions.open(hvp ? HvpGraph.build(model, kind, width, at) : GradientGraph.build(model, kind, width), model.file(), settings);
         } catch (OrtException e) {
+            close();
             throw new LoupeException(model.file(), "ONNX Runtime rejected the gradient graph: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The batches as ORT tensors with their one-hot labels or targets, and each batch's weight in the mean loss. */
+    private void readBatches(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int width) throws OrtException {
+        if (model.dataInputs().isEmpty()) {
+            batches.add(Map.of());
+            weights.add(1.0);
+            return;
+        }
+        if (data == null) {
+            throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
+        }
+        int bs = Math.max(1, batchSize);
+        for (int from = 0; from < data.size(); from += bs) {
+            int count = Math.min(bs, data.size() - from);
+            Map<String, OnnxTensor> feed = new HashMap<>(BatchInputs.of(env, model, data, from, count));
+            switch (kind) {
+                case CROSS_ENTROPY -> {
+                    float[] onehot = new float[count * width];
+                    for (int s = 0; s < count; s++) {
+                        onehot[s * width + data.labels()[from + s]] = 1f;
+                    }
+                    feed.put(GradientGraph.ONEHOT, tensor(onehot, 0, onehot.length, new long[]{count, width}));
+                }
+                case MSE -> feed.put(GradientGraph.TARGETS,
+                        tensor(data.targets(), from * width, count * width, new long[]{count, width}));
+                case MODEL_OUTPUT -> {
+                }
+            }
+            batches.add(feed);
+            // CE and MSE graphs output the batch's sum; a model's own loss is a batch mean
+            weights.add(kind == LossKind.MODEL_OUTPUT ? (double) count / data.size() : 1.0 / data.size());
         }
     }
 
@@ -121,36 +142,29 @@ public final class GradientEvaluator implements AutoCloseable {
         Map<String, OnnxTensor> params = new HashMap<>();
         try (Arena arena = Arena.ofConfined(); Closer closer = new Closer(params)) {
             checkPoint(theta);
-            float[] zeros = hvp ? new float[l.size()] : null;
+            float[] zeros = hvp && prepared == null ? new float[l.size()] : null;
             for (int i = 0; i < l.count(); i++) {
                 if (at == null) {
                     params.put(l.names().get(i), tensor(arena, theta, l.offset(i), l.length(i), l.shapes().get(i)));
                 }
-                if (hvp) { // ORT wants every graph input even when only gradient outputs are fetched
+                if (zeros != null) { // ORT wants every graph input even when only gradient outputs are fetched
                     params.put(HvpGraph.tangentName(i), tensor(arena, zeros, l.offset(i), l.length(i), l.shapes().get(i)));
                 }
             }
             double loss = 0;
             double[] grad = new double[l.size()];
-            float[] buf = new float[0];
             for (int b = 0; b < batches.size(); b++) {
+                double w = weights.get(b);
+                if (prepared != null) { // computed once at the point, with the prepared part
+                    loss += w * ((OnnxTensor) prepared.prepared(b).get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
+                    accumulate(prepared.prepared(b), GradientGraph::gradName, w, grad);
+                    continue;
+                }
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
                 feed.putAll(batches.get(b));
-                double w = weights.get(b);
                 try (OrtSession.Result r = session.run(feed, gradOutputs())) {
                     loss += w * ((OnnxTensor) r.get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
-                    for (int i = 0; i < l.count(); i++) {
-                        FloatBuffer fb = ((OnnxTensor) r.get(GradientGraph.gradName(i)).orElseThrow()).getFloatBuffer();
-                        if (buf.length < fb.remaining()) {
-                            buf = new float[fb.remaining()];
-                        }
-                        int n = fb.remaining();
-                        fb.get(buf, 0, n);
-                        int off = l.offset(i);
-                        for (int k = 0; k < n; k++) {
-                            grad[off + k] += w * buf[k];
-                        }
-                    }
+                    accumulate(r, GradientGraph::gradName, w, grad);
                 }
             }
             return new LossGradient(loss, grad);
@@ -188,29 +202,35 @@ public final class GradientEvaluator implements AutoCloseable {
                 }
                 params.put(HvpGraph.tangentName(i), tensor(arena, u, l.offset(i), l.length(i), l.shapes().get(i)));
             }
-            float[] buf = new float[0];
             for (int b = 0; b < batches.size(); b++) {
+                double w = weights.get(b) * norm;
+                if (prepared != null) {
+                    try (OrtSession.Result r = prepared.run(b, params, hvpOutputs())) {
+                        accumulate(r, HvpGraph::hvpName, w, out);
+                    }
+                    continue;
+                }
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
                 feed.putAll(batches.get(b));
-                double w = weights.get(b) * norm;
                 try (OrtSession.Result r = session.run(feed, hvpOutputs())) {
-                    for (int i = 0; i < l.count(); i++) {
-                        FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i)).orElseThrow()).getFloatBuffer();
-                        int n = fb.remaining();
-                        if (buf.length < n) {
-                            buf = new float[n];
-                        }
-                        fb.get(buf, 0, n);
-                        int off = l.offset(i);
-                        for (int k = 0; k < n; k++) {
-                            out[off + k] += w * buf[k];
-                        }
-                    }
+                    accumulate(r, HvpGraph::hvpName, w, out);
                 }
             }
             return out;
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds {@code w} times each weight's output tensor (named by {@code name}) of {@code r} into {@code into}. */
+    private void accumulate(OrtSession.Result r, java.util.function.IntFunction<String> name, double w, double[] into) {
+        ParameterLayout l = model.layout();
+        for (int i = 0; i < l.count(); i++) {
+            FloatBuffer fb = ((OnnxTensor) r.get(name.apply(i)).orElseThrow()).getFloatBuffer();
+            int off = l.offset(i), n = fb.remaining();
+            for (int k = 0; k < n; k++) {
+                into[off + k] += w * fb.get(k);
+            }
         }
     }
 
@@ -223,7 +243,7 @@ public final class GradientEvaluator implements AutoCloseable {
     /** Stops ONNX Runtime's profiler and returns the trace file it wrote (needs a profile prefix). */
     public String endProfiling() {
         try {
-            return session.endProfiling();
+            return prepared != null ? prepared.endProfiling() : session.endProfiling();
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
@@ -285,7 +305,12 @@ public final class GradientEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (prepared != null) {
+            prepared.close();
+        }
         batches.forEach(m -> m.values().forEach(OnnxTensor::close));
-        session.close();
+        if (session != null) {
+            session.close();
+        }
     }
 }

@@ -49,6 +49,11 @@ public final class GradientGraph {
 
     /** As {@link #builder(ParameterizedModel, LossKind, int)}, the weights constants of value {@code at} unless null. */
     static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
+        return emitter(m, kind, classesOrWidth, at).b;
+    }
+
+    /** As {@link #builder(ParameterizedModel, LossKind, int, float[])}, with the emitter (its builder and tangent macros). */
+    static Emit emitter(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
         ParameterLayout layout = m.layout();
         StaticShapes shapes = shapes(m);
         Set<String> live = new HashSet<>(layout.names()); // values a gradient flows to a weight from
@@ -67,7 +72,7 @@ public final class GradientGraph {
                 && n.outputs().size() == 1
                 ? new Node(n.name(), n.opType(), n.domain(), n.inputs(), List.of(n.outputs().getFirst(), poolIndices(n)), n.attributes())
                 : n, at);
-        Emit e = new Emit(b, m.opset());
+        Emit e = new Emit(b, m.opset(), at != null);
         String y = m.outputs().getFirst().name();
         String seed;
         switch (kind) {
@@ -118,7 +123,7 @@ public final class GradientGraph {
             e.out(total, gradName(p));
             b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
-        return b;
+        return e;
     }
 
     /** Dims and small constants of every value of the forward graph, as far as they can be inferred statically. */
@@ -141,10 +146,22 @@ public final class GradientGraph {
     static final class Emit {
         final OnnxModelBuilder b;
         final long opset;
+        /** Weights are constants of one point, and HvpSplit will prepare what does not depend on the tangent. */
+        final boolean atPoint;
+        /**
+         * Tangent rules written for a whole group of nodes (e.g. {@link ConvAtPoint}): value → its tangent, given the
+         * tangent of any value (null: none). {@link HvpGraph} applies them instead of the nodes' own rules.
+         */
+        final Map<String, java.util.function.Function<java.util.function.UnaryOperator<String>, String>> macros = new HashMap<>();
 
         Emit(OnnxModelBuilder b, long opset) {
+            this(b, opset, false);
+        }
+
+        Emit(OnnxModelBuilder b, long opset, boolean atPoint) {
             this.b = b;
             this.opset = opset;
+            this.atPoint = atPoint;
         }
 
         String scalar(float v) {

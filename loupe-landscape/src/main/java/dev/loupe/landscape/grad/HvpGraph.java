@@ -39,8 +39,13 @@ public final class HvpGraph {
      * it does an ordinary model's.
      */
     public static byte[] build(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
-        OnnxModelBuilder b = GradientGraph.builder(m, kind, classesOrWidth, at);
-        GradientGraph.Emit e = new GradientGraph.Emit(b, m.opset());
+        return builder(m, kind, classesOrWidth, at).build();
+    }
+
+    /** The builder of {@link #build(ParameterizedModel, LossKind, int, float[])}'s graph, cut by {@link HvpSplit} at a point. */
+    static OnnxModelBuilder builder(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
+        GradientGraph.Emit e = GradientGraph.emitter(m, kind, classesOrWidth, at);
+        OnnxModelBuilder b = e.b;
         StaticShapes shapes = GradientGraph.shapes(m);
         ParameterLayout layout = m.layout();
         Map<String, String> tangent = new HashMap<>();
@@ -49,6 +54,14 @@ public final class HvpGraph {
             tangent.put(layout.names().get(p), tangentName(p));
         }
         for (Node n : b.nodes()) { // a snapshot: tangent nodes appended below are not revisited
+            var macro = e.macros.get(n.outputs().getFirst());
+            if (macro != null) {
+                String to = macro.apply(tangent::get);
+                if (to != null) {
+                    tangent.put(n.outputs().getFirst(), to);
+                }
+                continue;
+            }
             List<String> t = new ArrayList<>();
             boolean any = false;
             for (String in : n.inputs()) {
@@ -71,6 +84,6 @@ public final class HvpGraph {
             e.out(hv == null ? b.op("Mul", tangentName(p), e.scalar(0f)) : hv, hvpName(p));
             b.output(hvpName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
-        return b.build();
+        return b;
     }
 }

@@ -4,8 +4,12 @@ import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.grad.GradientEvaluator;
 import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.landscape.result.LayerCurvature;
+import dev.loupe.landscape.result.TraceMethod;
 
-/** Top eigenvalues, trace and spectral density of the Hessian at the model's weights, in one record. */
+import java.util.List;
+
+/** Top eigenvalues, trace, spectral density and (optionally) per-layer blocks of the Hessian at the model's weights, in one record. */
 public final class HessianAnalysis {
     private HessianAnalysis() {
     }
@@ -17,8 +21,11 @@ public final class HessianAnalysis {
         HessianVectorProduct h = o.fdStep() > 0 ? new FiniteDifferenceHvp(grad, theta, o.fdStep()) : new ExactHvp(grad, theta);
         TopEigen top = o.method() == EigenMethod.POWER ? PowerIteration.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress)
                 : LanczosEigen.top(h, o.topK(), o.maxIter(), o.tol(), o.seed(), progress);
-        Hutchinson.Result tr = o.traceSamples() > 0 ? Hutchinson.trace(h, o.traceSamples(), o.tol(), o.seed() + 1, progress)
-                : new Hutchinson.Result(Double.NaN, Double.NaN, 0);
+        Hutchinson.Result tr = o.traceSamples() == 0 ? Hutchinson.Result.NONE
+                : o.traceMethod() == TraceMethod.HUTCHPP ? HutchPlusPlus.trace(h, o.traceSamples(), o.seed() + 1, progress)
+                : Hutchinson.trace(h, o.traceSamples(), o.tol(), o.seed() + 1, progress);
+        List<LayerCurvature> layers = o.perLayer()
+                ? PerLayerHessian.of(h, grad.model().layout(), o.traceSamples(), o.maxIter(), o.tol(), o.seed(), progress) : List.of();
         double[] grid = new double[0], density = new double[0], nodes = new double[0], weights = new double[0];
         double sigma2 = o.sigma2();
         if (o.densitySteps() > 0 && o.densityRuns() > 0) {
@@ -41,7 +48,7 @@ public final class HessianAnalysis {
             weights = q.weights();
         }
         return new HessianResult(grad.model().file().toString(), samples, theta.length, o.seed(), o.maxIter(), o.tol(),
-                o.method(), top.eigenvalues(), top.residuals(), top.iterations(), tr.trace(), tr.halfWidth95(), tr.samples(), grid, density, nodes,
-                weights, sigma2, o.fdStep(), (System.nanoTime() - t0) / 1e9);
+                o.method(), top.eigenvalues(), top.residuals(), top.iterations(), o.traceMethod(), tr.trace(), tr.halfWidth95(), tr.samples(), grid, density, nodes,
+                weights, sigma2, o.fdStep(), layers, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -1,9 +1,7 @@
 package dev.loupe.landscape.hessian;
 
-/** v ↦ Hv for the Hessian H of the loss at a fixed point. */
-public interface HessianVectorProduct {
-    int dimension();
+import dev.loupe.linalg.sketch.SymmetricOperator;
 
-    /** Hv; {@code v} is not modified. */
-    double[] apply(double[] v);
+/** v ↦ Hv for the Hessian H of the loss at a fixed point: {@link #apply} returns Hv and leaves {@code v} as it is. */
+public interface HessianVectorProduct extends SymmetricOperator {
 }

@@ -1,6 +1,7 @@
 package dev.loupe.landscape.hessian;
 
 import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.sketch.Vectors;
 
 import java.util.SplittableRandom;
 
@@ -15,6 +16,7 @@ public final class Hutchinson {
 
     /** @param halfWidth95 half-width of the 95% confidence interval (NaN with fewer than 2 samples) */
     public record Result(double trace, double halfWidth95, int samples) {
+        static final Result NONE = new Result(Double.NaN, Double.NaN, 0);
     }
 
     public static Result trace(HessianVectorProduct h, int maxIter, double tol, long seed, Progress progress) {

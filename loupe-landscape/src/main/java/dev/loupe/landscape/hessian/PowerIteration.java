@@ -1,6 +1,7 @@
 package dev.loupe.landscape.hessian;
 
 import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.sketch.Vectors;
 
 import java.util.ArrayList;
 import java.util.List;

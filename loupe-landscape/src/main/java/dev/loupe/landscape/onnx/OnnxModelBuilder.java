@@ -1,5 +1,7 @@
 package dev.loupe.landscape.onnx;
 
+import dev.loupe.core.format.onnx.ProtoEncoder;
+import dev.loupe.core.format.onnx.ProtoWriter;
 import dev.loupe.core.graph.Node;
 
 import java.nio.ByteBuffer;
@@ -23,7 +25,11 @@ public final class OnnxModelBuilder {
     /** ONNX TensorProto.DataType codes used here. */
     public static final int FLOAT = 1, INT64 = 7;
 
-    private record Value(String name, int elemType, long[] dims) {
+    /** elemType 0: name only (ORT infers the type); ownSymbols: every negative dim gets a symbol of its own. */
+    private record Value(String name, int elemType, long[] dims, boolean ownSymbols) {
+        Value(String name, int elemType, long[] dims) {
+            this(name, elemType, dims, false);
+        }
     }
 
     private record Init(String name, int elemType, long[] dims, byte[] raw) {
@@ -50,6 +56,47 @@ public final class OnnxModelBuilder {
     public OnnxModelBuilder input(String name, int elemType, long... dims) {
         inputs.add(new Value(name, elemType, dims.clone()));
         return this;
+    }
+
+    /**
+     * A graph input of known rank whose negative dims are symbols of their own (no equality with other inputs' axes
+     * implied): for tensors one model hands another.
+     */
+    public OnnxModelBuilder inputOwnSymbols(String name, int elemType, long... dims) {
+        inputs.add(new Value(name, elemType, dims.clone(), true));
+        return this;
+    }
+
+    /** A graph output whose type and shape ONNX Runtime infers from the node that makes it. */
+    public OnnxModelBuilder output(String name) {
+        outputs.add(new Value(name, 0, new long[0]));
+        return this;
+    }
+
+    /** Whether {@code name} is an initializer of this builder. */
+    public boolean isInitializer(String name) {
+        return initializers.stream().anyMatch(i -> i.name().equals(name));
+    }
+
+    /** Whether {@code name} is a graph input of this builder. */
+    public boolean isInput(String name) {
+        return inputs.stream().anyMatch(i -> i.name().equals(name));
+    }
+
+    /**
+     * A builder of the same opsets holding only {@code keep} (in the order given) and the graph inputs and
+     * initializers those nodes read; no outputs.
+     */
+    public OnnxModelBuilder restrictedTo(List<Node> keep) {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        keep.forEach(n -> read.addAll(n.inputs()));
+        OnnxModelBuilder r = new OnnxModelBuilder(0);
+        r.opsets.putAll(opsets);
+        inputs.stream().filter(v -> read.contains(v.name())).forEach(r.inputs::add);
+        initializers.stream().filter(i -> read.contains(i.name())).forEach(r.initializers::add);
+        r.nodes.addAll(keep);
+        r.fresh = fresh;
+        return r;
     }
 
     public OnnxModelBuilder output(String name, int elemType, long... dims) {
@@ -104,13 +151,13 @@ public final class OnnxModelBuilder {
     }
 
     public byte[] build() {
-        ProtoOut graph = new ProtoOut();
+        ProtoWriter graph = new ProtoWriter();
         for (Node n : nodes) {
-            graph.message(1, NodeEncoding.node(n));
+            graph.message(1, ProtoEncoder.node(n));
         }
         graph.string(2, "loupe");
         for (Init t : initializers) {
-            ProtoOut tp = new ProtoOut();
+            ProtoWriter tp = new ProtoWriter();
             for (long d : t.dims()) {
                 tp.int64(1, d);
             }
@@ -125,12 +172,12 @@ public final class OnnxModelBuilder {
         for (Value v : outputs) {
             graph.message(12, valueInfo(v));
         }
-        ProtoOut model = new ProtoOut();
+        ProtoWriter model = new ProtoWriter();
         model.int64(1, 8);
         model.string(2, "loupe");
         model.message(7, graph);
         for (Map.Entry<String, Long> o : opsets.entrySet()) {
-            ProtoOut os = new ProtoOut();
+            ProtoWriter os = new ProtoWriter();
             os.string(1, o.getKey());
             os.int64(2, o.getValue());
             model.message(8, os);
@@ -138,24 +185,31 @@ public final class OnnxModelBuilder {
         return model.toByteArray();
     }
 
-    private static ProtoOut valueInfo(Value v) {
-        ProtoOut shape = new ProtoOut();
+    private static ProtoWriter valueInfo(Value v) {
+        if (v.elemType() == 0) {
+            ProtoWriter info = new ProtoWriter();
+            info.string(1, v.name());
+            return info;
+        }
+        ProtoWriter shape = new ProtoWriter();
         for (int i = 0; i < v.dims().length; i++) {
             long d = v.dims()[i];
-            ProtoOut dim = new ProtoOut();
-            if (d < 0) { // the leading axis is the batch everywhere; other symbolic axes (sequence length) get their own name
+            ProtoWriter dim = new ProtoWriter();
+            if (d < 0 && v.ownSymbols()) {
+                dim.string(2, v.name() + "_d" + i);
+            } else if (d < 0) { // the leading axis is the batch everywhere; other symbolic axes (sequence length) get their own name
                 dim.string(2, i == 0 ? "N" : "N" + i);
             } else {
                 dim.int64(1, d);
             }
             shape.message(1, dim);
         }
-        ProtoOut tensor = new ProtoOut();
+        ProtoWriter tensor = new ProtoWriter();
         tensor.int64(1, v.elemType());
         tensor.message(2, shape);
-        ProtoOut type = new ProtoOut();
+        ProtoWriter type = new ProtoWriter();
         type.message(1, tensor);
-        ProtoOut info = new ProtoOut();
+        ProtoWriter info = new ProtoWriter();
         info.string(1, v.name());
         info.message(2, type);
         return info;

@@ -41,6 +41,9 @@ class ConvOpGradientTest {
                 new Case("conv dilation 2, stride 1, pads 2 (flipped-kernel dX)", m -> m.weight("x", -1, 1, 1, 2, 6, 5)
                         .weight("w", -0.5, 0.5, 3, 2, 3, 3)
                         .node("Conv", Map.of("dilations", new long[]{2, 2}, "pads", new long[]{2, 2, 2, 2}), "h", "x", "w")),
+                new Case("conv 3x2 stride 1, asymmetric pads, bias (at a point: GEMMs on prepared im2col)", m -> m.weight("x", -1, 1, 2, 3, 6, 7)
+                        .weight("w", -0.5, 0.5, 4, 3, 3, 2).weight("b", -1, 1, 4)
+                        .node("Conv", Map.of("pads", new long[]{2, 0, 1, 1}), "h", "x", "w", "b")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
                         .node("Conv", Map.of("group", 2L, "pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("depthwise conv stride 2, pads 1", m -> m.weight("x", -1, 1, 2, 3, 6, 5).weight("w", -0.5, 0.5, 3, 1, 3, 3)

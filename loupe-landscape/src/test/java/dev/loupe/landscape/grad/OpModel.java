@@ -126,6 +126,15 @@ final class OpModel {
             for (int i = 0; i < v.length; i++) {
                 assertEquals(fd[i], exact[i], 3e-3 * hs, "Hv entry " + i);
             }
+            // at the point, with the tangent-independent part run once (HvpSplit): the same products and gradient
+            try (GradientEvaluator at = GradientEvaluator.atPoint(m, null, LossKind.MODEL_OUTPUT, 1, 1, theta, null)) {
+                double[] split = new ExactHvp(at, theta).apply(v);
+                double[] g0 = at.evaluate(theta).gradient();
+                for (int i = 0; i < v.length; i++) {
+                    assertEquals(exact[i], split[i], 1e-5 * hs, "prepared Hv entry " + i);
+                    assertEquals(grad[i], g0[i], 1e-5 * scale, "prepared gradient entry " + i);
+                }
+            }
         }
     }
 

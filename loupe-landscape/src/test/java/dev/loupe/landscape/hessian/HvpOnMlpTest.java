@@ -42,6 +42,14 @@ class HvpOnMlpTest {
             for (int i = 0; i < v.length; i++) {
                 assertEquals(fd[i], exact[i], 2e-3 * scale, "entry " + i);
             }
+            // at the point, the tangent-independent part prepared once per batch (3 batches, the last one short)
+            try (GradientEvaluator at = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 16, 1, m.theta0(), null)) {
+                double[] split = new ExactHvp(at, m.theta0()).apply(v);
+                for (int i = 0; i < v.length; i++) {
+                    assertEquals(exact[i], split[i], 1e-5 * scale, "prepared entry " + i);
+                }
+                assertEquals(g.evaluate(m.theta0()).loss(), at.evaluate(m.theta0()).loss(), 1e-6);
+            }
         }
     }
 }

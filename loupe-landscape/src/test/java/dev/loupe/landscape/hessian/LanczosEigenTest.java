@@ -1,6 +1,7 @@
 package dev.loupe.landscape.hessian;
 
 import dev.loupe.core.progress.Progress;
+import dev.loupe.linalg.sketch.Vectors;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -53,24 +54,6 @@ class LanczosEigenTest {
         return out;
     }
 
-    private static HessianVectorProduct dense(double[][] a) {
-        return new HessianVectorProduct() {
-            @Override
-            public int dimension() {
-                return a.length;
-            }
-
-            @Override
-            public double[] apply(double[] v) {
-                double[] y = new double[a.length];
-                for (int i = 0; i < a.length; i++) {
-                    y[i] = Vectors.dot(a[i], v);
-                }
-                return y;
-            }
-        };
-    }
-
     private static double nearest(double[] l, double x) {
         double best = Double.POSITIVE_INFINITY;
         for (double v : l) {
@@ -82,7 +65,7 @@ class LanczosEigenTest {
     @Test
     void boundsAreTheTrueResidualsAndHoldAnEigenvalueBeforeConvergence() {
         double[] l = lambda();
-        HessianVectorProduct h = dense(matrix(l));
+        HessianVectorProduct h = new DenseHessian(matrix(l));
         TopEigen r = LanczosEigen.top(h, 5, 8, 0, 1, Progress.NONE); // 8 steps: far from converged for the bulk
         assertEquals(8, r.hvps());
         boolean someLoose = false;
@@ -101,7 +84,7 @@ class LanczosEigenTest {
     @Test
     void convergedTopFiveAreTheLargestMagnitudes() {
         double[] l = lambda();
-        TopEigen r = LanczosEigen.top(dense(matrix(l)), 5, 150, 1e-8, 2, Progress.NONE);
+        TopEigen r = LanczosEigen.top(new DenseHessian(matrix(l)), 5, 150, 1e-8, 2, Progress.NONE);
         double[] want = {40, 25, 20, 12, -9};
         for (int i = 0; i < 5; i++) {
             assertEquals(want[i], r.eigenvalues()[i], 1e-6 * 40);
@@ -113,7 +96,7 @@ class LanczosEigenTest {
     @Test
     void powerIterationResidualsHoldAnEigenvalue() {
         double[] l = lambda();
-        TopEigen r = PowerIteration.top(dense(matrix(l)), 3, 20, 0, 4, Progress.NONE);
+        TopEigen r = PowerIteration.top(new DenseHessian(matrix(l)), 3, 20, 0, 4, Progress.NONE);
         for (int i = 0; i < 3; i++) {
             assertTrue(nearest(l, r.eigenvalues()[i]) <= r.residuals()[i] + 1e-12,
                     "λ" + i + " = " + r.eigenvalues()[i] + " ± " + r.residuals()[i]);

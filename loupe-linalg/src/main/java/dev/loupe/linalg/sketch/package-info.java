@@ -1,5 +1,6 @@
 /**
- * Partial spectra for layers too large for a dense eigen-decomposition: the top of the ESD from
- * products with W and Wᵀ only (Lanczos), each value with a residual error bound.
+ * Matrix-free spectra: the one Lanczos (full reorthogonalization, residual bounds) on any symmetric operator known
+ * through products, used for the top of a layer's ESD from products with W and Wᵀ (layers too large for a dense
+ * eigen-decomposition) and for loss Hessians from Hessian-vector products.
  */
 package dev.loupe.linalg.sketch;

@@ -33,7 +33,7 @@ public final class GgufConfigReader {
                 integer(file, m, p + "feed_forward_length"), integer(file, m, p + "context_length"),
                 real(file, m, p + (gpt2 ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon")),
                 gpt2 ? 0 : m.get(p + "rope.freq_base").isPresent() ? real(file, m, p + "rope.freq_base") : 10000,
-                null, style, false, bos);
+                null, style, false, bos, null); // llama.cpp runs llama/qwen2 GGUFs without a window too
         return cfg.validated(file, new LmConfig.FieldNames(p + "block_count", p + "embedding_length", p + "attention.head_count",
                 p + "attention.head_count_kv", "tokenizer.ggml.tokens", p + "feed_forward_length", p + "context_length"));
     }

@@ -64,6 +64,10 @@ public final class HfConfigReader {
         if (!act.equals("silu")) {
             throw new LoupeException(file, "field \"hidden_act\" = \"" + act + "\": only silu (SwiGLU) is supported");
         }
+        double rotary = number(file, c, "partial_rotary_factor", 1);
+        if (rotary != 1) {
+            throw new LoupeException(file, "field \"partial_rotary_factor\" = " + rotary + ": only full rotary embeddings (1.0) are supported");
+        }
         int hidden = integer(file, c, "hidden_size");
         int heads = integer(file, c, "num_attention_heads");
         int headDim = c.hasNonNull("head_dim") ? integer(file, c, "head_dim") : heads > 0 ? hidden / heads : 0;
@@ -71,7 +75,7 @@ public final class HfConfigReader {
                 heads, c.hasNonNull("num_key_value_heads") ? integer(file, c, "num_key_value_heads") : heads, headDim,
                 integer(file, c, "intermediate_size"), integer(file, c, "max_position_embeddings"),
                 number(file, c, "rms_norm_eps", 1e-6), number(file, c, "rope_theta", 10000), scaling(file, c.get("rope_scaling")),
-                RopeStyle.HALF, c.path("tie_word_embeddings").asBoolean(false), bos);
+                RopeStyle.HALF, c.path("tie_word_embeddings").asBoolean(false), bos, slidingWindow(file, c, arch));
         return cfg.validated(file, new LmConfig.FieldNames("num_hidden_layers", "hidden_size", "num_attention_heads",
                 "num_key_value_heads", "vocab_size", "intermediate_size", "max_position_embeddings"));
     }
@@ -90,12 +94,33 @@ public final class HfConfigReader {
         LmConfig cfg = new LmConfig(Architecture.GPT2, integer(file, c, "vocab_size"), hidden, integer(file, c, "n_layer"),
                 heads, heads, heads > 0 ? hidden / heads : 0, inner, integer(file, c, "n_positions"),
                 number(file, c, "layer_norm_epsilon", 1e-5), 0, null, RopeStyle.NONE,
-                c.path("tie_word_embeddings").asBoolean(true), bos);
+                c.path("tie_word_embeddings").asBoolean(true), bos, null);
         if (heads > 0 && hidden % heads != 0) {
             throw new LoupeException(file, "field \"n_embd\" = " + hidden + " is not a multiple of \"n_head\" = " + heads);
         }
         return cfg.validated(file, new LmConfig.FieldNames("n_layer", "n_embd", "n_head", "n_head", "vocab_size", "n_inner",
                 "n_positions"));
+    }
+
+    /**
+     * Mistral: {@code sliding_window} in every layer (null: none). Qwen2: only with {@code use_sliding_window}, and
+     * only in the layers from {@code max_window_layers} on (default 28), as transformers' Qwen2Config.layer_types
+     * says. LlamaConfig has no window.
+     */
+    private static SlidingWindow slidingWindow(Path file, JsonNode c, Architecture arch) {
+        if (arch == Architecture.LLAMA || !c.hasNonNull("sliding_window")
+                || arch == Architecture.QWEN2 && !c.path("use_sliding_window").asBoolean(false)) {
+            return null;
+        }
+        int size = integer(file, c, "sliding_window");
+        int first = arch == Architecture.QWEN2 ? c.hasNonNull("max_window_layers") ? integer(file, c, "max_window_layers") : 28 : 0;
+        if (size < 1) {
+            throw new LoupeException(file, "field \"sliding_window\" = " + size + " must be at least 1");
+        }
+        if (first < 0) {
+            throw new LoupeException(file, "field \"max_window_layers\" = " + first + " must not be negative");
+        }
+        return new SlidingWindow(size, first);
     }
 
     private static RopeScaling scaling(Path file, JsonNode s) {

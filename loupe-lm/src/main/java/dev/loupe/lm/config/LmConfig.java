@@ -8,11 +8,13 @@ import java.nio.file.Path;
  * A decoder LM's hyper-parameters, whatever file they came from. {@code ropeScaling} is null without scaling;
  * {@code ropeFreqFactors} (GGUF {@code rope_freqs.weight}, llama.cpp's precomputed llama3 scaling) likewise.
  *
- * @param bosId beginning-of-sequence id, or -1 when the tokenizer has none
+ * @param bosId         beginning-of-sequence id, or -1 when the tokenizer has none
+ * @param slidingWindow sliding-window attention, or null for full causal attention in every layer
  */
 public record LmConfig(Architecture architecture, int vocabSize, int hiddenSize, int layers, int heads, int kvHeads,
                        int headDim, int intermediateSize, int maxPositions, double normEps, double ropeTheta,
-                       RopeScaling ropeScaling, RopeStyle ropeStyle, boolean tiedEmbeddings, int bosId) {
+                       RopeScaling ropeScaling, RopeStyle ropeStyle, boolean tiedEmbeddings, int bosId,
+                       SlidingWindow slidingWindow) {
     /** More layers than any published decoder by an order of magnitude: a corrupt or hostile config. */
     public static final int MAX_LAYERS = 1024;
     /** Larger widths or vocabularies than this are not a model but a typo or an attack on memory. */
@@ -41,6 +43,11 @@ public record LmConfig(Architecture architecture, int vocabSize, int hiddenSize,
             throw new LoupeException(file, "rope_theta " + ropeTheta + " must be > 1");
         }
         return this;
+    }
+
+    /** The attention window of layer {@code layer}, or 0 for full causal attention. */
+    public int window(int layer) {
+        return slidingWindow == null ? 0 : slidingWindow.at(layer);
     }
 
     /** Width of the query projection's output (heads × head dimension; not always the hidden size). */

@@ -74,12 +74,14 @@ public final class DecoderForward {
         float[] qkv = gpt2 ? new float[t * 3 * d] : null;
         float[] up = new float[t * cfg.intermediateSize()];
         float[] gate = gpt2 ? null : new float[t * cfg.intermediateSize()];
-        for (Block b : w.blocks()) {
+        for (int layer = 0; layer < w.blocks().size(); layer++) {
+            Block b = w.blocks().get(layer);
+            int window = cfg.window(layer);
             norm(b.attnNorm(), x, t, n);
             if (gpt2) {
                 linear(b.qkv(), n, t, qkv, observer);
                 attention.run(new Attention.View(qkv, 0, 3 * d), new Attention.View(qkv, d, 3 * d), new Attention.View(qkv, 2 * d, 3 * d),
-                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), attnOut);
+                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, attnOut);
             } else {
                 linear(b.q(), n, t, q, observer);
                 linear(b.k(), n, t, k, observer);
@@ -87,7 +89,7 @@ public final class DecoderForward {
                 rope.apply(q, t, cfg.heads(), qw);
                 rope.apply(k, t, cfg.kvHeads(), kvw);
                 attention.run(new Attention.View(q, 0, qw), new Attention.View(k, 0, kvw), new Attention.View(v, 0, kvw),
-                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), attnOut);
+                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, attnOut);
             }
             linear(b.o(), attnOut, t, proj, observer);
             Kernels.add(x, proj, t * d);

@@ -4,6 +4,8 @@ import dev.loupe.report.html.Humanize;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.landscape.result.LayerCurvature;
+import dev.loupe.landscape.result.TraceMethod;
 import dev.loupe.report.html.Card;
 import dev.loupe.report.html.HtmlPage;
 import dev.loupe.report.html.Table;
@@ -11,10 +13,11 @@ import dev.loupe.report.plot.Chart;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The HTML report of {@code loupe hessian}: cards, the SLQ density, the top eigenvalues and the settings. */
+/** The HTML report of {@code loupe hessian}: cards, the SLQ density, the top eigenvalues, per-layer blocks and the settings. */
 public final class HessianReport {
     private HessianReport() {
     }
@@ -40,7 +43,7 @@ public final class HessianReport {
         }
         if (r.traceSamples() > 0) {
             cards.add(new Card("Trace", String.format(Locale.ROOT, "%.5g ± %.3g", r.trace(), r.traceHalfWidth95()),
-                    "95% CI, " + r.traceSamples() + " Hutchinson samples", ""));
+                    "95% CI, " + r.traceSamples() + (r.traceMethod() == TraceMethod.HUTCHPP ? " Hutch++ products" : " Hutchinson samples"), ""));
         }
         cards.add(new Card("Hessian-vector products", r.fdStep() == 0 ? "exact" : "finite diff.",
                 r.fdStep() == 0 ? "R-operator on the gradient graph" : "central differences, ε = " + r.fdStep(), ""));
@@ -69,6 +72,13 @@ public final class HessianReport {
             }
             page.table(eigenTable(r));
         }
+        if (!r.layers().isEmpty()) {
+            page.section("layers", "Per-layer curvature", "Each weight tensor's diagonal block H_ii of the Hessian (the other weights "
+                    + "held fixed), from vectors nonzero only on that tensor: its trace by Hutchinson with a 95% CI, tr(H_ii)/n, the layer "
+                    + "sensitivity HAWQ-V2 allocates quantization bits by, and its eigenvalue of largest magnitude by Lanczos, with the "
+                    + "residual bound: an exact eigenvalue of the block lies within ± it.");
+            page.table(layerTable(r));
+        }
         page.section("settings", "Settings", "");
         List<String[]> kv = new ArrayList<>();
         kv.add(new String[]{"model", r.model()});
@@ -91,6 +101,26 @@ public final class HessianReport {
                     Table.Cell.number(r.eigenvalues()[i], String.format(Locale.ROOT, "%.6g", r.eigenvalues()[i])),
                     Table.Cell.number(r.residuals()[i], String.format(Locale.ROOT, "%.2g", r.residuals()[i])),
                     Table.Cell.number(r.iterations()[i], Integer.toString(r.iterations()[i]))));
+        }
+        return t;
+    }
+
+    private static Table layerTable(HessianResult r) {
+        Table t = new Table(List.of(new Table.Column("weight", "", false), new Table.Column("shape", "", false),
+                new Table.Column("weights", "", true), new Table.Column("trace", "Hutchinson estimate of tr(H_ii)", true),
+                new Table.Column("± 95% CI", "", true), new Table.Column("trace / weights", "average eigenvalue (HAWQ-V2)", true),
+                new Table.Column("top eigenvalue", "largest magnitude, Lanczos on the block", true),
+                new Table.Column("± bound", "residual ‖H_ii v − λv‖: an exact eigenvalue of the block lies within this distance", true),
+                new Table.Column("Lanczos steps", "Hessian-vector products", true)));
+        for (LayerCurvature l : r.layers()) {
+            t.row(List.of(Table.Cell.text(l.name()), Table.Cell.text(Arrays.toString(l.shape())),
+                    Table.Cell.number(l.parameters(), String.format(Locale.ROOT, "%,d", l.parameters())),
+                    Table.Cell.number(l.trace(), String.format(Locale.ROOT, "%.5g", l.trace())),
+                    Table.Cell.number(l.traceHalfWidth95(), String.format(Locale.ROOT, "%.2g", l.traceHalfWidth95())),
+                    Table.Cell.number(l.averageEigenvalue(), String.format(Locale.ROOT, "%.4g", l.averageEigenvalue())),
+                    Table.Cell.number(l.topEigenvalue(), String.format(Locale.ROOT, "%.6g", l.topEigenvalue())),
+                    Table.Cell.number(l.residual(), String.format(Locale.ROOT, "%.2g", l.residual())),
+                    Table.Cell.number(l.lanczosSteps(), Integer.toString(l.lanczosSteps()))));
         }
         return t;
     }

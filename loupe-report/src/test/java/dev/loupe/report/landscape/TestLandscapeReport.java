@@ -76,6 +76,9 @@ class TestLandscapeReport {
         assertEquals(r.eigenvalues().length, Svg.inGroup(bars, "marks", "rect").size());
         String html = HessianReport.render(r, "d");
         assertTrue(html.contains("4.0000 ± 0.100"), "trace with its CI on a card");
+        assertTrue(html.contains("3.0000 ± 0.0010"), "top eigenvalue with its residual bound on a card");
+        assertTrue(html.contains(">0.0020<"), "the second eigenvalue's bound in the table");
+        assertTrue(html.contains("Per-layer curvature") && html.contains(">b<") && html.contains(">0.050<"), "per-layer table");
     }
 
     @Test

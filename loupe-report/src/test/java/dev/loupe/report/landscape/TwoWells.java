@@ -3,12 +3,16 @@ package dev.loupe.report.landscape;
 import dev.loupe.landscape.hessian.SpectralDensity;
 import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
+import dev.loupe.landscape.result.LayerCurvature;
 import dev.loupe.landscape.result.LineResult;
 import dev.loupe.landscape.result.PlaneResult;
 import dev.loupe.landscape.result.SampleResult;
 import dev.loupe.landscape.result.TopologyResult;
+import dev.loupe.landscape.result.TraceMethod;
 import dev.loupe.landscape.topology.NeighborGraph;
 import dev.loupe.landscape.topology.TopologyAnalysis;
+
+import java.util.List;
 
 /**
  * Records to draw, made by hand: the plane f(x, y) = (x² − 1)² + 2y² on a 7×5 grid (x = −1.5…1.5,
@@ -87,7 +91,8 @@ final class TwoWells {
         for (int i = 0; i < grid.length; i++) {
             grid[i] = i * 0.001;
         }
-        return new HessianResult(model, 100, 2, 0, 100, 1e-3, EigenMethod.LANCZOS, new double[]{3, 1}, new double[]{1e-3, 2e-3}, new int[]{7, 7}, 4, 0.1, 30,
-                grid, q.density(grid, 0.01), q.nodes(), q.weights(), 0.01, 0, 1.5);
+        return new HessianResult(model, 100, 2, 0, 100, 1e-3, EigenMethod.LANCZOS, new double[]{3, 1}, new double[]{1e-3, 2e-3}, new int[]{7, 7}, TraceMethod.HUTCHINSON, 4, 0.1, 30,
+                grid, q.density(grid, 0.01), q.nodes(), q.weights(), 0.01, 0,
+                List.of(new LayerCurvature("w", new long[]{1}, 1, 1, 0.05, 30, 1, 0, 1), new LayerCurvature("b", new long[]{1}, 1, 3, 0.05, 30, 3, 0, 1)), 1.5);
     }
 }

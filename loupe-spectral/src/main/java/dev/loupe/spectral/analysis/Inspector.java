@@ -23,14 +23,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * {@code loupe inspect}'s engine: discover layers, analyze them on {@code threads} workers (largest
- * first, so the long ones do not end up last), assemble the result in model order.
+ * first, so the long ones do not end up last; a worker with no layer left takes the weight statistics
+ * of layers still running, {@link SideWork}), assemble the result in model order.
  */
 public final class Inspector {
     private final DenseBackend backend;
@@ -110,33 +111,38 @@ public final class Inspector {
             order.sort((a, b) -> Long.compare(cost(ms.get(b)), cost(ms.get(a))));
             @SuppressWarnings("unchecked")
             Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
+            SideWork side = new SideWork();
+            CountDownLatch layersLeft = new CountDownLatch(ms.size());
             for (int i : order) {
                 futures[i] = pool.submit(() -> {
-                    String sketch = sketchReason(ms.get(i), budget.totalBytes());
-                    long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
                     try {
-                        LayerAnalyzer.Outcome o = analyzer.analyze(first + i, ms.get(i), sketch);
-                        progress.advance(cost(ms.get(i)));
-                        return o;
-                    } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug
-                        throw new LoupeException(ms.get(i).tensor().file(), "layer '" + ms.get(i).name() + "': "
-                                + e.getMessage());
+                        String sketch = sketchReason(ms.get(i), budget.totalBytes());
+                        long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
+                        try {
+                            LayerAnalyzer.Outcome o = analyzer.analyze(first + i, ms.get(i), sketch, side);
+                            progress.advance(cost(ms.get(i)));
+                            return o;
+                        } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug
+                            throw new LoupeException(ms.get(i).tensor().file(), "layer '" + ms.get(i).name() + "': "
+                                    + e.getMessage());
+                        } finally {
+                            budget.release(bytes);
+                        }
                     } finally {
-                        budget.release(bytes);
+                        layersLeft.countDown();
                     }
                 });
             }
+            // queued behind every layer: a worker reaches one only when no layer is left to start
+            for (int t = 1; t < options.threads(); t++) {
+                pool.submit(() -> {
+                    side.help(layersLeft);
+                    return null;
+                });
+            }
             for (Future<LayerAnalyzer.Outcome> f : futures) {
-                outcomes.add(f.get());
+                outcomes.add(SideWork.result(f));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
             progress.done();

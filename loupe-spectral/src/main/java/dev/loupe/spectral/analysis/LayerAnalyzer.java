@@ -10,6 +10,7 @@ import dev.loupe.spectral.fit.MarchenkoPastur;
 import dev.loupe.spectral.fit.NormMetrics;
 import dev.loupe.spectral.fit.PowerLawFitter;
 import dev.loupe.spectral.layers.WeightMatrix;
+import dev.loupe.spectral.result.Histogram;
 import dev.loupe.spectral.result.LayerInfo;
 import dev.loupe.spectral.result.LayerMetrics;
 import dev.loupe.spectral.result.LayerSpectrum;
@@ -19,7 +20,10 @@ import dev.loupe.spectral.result.RandomizedMetrics;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
 import dev.loupe.spectral.result.Warning;
+import dev.loupe.spectral.vectors.VectorLocalization;
 import dev.loupe.spectral.weights.WeightStatistics;
+
+import java.util.concurrent.FutureTask;
 
 /** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
 public final class LayerAnalyzer {
@@ -38,37 +42,58 @@ public final class LayerAnalyzer {
         this.options = options;
     }
 
+    /** What a layer's weights give without its ESD: their statistics and histogram (the same in any precision). */
+    record WeightPart(WeightStats stats, Histogram histogram) {
+        static WeightPart of(Slices s) {
+            // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
+            // the "channels" of the per-channel quantization error are then input rows, as stored)
+            return new WeightPart(WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows()),
+                    Spectra.weightHistogram(s.raw()));
+        }
+    }
+
     public Outcome analyze(int index, WeightMatrix m) {
         return analyze(index, m, null);
     }
 
     /** @param sketchReason why this layer gets a partial (top-k) ESD, or null for the exact one */
     public Outcome analyze(int index, WeightMatrix m, String sketchReason) {
+        return analyze(index, m, sketchReason, null);
+    }
+
+    /**
+     * @param side where the weight statistics are offered to idle workers while the ESD runs (null: computed
+     *             here after it)
+     */
+    Outcome analyze(int index, WeightMatrix m, String sketchReason, SideWork side) {
         long t0 = System.nanoTime();
         if (sketchReason != null) {
             return new SketchAnalyzer(esd, options).analyze(index, m, sketchReason, t0);
         }
         Slices s = Slices.of(m);
+        FutureTask<WeightPart> offered = side == null ? null : side.offer(() -> WeightPart.of(s));
         Spectrum sp = esd.spectrum(s);
+        WeightPart w = side == null ? WeightPart.of(s) : side.await(offered);
         double[] ev = sp.eigenvalues();
         LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
                 m.kind(), m.layerType(), m.N(), m.M(), m.rf(), (double) m.N() / m.M(), ev.length, m.orientation(),
                 m.consumer(), m.notes());
         if (esd.precision() != Precision.AUTO) {
-            return analyze(info, s, sp, esd, t0);
+            return analyze(info, s, sp, esd, w, t0);
         }
         // Small eigenvalues below the resolution matter to no fit, only to the rank counts: say so, keep fp32
-        LayerInfo info32 = !SinglePrecisionCheck.hasUnresolvedSmallEigenvalues(ev, m.M()) ? info
+        LayerInfo info32 = !SinglePrecisionCheck.hasUnresolvedSmallEigenvalues(ev) ? info
                 : withNote(info, String.format(java.util.Locale.ROOT, "fp32 ESD: eigenvalues below single precision's "
-                        + "resolution (ε₃₂·λmax·√M = %.2g) are rounding noise, so matrix_rank, rank_loss and sv_min are "
-                        + "exact only with --precision fp64", SinglePrecisionCheck.resolution(ev[ev.length - 1], m.M())));
-        Outcome single = analyze(info32, s, sp, esd, t0);
+                        + "absolute error (%.0f·ε₃₂·λmax = %.2g) are rounding noise, so matrix_rank, rank_loss and sv_min "
+                        + "are exact only with --precision fp64", SinglePrecisionCheck.ABSOLUTE,
+                        SinglePrecisionCheck.resolution(ev[ev.length - 1])));
+        Outcome single = analyze(info32, s, sp, esd, w, t0);
         LayerMetrics lm = single.metrics();
-        String why = SinglePrecisionCheck.unresolved(ev, m.M(), lm.fit(), lm.plAlphaHill(), lm.mp());
+        String why = SinglePrecisionCheck.unresolved(ev, m.N(), lm.fit(), lm.plAlphaHill(), lm.mp());
         if (why == null) {
             return single;
         }
-        return analyze(withNote(info, "recomputed in fp64: " + why), s, esd64.spectrum(s), esd64, t0);
+        return analyze(withNote(info, "recomputed in fp64: " + why), s, esd64.spectrum(s), esd64, w, t0);
     }
 
     private static LayerInfo withNote(LayerInfo i, String note) {
@@ -80,12 +105,12 @@ public final class LayerAnalyzer {
 
     /** The part after decoding, also used by tests on given eigenvalues and weights. */
     Outcome analyze(LayerInfo info, Slices s, Spectrum sp, long t0) {
-        return analyze(info, s, sp, esd, t0);
+        return analyze(info, s, sp, esd, WeightPart.of(s), t0);
     }
 
-    private Outcome analyze(LayerInfo info, Slices s, Spectrum sp, EsdCalculator esd, long t0) {
+    private Outcome analyze(LayerInfo info, Slices s, Spectrum sp, EsdCalculator esd, WeightPart w, long t0) {
         double[] ev = sp.eigenvalues();
-        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.fixFingers());
         SpectralNorms norms = NormMetrics.compute(ev, fit.alpha(), info.N(), sp.rankLoss(), sp.svMin());
         double hill = HillEstimator.plAlphaHill(ev);
         MpFit mp = options.mpFit() && ev.length > 1 ? MarchenkoPastur.fit(ev, info.Q(), info.M()) : null;
@@ -104,14 +129,16 @@ public final class LayerAnalyzer {
                     rmp.numSpikes(), rmp.mpSoftrank(), one[one.length - 1] / ev[ev.length - 1],
                     ev[ev.length - 1] - one[one.length - 1], rmp.sigmaMp(), rmp.wScale(), rmp.bulkMin());
         }
-        // rows of the raw tensor = dim 0 (output channels in PyTorch layouts; for ONNX MatMul's (in, out)
-        // the "channels" of the per-channel quantization error are then input rows, as stored)
-        WeightStats ws = WeightStatistics.of(s.raw(), s.rows(), s.raw().length / s.rows());
+        WeightStats ws = w.stats();
         Warning warning = Warning.of(fit, ev.length);
-        var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        var tpl = options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
+                : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL);
+        // tail = the fit's num_pl_spikes vectors; a failed fit puts every vector in the tail, as WeightWatcher's xmin = -1
+        var vectors = !options.vectors() ? null : VectorLocalization.of(esd.backend(), s.slices(), s.rows(), s.cols(),
+                !"in,out".equals(info.orientation()), fit.ok() ? fit.numPlSpikes() : ev.length);
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
-                (System.nanoTime() - t0) / 1e9, null, etpl);
-        LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, s.raw(), ws);
+                (System.nanoTime() - t0) / 1e9, null, tpl, vectors);
+        LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, w.histogram(), ws);
         return new Outcome(lm, spec);
     }
 

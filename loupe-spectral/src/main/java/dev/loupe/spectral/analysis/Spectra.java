@@ -18,7 +18,8 @@ final class Spectra {
     private Spectra() {
     }
 
-    static LayerSpectrum of(LayerInfo info, double[] ev, PowerLawFit fit, MpFit mp, double[] randEv, float[] raw,
+    /** @param weights the histogram of the weights ({@link #weightHistogram}) */
+    static LayerSpectrum of(LayerInfo info, double[] ev, PowerLawFit fit, MpFit mp, double[] randEv, Histogram weights,
                             WeightStats ws) {
         boolean sub = ev.length > MAX_STORED;
         double mpSigma = Double.NaN;
@@ -32,7 +33,12 @@ final class Spectra {
         return new LayerSpectrum(info.name(), sub ? subsample(ev) : ev, sub, logHistogram(ev, ESD_BINS), fit.alpha(),
                 fit.xmin(), fit.xmax(), lo, hi, mpSigma, info.Q(),
                 randEv == null ? null : (randEv.length > MAX_STORED ? subsample(randEv) : randEv),
-                WeightStatistics.histogram(raw, WEIGHT_BINS), ws.ggdBeta(), ws.ggdScale(), ws.mean());
+                weights, ws.ggdBeta(), ws.ggdScale(), ws.mean());
+    }
+
+    /** The weights' histogram a layer's plot shows. */
+    static Histogram weightHistogram(float[] raw) {
+        return WeightStatistics.histogram(raw, WEIGHT_BINS);
     }
 
     /** Evenly spaced ranks over the bulk plus the top {@link #TOP_EXACT} exactly. */

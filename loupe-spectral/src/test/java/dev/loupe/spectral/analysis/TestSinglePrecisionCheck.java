@@ -46,37 +46,74 @@ class TestSinglePrecisionCheck {
         return ev;
     }
 
-    private static String decide(double[] ev, int order, double q) {
+    private static String decide(double[] ev, int depth, double q) {
         PowerLawFit fit = PowerLawFitter.fit(ev, false);
-        MpFit mp = MarchenkoPastur.fit(ev, q, order);
-        return SinglePrecisionCheck.unresolved(ev, order, fit, HillEstimator.plAlphaHill(ev), mp);
+        MpFit mp = MarchenkoPastur.fit(ev, q, ev.length);
+        return SinglePrecisionCheck.unresolved(ev, depth, fit, HillEstimator.plAlphaHill(ev), mp);
+    }
+
+    /** The earlier worst-case rule: every eigenvalue off by ε₃₂·λmax·√M, alpha off by (α−1)²·2δ/xmin. */
+    private static double worstCaseBound(double[] ev, PowerLawFit fit) {
+        double delta = EPS32 * ev[ev.length - 1] * Math.sqrt(ev.length);
+        return (fit.alpha() - 1) * (fit.alpha() - 1) * 2 * delta / fit.xmin();
     }
 
     @Test
-    void resolutionIsEps32TimesLambdaMaxTimesRootOrder() {
-        assertEquals(EPS32 * 10 * 64, SinglePrecisionCheck.resolution(10, 4096), 0);
-        // alpha 3 fitted from xmin = 1000 resolutions: (3-1)^2 * 2 / 1000
-        assertEquals(0.008, SinglePrecisionCheck.alphaErrorBound(3, 1000, 1), 1e-15);
+    void errorModelIsAbsolutePlusRelative() {
+        assertEquals(8 * EPS32 * 10, SinglePrecisionCheck.resolution(10), 0);
+        assertEquals(4 * EPS32 * 64, SinglePrecisionCheck.relativeResolution(4096), 1e-20);
+        // alpha 3 from the tail {1000, 2000}, absolute error 1, no relative error:
+        // (3-1)^2 * 1 * (1/1000 + (1/1000 + 1/2000)/2) = 4 * 0.00175
+        double[] ev = {1, 10, 1000, 2000};
+        assertEquals(0.007, SinglePrecisionCheck.alphaErrorBound(ev, 3, 1000, 2000, 1, 0), 1e-15);
+        // a relative error r alone: xmin's counts fully, the tail's mean at most 3r/√n, here capped at r
+        // (n = 2): (3-1)^2 * 2 * 1e-4
+        assertEquals(8e-4, SinglePrecisionCheck.alphaErrorBound(ev, 3, 1000, 2000, 0, 1e-4), 1e-15);
+        // a tail of 100: (3-1)^2 * (1 + 3/10) * 1e-4
+        double[] flat = new double[100];
+        java.util.Arrays.fill(flat, 1000);
+        assertEquals(5.2e-4, SinglePrecisionCheck.alphaErrorBound(flat, 3, 1000, 1000, 0, 1e-4), 1e-15);
+        // clip_xmax: 2000 above xmax is not in the tail
+        assertEquals(4 * 2e-3, SinglePrecisionCheck.alphaErrorBound(ev, 3, 1000, 1500, 1, 0), 1e-15);
     }
 
     @Test
     void moderateTailIsResolved() {
-        // alpha 3 over 1000 eigenvalues: lambda_max / lambda_min = 1000^(1/2) ~ 32, far above ε₃₂·√M
+        // alpha 3 over 1000 eigenvalues: lambda_max / lambda_min = 1000^(1/2) ~ 32, far above 8·ε₃₂
         assertNull(decide(pareto(1000, 3), 1000, 1));
     }
 
     @Test
     void tailSpanningSixDecadesFallsBack() {
-        // alpha 1.5: lambda_max / lambda_min = 1000^2 = 1e6; xmin sits ~1e-6·λmax, within a few ε₃₂·λmax·√1000
+        // alpha 1.5: lambda_max / lambda_min = 1000^2 = 1e6; xmin sits ~1e-6·λmax, within a few 8·ε₃₂·λmax
         String why = decide(pareto(1000, 1.5), 1000, 1);
         assertNotNull(why);
         assertTrue(why.contains("xmin"), why);
     }
 
     @Test
+    void steepTailFarBelowTheTopStaysWhereTheWorstCaseFellBack() {
+        // like q_proj of the three LLaMA-shaped layers (alpha 6.15, xmin 0.03·λmax, M = N = 4096, where fp32 and
+        // fp64 alphas differ by 1e-5): a Pareto(5) tail of 4096 eigenvalues under 8 spikes at ~35× its bottom
+        double[] ev = pareto(4096, 5);
+        for (int i = 0; i < 8; i++) {
+            ev[4095 - i] = 32 + i;
+        }
+        java.util.Arrays.sort(ev);
+        PowerLawFit fit = PowerLawFitter.fit(ev, false);
+        assertTrue(worstCaseBound(ev, fit) > SinglePrecisionCheck.ALPHA_TOLERANCE, fit.toString());
+        assertNull(decide(ev, 4096, 1));
+        // the same tail 40× further below the top: now within the absolute error's reach
+        for (int i = 0; i < 8; i++) {
+            ev[4095 - i] *= 40;
+        }
+        assertNotNull(decide(ev, 4096, 1));
+    }
+
+    @Test
     void bulkEdgeNearZeroFallsBack() {
         // an MP bulk at 1e-5 of lambda_max plus 3 spikes: the tail fit is fine but spikes are counted against
-        // a bulk edge only ~6 resolutions (ε₃₂·1·√400 = 2.4e-6) from zero
+        // a bulk edge only ~16 absolute errors (8·ε₃₂·1 = 9.5e-7) from zero
         double[] ev = new double[403];
         SplittableRandom r = new SplittableRandom(5);
         for (int i = 0; i < 400; i++) {

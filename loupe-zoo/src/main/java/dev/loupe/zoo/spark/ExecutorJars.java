@@ -33,16 +33,12 @@ import java.util.zip.ZipEntry;
  * because {@code spark.jars} takes files only.
  */
 public final class ExecutorJars {
-    /**
-     * One class per jar a task needs. Jackson, Scala, Hadoop and the rest come with Spark; protobuf is
-     * shipped anyway (ONNX reading needs it and Spark's distribution shades its own copy).
-     */
+    /** One class per jar a task needs. Jackson, Scala, Hadoop and the rest come with Spark. */
     private static final List<Class<?>> ANCHORS = List.of(
             ZooSchema.class, LoupeException.class, Backends.class, Inspector.class,
             org.ejml.data.DMatrixRMaj.class, org.ejml.dense.row.CommonOps_DDRM.class,
             org.ejml.dense.row.CommonOps_FDRM.class,
-            org.bytedeco.javacpp.Loader.class, org.bytedeco.openblas.global.openblas.class,
-            com.google.protobuf.CodedInputStream.class);
+            org.bytedeco.javacpp.Loader.class, org.bytedeco.openblas.global.openblas.class);
 
     private ExecutorJars() {
     }

@@ -1,14 +1,14 @@
-package dev.loupe.landscape.hessian;
+package dev.loupe.linalg.sketch;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The few dense-vector operations the eigen-solvers need, in double. */
-final class Vectors {
+/** The few dense-vector operations the matrix-free eigen-solvers and trace estimators need, in double. */
+public final class Vectors {
     private Vectors() {
     }
 
-    static double dot(double[] a, double[] b) {
+    public static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -16,32 +16,32 @@ final class Vectors {
         return s;
     }
 
-    static double norm(double[] a) {
+    public static double norm(double[] a) {
         return Math.sqrt(dot(a, a));
     }
 
-    static void scale(double[] a, double s) {
+    public static void scale(double[] a, double s) {
         for (int i = 0; i < a.length; i++) {
             a[i] *= s;
         }
     }
 
     /** a −= s·b */
-    static void subtract(double[] a, double s, double[] b) {
+    public static void subtract(double[] a, double s, double[] b) {
         for (int i = 0; i < a.length; i++) {
             a[i] -= s * b[i];
         }
     }
 
-    static void normalize(double[] a) {
+    public static void normalize(double[] a) {
         double n = norm(a);
         if (n > 0) {
             scale(a, 1 / n);
         }
     }
 
-    /** Gram–Schmidt against an orthonormal set (twice, for stability), then normalized. */
-    static void orthonormalize(double[] v, List<double[]> basis) {
+    /** Gram–Schmidt against an orthonormal set (twice, for stability: Giraud et al. 2005), then normalized. */
+    public static void orthonormalize(double[] v, List<double[]> basis) {
         for (int pass = 0; pass < 2; pass++) {
             for (double[] u : basis) {
                 subtract(v, dot(v, u), u);
@@ -50,7 +50,7 @@ final class Vectors {
         normalize(v);
     }
 
-    static double[] gaussian(int n, SplittableRandom r) {
+    public static double[] gaussian(int n, SplittableRandom r) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextGaussian();
@@ -58,7 +58,7 @@ final class Vectors {
         return v;
     }
 
-    static double[] rademacher(int n, SplittableRandom r) {
+    public static double[] rademacher(int n, SplittableRandom r) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextBoolean() ? 1 : -1;

@@ -1,9 +1,8 @@
-package dev.loupe.cli.zoo;
+package dev.loupe.report.zoo;
 
-import dev.loupe.cli.Loupe;
-import dev.loupe.cli.Table;
 import dev.loupe.report.html.Card;
 import dev.loupe.report.html.HtmlPage;
+import dev.loupe.report.html.Table;
 import dev.loupe.report.plot.Chart;
 import dev.loupe.report.plot.Marks;
 import dev.loupe.report.plot.Palette;
@@ -27,7 +26,8 @@ public final class ZooMapReport {
     private ZooMapReport() {
     }
 
-    static String html(ZooMap.Result r) {
+    /** The page as one self-contained HTML string. */
+    public static String html(ZooMap.Result r) {
         double[] label = r.points().stream().mapToDouble(ZooMap.Point::label).toArray();
         double lo = Arrays.stream(label).min().orElse(0);
         double hi = Arrays.stream(label).max().orElse(1);
@@ -59,16 +59,16 @@ public final class ZooMapReport {
                 "Ridge regression, " + r.folds() + "-fold cross-validated (seed " + r.seed() + "), λ chosen inside each "
                         + "training fold; every prediction comes from a model that never saw that row.");
         page.figure(pred.toSvg(), "out-of-fold predictions of the fingerprint ridge");
-        dev.loupe.report.html.Table t = new dev.loupe.report.html.Table(List.of(
-                new dev.loupe.report.html.Table.Column("predictor", "", false),
-                new dev.loupe.report.html.Table.Column("features", "", true),
-                new dev.loupe.report.html.Table.Column("Spearman ρ", "rank correlation of out-of-fold predictions with the label", true),
-                new dev.loupe.report.html.Table.Column("R²", "1 - SS_res/SS_tot of out-of-fold predictions", true)));
+        Table t = new Table(List.of(
+                new Table.Column("predictor", "", false),
+                new Table.Column("features", "", true),
+                new Table.Column("Spearman ρ", "rank correlation of out-of-fold predictions with the label", true),
+                new Table.Column("R²", "1 - SS_res/SS_tot of out-of-fold predictions", true)));
         for (CrossValidation.Score s : r.scores()) {
-            t.row(List.of(dev.loupe.report.html.Table.Cell.text(s.name()),
-                    dev.loupe.report.html.Table.Cell.number(s.features(), String.valueOf(s.features())),
-                    dev.loupe.report.html.Table.Cell.number(s.spearman(), Ticks.compact(s.spearman())),
-                    dev.loupe.report.html.Table.Cell.number(s.r2(), Ticks.compact(s.r2()))));
+            t.row(List.of(Table.Cell.text(s.name()),
+                    Table.Cell.number(s.features(), String.valueOf(s.features())),
+                    Table.Cell.number(s.spearman(), Ticks.compact(s.spearman())),
+                    Table.Cell.number(s.r2(), Ticks.compact(s.r2()))));
         }
         page.table(t);
         page.section("metrics", "Single metrics against " + r.label(), "The baselines' inputs: each model's mean over layers.");

@@ -1,0 +1,156 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.graph.Node;
+import dev.loupe.landscape.onnx.OnnxModelBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A 2-D Conv (one group, stride 1, no dilation) at a fixed point, written so that its Hessian-vector product needs
+ * no convolution with a varying kernel and no im2col per product. Two matrices depend only on the point and the
+ * batch, so {@link HvpSplit} computes them once:
+ * <ul>
+ *   <li>cols(X) [N·Ho·Wo, K·C], X's im2col (row: an output position; column k·C + c);</li>
+ *   <li>G(dY) [N·H·W, K·O], the im2col of the transposed convolution: G[(n, a, b), (k, o)] = dY[n, o, a + p − kh, b + p − kw]
+ *   (0 outside), so that dX = G·W and dW[o, c, k] = Σ X[n, c, a, b]·G[(n, a, b), (k, o)].</li>
+ * </ul>
+ * Then per product, besides the two constant-kernel convolutions Conv(Ẋ, W) and dX's Conv(dẎ, flip W), four batched
+ * matrix products, one per sample, with no transpose of an activation: cols(X)·Ẇ (tangent of Y), dẎ·cols(X) and Ẋ·G
+ * (tangent of dW), G·Ẇ (tangent of dX); ONNX Runtime's Conv with a kernel that is an input runs an im2col per sample
+ * and per call instead, and the im2col of Ẋ for dW's tangent took as long as the product itself ({@code loupe bench
+ * hessian --profile}). The tangents are registered as {@link GradientGraph.Emit#macros} for Y, dX and dW.
+ */
+final class ConvAtPoint {
+    private ConvAtPoint() {
+    }
+
+    /** Slices take their bounds as inputs from opset 10 on. */
+    static boolean applies(Window win, long groups, GradientGraph.Emit e) {
+        if (!e.atPoint || e.opset < 10) {
+            return false;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (win.strides()[i] != 1 || win.dilations()[i] != 1 || win.pads()[i] > win.kernel()[i] - 1
+                    || win.pads()[i + 2] > win.kernel()[i] - 1) {
+                return false;
+            }
+        }
+        return groups == 1;
+    }
+
+    /** dX (via {@code dxRule}, the ordinary flipped-kernel Conv) and dW of Conv node {@code n}, with their tangents. */
+    static void backward(Node n, String dy, long[] xd, long[] wd, Window win, long ho, long wo, GradientGraph.Emit e,
+                         Set<String> live, Map<Integer, String> g, java.util.function.Supplier<String> dxRule) {
+        OnnxModelBuilder b = e.b;
+        String x = n.inputs().get(0), w = n.inputs().get(1);
+        long o = wd[0], c = wd[1];
+        String cols = cols(x, c, win, ho, wo, e);
+        String gm = live.contains(x) ? transposedCols(dy, xd, win, ho, wo, o, e) : null;
+        long hw = ho * wo, xhw = xd[2] * xd[3], k = wd[2] * wd[3];
+        if (live.contains(w)) {
+            String dw = fromOkc(contract(dy, o, cols, hw, k * c, e), wd, e);
+            g.put(1, dw);
+            e.macros.put(dw, t -> sum(b, t.apply(dy) == null ? null : fromOkc(contract(t.apply(dy), o, cols, hw, k * c, e), wd, e),
+                    t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
+        }
+        if (live.contains(x)) {
+            String dx = dxRule.get();
+            Node conv = b.nodes().getLast(); // the flipped-kernel Conv making dx
+            g.put(0, dx);
+            e.macros.put(dx, t -> sum(b, t.apply(dy) == null ? null : b.op("Conv", conv.attributes(), t.apply(dy), conv.inputs().get(1)),
+                    t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
+        }
+        String y = n.outputs().getFirst();
+        String bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? n.inputs().get(2) : null;
+        e.macros.put(y, t -> sum(b, t.apply(x) == null ? null : b.op("Conv", n.attributes(), t.apply(x), w),
+                t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{0, 2, 1}, e), o, cols, hw, k * c, ho, wo, e),
+                bias == null || t.apply(bias) == null ? null : b.op("Reshape", t.apply(bias), e.ints(1, -1, 1, 1))));
+    }
+
+    /** im2col of X: one Slice of the padded input per kernel position, [N·Ho·Wo, K·C]. */
+    private static String cols(String x, long c, Window win, long ho, long wo, GradientGraph.Emit e) {
+        String xp = e.pad(x, new long[]{0, 0, win.pads()[0], win.pads()[1], 0, 0, win.pads()[2], win.pads()[3]});
+        List<String> parts = new ArrayList<>();
+        for (long kh = 0; kh < win.kernel()[0]; kh++) {
+            for (long kw = 0; kw < win.kernel()[1]; kw++) {
+                parts.add(e.b.op("Slice", xp, e.ints(kh, kw), e.ints(kh + ho, kw + wo), e.ints(2, 3)));
+            }
+        }
+        return positionsByColumns(parts, parts.size() * c, e);
+    }
+
+    /** G(dY) [N·H·W, K·O]: per kernel position, dY shifted by (p − kh, p − kw) onto the input grid. */
+    private static String transposedCols(String dy, long[] xd, Window win, long ho, long wo, long o, GradientGraph.Emit e) {
+        long h = xd[2], w = xd[3], kh0 = win.kernel()[0], kw0 = win.kernel()[1];
+        long bh = Math.max(0, kh0 - 1 - win.pads()[0]), bw = Math.max(0, kw0 - 1 - win.pads()[1]);
+        long eh = Math.max(0, h - 1 + win.pads()[0] - (ho - 1)), ew = Math.max(0, w - 1 + win.pads()[1] - (wo - 1));
+        String dyp = e.pad(dy, new long[]{0, 0, bh, bw, 0, 0, eh, ew});
+        List<String> parts = new ArrayList<>();
+        for (long kh = 0; kh < kh0; kh++) {
+            for (long kw = 0; kw < kw0; kw++) {
+                long r = win.pads()[0] - kh + bh, q = win.pads()[1] - kw + bw;
+                parts.add(e.b.op("Slice", dyp, e.ints(r, q), e.ints(r + h, q + w), e.ints(2, 3)));
+            }
+        }
+        return positionsByColumns(parts, parts.size() * o, e);
+    }
+
+    /** K tensors [N, F, P, Q] concatenated as columns k·F + f of a [N·P·Q, K·F] matrix. */
+    private static String positionsByColumns(List<String> parts, long kf, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String cat = parts.size() == 1 ? parts.getFirst() : b.op("Concat", Map.of("axis", 1L), parts.toArray(String[]::new));
+        String last = b.op("Transpose", Map.of("perm", new long[]{0, 2, 3, 1}), cat);
+        return b.op("Reshape", last, e.ints(-1, kf));
+    }
+
+    /**
+     * Σ over samples n and positions q of v[n, f, q]·m[(n, q), j] = [F, J]: one small product per sample, summed (one
+     * product with K = N·positions, on v transposed to [F, N·positions], was the slowest node of the graph).
+     */
+    private static String contract(String v, long f, String m, long positions, long j, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String prod = b.op("MatMul", b.op("Reshape", v, e.ints(0, f, positions)), b.op("Reshape", m, e.ints(-1, positions, j)));
+        return e.reduceSum(prod, new long[]{0}, false);
+    }
+
+    /** r [F, J] times each sample's block of m [(n, q), j] transposed: [N, F, positions] as [N, F, p, q] (no output transpose). */
+    private static String apply(String r, long f, String m, long positions, long j, long p, long q, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String mt = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(-1, positions, j)));
+        return b.op("Reshape", b.op("MatMul", r, mt), e.ints(-1, f, p, q));
+    }
+
+    /** A kernel [O, C, kh, kw] viewed as [O, C, K], axes permuted by {@code perm}, the last two merged: [A, B·C']. */
+    private static String kernelRows(String w, long[] wd, long[] perm, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        long[] dims = {wd[0], wd[1], wd[2] * wd[3]};
+        String t = b.op("Transpose", Map.of("perm", perm), b.op("Reshape", w, e.ints(dims)));
+        return b.op("Reshape", t, e.ints(dims[(int) perm[0]], -1));
+    }
+
+    /** [O, K·C] as a kernel [O, C, kh, kw]. */
+    private static String fromOkc(String m, long[] wd, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String t = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(wd[0], wd[2] * wd[3], wd[1])));
+        return b.op("Reshape", t, e.ints(wd));
+    }
+
+    /** [C, K·O] as a kernel [O, C, kh, kw]. */
+    private static String fromCko(String m, long[] wd, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String t = b.op("Transpose", Map.of("perm", new long[]{2, 0, 1}), b.op("Reshape", m, e.ints(wd[1], wd[2] * wd[3], wd[0])));
+        return b.op("Reshape", t, e.ints(wd));
+    }
+
+    /** Non-null parts added pairwise, left to right: ONNX Runtime fuses an Add after a Conv into the convolution. */
+    private static String sum(OnnxModelBuilder b, String... parts) {
+        String acc = null;
+        for (String p : parts) {
+            acc = p == null ? acc : acc == null ? p : b.op("Add", acc, p);
+        }
+        return acc;
+    }
+}

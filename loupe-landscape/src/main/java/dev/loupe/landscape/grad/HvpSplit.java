@@ -1,0 +1,140 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.graph.Node;
+import dev.loupe.landscape.onnx.OnnxModelBuilder;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link HvpGraph} at one fixed point, cut in two. Everything that does not depend on the tangent u (the
+ * forward pass, the backward pass, ReLU masks, pooling routes, im2col of activations, the loss and the gradient)
+ * is the same for every product at that point and batch: the {@link #prepared} model computes it once per batch
+ * and hands over the {@link #frontier} values the tangent part reads. The {@link #perVector} model holds only the
+ * nodes that depend on u (plus constants they read), so a Hessian-vector product costs the tangent passes alone:
+ * per hidden layer 2 products forward and 4 backward, where the whole graph had 9 (forward, backward, tangents;
+ * Pearlmutter 1994, Griewank &amp; Walther 2008 §3.3).
+ */
+public final class HvpSplit {
+    private final OnnxModelBuilder full;
+    private final List<Node> tangentNodes = new ArrayList<>();
+    private final List<Node> preparedNodes = new ArrayList<>();
+    private final List<String> frontier = new ArrayList<>();
+    private final Set<String> dataInputs = new HashSet<>();
+
+    /** @param full a builder holding the HVP graph at a point (weights initializers, tangents inputs, all outputs) */
+    HvpSplit(OnnxModelBuilder full, int params) {
+        this.full = full;
+        List<Node> nodes = full.nodes();
+        Set<String> varying = new HashSet<>(), constant = new HashSet<>();
+        for (int p = 0; p < params; p++) {
+            varying.add(HvpGraph.tangentName(p));
+        }
+        for (Node n : nodes) {
+            if (n.inputs().stream().anyMatch(varying::contains)) {
+                varying.addAll(n.outputs());
+            } else if (n.inputs().stream().allMatch(i -> i.isEmpty() || full.isInitializer(i) || constant.contains(i))) {
+                constant.addAll(n.outputs());
+            }
+        }
+        Set<String> needed = new HashSet<>();
+        for (int p = 0; p < params; p++) {
+            needed.add(HvpGraph.hvpName(p));
+        }
+        Set<String> cut = new LinkedHashSet<>();
+        List<Node> perVector = new ArrayList<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.outputs().stream().noneMatch(needed::contains)) {
+                continue;
+            }
+            perVector.add(n);
+            for (String in : n.inputs()) {
+                if (in.isEmpty() || full.isInitializer(in)) {
+                    continue;
+                }
+                if (varying.contains(in) || constant.contains(in)) {
+                    needed.add(in);
+                } else {
+                    cut.add(in);
+                }
+            }
+        }
+        tangentNodes.addAll(perVector.reversed());
+        // the prepared part: what the cut, the loss and the gradient need, none of it depending on u
+        Set<String> want = new HashSet<>(cut);
+        want.add(GradientGraph.LOSS);
+        for (int p = 0; p < params; p++) {
+            want.add(GradientGraph.gradName(p));
+        }
+        List<Node> prep = new ArrayList<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.outputs().stream().anyMatch(want::contains) && n.outputs().stream().noneMatch(varying::contains)) {
+                prep.add(n);
+                want.addAll(n.inputs());
+            }
+        }
+        preparedNodes.addAll(prep.reversed());
+        for (String c : cut) {
+            if (full.isInput(c)) {
+                dataInputs.add(c);
+            }
+            frontier.add(c);
+        }
+    }
+
+    /** Values the tangent part reads from the prepared part (or straight from the data feed, {@link #isDataInput}). */
+    public List<String> frontier() {
+        return frontier;
+    }
+
+    /** Whether a frontier value is a graph input (the batch's data), fed as is rather than prepared. */
+    public boolean isDataInput(String name) {
+        return dataInputs.contains(name);
+    }
+
+    /** The model computing, from the data inputs, the frontier values (except data inputs), the loss and the gradient. */
+    public byte[] prepared(int params) {
+        OnnxModelBuilder b = full.restrictedTo(preparedNodes);
+        for (String f : frontier) {
+            if (!isDataInput(f)) {
+                b.output(f);
+            }
+        }
+        b.output(GradientGraph.LOSS);
+        for (int p = 0; p < params; p++) {
+            b.output(GradientGraph.gradName(p));
+        }
+        return b.build();
+    }
+
+    /**
+     * The model of the tangent part: inputs the tangents and the frontier values, typed as the prepared model made
+     * them ({@code types}: ONNX element type code and rank of each frontier value that is not a data input).
+     */
+    public byte[] perVector(int params, Map<String, long[]> types, List<long[]> tangentShapes) {
+        OnnxModelBuilder b = full.restrictedTo(tangentNodes);
+        for (int p = 0; p < params; p++) {
+            if (!b.isInput(HvpGraph.tangentName(p))) {
+                b.input(HvpGraph.tangentName(p), OnnxModelBuilder.FLOAT, tangentShapes.get(p));
+            }
+        }
+        for (String f : frontier) {
+            if (!isDataInput(f)) {
+                long[] t = types.get(f); // [elemType, rank]
+                long[] dims = new long[(int) t[1]];
+                java.util.Arrays.fill(dims, -1);
+                b.inputOwnSymbols(f, (int) t[0], dims);
+            }
+        }
+        for (int p = 0; p < params; p++) {
+            b.output(HvpGraph.hvpName(p));
+        }
+        return b.build();
+    }
+}
