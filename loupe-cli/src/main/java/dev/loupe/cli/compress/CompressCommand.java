@@ -54,7 +54,8 @@ public final class CompressCommand implements Callable<Integer> {
     Double bits;
 
     @Option(names = "--allocate", paramLabel = "HOW",
-            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy | hessian (bits). Default uniform. hessian: the knapsack over each "
+                    + "layer's output error tr(ΔW·XᵀX/N·ΔWᵀ) at each width (HAWQ-V2's criterion with the calibration XᵀX), needs calibration data.")
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
@@ -155,6 +156,10 @@ public final class CompressCommand implements Callable<Integer> {
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 
+    @Option(names = "--one-shot", description = "Decoder language model with sparsegpt/gptq: take every layer's XᵀX from one pass through the "
+            + "uncompressed model, instead of block by block through the blocks already compressed (the default, as the GPTQ and SparseGPT papers).")
+    boolean oneShot;
+
     @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
             + "(default 512, or the model's positions if fewer; evaluation strides by N/2).")
     Integer context;
@@ -194,9 +199,12 @@ public final class CompressCommand implements Callable<Integer> {
             OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
                     calibration);
         }
+        if (oneShot && calibration == null) {
+            throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
+        }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
                 new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
-                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best());
         if (htmlReport != null) {
