@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
                         + "(all-MiniLM, e5) or cls (bge); by default what a sentence-transformers 1_Pooling/config.json "
                         + "next to the model declares, else mean.",
                 "Decoder language model (a Hugging Face folder with config.json, a .gguf, or an ONNX decoder export whose "
-                        + "graph maps input_ids to logits [batch, sequence, vocab], e.g. Optimum's, with or without past): --text "
+                        + "graph maps input_ids to logits [batch, sequence, vocab], e.g. Optimum's, with or without past, or an Optimum "
+                        + "export folder without safetensors): --text "
                         + "FILE (read whole) prints perplexity and mean negative log-likelihood per token (natural log), with "
                         + "--context/--stride or --llama-cpp. An ONNX decoder's tokenizer is the tokenizer.json beside it (or "
                         + "--tokenizer), its BOS id and position limit come from the config.json beside it when present.",

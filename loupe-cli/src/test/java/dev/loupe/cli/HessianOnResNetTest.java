@@ -33,13 +33,14 @@ class HessianOnResNetTest {
 
     /**
      * Top eigenvalue within 1% of PyHessian's power iteration (its defaults, and the same run to tol 1e-6) and its
-     * residual bound below 1e-3 of it; the trace: Loupe's and PyHessian's Hutchinson estimates are independent, so
-     * their difference must lie within the 95% interval of a difference, 1.96·√(se₁² + se₂²).
+     * residual bound below 1e-3 of it. Trace by Hutch++ (30 products: over 5 seeds its sd was 21.5, against 104.5 for
+     * Hutchinson's 30 samples, PyHessian's per-sample sd 572 / √30) inside PyHessian's 95% interval from 500 samples
+     * (± 50.2), and within the interval of a difference of two independent estimates, 1.96·√(se₁² + se₂²).
      */
     @Test
     void topEigenvalueAndTraceAgreeWithPyHessian() throws Exception {
         JsonNode ref = reference();
-        CliRun r = run("hessian", "--top-k", "1", "--trace-samples", TRACE_SAMPLES, "--tol", "0", "--max-iter", "10",
+        CliRun r = run("hessian", "--top-k", "1", "--trace-samples", "30", "--trace-method", "hutchpp", "--tol", "0", "--max-iter", "10",
                 "--density-steps", "0", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode got = new ObjectMapper().readTree(r.out());
@@ -51,6 +52,7 @@ class HessianOnResNetTest {
         assertTrue(bound <= 1e-3 * top, "residual bound " + bound);
         double trace = got.path("trace").asDouble(), half = got.path("traceHalfWidth95").asDouble();
         double refTrace = ref.path("trace_mean").asDouble(), refHalf = ref.path("trace_half_width_95").asDouble();
+        assertTrue(Math.abs(trace - refTrace) <= refHalf, trace + " outside PyHessian's " + refTrace + " ± " + refHalf);
         assertTrue(Math.abs(trace - refTrace) <= Math.hypot(half, refHalf),
                 trace + " ± " + half + " vs PyHessian " + refTrace + " ± " + refHalf);
     }
@@ -65,6 +67,4 @@ class HessianOnResNetTest {
         assertEquals(loss, got.at("/plane/loss/1/1").asDouble(), 1e-5 * Math.max(1, loss));
         assertTrue(got.at("/plane/loss/0/0").asDouble() > loss, "a corner of a trained model's plane lies above its centre");
     }
-
-    private static final String TRACE_SAMPLES = "30";
 }

@@ -114,7 +114,7 @@ class TestCompressCommand {
                 dir.resolve("o.safetensors").toString()), "needs each layer's XᵀX");
         assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--act-order", "--out", out), "--act-order is a GPTQ option");
         assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--method", "gptq", "--data", x, "--calibration-samples",
-                "1024", "--out", dir.resolve("x.gguf").toString()), "the output must be .onnx");
+                "1024", "--out", dir.resolve("x.gguf").toString()), "not a supported GGUF architecture");
         assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "wanda", "--nm", "2:4", "--data", x,
                 "--out", out), "--nm applies to");
         assertFalse(Files.exists(Path.of(out)));
@@ -135,6 +135,59 @@ class TestCompressCommand {
         for (JsonNode l : new ObjectMapper().readTree(r.out()).get("layers")) {
             assertEquals(0.5, l.get("sparsity").asDouble(), 0.01, l.toString());
         }
+        // dead inputs (pixels 0 in all 1000 calibration images) make XᵀX singular; handled as the references do:
+        // fc1's weights on them ([256, 784], transB) are 0
+        var d = dev.loupe.core.data.Datasets.read(f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz"), null);
+        boolean[] dead = new boolean[784];
+        java.util.Arrays.fill(dead, true);
+        for (int i = 0; i < 1000 * 784; i++) {
+            dead[i % 784] &= d.features()[i] == 0;
+        }
+        int deadCount = 0;
+        try (Checkpoint cp = Checkpoints.open(out)) {
+            float[] w = cp.tensor("fc1.weight").orElseThrow().toFloats();
+            for (int c = 0; c < 784; c++) {
+                int nonzero = 0;
+                for (int o = 0; o < 256; o++) {
+                    nonzero += w[o * 784 + c] != 0 ? 1 : 0;
+                }
+                if (dead[c]) { // (a rarely active live input may lose its whole column to the 50 % too)
+                    assertEquals(0, nonzero, "input " + c);
+                    deadCount++;
+                }
+            }
+        }
+        assertTrue(deadCount > 0, "the first 1000 images leave some border pixel at 0");
+    }
+
+    @Test
+    void hostileCalibrationIsOneLineAndWritesNothing() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        // a calibration text shorter than the widest layer's inputs (the LLaMA fixture's down_proj reads 160)
+        Path text = dir.resolve("short.txt");
+        Files.writeString(text, "the cat sat on the mat");
+        Path st = dir.resolve("l.safetensors");
+        for (String method : List.of("gptq", "sparsegpt")) {
+            String[] goal = method.equals("gptq") ? new String[] {"--bits", "4"} : new String[] {"--sparsity", "0.5"};
+            List<String> a = new java.util.ArrayList<>(List.of("compress", f.resolve("lm/llama").toString()));
+            a.addAll(List.of(goal));
+            a.addAll(List.of("--method", method, "--calibration", text.toString(), "--out", st.toString()));
+            CliRun r = CliRun.of(a.toArray(String[]::new));
+            assertOneLineError(r, "calibration tokens");
+            assertTrue(r.err().contains(text.toString()) && r.err().contains("160 inputs"), r.err());
+        }
+        assertFalse(Files.exists(st));
+        // all-black images: every input of fc1 is dead, XᵀX = 0, GPTQ would zero the layer
+        Path zeros = dir.resolve("zeros-idx3-ubyte.gz");
+        ByteBuffer idx = ByteBuffer.allocate(16 + 1000 * 784).order(ByteOrder.BIG_ENDIAN);
+        idx.putInt(0x803).putInt(1000).putInt(28).putInt(28);
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(zeros))) {
+            gz.write(idx.array());
+        }
+        Path o = dir.resolve("z.onnx");
+        assertOneLineError(CliRun.of("compress", f.resolve("models/mlp.onnx").toString(), "--bits", "4", "--method", "gptq",
+                "--data", zeros.toString(), "--calibration-samples", "1000", "--out", o.toString()), "all 784 of its inputs are 0");
+        assertFalse(Files.exists(o));
     }
 
     @Test

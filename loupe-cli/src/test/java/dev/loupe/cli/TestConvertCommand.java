@@ -31,6 +31,20 @@ class TestConvertCommand {
         }
     }
 
+    /** 64/160-wide rows are not whole 256-element super-blocks: llama.cpp's fallbacks, counted in the output. */
+    @Test
+    void q4KMFallsBackAsLlamaCppAndSaysSo() {
+        Path out = dir.resolve("llama-q4_k_m.gguf");
+        CliRun r = CliRun.of("convert", Fixtures.dir().resolve("lm/llama").toString(), "--out", out.toString(), "--type", "q4_k_m",
+                "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("llama Q4_K_M, 22 tensors") && r.out().contains("{F32=6, Q5_0=13, Q8_0=3}"), r.out());
+        assertTrue(r.out().contains("15 weight(s) have rows that are not whole blocks"), r.out());
+        try (GgufCheckpoint c = new GgufReader().open(out)) {
+            assertEquals(15L, c.ggufMetadata().integer("general.file_type").orElseThrow());
+        }
+    }
+
     @Test
     void anOnnxClassifierIsOneLineExit2NothingWritten() {
         Path out = dir.resolve("x.gguf");

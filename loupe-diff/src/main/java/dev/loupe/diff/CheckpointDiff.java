@@ -3,7 +3,10 @@ package dev.loupe.diff;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
+import dev.loupe.core.data.Dataset;
 import dev.loupe.core.progress.Progress;
+import dev.loupe.diff.activations.ActivationCka;
+import dev.loupe.diff.activations.LayerActivations;
 import dev.loupe.diff.delta.DeltaAnalyzer;
 import dev.loupe.diff.delta.LayerDelta;
 import dev.loupe.diff.delta.LayerEsds;
@@ -32,11 +35,17 @@ import java.util.List;
  */
 public final class CheckpointDiff {
     /**
-     * @param cka   also compute WeightWatcher's CKA distance (O(out · in²) per layer, so off by default)
-     * @param conv  how conv kernels are read (as inspect)
+     * @param cka     also compute WeightWatcher's CKA distance (O(out · in²) per layer, so off by default)
+     * @param conv    how conv kernels are read (as inspect)
+     * @param data    examples to compare the layers' outputs on (two ONNX models), or null
+     * @param samples how many of them
      */
-    public record Options(boolean cka, ConvMode conv) {
+    public record Options(boolean cka, ConvMode conv, Dataset data, int samples) {
         public static final Options DEFAULT = new Options(false, ConvMode.SLICES);
+
+        public Options(boolean cka, ConvMode conv) {
+            this(cka, conv, null, 0);
+        }
     }
 
     private final DenseBackend backend;
@@ -72,8 +81,18 @@ public final class CheckpointDiff {
             } finally {
                 progress.done();
             }
+            List<LayerActivations> acts = List.of();
+            if (options.data() != null) {
+                progress.start("comparing layer outputs on " + Math.min(options.samples(), options.data().rows())
+                        + " examples", 1);
+                try {
+                    acts = ActivationCka.compare(base, other, m.pairs(), options.data(), options.samples(), backend);
+                } finally {
+                    progress.done();
+                }
+            }
             return new DiffResult(DiffKind.CHECKPOINTS, base.toString(), other.toString(), rows, m.onlyInBase(),
-                    m.onlyInOther(), List.of(), backend.name(), seconds(t0), esds);
+                    m.onlyInOther(), List.of(), backend.name(), seconds(t0), esds, acts);
         }
     }
 

@@ -30,6 +30,17 @@ public interface DenseBackend {
     float[] symmetricEigenvalues(float[] sym, int n);
 
     /**
+     * Eigenvalues (ascending) and unit eigenvectors of the symmetric {@code n x n} matrix, in double precision.
+     * {@code sym} may be overwritten. This default is EJML's symmetric QR (pure Java, O(n³) with a large
+     * constant); the native backend overrides it with LAPACK's divide and conquer.
+     *
+     * @throws ArithmeticException as {@link #symmetricEigenvalues(double[], int)}
+     */
+    default EigenSystem symmetricEigenSystem(double[] sym, int n) {
+        return EjmlBackend.eigenSystem(sym, n);
+    }
+
+    /**
      * The ESD in one call: eigenvalues (ascending) of the smaller-side Gram of {@code a}, which is not
      * modified. Backends override this to skip the intermediate full Gram (native: no copy back to
      * the heap and no triangle fill).

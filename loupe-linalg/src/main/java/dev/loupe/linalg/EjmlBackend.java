@@ -64,6 +64,29 @@ public final class EjmlBackend implements DenseBackend {
         return ev;
     }
 
+    /** Eigenvalues and vectors by EJML's symmetric QR, sorted ascending (see {@link DenseBackend#symmetricEigenSystem}). */
+    static EigenSystem eigenSystem(double[] sym, int n) {
+        Matrices.checkFinite(sym, n);
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+        if (!eig.decompose(DMatrixRMaj.wrap(n, n, sym))) {
+            throw new ArithmeticException("symmetric eigenvalue decomposition did not converge (n=" + n + ")");
+        }
+        Integer[] order = new Integer[n];
+        double[] raw = new double[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            raw[i] = eig.getEigenvalue(i).real;
+        }
+        Arrays.sort(order, (x, y) -> Double.compare(raw[x], raw[y]));
+        double[] values = new double[n];
+        double[] vectors = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            values[j] = raw[order[j]];
+            System.arraycopy(eig.getEigenVector(order[j]).data, 0, vectors, j * n, n);
+        }
+        return new EigenSystem(values, vectors, n);
+    }
+
     @Override
     public float[] symmetricEigenvalues(float[] sym, int n) {
         Matrices.checkFinite(sym, n);

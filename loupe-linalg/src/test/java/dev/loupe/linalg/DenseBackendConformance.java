@@ -46,6 +46,48 @@ abstract class DenseBackendConformance {
     }
 
     @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"50,30", "30,50", "120,90"})
+    void eigenSystemOfGramHasTheKnownValuesAndOrthonormalVectors(int rows, int cols) {
+        KnownSpectrum m = KnownSpectrum.of(rows, cols, 3L * rows + cols);
+        double[] expected = m.expectedEigenvalues();
+        int k = Math.min(rows, cols);
+        double[] g = backend().smallerGram(m.a(), rows, cols);
+        EigenSystem e = backend().symmetricEigenSystem(g.clone(), k);
+        double lmax = expected[k - 1];
+        assertArrayEquals(expected, e.values(), TOL64 * lmax);
+        for (int j = 0; j < k; j++) {
+            double[] v = e.vector(j);
+            for (int i = 0; i < k; i++) { // G v = lambda v, row by row
+                double gv = 0;
+                for (int c = 0; c < k; c++) {
+                    gv += g[i * k + c] * v[c];
+                }
+                assertEquals(e.values()[j] * v[i], gv, TOL64 * lmax * 10, "G v_" + j);
+            }
+            for (int l = j; l < k; l++) {
+                double dot = 0;
+                double[] u = e.vector(l);
+                for (int i = 0; i < k; i++) {
+                    dot += v[i] * u[i];
+                }
+                assertEquals(l == j ? 1.0 : 0.0, dot, 1e-10, "v_" + j + " . v_" + l);
+            }
+        }
+    }
+
+    @Test
+    void eigenSystemOfATwoByTwoByHand() {
+        // [[2,1],[1,2]]: eigenvalues 1 and 3, eigenvectors (1,-1)/sqrt2 and (1,1)/sqrt2 (up to sign)
+        EigenSystem e = backend().symmetricEigenSystem(new double[]{2, 1, 1, 2}, 2);
+        assertArrayEquals(new double[]{1, 3}, e.values(), 1e-14);
+        double h = Math.sqrt(0.5);
+        assertEquals(h, Math.abs(e.vector(0)[0]), 1e-14);
+        assertEquals(-e.vector(0)[0], e.vector(0)[1], 1e-14);
+        assertEquals(e.vector(1)[0], e.vector(1)[1], 1e-14);
+        assertEquals(h, Math.abs(e.vector(1)[1]), 1e-14);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
     @CsvSource({"40,25", "25,40", "130,70", "70,130"})
     void gramIsTheFullSymmetricProductOfTheSmallerSide(int rows, int cols) {
         double[] a = gaussian(rows * cols, rows + 31L * cols);

@@ -43,10 +43,12 @@ public interface CausalLm extends AutoCloseable {
     }
 
     /**
-     * Opens {@code path}: an ONNX decoder ({@code .onnx}; tokenizer.json beside it) or what {@link LanguageModel#open}
-     * takes (a Hugging Face folder, its config.json, a .gguf).
+     * Opens {@code path}: an ONNX decoder ({@code .onnx}, or a folder holding one and no Hugging Face weights, as
+     * Optimum exports it; tokenizer.json beside it) or what {@link LanguageModel#open} takes (a Hugging Face folder,
+     * its config.json, a .gguf).
      */
     static CausalLm open(Path path) {
-        return OnnxDecoder.isOnnx(path) ? OnnxDecoder.open(path, null) : LanguageModel.open(path);
+        Path onnx = OnnxDecoder.isOnnx(path) ? path : OnnxDecoder.exportIn(path);
+        return onnx != null ? OnnxDecoder.open(onnx, null) : LanguageModel.open(path);
     }
 }

@@ -4,6 +4,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.format.gguf.GgufCheckpoint;
+import dev.loupe.core.format.safetensors.LoupeQuantized;
 import dev.loupe.lm.config.GgufConfigReader;
 import dev.loupe.lm.config.HfConfigReader;
 import dev.loupe.lm.config.LmConfig;
@@ -82,6 +83,9 @@ public final class LanguageModel implements CausalLm {
             Path tok = p.resolve("tokenizer.json");
             Checkpoint cp = Checkpoints.open(weights != null ? weights : p);
             try {
+                if (LoupeQuantized.isQuantized(cp)) { // loupe compress --bits output: dequantized on read
+                    cp = LoupeQuantized.dequantized(cp);
+                }
                 HfTokenizer t = Files.isRegularFile(tok) ? HfTokenizer.load(tok) : null;
                 return new LanguageModel(p, cfg, cp, t, cacheBytes);
             } catch (RuntimeException e) {

@@ -175,6 +175,31 @@ public final class OnnxModel implements AutoCloseable {
                 batch, threads, (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * The first {@code rows} examples of {@code data} as batches of at most {@code batch} for this model's one float
+     * input (shapes checked as for {@link #logits}); the caller closes the tensors.
+     */
+    public List<Map<String, OnnxTensor>> inputBatches(Dataset data, int rows, int batch) {
+        long[] example = inputExample(data);
+        String input = session.getInputNames().iterator().next();
+        int len = data.rowLength();
+        List<Map<String, OnnxTensor>> out = new ArrayList<>();
+        try {
+            for (int from = 0; from < Math.min(rows, data.rows()); from += batch) {
+                int n = Math.min(batch, Math.min(rows, data.rows()) - from);
+                long[] shape = new long[example.length + 1];
+                shape[0] = n;
+                System.arraycopy(example, 0, shape, 1, example.length);
+                FloatBuffer buf = FloatBuffer.wrap(data.features(), from * len, n * len).slice();
+                out.add(Map.of(input, OnnxTensor.createTensor(env, buf, shape)));
+            }
+        } catch (OrtException e) {
+            out.forEach(m -> m.values().forEach(OnnxTensor::close));
+            throw wrap(file, e);
+        }
+        return out;
+    }
+
     /** The model input's non-batch dims, taken from the model when fixed, else from the dataset. */
     private long[] inputExample(Dataset data) {
         try {

@@ -1,6 +1,7 @@
 package dev.loupe.cli.bench;
 
 import dev.loupe.cli.Table;
+import dev.loupe.compress.gguf.GgufQuantizeBenchmark;
 import dev.loupe.core.bench.GgufBenchmark;
 import dev.loupe.core.tensor.DType;
 import picocli.CommandLine;
@@ -19,7 +20,9 @@ import java.util.concurrent.Callable;
                 + "(Q4_0 ... Q8_K), into an existing float[].",
                 "GB/s of float output, best of --runs, as ratios to a copy of a float[] of the same size and to F16 "
                         + "decoding, both measured in the same run on the same threads; rms err is the quantization's "
-                        + "relative RMS error (a check that the blocks decode to the weights, 100 %% = all wrong)."})
+                        + "relative RMS error (a check that the blocks decode to the weights, 100 %% = all wrong).",
+                "--quantize instead times the GGUF writer's quantizers (Q4_0 ... Q6_K, ggml's reference and "
+                        + "importance-weighted variants) single-threaded on SIZE rows of SIZE, as ratios to Q8_0 in the same run."})
 public final class GgufBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "4096", paramLabel = "SIZE",
             description = "Rows and columns of the matrix, a multiple of 256 (default ${DEFAULT-VALUE}).")
@@ -40,6 +43,9 @@ public final class GgufBenchCommand implements Callable<Integer> {
     @Option(paramLabel = "SEED", names = "--seed", defaultValue = "42", description = "Seed of the synthetic weights (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--quantize", description = "Time quantization (loupe convert's quantizers) instead of decoding.")
+    boolean quantize;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,8 +61,20 @@ public final class GgufBenchCommand implements Callable<Integer> {
         if (runs < 1 || runs > 100) {
             throw new CommandLine.ParameterException(cl, "--runs must be 1..100");
         }
-        List<GgufBenchmark.Result> results = GgufBenchmark.run(size, threads, runs, blockTypes(cl), seed);
         PrintWriter out = cl.getOut();
+        if (quantize) {
+            out.printf(Locale.ROOT, "quantizing %dx%d N(0, 0.02) weights, 1 thread, best of %d%n", size, size, runs);
+            Table q = new Table("type", "importances", "best ms", "M weights/s", "x Q8_0 time");
+            for (GgufQuantizeBenchmark.Row r : GgufQuantizeBenchmark.run(size, size, runs, seed)) {
+                q.row(r.type().name(), r.weighted() ? "yes" : "no", Table.num(r.seconds() * 1e3, 1),
+                        Table.num(r.megaWeightsPerSecond(), 1), Table.num(r.vsQ8_0(), 2));
+            }
+            q.print(out);
+            out.println("x Q8_0 time: this type's time divided by Q8_0's in this run (ggml's Q8_0 ignores importances)");
+            out.flush();
+            return 0;
+        }
+        List<GgufBenchmark.Result> results = GgufBenchmark.run(size, threads, runs, blockTypes(cl), seed);
         out.printf(Locale.ROOT, "%dx%d weights, %d thread(s) of %d cores, best of %d%n", size, size, threads,
                 Runtime.getRuntime().availableProcessors(), runs);
         Table t = new Table("type", "best ms", "GB/s", "copy GB/s", "x copy", "F16 GB/s", "x F16", "rms err");

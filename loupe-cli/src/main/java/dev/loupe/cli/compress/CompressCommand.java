@@ -11,6 +11,7 @@ import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
+import dev.loupe.compress.gguf.GgufFileType;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
@@ -38,7 +39,11 @@ import java.util.concurrent.Callable;
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
                 + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
-                + "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors."})
+                + "others int8 + DequantizeLinear or Cast/Mul; other formats out as .safetensors.",
+                "GGUF out (--out x.gguf, from a Hugging Face decoder folder or a .gguf): --gguf-type (default Q4_K_M, "
+                + "llama.cpp's mixture) with ggml's quantizers, importance-weighted by --calibration TEXT as llama.cpp's "
+                + "imatrix is; --allocate knapsack instead picks each linear layer's type (Q4_K/Q5_K/Q6_K/Q8_0) to minimize "
+                + "the calibration-weighted squared error within the bytes the recipe spends on them."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -50,7 +55,8 @@ public final class CompressCommand implements Callable<Integer> {
     Double bits;
 
     @Option(names = "--allocate", paramLabel = "HOW",
-            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits). Default uniform.")
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy | hessian (bits). Default uniform. hessian: the knapsack over each "
+                    + "layer's output error tr(ΔW·XᵀX/N·ΔWᵀ) at each width (HAWQ-V2's criterion with the calibration XᵀX), needs calibration data.")
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
@@ -151,9 +157,17 @@ public final class CompressCommand implements Callable<Integer> {
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 
+    @Option(names = "--one-shot", description = "Decoder language model with sparsegpt/gptq: take every layer's XᵀX from one pass through the "
+            + "uncompressed model, instead of block by block through the blocks already compressed (the default, as the GPTQ and SparseGPT papers).")
+    boolean oneShot;
+
     @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
             + "(default 512, or the model's positions if fewer; evaluation strides by N/2).")
     Integer context;
+
+    @Option(names = "--gguf-type", paramLabel = "TYPE", description = "With --out x.gguf: llama.cpp file type, "
+            + "Q4_K_M (default), Q5_K_M, a pure type (Q4_K, Q5_K, Q6_K, Q8_0, Q5_0, Q5_1, Q4_0) or F16/BF16/F32.")
+    GgufFileType ggufType;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -169,6 +183,12 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+            return GgufCompression.run(this, spec.commandLine().getOut());
+        }
+        if (ggufType != null) {
+            throw new LoupeException("--gguf-type applies to --out x.gguf");
+        }
         int[] nmPair = nm != null ? parseNm(nm) : method == Method.NM ? new int[] {2, 4} : new int[] {0, 0};
         if (nm != null && method != Method.NM && method != Method.SPARSEGPT) {
             throw new LoupeException("--nm applies to --method nm or sparsegpt");
@@ -183,9 +203,12 @@ public final class CompressCommand implements Callable<Integer> {
             OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
                     calibration);
         }
+        if (oneShot && calibration == null) {
+            throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
+        }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
                 new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
-                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context)),
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json));
         if (htmlReport != null) {

@@ -6,6 +6,7 @@ import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
 import dev.loupe.cli.QuietOption;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.data.Datasets;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.diff.CheckpointDiff;
 import dev.loupe.diff.delta.LayerDelta;
@@ -65,6 +66,16 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--cka", description = "Also compute WeightWatcher's uncentered CKA distance (costs O(out*in^2) per layer).")
     boolean cka;
 
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Examples (IDX/NPY/CSV) to run through BASE and OTHER (two ONNX models): each matched layer's "
+                    + "output, the output of the node reading its weight, is compared between the two by linear CKA "
+                    + "(Kornblith et al. 2019; 1 = the same representation up to rotation and scale).")
+    Path data;
+
+    @Option(names = "--samples", defaultValue = "500", paramLabel = "N",
+            description = "With --data: how many examples, from the start of the file (default: ${DEFAULT-VALUE}).")
+    int samples;
+
     @Option(names = "--conv", defaultValue = "slices", paramLabel = "slices|flatten",
             description = "Conv kernels as in inspect: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
@@ -87,7 +98,14 @@ public final class DiffCommand implements Callable<Integer> {
         OutputPaths.file(report, paths.toArray(Path[]::new));
         OutputPaths.file(mergeOut, paths.toArray(Path[]::new));
         Progress progress = quiet.progress(json.enabled() || csv);
-        CheckpointDiff diff = new CheckpointDiff(Backends.best(), new CheckpointDiff.Options(cka, conv));
+        if (data != null && (second == null || LoraAdapter.isAdapter(second))) {
+            throw new LoupeException(data, "--data compares two ONNX models' layer outputs; give BASE OTHER");
+        }
+        if (samples < 2) {
+            throw new LoupeException("--samples must be at least 2, not " + samples);
+        }
+        CheckpointDiff diff = new CheckpointDiff(Backends.best(), new CheckpointDiff.Options(cka, conv,
+                data == null ? null : Datasets.read(data, null), samples));
         DiffResult r;
         if (second == null) {
             if (!LoraAdapter.isAdapter(first)) {
@@ -136,8 +154,10 @@ public final class DiffCommand implements Callable<Integer> {
         Table t = adapter
                 ? new Table("module", "shape", "r", "scale", "|dW|", "|dW|/|W|", "dW stable_rank", "dW eff_rank",
                 "sv1(dW)", "alpha W -> W+dW")
+                : r.activations().isEmpty() ? new Table("layer", "shape", "match", "|dW|", "|dW|/|W|", "cos", "dW alpha",
+                "dW stable_rank", "dW eff_rank", "sv1(dW)", "alpha W -> W'")
                 : new Table("layer", "shape", "match", "|dW|", "|dW|/|W|", "cos", "dW alpha", "dW stable_rank",
-                "dW eff_rank", "sv1(dW)", "alpha W -> W'");
+                "dW eff_rank", "sv1(dW)", "alpha W -> W'", "act CKA");
         for (LayerDelta l : r.layers()) {
             String shape = "[" + l.out() + "x" + l.in() + (l.slices() > 1 ? "x" + l.slices() : "") + "]";
             String sv1 = Table.num(l.update().topSingular().length == 0 ? 0 : l.update().topSingular()[0], 4);
@@ -148,9 +168,14 @@ public final class DiffCommand implements Callable<Integer> {
                         Table.num(l.relative(), 4), Table.num(l.update().stableRank(), 2),
                         Table.num(l.update().effectiveRank(), 2), sv1, alphas);
             } else {
-                t.row(l.name(), shape, l.match().label(), Table.num(l.deltaNorm(), 4), Table.num(l.relative(), 4),
-                        Table.num(l.cosine(), 5), Table.num(l.update().alpha(), 3), Table.num(l.update().stableRank(), 2),
-                        Table.num(l.update().effectiveRank(), 2), sv1, alphas);
+                List<Object> row = new java.util.ArrayList<>(List.of(l.name(), shape, l.match().label(),
+                        Table.num(l.deltaNorm(), 4), Table.num(l.relative(), 4), Table.num(l.cosine(), 5),
+                        Table.num(l.update().alpha(), 3), Table.num(l.update().stableRank(), 2),
+                        Table.num(l.update().effectiveRank(), 2), sv1, alphas));
+                if (!r.activations().isEmpty()) {
+                    row.add(Table.num(r.activationCka(l.name()), 5));
+                }
+                t.row(row.toArray());
             }
         }
         t.print(w);
@@ -177,6 +202,11 @@ public final class DiffCommand implements Callable<Integer> {
         if (few > 0) {
             w.println(few + " of " + r.layers().size() + " updates have fewer than 10 nonzero eigenvalues, too few for "
                     + "a power-law fit: no dW alpha" + (adapter ? " (a rank-r update has at most r)" : ""));
+        }
+        if (!r.activations().isEmpty()) {
+            var a = r.activations().getFirst();
+            w.printf(Locale.ROOT, "act CKA: linear CKA of each layer's output (%s in the base) over %d examples%n",
+                    a.baseOut(), a.examples());
         }
         w.printf(Locale.ROOT, "backend %s, %.1f s%n", r.backend(), r.seconds());
     }

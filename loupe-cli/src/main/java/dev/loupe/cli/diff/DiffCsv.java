@@ -33,9 +33,12 @@ final class DiffCsv {
     }
 
     static String of(DiffResult r) {
-        StringBuilder b = new StringBuilder(COLUMNS.stream().map(Col::name).collect(Collectors.joining(","))).append('\n');
+        boolean acts = !r.activations().isEmpty();
+        StringBuilder b = new StringBuilder(COLUMNS.stream().map(Col::name).collect(Collectors.joining(",")))
+                .append(acts ? ",activation_cka" : "").append('\n');
         for (LayerDelta l : r.layers()) {
-            b.append(COLUMNS.stream().map(c -> CsvCell.of(c.value().apply(l))).collect(Collectors.joining(","))).append('\n');
+            b.append(COLUMNS.stream().map(c -> CsvCell.of(c.value().apply(l))).collect(Collectors.joining(",")))
+                    .append(acts ? "," + CsvCell.of(r.activationCka(l.name())) : "").append('\n');
         }
         return b.toString();
     }

@@ -16,6 +16,8 @@ import dev.loupe.report.inspect.InspectReport;
 import dev.loupe.spectral.analysis.InspectOptions;
 import dev.loupe.spectral.analysis.Inspector;
 import dev.loupe.spectral.esd.Precision;
+import dev.loupe.spectral.fit.FixFingers;
+import dev.loupe.spectral.fit.TailFit;
 import dev.loupe.spectral.layers.ConvMode;
 import dev.loupe.spectral.result.InspectResult;
 import dev.loupe.spectral.result.LayerMetrics;
@@ -77,10 +79,18 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Conv kernels: WeightWatcher's pooled kh*kw slices (default) or one flattened matrix.")
     ConvMode conv;
 
-    @Option(names = "--fix-fingers", paramLabel = "clip_xmax",
-            description = "WeightWatcher's fix_fingers='clip_xmax': refit without the 2..9 largest eigenvalues and keep "
-                    + "the first fit whose alpha is lower by more than 1 (default: off).")
+    @Option(names = "--fix-fingers", paramLabel = "clip_xmax|xmin_peak",
+            description = "WeightWatcher's fix_fingers. clip_xmax: refit without the 2..9 largest eigenvalues and keep "
+                    + "the first fit whose alpha is lower by more than 1. xmin_peak: only xmins between "
+                    + "log10(0.95*peak) and 1.5*peak are tried, the peak being the fullest of 100 bins of log10 "
+                    + "eigenvalue (WeightWatcher with pl_package='powerlaw'). Default: off.")
     String fixFingers;
+
+    @Option(names = "--vectors", description = "Also WeightWatcher's eigenvector metrics (vectors=True): discrete entropy, "
+            + "localization ratio and participation ratio of every eigenvector of each layer's Gram matrix, their mean "
+            + "and variance over the bulk (eigenvalue < xmin) and over the tail (in --csv/--json; costs a full "
+            + "eigendecomposition per layer).")
+    boolean vectors;
 
     @Option(names = "--no-mp-fit", description = "Skip the Marchenko-Pastur fit (num_spikes, mp_softrank).")
     boolean noMpFit;
@@ -109,8 +119,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--sketch-check", description = "With --sketch: also compute the exact ESD of sketched layers and report the sketch's error.")
     boolean sketchCheck;
 
-    @Option(names = "--fit", paramLabel = "E_TPL",
-            description = "Also fit WeightWatcher's E_TPL (power law with exponential cutoff) to each ESD tail.")
+    @Option(names = "--fit", paramLabel = "TPL|E_TPL",
+            description = "Also fit WeightWatcher's truncated power law p ~ x^-alpha e^-Lambda x to each ESD tail, as it "
+                    + "does through the powerlaw package (xmin by the TPL's KS distance; E_TPL: xmin searched as by "
+                    + "--fix-fingers xmin_peak). Columns tpl_alpha, Lambda, tpl_xmin, tpl_D in --csv/--json; "
+                    + "alpha stays the power law's. Costs a Nelder-Mead search per candidate xmin (seconds per layer).")
     String fit;
 
     @Option(names = "--ww", description = "Analyze the layers WeightWatcher 0.7.5.5's analyze() does (min_evals 10, "
@@ -187,9 +200,12 @@ public final class InspectCommand implements Callable<Integer> {
             case "fp32", "f32", "float" -> Precision.FP32;
             default -> throw new LoupeException(path, "--precision must be auto, fp64 or fp32, not '" + precision + "'");
         };
-        if (fixFingers != null && !fixFingers.equals("clip_xmax")) {
-            throw new LoupeException(path, "--fix-fingers supports only clip_xmax, not '" + fixFingers + "'");
-        }
+        FixFingers ff = switch (fixFingers == null ? "none" : fixFingers.toLowerCase(java.util.Locale.ROOT)) {
+            case "none" -> FixFingers.NONE;
+            case "clip_xmax" -> FixFingers.CLIP_XMAX;
+            case "xmin_peak" -> FixFingers.XMIN_PEAK;
+            default -> throw new LoupeException(path, "--fix-fingers must be clip_xmax or xmin_peak, not '" + fixFingers + "'");
+        };
         List<FusedSplit> splits = new ArrayList<>();
         for (String f : splitFused) {
             try {
@@ -201,12 +217,15 @@ public final class InspectCommand implements Callable<Integer> {
         if (sketch != null && sketch < 2) {
             throw new LoupeException(path, "--sketch K needs K >= 2");
         }
-        if (fit != null && !fit.equalsIgnoreCase("E_TPL")) {
-            throw new LoupeException(path, "--fit supports only E_TPL, not '" + fit + "'");
-        }
-        return new InspectOptions(p, conv, fixFingers != null, !noMpFit, randomize, seed, threads.resolve())
-                .withFilter(filter())
-                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withEtpl(fit != null);
+        TailFit tail = switch (fit == null ? "PL" : fit.toUpperCase(java.util.Locale.ROOT)) {
+            case "PL" -> TailFit.PL;
+            case "TPL" -> TailFit.TPL;
+            case "E_TPL" -> TailFit.E_TPL;
+            default -> throw new LoupeException(path, "--fit must be TPL or E_TPL, not '" + fit + "'");
+        };
+        return new InspectOptions(p, conv, false, !noMpFit, randomize, seed, threads.resolve())
+                .withFixFingers(ff).withVectors(vectors).withFilter(filter())
+                .withSplits(splits).withSketch(sketch == null ? 0 : sketch, sketchCheck).withTailFit(tail);
     }
 
     private LayerFilter filter() {
@@ -227,11 +246,31 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     static void printTable(PrintWriter w, InspectResult r) {
-        Table t = new Table("layer", "shape", "kind", "alpha", "alpha_w", "log_norm", "stable_rank", "hill", "warning");
+        boolean vectors = r.layers().stream().anyMatch(m -> m.vectors() != null);
+        List<String> head = new ArrayList<>(List.of("layer", "shape", "kind", "alpha", "alpha_w", "log_norm", "stable_rank",
+                "hill"));
+        if (vectors) {
+            head.addAll(List.of("loc_ratio bulk/tail", "part_ratio bulk/tail", "vec_entropy bulk/tail"));
+        }
+        head.add("warning");
+        Table t = new Table(head.toArray(String[]::new));
         for (LayerMetrics m : r.layers()) {
-            t.row(m.name(), Table.shape(m.layer().shape()), m.layer().kind().name().toLowerCase(java.util.Locale.ROOT),
-                    Table.num(m.alpha(), 3), Table.num(m.alphaWeighted(), 3), Table.num(m.logNorm(), 3),
-                    Table.num(m.stableRank(), 2), Table.num(m.plAlphaHill(), 3), m.warning().toString());
+            List<Object> row = new ArrayList<>(List.of(m.name(), Table.shape(m.layer().shape()),
+                    m.layer().kind().name().toLowerCase(java.util.Locale.ROOT), Table.num(m.alpha(), 3),
+                    Table.num(m.alphaWeighted(), 3), Table.num(m.logNorm(), 3), Table.num(m.stableRank(), 2),
+                    Table.num(m.plAlphaHill(), 3)));
+            if (vectors) {
+                var v = m.vectors();
+                for (var bt : v == null ? List.<dev.loupe.spectral.result.VectorMetrics.BulkTail>of()
+                        : List.of(v.locRatio(), v.partRatio(), v.vecEntropy())) {
+                    row.add(Table.num(bt.bulkMean(), 3) + "/" + Table.num(bt.tailMean(), 3));
+                }
+                for (int i = v == null ? 0 : 3; i < 3; i++) {
+                    row.add("");
+                }
+            }
+            row.add(m.warning().toString());
+            t.row(row.toArray());
         }
         t.print(w);
         ModelSummary s = r.summary();

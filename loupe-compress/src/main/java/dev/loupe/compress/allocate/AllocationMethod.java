@@ -15,7 +15,12 @@ public enum AllocationMethod {
     /** Multiple-choice knapsack (dynamic programming) over each layer's measured squared error at each bit width. */
     KNAPSACK(Mode.QUANTIZE, "squared error"),
     /** Greedy upgrades by error reduction per added bit·parameter, over the same errors. */
-    GREEDY(Mode.QUANTIZE, "squared error");
+    GREEDY(Mode.QUANTIZE, "squared error"),
+    /**
+     * Hessian-aware (HAWQ-V2, arXiv 1911.03852): the knapsack over each layer's second-order loss increase, here the
+     * calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) ({@link HessianAware}).
+     */
+    HESSIAN(Mode.QUANTIZE, "output error tr(ΔW·XᵀX/N·ΔWᵀ)");
 
     private final Mode only;
     private final String metric;

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  */
 public final class BitAllocator {
     private static final int BUCKETS = 20_000;
+    /** The largest table (layers × gcd-sized budget units, ints) the exact program builds. */
+    private static final long EXACT_CELLS = 20_000_000;
 
     /** A layer's error at each candidate width. */
     public record Curve(String name, long params, NavigableMap<Integer, Double> errorByBits) {
@@ -70,26 +72,38 @@ public final class BitAllocator {
         }
     }
 
-    /** Exact multiple-choice knapsack (up to rounding costs up to 1/{@value #BUCKETS} of the budget). */
+    /**
+     * Exact multiple-choice knapsack. Costs are counted in units of the greatest common divisor of the layers'
+     * parameter counts when layers × budget units is at most {@value #EXACT_CELLS} (every transformer: its matrices
+     * share large power-of-two factors), so every allocation within the budget, uniform included, is open to it;
+     * otherwise in 1/{@value #BUCKETS} of the budget, rounded up (never over budget, optimal for the rounded costs,
+     * but an allocation that fills the budget exactly, such as uniform bits, can be shut out by the rounding).
+     */
     public static Allocation knapsack(List<Curve> layers, double averageBits) {
         double budget = checkBudget(layers, averageBits);
-        double unit = budget / BUCKETS;
+        long gcd = 0;
+        for (Curve c : layers) {
+            gcd = gcd(gcd, c.params());
+        }
+        boolean exact = layers.size() * (budget / gcd) <= EXACT_CELLS;
+        int units = exact ? (int) Math.floor(budget / gcd + 1e-9) : BUCKETS;
+        double unit = exact ? gcd : budget / BUCKETS;
         int n = layers.size();
         // best[u]: least total error of the layers so far using exactly u units; choice[i][u]: layer i's width there
-        double[] best = new double[BUCKETS + 1];
+        double[] best = new double[units + 1];
         Arrays.fill(best, Double.POSITIVE_INFINITY);
         best[0] = 0;
-        int[][] choice = new int[n][BUCKETS + 1];
+        int[][] choice = new int[n][units + 1];
         int[][] costs = new int[n][];
         for (int i = 0; i < n; i++) {
             Curve c = layers.get(i);
-            double[] next = new double[BUCKETS + 1];
+            double[] next = new double[units + 1];
             Arrays.fill(next, Double.POSITIVE_INFINITY);
             costs[i] = new int[9];
             for (var e : c.errorByBits().entrySet()) {
-                int cost = cost(c.params(), e.getKey(), unit);
+                int cost = cost(c.params(), e.getKey(), unit, units);
                 costs[i][e.getKey()] = cost;
-                for (int u = 0; u + cost <= BUCKETS; u++) {
+                for (int u = 0; u + cost <= units; u++) {
                     double v = best[u] + e.getValue();
                     if (v < next[u + cost]) {
                         next[u + cost] = v;
@@ -100,7 +114,7 @@ public final class BitAllocator {
             best = next;
         }
         int end = 0;
-        for (int u = 1; u <= BUCKETS; u++) {
+        for (int u = 1; u <= units; u++) {
             if (best[u] < best[end]) {
                 end = u;
             }
@@ -116,11 +130,15 @@ public final class BitAllocator {
         return result(AllocationMethod.KNAPSACK, averageBits, layers, bits);
     }
 
-    private static int cost(long params, int bits, double unit) {
+    private static int cost(long params, int bits, double unit, int units) {
         if (bits < 0 || bits > 8) {
             throw new IllegalArgumentException("widths must be 0..8 bits, got " + bits);
         }
-        return (int) Math.min(BUCKETS + 1L, (long) Math.ceil(params * (double) bits / unit - 1e-9));
+        return (int) Math.min(units + 1L, (long) Math.ceil(params * (double) bits / unit - 1e-9));
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private static Allocation result(AllocationMethod method, double target, List<Curve> layers, int[] bits) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.graph.Node;
+import dev.loupe.linalg.GramSum;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -16,11 +17,12 @@ import java.util.Map;
 /**
  * Each layer's XᵀX over a calibration set (every sample and position), the Hessian of its output error
  * ‖(W − Ŵ)X‖² that GPTQ and SparseGPT minimize (the references' {@code add_batch}, without their 2/n scale,
- * which neither result depends on). Activations come from {@link ActivationProbe}; sums are in double.
+ * which neither result depends on). Activations come from {@link ActivationProbe}; totals are in double.
  *
  * <p>MatMul and Gemm (transA = 0): a row of X is the last axis of the input. Conv (group 1, explicit pads):
  * a row is one output position's receptive field unfolded as [channel, ky, kx], the order of the weight's
  * flattened [out, in·kh·kw] view and of torch's {@code nn.Unfold} in the GPTQ reference; padding reads 0.
+ * Rows are summed by {@link GramSum} (native ssyrk on blocks of rows).
  * Layers that read the same activation (Q, K and V projections) share one matrix.
  */
 public final class InputGram {
@@ -61,7 +63,7 @@ public final class InputGram {
         Map<String, Gram> out = new LinkedHashMap<>();
         for (Layer l : layers) {
             Accumulator a = byLayer.get(l.name());
-            out.put(l.name(), new Gram(a.full(), a.n, a.rows));
+            out.put(l.name(), new Gram(a.full(), a.n, a.rows()));
         }
         return out;
     }
@@ -73,14 +75,13 @@ public final class InputGram {
     private static final class Accumulator {
         final int n;
         final Conv conv;
-        final double[] lower;
-        long rows;
+        final GramSum sum;
         private double[] full;
 
         Accumulator(int n, Conv conv) {
             this.n = n;
             this.conv = conv;
-            this.lower = new double[n * n];
+            this.sum = new GramSum(n);
         }
 
         static Accumulator conv(Path model, Layer l, Node node) {
@@ -119,13 +120,7 @@ public final class InputGram {
                 if (shape[shape.length - 1] != n) {
                     throw new LoupeException("activation '" + v + "' has " + shape[shape.length - 1] + " channels, the layer " + n + " inputs");
                 }
-                double[] row = new double[n];
-                for (int off = 0; off < x.length; off += n) {
-                    for (int i = 0; i < n; i++) {
-                        row[i] = x[off + i];
-                    }
-                    addRow(row);
-                }
+                sum.add(x, 0, x.length / n);
             } else {
                 unfold(v, shape, x);
             }
@@ -141,7 +136,7 @@ public final class InputGram {
             int w = (int) shape[3];
             int ho = (h + c.ph() + c.pb() - c.dh() * (c.kh() - 1) - 1) / c.sh() + 1;
             int wo = (w + c.pw() + c.pr() - c.dw() * (c.kw() - 1) - 1) / c.sw() + 1;
-            double[] row = new double[n];
+            float[] row = new float[n];
             for (int s = 0; s < batch; s++) {
                 for (int oy = 0; oy < ho; oy++) {
                     for (int ox = 0; ox < wo; ox++) {
@@ -156,21 +151,7 @@ public final class InputGram {
                                 }
                             }
                         }
-                        addRow(row);
-                    }
-                }
-            }
-        }
-
-        /** lower += x·xᵀ (lower triangle, whole-row updates the JIT vectorizes). */
-        private void addRow(double[] x) {
-            rows++;
-            for (int i = 0; i < n; i++) {
-                double xi = x[i];
-                if (xi != 0) {
-                    int off = i * n;
-                    for (int j = 0; j <= i; j++) {
-                        lower[off + j] += xi * x[j];
+                        sum.addRow(row, 0);
                     }
                 }
             }
@@ -178,14 +159,13 @@ public final class InputGram {
 
         double[] full() {
             if (full == null) {
-                full = lower;
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < i; j++) {
-                        full[j * n + i] = full[i * n + j];
-                    }
-                }
+                full = sum.full();
             }
             return full;
+        }
+
+        long rows() {
+            return sum.rows();
         }
     }
 }

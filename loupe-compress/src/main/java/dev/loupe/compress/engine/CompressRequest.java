@@ -37,6 +37,11 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         default Mode mode() {
             return method().mode();
         }
+
+        /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits. */
+        default boolean needsGram() {
+            return method().needsGram() || allocation() == AllocationMethod.HESSIAN;
+        }
     }
 
     /**
@@ -133,10 +138,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--method " + method + " is a pruning method; quantization takes rtn or gptq");
             }
             if (!allocation.appliesTo(Mode.QUANTIZE)) {
-                throw new LoupeException("--allocate " + allocation + " does not apply to --bits; use uniform, knapsack or greedy");
+                throw new LoupeException("--allocate " + allocation + " does not apply to --bits; use uniform, knapsack, greedy or hessian");
             }
             if (allocation == AllocationMethod.UNIFORM && bits != Math.rint(bits)) {
-                throw new LoupeException("--allocate uniform needs whole --bits; fractional averages need knapsack or greedy");
+                throw new LoupeException("--allocate uniform needs whole --bits; fractional averages need knapsack, greedy or hessian");
             }
             if (group != null && group < -1) {
                 throw new LoupeException("--group must be a size >= 1, 0 (per channel) or -1 (per tensor), got " + group);
@@ -205,8 +210,13 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      *
      * @param text    calibration text (read whole), or null
      * @param context tokens per window, or null for the default (512 or the model's positions if fewer)
+     * @param oneShot every layer's XᵀX from one pass through the uncompressed model, instead of block by block
+     *                through the blocks already compressed ({@link SequentialCalibration}, the papers' way)
      */
-    public record LmCalibration(Path text, Integer context) {
+    public record LmCalibration(Path text, Integer context, boolean oneShot) {
+        public LmCalibration(Path text, Integer context) {
+            this(text, context, false);
+        }
     }
 
     /**
@@ -256,8 +266,9 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
-        if (goal.method().needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
-            throw new LoupeException("--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+        if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
+            throw new LoupeException((goal.method().needsGram() ? "--method " + goal.method() : "--allocate hessian")
+                    + " needs each layer's XᵀX: calibration data on an ONNX model "
                     + "(--data X or --text FILE) or --calibration TEXT on a language model");
         }
         if (lmCalibration && !lm) {
@@ -278,8 +289,8 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         if (calibration.eval() && destination.dryRun()) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
         }
-        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration) && !goal.method().needsGram()) {
-            throw new LoupeException("--data/--text are used by --eval, --method wanda|sparsegpt|gptq or --allocate owl; add one of them");
+        if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration) && !goal.needsGram()) {
+            throw new LoupeException("--data/--text are used by --eval, --method wanda|sparsegpt|gptq or --allocate owl|hessian; add one of them");
         }
         if (!Files.exists(model)) {
             throw new LoupeException(model, "no such file or directory");

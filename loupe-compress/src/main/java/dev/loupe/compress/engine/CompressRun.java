@@ -100,12 +100,22 @@ public final class CompressRun {
             paramsInLayers = layers.stream().mapToLong(Layer::params).sum();
             sizeEstimate = sizeBefore;
             boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
-            if (r.goal().method().needsGram() && !r.dryRun() && lmText) {
+            // a dry run still allocates, and Hessian-aware bits are allocated from XᵀX
+            boolean grammed = r.goal().needsGram() && (!r.dryRun() || r.goal().allocation() == AllocationMethod.HESSIAN);
+            // GPTQ/SparseGPT on an LM block by block as the papers; Hessian-aware bits need every XᵀX up front
+            boolean sequential = grammed && lmText && !r.dryRun() && !r.calibration().lm().oneShot()
+                    && r.goal().allocation() != AllocationMethod.HESSIAN;
+            if (sequential) {
+                notes.add("XᵀX block by block from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
+                        + r.calibration().lm().text() + ", each block's through the blocks before it as compressed (sequential, "
+                        + "as the papers; --one-shot for one pass through the uncompressed model); dampening 1 % of the mean "
+                        + "diagonal, blocks of 128");
+            } else if (grammed && lmText) {
                 grams = LanguageModelRun.grams(r, layers);
                 notes.add("XᵀX of every layer from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
                         + r.calibration().lm().text() + " through the uncompressed model (one shot, not block by block); "
                         + "dampening 1 % of the mean diagonal, blocks of 128");
-            } else if (r.goal().method().needsGram() && !r.dryRun()) {
+            } else if (grammed) {
                 int samples = r.calibration().samples();
                 grams = Calibration.grams(r.model(), layers, r.data(), samples, progress);
                 notes.add("XᵀX of every layer from the first " + samples + " examples of "
@@ -129,7 +139,9 @@ public final class CompressRun {
                     default -> null;
                 };
                 Allocation a = Compressor.allocateSparsity(layers, o, metrics);
+                Map<String, double[]> n = norms;
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
+                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g))
                         : Compressor.prune(layers, a, o, norms, grams, progress);
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
@@ -137,8 +149,9 @@ public final class CompressRun {
                 if (onnx) {
                     requireOnnxForm(cp, layers, o);
                 }
-                Allocation a = Compressor.allocateBits(layers, o);
+                Allocation a = Compressor.allocateBits(layers, o, grams);
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
+                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g))
                         : Compressor.quantize(layers, a, o, grams, progress);
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));

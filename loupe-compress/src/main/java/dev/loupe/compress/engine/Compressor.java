@@ -4,6 +4,7 @@ import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.BitAllocator;
+import dev.loupe.compress.allocate.HessianAware;
 import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
@@ -105,7 +106,7 @@ public final class Compressor {
                 yield new Allocation(AllocationMethod.OWL, a.target(), a.layers().stream()
                         .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
             }
-            case KNAPSACK, GREEDY -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
+            case KNAPSACK, GREEDY, HESSIAN -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
         };
     }
 
@@ -175,6 +176,14 @@ public final class Compressor {
 
     /** Per-layer bits: uniform, or knapsack/greedy over each layer's measured squared error at minBits..maxBits. */
     public static Allocation allocateBits(List<Layer> layers, QuantOptions o) {
+        return allocateBits(layers, o, Map.of());
+    }
+
+    /**
+     * As above; {@code hessian} weighs each width's perturbation by the layer's calibration XᵀX in {@code grams}
+     * ({@link HessianAware#outputError}) and solves the same knapsack.
+     */
+    public static Allocation allocateBits(List<Layer> layers, QuantOptions o, Map<String, InputGram.Gram> grams) {
         if (o.allocation() == AllocationMethod.UNIFORM) {
             int bits = (int) Math.round(o.averageBits());
             if (bits != o.averageBits()) {
@@ -187,13 +196,19 @@ public final class Compressor {
         for (Layer l : layers) {
             float[] w = l.outIn();
             TreeMap<Integer, Double> err = new TreeMap<>();
+            InputGram.Gram g = o.allocation() == AllocationMethod.HESSIAN ? gram(l, grams) : null;
             for (int b = o.minBits(); b <= o.maxBits(); b++) {
-                err.put(b, QuantError.squared(w, quantize(w, l, spec(o, b), o.outliers()).dequantize()));
+                float[] q = quantize(w, l, spec(o, b), o.outliers()).dequantize();
+                err.put(b, g == null ? QuantError.squared(w, q) : HessianAware.outputError(w, q, l.rows(), l.cols(), g.xtx(), g.rows()));
             }
             curves.add(new BitAllocator.Curve(l.name(), l.params(), err));
         }
         return switch (o.allocation()) {
             case KNAPSACK -> BitAllocator.knapsack(curves, o.averageBits());
+            case HESSIAN -> {
+                Allocation k = BitAllocator.knapsack(curves, o.averageBits());
+                yield new Allocation(AllocationMethod.HESSIAN, k.target(), k.layers());
+            }
             case GREEDY -> BitAllocator.greedy(curves, o.averageBits());
             case UNIFORM, ALPHA, OWL -> throw new IllegalArgumentException(o.allocation() + " does not allocate bits");
         };
@@ -238,10 +253,32 @@ public final class Compressor {
     }
 
     /**
-     * The inverse-Hessian factor of a layer from its calibration XᵀX. Fewer calibration rows than inputs leave
-     * XᵀX singular in directions the data never visited, where the OBS update fits noise; that is refused.
+     * The inverse-Hessian factor of a layer from its calibration XᵀX. What a singular XᵀX means decides what is done:
+     * fewer calibration rows than inputs leave it singular in directions the data never visited, where the OBS update
+     * fits noise: refused. Inputs that are 0 on every calibration row ("dead": a border pixel, a never-firing unit)
+     * are handled as the references do, their weights set to 0 (they contribute nothing on such data), and collinear
+     * inputs by the 1 % dampening. A layer whose inputs are all dead would be zeroed whole: refused.
      */
     private static InverseHessian inverseHessian(Layer l, Map<String, InputGram.Gram> grams, double dampening, boolean actOrder) {
+        InputGram.Gram g = gram(l, grams);
+        int n = l.cols();
+        boolean alive = false;
+        for (int c = 0; c < n && !alive; c++) {
+            alive = g.xtx()[c * n + c] != 0;
+        }
+        if (!alive) {
+            throw new LoupeException("layer '" + l.name() + "': all " + n + " of its inputs are 0 on every calibration row"
+                    + " (XᵀX = 0), so GPTQ/SparseGPT would zero it; calibrate with data that reaches it");
+        }
+        try {
+            return InverseHessian.of(g.xtx(), l.cols(), dampening, actOrder);
+        } catch (LoupeException e) {
+            throw new LoupeException("layer '" + l.name() + "': " + e.getMessage());
+        }
+    }
+
+    /** The layer's XᵀX, refused when it has fewer calibration rows than inputs (see {@link #inverseHessian}). */
+    private static InputGram.Gram gram(Layer l, Map<String, InputGram.Gram> grams) {
         InputGram.Gram g = grams.get(l.name());
         if (g == null || g.n() != l.cols()) {
             throw new IllegalArgumentException("no XᵀX of " + l.cols() + " inputs for layer '" + l.name() + "'");
@@ -250,11 +287,7 @@ public final class Compressor {
             throw new LoupeException("layer '" + l.name() + "': " + g.rows() + " calibration rows for its " + l.cols()
                     + " inputs are too few to estimate XᵀX; give more calibration data (--calibration-samples)");
         }
-        try {
-            return InverseHessian.of(g.xtx(), l.cols(), dampening, actOrder);
-        } catch (LoupeException e) {
-            throw new LoupeException("layer '" + l.name() + "': " + e.getMessage());
-        }
+        return g;
     }
 
     private static QuantSpec spec(QuantOptions o, int bits) {

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,12 @@ public final class HfToGguf {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was written. */
-    public record Result(Path out, GgufFileType type, String architecture, int tensors, long bytes, Map<DType, Integer> storedTypes) {
+    /**
+     * What was written; {@code fallbacks} counts the tensors whose rows are not whole blocks of the intended type
+     * (stored as llama.cpp's fallback type, or F32 for the 32-element types as convert_hf_to_gguf.py does).
+     */
+    public record Result(Path out, GgufFileType type, String architecture, int tensors, long bytes, Map<DType, Integer> storedTypes,
+                         int fallbacks) {
     }
 
     /** One GGUF tensor: its name, the source tensor and how its rows are rearranged. */
@@ -52,10 +56,17 @@ public final class HfToGguf {
     }
 
     public static Result convert(Path dir, Path out, GgufFileType type, Progress progress) {
-        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new LoupeException(dir, "GGUF output needs a Hugging Face LLaMA, Qwen2 or GPT-2 folder (config.json, "
-                    + "*.safetensors, tokenizer.json); this is not a supported GGUF architecture");
-        }
+        return convert(dir, out, GgufOptions.of(type), progress);
+    }
+
+    /**
+     * Writes {@code dir} as GGUF with the options' types: per tensor an override if given (falling back as llama.cpp
+     * does for rows that are not whole blocks), else {@link LlamaQuantRules}; each row quantized with its tensor's
+     * importances (one per column) when given.
+     */
+    public static Result convert(Path dir, Path out, GgufOptions options, Progress progress) {
+        GgufFileType type = options.type();
+        requireFolder(dir);
         LmConfig cfg = HfConfigReader.read(dir);
         JsonNode config = json(dir.resolve("config.json"), true);
         JsonNode tokCfg = json(dir.resolve("tokenizer_config.json"), false);
@@ -66,8 +77,10 @@ public final class HfToGguf {
         try (Checkpoint cp = Checkpoints.open(dir)) {
             Map<String, Tensor> byName = cp.tensors().stream().collect(Collectors.toMap(Tensor::name, t -> t, (a, b) -> a));
             List<Plan> plans = plans(cfg, byName);
+            boolean tied = plans.stream().noneMatch(p -> p.name().equals("output.weight"));
             List<GgufWriter.Entry> entries = new ArrayList<>();
             Map<DType, Integer> counts = new EnumMap<>(DType.class);
+            int fallbacks = 0;
             for (Plan p : plans) {
                 Tensor src = byName.get(p.source());
                 if (p.layout() != Layout.ROPE_FREQS && src == null) {
@@ -75,14 +88,12 @@ public final class HfToGguf {
                 }
                 long[] shape = p.layout() == Layout.ROPE_FREQS ? new long[]{cfg.headDim() / 2}
                         : p.layout() == Layout.TRANSPOSE ? new long[]{src.shape()[1], src.shape()[0]} : src.shape();
-                DType stored = type.typeOf(p.name(), shape);
+                DType stored = options.typeOf(p.name(), shape, cfg.layers(), tied);
+                fallbacks += options.fellBack(p.name(), shape, cfg.layers(), tied) ? 1 : 0;
+                float[] importance = stored.isQuantized() ? options.importanceOf(p.name(), p.source()) : null;
                 counts.merge(stored, 1, Integer::sum);
                 entries.add(GgufWriter.Entry.ofShape(p.name(), stored, shape, o -> {
-                    float[] x = values(p, src, cfg);
-                    int cols = (int) shape[shape.length - 1];
-                    for (int r = 0; r < x.length / cols; r++) {
-                        o.write(GgmlQuantizer.quantize(stored, Arrays.copyOfRange(x, r * cols, (r + 1) * cols)));
-                    }
+                    GgmlQuantizer.writeRows(o, stored, values(p, src, cfg), (int) shape[shape.length - 1], importance);
                     progress.advance(1);
                 }));
             }
@@ -91,7 +102,15 @@ public final class HfToGguf {
             GgufWriter.write(out, meta, entries);
             progress.done();
             return new Result(out, type, cfg.architecture().ggufName(), entries.size(),
-                    entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts);
+                    entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts, fallbacks);
+        }
+    }
+
+    /** Refuses, with one line, what is not a Hugging Face decoder folder (an ONNX classifier, a file). */
+    public static void requireFolder(Path dir) {
+        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new LoupeException(dir, "GGUF output needs a Hugging Face LLaMA, Qwen2 or GPT-2 folder (config.json, "
+                    + "*.safetensors, tokenizer.json) or a .gguf; this is not a supported GGUF architecture");
         }
     }
 

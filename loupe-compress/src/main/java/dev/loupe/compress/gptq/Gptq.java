@@ -60,24 +60,9 @@ public final class Gptq {
                 }
             }
         }
-        double[] x = new double[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int p = 0; p < cols; p++) {
-                int c = order[p];
-                float v = w[r * cols + c];
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("weight (" + r + ", " + c + ") is " + v);
-                }
-                x[r * cols + p] = h.dead()[c] ? 0 : v;
-            }
-        }
+        double[] x = h.permute(w, rows);
         if (staticGroups) {
-            double[] orig = new double[w.length];
-            for (int r = 0; r < rows; r++) {
-                for (int p = 0; p < cols; p++) {
-                    orig[r * cols + order[p]] = x[r * cols + p];
-                }
-            }
+            double[] orig = h.unpermute(x, rows);
             for (int r = 0; r < rows; r++) {
                 for (int k = 0; k < groups; k++) {
                     grids[r * groups + k] = Grid.of(orig, r * cols + k * g, r * cols + Math.min(cols, (k + 1) * g), q);

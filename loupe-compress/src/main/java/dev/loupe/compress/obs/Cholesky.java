@@ -1,13 +1,20 @@
 package dev.loupe.compress.obs;
 
+import dev.loupe.linalg.openblas.NativeDense;
+
 import java.util.stream.IntStream;
 
 /**
- * Cholesky factorization and lower-triangular inversion of row-major n×n double matrices, written so the
- * inner loops run over contiguous rows (which the JIT vectorizes) and the O(n³) parts split across cores.
- * What GPTQ and SparseGPT need for their inverse-Hessian factor ({@link InverseHessian}).
+ * Cholesky factorization and lower-triangular inversion of row-major n×n double matrices, what GPTQ and SparseGPT
+ * need for their inverse-Hessian factor ({@link InverseHessian}). Native LAPACK ({@code dpotrf}, {@code dtrtri}
+ * through {@link NativeDense}) where OpenBLAS loads: on a LLaMA-7B MLP input (n = 11008) the pure-Java code takes
+ * tens of minutes on two shared cores. The pure-Java fallback is written so the inner loops run over contiguous
+ * rows (which the JIT vectorizes) and the O(n³) parts split across cores.
  */
 public final class Cholesky {
+    /** The native kernels, or null where they do not load (the Java code below then runs). */
+    public static final NativeDense NATIVE = NativeDense.loadOrNull();
+
     /** Columns per right-looking panel. */
     private static final int PANEL = 64;
     /** Below this many rows of work a loop stays on one thread. */
@@ -24,6 +31,18 @@ public final class Cholesky {
      * @return false when A is not (numerically) positive definite; {@code a} is then garbage
      */
     public static boolean factor(double[] a, int n) {
+        return factor(a, n, NATIVE);
+    }
+
+    /** As {@link #factor(double[], int)}, natively unless {@code blas} is null. */
+    public static boolean factor(double[] a, int n, NativeDense blas) {
+        if (blas != null) {
+            if (!blas.choleskyLower(a, n)) {
+                return false;
+            }
+            zeroUpper(a, n);
+            return true;
+        }
         for (int k0 = 0; k0 < n; k0 += PANEL) {
             final int p0 = k0;
             final int p1 = Math.min(n, k0 + PANEL);
@@ -74,10 +93,14 @@ public final class Cholesky {
                 }
             });
         }
+        zeroUpper(a, n);
+        return true;
+    }
+
+    private static void zeroUpper(double[] a, int n) {
         for (int i = 0; i < n; i++) {
             java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
         }
-        return true;
     }
 
     /**
@@ -86,6 +109,17 @@ public final class Cholesky {
      * are independent, so strips go to different cores.
      */
     public static double[] invertLower(double[] l, int n) {
+        return invertLower(l, n, NATIVE);
+    }
+
+    /** As {@link #invertLower(double[], int)}, natively unless {@code blas} is null. */
+    public static double[] invertLower(double[] l, int n, NativeDense blas) {
+        if (blas != null) {
+            double[] m = l.clone();
+            zeroUpper(m, n);
+            blas.invertLower(m, n);
+            return m;
+        }
         double[] m = new double[n * n];
         int strip = Math.max(32, (n + 15) / 16);
         IntStream range = IntStream.range(0, (n + strip - 1) / strip);

@@ -76,15 +76,56 @@ public record InverseHessian(double[] u, int n, boolean[] dead, int[] order) {
             throw new LoupeException("XᵀX is not positive definite even after dampening by " + dampening
                     + " of its mean diagonal; give more calibration data or a larger dampening");
         }
-        double[] m = Cholesky.invertLower(r, n);
-        double[] u = r;
-        java.util.Arrays.fill(u, 0.0);
-        for (int i = 0; i < n; i++) {
-            for (int j = i; j < n; j++) {
-                u[i * n + j] = m[(n - 1 - i) * n + (n - 1 - j)];
-            }
+        double[] u;
+        if (Cholesky.NATIVE != null) {
+            Cholesky.NATIVE.invertLower(r, n);
+            u = r;
+        } else {
+            u = Cholesky.invertLower(r, n, null);
+        }
+        // U = J·L'⁻¹·J: entry (i, j) is entry (n−1−i, n−1−j), i.e. the row-major array reversed
+        for (int a = 0, b = u.length - 1; a < b; a++, b--) {
+            double t = u[a];
+            u[a] = u[b];
+            u[b] = t;
         }
         return new InverseHessian(u, n, dead, order);
+    }
+
+    /**
+     * Row-major [rows, n] weights in original column order as the sweep's matrix: columns in processing order
+     * (act-order's permutation), dead inputs' weights 0 (as the references, which zero {@code W[:, dead]}). The one
+     * input permutation GPTQ and SparseGPT share; {@link #unpermute} undoes it.
+     *
+     * @throws IllegalArgumentException on a non-finite weight
+     */
+    public double[] permute(float[] w, int rows) {
+        if ((long) rows * n != w.length) {
+            throw new IllegalArgumentException(w.length + " weights for " + rows + "x" + n);
+        }
+        double[] x = new double[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < n; p++) {
+                int c = order[p];
+                float v = w[r * n + c];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("weight (" + r + ", " + c + ") is " + v);
+                }
+                x[r * n + p] = dead[c] ? 0 : v;
+            }
+        }
+        return x;
+    }
+
+    /** The inverse of {@link #permute}'s column order: column p of {@code x} becomes column order[p]. */
+    public double[] unpermute(double[] x, int rows) {
+        double[] out = new double[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < n; p++) {
+                out[r * n + order[p]] = x[r * n + p];
+            }
+        }
+        return out;
     }
 
     /** U_ii, the square root of the inverse Hessian's diagonal over the columns from i on. */

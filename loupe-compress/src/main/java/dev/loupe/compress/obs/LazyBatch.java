@@ -1,5 +1,7 @@
 package dev.loupe.compress.obs;
 
+import dev.loupe.linalg.openblas.NativeDense;
+
 import java.util.stream.IntStream;
 
 /**
@@ -7,7 +9,8 @@ import java.util.stream.IntStream;
  * of B (the references' 128); within a block each column is rounded (quantized, or kept/pruned), its error
  * e = (w − q)/U_ii is spread over the block's later columns at once, and only at the end of the block is the
  * whole remaining matrix updated, W[:, i2:] −= E·U[i1:i2, i2:] (GPTQ Sec. 3 "Lazy batch-updates",
- * Algorithm 1). Rows are independent given U, so chunks of rows run on different cores.
+ * Algorithm 1). Rows are independent given U, so chunks of rows run on different cores; the trailing update is
+ * one native dgemm per block where OpenBLAS loads (it is rows·n² of the sweep's work).
  *
  * <p>The matrix is in processing order (see {@link InverseHessian#order()}), row-major [rows, n], and is
  * overwritten with the rounded values. Between blocks, {@code w} holds for every unprocessed column the
@@ -42,6 +45,11 @@ public final class LazyBatch {
      * ½‖(W − Q)X‖²-like error the sweep predicts (H taken as XᵀX).
      */
     public static double sweep(double[] w, int rows, InverseHessian h, int blockSize, Rule rule) {
+        return sweep(w, rows, h, blockSize, rule, Cholesky.NATIVE);
+    }
+
+    /** As above; the trailing updates by one native dgemm per block unless {@code blas} is null. */
+    public static double sweep(double[] w, int rows, InverseHessian h, int blockSize, Rule rule, NativeDense blas) {
         int n = h.n();
         if ((long) rows * n != w.length) {
             throw new IllegalArgumentException(w.length + " weights for " + rows + "x" + n);
@@ -52,13 +60,20 @@ public final class LazyBatch {
         double[] u = h.u();
         int chunks = (rows + ROWS - 1) / ROWS;
         double[] loss = new double[chunks];
+        // with native BLAS every row's block errors go into one [rows, B] matrix for a single dgemm
+        double[] errors = blas == null ? null : new double[rows * Math.min(blockSize, n)];
         for (int i1 = 0; i1 < n; i1 += blockSize) {
             final int b1 = i1;
             final int b2 = Math.min(n, i1 + blockSize);
             rule.startBlock(w, b1, b2);
             IntStream cs = IntStream.range(0, chunks);
             (rows * (long) n >= 1 << 16 ? cs.parallel() : cs).forEach(c ->
-                    loss[c] += block(w, rows, n, u, b1, b2, c * ROWS, Math.min(rows, (c + 1) * ROWS), rule));
+                    loss[c] += block(w, rows, n, u, b1, b2, c * ROWS, Math.min(rows, (c + 1) * ROWS), rule, errors));
+            if (errors != null) {
+                int count = b2 - b1;
+                // W[:, i2:] −= E·U[i1:i2, i2:]
+                blas.dgemm(rows, n - b2, count, -1, errors, 0, count, u, b1 * n + b2, n, 1, w, b2, n);
+            }
         }
         double total = 0;
         for (double l : loss) {
@@ -67,7 +82,8 @@ public final class LazyBatch {
         return total;
     }
 
-    private static double block(double[] w, int rows, int n, double[] u, int i1, int i2, int r0, int r1, Rule rule) {
+    private static double block(double[] w, int rows, int n, double[] u, int i1, int i2, int r0, int r1, Rule rule,
+                                double[] errors) {
         int count = i2 - i1;
         int k = r1 - r0;
         double[] blk = new double[k * count];
@@ -97,6 +113,10 @@ public final class LazyBatch {
         }
         for (int r = 0; r < k; r++) {
             System.arraycopy(blk, r * count, w, (r0 + r) * n + i1, count);
+        }
+        if (errors != null) {
+            System.arraycopy(err, 0, errors, r0 * count, k * count);
+            return loss;
         }
         for (int t0 = i2; t0 < n; t0 += TILE) {
             int t1 = Math.min(n, t0 + TILE);

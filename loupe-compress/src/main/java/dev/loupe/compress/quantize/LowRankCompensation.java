@@ -15,16 +15,7 @@ public final class LowRankCompensation {
     public record Factors(int rows, int cols, int rank, float[] a, float[] b, double[] singularValues) {
         /** A·B added to {@code base} (row-major [rows, cols]); {@code base} is not modified. */
         public float[] addTo(float[] base) {
-            float[] out = base.clone();
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < rank; k++) {
-                    float av = a[r * rank + k];
-                    for (int c = 0; c < cols; c++) {
-                        out[r * cols + c] += av * b[k * cols + c];
-                    }
-                }
-            }
-            return out;
+            return dev.loupe.core.format.safetensors.LoupeQuantized.addLowRank(base, a, b, rows, rank, cols);
         }
     }
 

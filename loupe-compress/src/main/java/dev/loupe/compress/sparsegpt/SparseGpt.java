@@ -38,16 +38,7 @@ public final class SparseGpt {
             throw new IllegalArgumentException(w.length + " weights for " + rows + "x" + cols + " and XᵀX of " + h.n());
         }
         int[] order = h.order();
-        double[] x = new double[w.length];
-        for (int r = 0; r < rows; r++) {
-            for (int p = 0; p < cols; p++) {
-                float v = w[r * cols + order[p]];
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("weight (" + r + ", " + order[p] + ") is " + v);
-                }
-                x[r * cols + p] = h.dead()[order[p]] ? 0 : v;
-            }
-        }
+        double[] x = h.permute(w, rows);
         boolean[] pruned = new boolean[w.length];
         double loss = LazyBatch.sweep(x, rows, h, spec.blockSize(), new LazyBatch.Rule() {
             @Override
@@ -86,13 +77,13 @@ public final class SparseGpt {
                 return pruned[row * cols + col] ? 0 : block[off + i];
             }
         });
+        double[] back = h.unpermute(x, rows);
         float[] out = new float[w.length];
         boolean[] keep = new boolean[w.length];
         for (int r = 0; r < rows; r++) {
             for (int p = 0; p < cols; p++) {
-                int c = order[p];
-                out[r * cols + c] = (float) x[r * cols + p];
-                keep[r * cols + c] = !pruned[r * cols + p];
+                out[r * cols + p] = (float) back[r * cols + p];
+                keep[r * cols + order[p]] = !pruned[r * cols + p];
             }
         }
         return new Result(out, new Mask(keep, rows, cols), loss);

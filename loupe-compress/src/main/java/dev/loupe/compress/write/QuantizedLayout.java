@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.quantize.QuantizedMatrix;
+import dev.loupe.core.format.safetensors.LoupeQuantized;
 
 /**
  * Loupe's quantized safetensors layout ("loupe-rtn-v1"). A quantized weight {@code W} of [out, in]
@@ -19,18 +20,19 @@ import dev.loupe.compress.quantize.QuantizedMatrix;
  * shape is the original stored shape and transposed says the codes are the transpose of it.
  * Symmetric codes q ∈ [−(2^(b−1)−1), 2^(b−1)−1] are stored as u = q + 2^(b−1) with z = 2^(b−1), so
  * one formula dequantizes both kinds. 2- and 3-bit codes use the 4-bit packing (no 3-bit packing yet).
+ * Reading it back (dequantization, for every reader) is loupe-core's {@code LoupeQuantized}.
  */
 public final class QuantizedLayout {
-    public static final String FORMAT_KEY = "loupe.quant.format";
-    public static final String FORMAT = "loupe-rtn-v1";
-    public static final String LAYER_KEY_PREFIX = "loupe.quant.";
+    public static final String FORMAT_KEY = LoupeQuantized.FORMAT_KEY;
+    public static final String FORMAT = LoupeQuantized.FORMAT;
+    public static final String LAYER_KEY_PREFIX = LoupeQuantized.LAYER_KEY_PREFIX;
 
     private QuantizedLayout() {
     }
 
     /** Codes per byte for {@code bits}. */
     public static int perByte(int bits) {
-        return bits <= 4 ? 2 : 1;
+        return LoupeQuantized.perByte(bits);
     }
 
     /** The stored code offset: what is added to a signed symmetric code. */
@@ -49,23 +51,6 @@ public final class QuantizedLayout {
                 int u = q.codes()[r * q.cols() + c] + off;
                 int at = r * rowBytes + c / per;
                 out[at] |= (byte) (per == 2 ? (u & 0xF) << (4 * (c % 2)) : u);
-            }
-        }
-        return out;
-    }
-
-    /** Unpacks codes of a [rows, cols] matrix to unsigned ints. */
-    public static int[] unpack(byte[] packed, int rows, int cols, int bits) {
-        int per = perByte(bits);
-        int rowBytes = (cols + per - 1) / per;
-        if ((long) rows * rowBytes != packed.length) {
-            throw new IllegalArgumentException(packed.length + " bytes for " + rows + "x" + cols + " at " + bits + " bits");
-        }
-        int[] out = new int[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                int b = packed[r * rowBytes + c / per] & 0xFF;
-                out[r * cols + c] = per == 2 ? (b >>> (4 * (c % 2))) & 0xF : b;
             }
         }
         return out;

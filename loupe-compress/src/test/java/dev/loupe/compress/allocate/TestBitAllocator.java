@@ -56,4 +56,24 @@ class TestBitAllocator {
         assertThrows(IllegalArgumentException.class, () -> BitAllocator.knapsack(l, 1.5));
         assertThrows(IllegalArgumentException.class, () -> BitAllocator.greedy(l, 1.5));
     }
+
+    @Test
+    void knapsackCanChooseUniformBitsThatFillTheBudgetExactly() {
+        // the LLaMA fixture's seven projections (4096, 2048, 2048, 4096 and three of 10240 weights) with the same convex
+        // error curve P·4^−b: equal marginal gains, so uniform 3 bits is the optimum at an average of 3. In
+        // 1/20000-of-budget units rounded up (the old program) it does not fit: 4096·3 weights cost 1904.76 units.
+        List<BitAllocator.Curve> l = new java.util.ArrayList<>();
+        long[] params = {4096, 2048, 2048, 4096, 10240, 10240, 10240};
+        for (int i = 0; i < params.length; i++) {
+            java.util.TreeMap<Integer, Double> e = new java.util.TreeMap<>();
+            for (int b = 2; b <= 8; b++) {
+                e.put(b, params[i] * Math.pow(4, -b));
+            }
+            l.add(new BitAllocator.Curve("l" + i, params[i], e));
+        }
+        Allocation k = BitAllocator.knapsack(l, 3);
+        for (int i = 0; i < params.length; i++) {
+            assertEquals(3, k.valueOf("l" + i), k.toString());
+        }
+    }
 }

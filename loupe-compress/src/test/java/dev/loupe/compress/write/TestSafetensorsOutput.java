@@ -1,5 +1,6 @@
 package dev.loupe.compress.write;
 
+import dev.loupe.core.format.safetensors.LoupeQuantized;
 import dev.loupe.core.tensor.Encode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.Method;
@@ -106,14 +107,14 @@ class TestSafetensorsOutput {
                         SafetensorsOutput.write(cp, outcome.edits(), Map.of(), out);
                     }
                     try (Checkpoint b = Checkpoints.open(out)) {
-                        assertTrue(QuantizedSafetensors.isQuantized(b));
+                        assertTrue(LoupeQuantized.isQuantized(b));
                         assertFalse(b.tensor("fc1.weight").isPresent());
                         // 4-bit codes: two per byte
                         assertArrayEquals(new long[] {64, 48}, b.tensor("fc1.weight.qweight").orElseThrow().shape());
                         for (LayerEdit e : outcome.edits()) {
                             LayerEdit.Quantized q = (LayerEdit.Quantized) e;
                             float[] expect = q.layer().toStored(q.q().dequantize());
-                            assertArrayEquals(expect, QuantizedSafetensors.dequantize(b, e.layer().name()));
+                            assertArrayEquals(expect, LoupeQuantized.dequantize(b, e.layer().name()));
                         }
                         assertTrue(b.tensor("fc1.bias").isPresent());
                     }
@@ -144,7 +145,7 @@ class TestSafetensorsOutput {
             assertArrayEquals(new long[] {4, 96}, c.tensor("fc1.weight.lowrank_b").orElseThrow().shape());
             for (LayerEdit e : b.edits()) {
                 LayerEdit.Quantized q = (LayerEdit.Quantized) e;
-                assertArrayEquals(q.layer().toStored(q.reconstructed()), QuantizedSafetensors.dequantize(c, e.layer().name()));
+                assertArrayEquals(q.layer().toStored(q.reconstructed()), LoupeQuantized.dequantize(c, e.layer().name()));
             }
         }
     }
@@ -159,7 +160,7 @@ class TestSafetensorsOutput {
                 w[i] = (float) rnd.nextGaussian();
             }
             var q = dev.loupe.compress.quantize.RoundToNearest.quantize(w, 7, 13, spec);
-            assertArrayEquals(q.codes(), QuantizedLayout.unpack(QuantizedLayout.pack(q), 7, 13, bits));
+            assertArrayEquals(q.codes(), LoupeQuantized.unpack(QuantizedLayout.pack(q), 7, 13, bits));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.diff.match.LayerPair;
 import dev.loupe.diff.match.MatchRule;
 import dev.loupe.spectral.esd.EsdCalculator;
+import dev.loupe.spectral.esd.Slices;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -58,10 +59,13 @@ public final class DeltaAnalyzer {
         double[] evB = esd.spectrum(sb, a.out(), a.in()).eigenvalues();
         double[] evD = updateEigenvalues != null ? updateEigenvalues
                 : esd.spectrum(update.slices(), a.out(), a.in()).eigenvalues();
-        double wwCka = cka ? Distances.cka(sa, sb, a.out(), a.in()) : Double.NaN;
+        double wwCka = cka ? Distances.cka(sa, sb, a.out(), a.in()) : Double.NaN; // scale-free
+        // distances() takes WeightWatcher's matrices unscaled (conv2d_norm is applied by analyze() only)
+        double unscale = a.layer().kind() == dev.loupe.spectral.result.LayerKind.CONV2D
+                ? Slices.CONV2D_NORM : 1;
         LayerDelta row = new LayerDelta(name, otherName, rule, a.layer().kind(), a.out(), a.in(), sa.size(),
                 Math.sqrt(nd), Math.sqrt(na), Math.sqrt(nd / na), dot / Math.sqrt(na * nb),
-                Distances.euclidean(sa, sb), wwCka, UpdateSpectrum.alphaOf(evA), UpdateSpectrum.alphaOf(evB),
+                Distances.euclidean(sa, sb) / unscale, wwCka, UpdateSpectrum.alphaOf(evA), UpdateSpectrum.alphaOf(evB),
                 loraRank, loraScale, UpdateSpectrum.of(evD));
         return new Outcome(row, new LayerEsds(name, evA, evB, evD));
     }

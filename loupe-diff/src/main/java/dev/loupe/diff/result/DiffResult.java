@@ -1,5 +1,6 @@
 package dev.loupe.diff.result;
 
+import dev.loupe.diff.activations.LayerActivations;
 import dev.loupe.diff.delta.LayerDelta;
 import dev.loupe.diff.delta.LayerEsds;
 
@@ -19,11 +20,19 @@ import java.util.List;
  * @param notes       what a reader must know (skipped adapter tensors, ...)
  * @param backend     the linear-algebra backend that computed the spectra
  * @param seconds     wall time
+ * @param activations linear CKA of the matched layers' outputs over data ({@code --data}), else empty
  */
 public record DiffResult(DiffKind kind, String base, String other, List<LayerDelta> layers, List<String> onlyInBase,
                          List<String> onlyInOther, List<String> notes, String backend, double seconds,
-                         @com.fasterxml.jackson.annotation.JsonIgnore List<LayerEsds> esds) {
+                         @com.fasterxml.jackson.annotation.JsonIgnore List<LayerEsds> esds,
+                         List<LayerActivations> activations) {
+    public DiffResult(DiffKind kind, String base, String other, List<LayerDelta> layers, List<String> onlyInBase,
+                      List<String> onlyInOther, List<String> notes, String backend, double seconds, List<LayerEsds> esds) {
+        this(kind, base, other, layers, onlyInBase, onlyInOther, notes, backend, seconds, esds, List.of());
+    }
+
     public DiffResult {
+        activations = List.copyOf(activations);
         layers = List.copyOf(layers);
         onlyInBase = List.copyOf(onlyInBase);
         onlyInOther = List.copyOf(onlyInOther);
@@ -37,5 +46,11 @@ public record DiffResult(DiffKind kind, String base, String other, List<LayerDel
                 ? Comparator.comparingDouble(LayerDelta::deltaNorm)
                 : Comparator.comparingDouble(LayerDelta::relative);
         return layers.stream().sorted(by.reversed()).limit(n).toList();
+    }
+
+    /** The activation CKA of layer {@code name}, NaN when not measured. */
+    public double activationCka(String name) {
+        return activations.stream().filter(a -> a.name().equals(name)).mapToDouble(LayerActivations::cka).findFirst()
+                .orElse(Double.NaN);
     }
 }

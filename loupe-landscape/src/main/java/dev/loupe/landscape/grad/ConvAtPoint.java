@@ -17,11 +17,11 @@ import java.util.Set;
  *   <li>G(dY) [N·H·W, K·O], the im2col of the transposed convolution: G[(n, a, b), (k, o)] = dY[n, o, a + p − kh, b + p − kw]
  *   (0 outside), so that dX = G·W and dW[o, c, k] = Σ X[n, c, a, b]·G[(n, a, b), (k, o)].</li>
  * </ul>
- * Then per product, besides the two constant-kernel convolutions Conv(Ẋ, W) and dX's Conv(dẎ, flip W), four GEMMs:
- * cols(X)·Ẇ (tangent of Y), dẎ·cols(X) and Ẋ·G (tangent of dW), G·Ẇ (tangent of dX) — each a single matrix product
- * over all samples and positions, where ONNX Runtime's Conv with a kernel that is an input runs an im2col per sample
- * and per call, and the im2col of Ẋ for dW's tangent took as long as the product itself ({@code loupe bench hessian
- * --profile}). The tangents are registered as {@link GradientGraph.Emit#macros} for Y, dX and dW.
+ * Then per product, besides the two constant-kernel convolutions Conv(Ẋ, W) and dX's Conv(dẎ, flip W), four batched
+ * matrix products, one per sample, with no transpose of an activation: cols(X)·Ẇ (tangent of Y), dẎ·cols(X) and Ẋ·G
+ * (tangent of dW), G·Ẇ (tangent of dX); ONNX Runtime's Conv with a kernel that is an input runs an im2col per sample
+ * and per call instead, and the im2col of Ẋ for dW's tangent took as long as the product itself ({@code loupe bench
+ * hessian --profile}). The tangents are registered as {@link GradientGraph.Emit#macros} for Y, dX and dW.
  */
 final class ConvAtPoint {
     private ConvAtPoint() {
@@ -49,23 +49,24 @@ final class ConvAtPoint {
         long o = wd[0], c = wd[1];
         String cols = cols(x, c, win, ho, wo, e);
         String gm = live.contains(x) ? transposedCols(dy, xd, win, ho, wo, o, e) : null;
+        long hw = ho * wo, xhw = xd[2] * xd[3], k = wd[2] * wd[3];
         if (live.contains(w)) {
-            String dw = fromOkc(b.op("MatMul", rows(dy, o, e), cols), wd, e);
+            String dw = fromOkc(contract(dy, o, cols, hw, k * c, e), wd, e);
             g.put(1, dw);
-            e.macros.put(dw, t -> sum(b, t.apply(dy) == null ? null : fromOkc(b.op("MatMul", rows(t.apply(dy), o, e), cols), wd, e),
-                    t.apply(x) == null || gm == null ? null : fromCko(b.op("MatMul", rows(t.apply(x), c, e), gm), wd, e)));
+            e.macros.put(dw, t -> sum(b, t.apply(dy) == null ? null : fromOkc(contract(t.apply(dy), o, cols, hw, k * c, e), wd, e),
+                    t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
         }
         if (live.contains(x)) {
             String dx = dxRule.get();
             Node conv = b.nodes().getLast(); // the flipped-kernel Conv making dx
             g.put(0, dx);
             e.macros.put(dx, t -> sum(b, t.apply(dy) == null ? null : b.op("Conv", conv.attributes(), t.apply(dy), conv.inputs().get(1)),
-                    t.apply(w) == null ? null : nchw(b.op("MatMul", gm, kocRows(t.apply(w), wd, e)), xd[2], xd[3], c, e)));
+                    t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
         }
         String y = n.outputs().getFirst();
         String bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? n.inputs().get(2) : null;
         e.macros.put(y, t -> sum(b, t.apply(x) == null ? null : b.op("Conv", n.attributes(), t.apply(x), w),
-                t.apply(w) == null ? null : nchw(b.op("MatMul", cols, kcoRows(t.apply(w), wd, e)), ho, wo, o, e),
+                t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{0, 2, 1}, e), o, cols, hw, k * c, ho, wo, e),
                 bias == null || t.apply(bias) == null ? null : b.op("Reshape", t.apply(bias), e.ints(1, -1, 1, 1))));
     }
 
@@ -105,35 +106,29 @@ final class ConvAtPoint {
         return b.op("Reshape", last, e.ints(-1, kf));
     }
 
-    /** [N, F, …] as [F, N·…] (channels as rows). */
-    private static String rows(String v, long f, GradientGraph.Emit e) {
+    /**
+     * Σ over samples n and positions q of v[n, f, q]·m[(n, q), j] = [F, J]: one small product per sample, summed (one
+     * product with K = N·positions, on v transposed to [F, N·positions], was the slowest node of the graph).
+     */
+    private static String contract(String v, long f, String m, long positions, long j, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
-        String t = b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), b.op("Reshape", v, e.ints(0, f, -1)));
-        return b.op("Reshape", t, e.ints(f, -1));
+        String prod = b.op("MatMul", b.op("Reshape", v, e.ints(0, f, positions)), b.op("Reshape", m, e.ints(-1, positions, j)));
+        return e.reduceSum(prod, new long[]{0}, false);
     }
 
-    /** [N·P·Q, F] back to [N, F, P, Q]. */
-    private static String nchw(String m, long p, long q, long f, GradientGraph.Emit e) {
+    /** r [F, J] times each sample's block of m [(n, q), j] transposed: [N, F, positions] as [N, F, p, q] (no output transpose). */
+    private static String apply(String r, long f, String m, long positions, long j, long p, long q, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
-        String t = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(-1, p * q, f)));
-        return b.op("Reshape", t, e.ints(-1, f, p, q));
+        String mt = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(-1, positions, j)));
+        return b.op("Reshape", b.op("MatMul", r, mt), e.ints(-1, f, p, q));
     }
 
-    /** A kernel [O, C, kh, kw] as [K·C, O] (rows k·C + c, matching {@link #cols}). */
-    private static String kcoRows(String w, long[] wd, GradientGraph.Emit e) {
-        return reorder(w, wd, new long[]{2, 1, 0}, e);
-    }
-
-    /** A kernel [O, C, kh, kw] as [K·O, C] (rows k·O + o, matching {@link #transposedCols}). */
-    private static String kocRows(String w, long[] wd, GradientGraph.Emit e) {
-        return reorder(w, wd, new long[]{2, 0, 1}, e);
-    }
-
-    private static String reorder(String w, long[] wd, long[] perm, GradientGraph.Emit e) {
+    /** A kernel [O, C, kh, kw] viewed as [O, C, K], axes permuted by {@code perm}, the last two merged: [A, B·C']. */
+    private static String kernelRows(String w, long[] wd, long[] perm, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
-        long k = wd[2] * wd[3];
-        String t = b.op("Transpose", Map.of("perm", perm), b.op("Reshape", w, e.ints(wd[0], wd[1], k)));
-        return b.op("Reshape", t, e.ints(-1, perm[2] == 0 ? wd[0] : wd[1]));
+        long[] dims = {wd[0], wd[1], wd[2] * wd[3]};
+        String t = b.op("Transpose", Map.of("perm", perm), b.op("Reshape", w, e.ints(dims)));
+        return b.op("Reshape", t, e.ints(dims[(int) perm[0]], -1));
     }
 
     /** [O, K·C] as a kernel [O, C, kh, kw]. */
@@ -150,8 +145,12 @@ final class ConvAtPoint {
         return b.op("Reshape", t, e.ints(wd));
     }
 
+    /** Non-null parts added pairwise, left to right: ONNX Runtime fuses an Add after a Conv into the convolution. */
     private static String sum(OnnxModelBuilder b, String... parts) {
-        List<String> nz = java.util.Arrays.stream(parts).filter(java.util.Objects::nonNull).toList();
-        return nz.isEmpty() ? null : nz.size() == 1 ? nz.getFirst() : b.op("Sum", nz.toArray(String[]::new));
+        String acc = null;
+        for (String p : parts) {
+            acc = p == null ? acc : acc == null ? p : b.op("Add", acc, p);
+        }
+        return acc;
     }
 }

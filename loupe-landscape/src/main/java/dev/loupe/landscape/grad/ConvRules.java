@@ -180,18 +180,19 @@ final class ConvRules {
             }
             String ownName = b.fresh("pool_own");
             b.initializer(ownName, own, uh, uw);
+            // positions < 2^24 are exact in float32: a plane of up to 16 M elements
+            String chosen = b.op("Cast", Map.of("to", 1L), b.op("Mod", GradientGraph.poolIndices(n), e.ints(h * w)));
             float[] ones = new float[(int) (kh * kw)];
             java.util.Arrays.fill(ones, 1f);
             String kernel = b.fresh("pool_ones");
             b.initializer(kernel, ones, 1, 1, kh, kw);
+            // (an Expand of [N·C, 1, Ho, 1, Wo, 1] over the window, for windows that tile the plane, took 3× as long)
             Map<String, Object> up = Map.of("strides", win.strides(), "kernel_shape", win.kernel());
-            // positions < 2^24 are exact in float32: a plane of up to 16 M elements
-            String chosen = b.op("Cast", Map.of("to", 1L), b.op("Mod", GradientGraph.poolIndices(n), e.ints(h * w)));
-            String spreadIdx = b.op("ConvTranspose", up, b.op("Reshape", chosen, e.ints(-1, 1, ho, wo)), kernel);
-            String mask = b.op("Cast", Map.of("to", 1L), b.op("Equal", spreadIdx, ownName));
-            String spreadDy = b.op("ConvTranspose", up, b.op("Reshape", dy, e.ints(-1, 1, ho, wo)), kernel);
-            String placed = b.op("Mul", mask, spreadDy); // [N·C, 1, uh, uw] in padded coordinates
-            String crop = e.slice(placed, new long[]{win.pads()[0], win.pads()[1]}, new long[]{Math.min(uh, win.pads()[0] + h),
+            java.util.function.UnaryOperator<String> spread = v -> b.op("ConvTranspose", up, b.op("Reshape", v, e.ints(-1, 1, ho, wo)), kernel);
+            String mask = b.op("Cast", Map.of("to", 1L), b.op("Equal", spread.apply(chosen), ownName));
+            String placed = b.op("Mul", mask, spread.apply(dy)); // [N·C, 1, uh, uw] in padded coordinates
+            boolean whole = win.pads()[0] == 0 && win.pads()[1] == 0 && uh <= h && uw <= w;
+            String crop = whole ? placed : e.slice(placed, new long[]{win.pads()[0], win.pads()[1]}, new long[]{Math.min(uh, win.pads()[0] + h),
                     Math.min(uw, win.pads()[1] + w)}, new long[]{2, 3}, new long[]{1, 1}, n);
             long covH = Math.min(uh, win.pads()[0] + h) - win.pads()[0], covW = Math.min(uw, win.pads()[1] + w) - win.pads()[1];
             String full = e.pad(crop, new long[]{0, 0, 0, 0, 0, 0, h - covH, w - covW});

@@ -2,6 +2,7 @@ package dev.loupe.linalg.openblas;
 
 import dev.loupe.linalg.BlasThreads;
 import dev.loupe.linalg.DenseBackend;
+import dev.loupe.linalg.EigenSystem;
 import dev.loupe.linalg.Matrices;
 
 import java.lang.foreign.Arena;
@@ -152,6 +153,28 @@ public final class OpenBlasBackend implements DenseBackend {
         }
     }
 
+    /** LAPACK {@code dsyevd} with {@code jobz='V'} (divide and conquer, vectors included; whatever {@link #eigenDriver()}). */
+    @Override
+    public EigenSystem symmetricEigenSystem(double[] sym, int n) {
+        Matrices.checkFinite(sym, n);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = offHeapCopy(arena, sym);
+            MemorySegment w = arena.allocate(JAVA_DOUBLE, n);
+            int info;
+            lib.enter(threadsFor(n));
+            try {
+                // symmetric, so column-major 'U' reads the same matrix; on exit column j of a is eigenvector j
+                info = (int) lib.dsyevd.invokeExact(COL_MAJOR, (byte) 'V', (byte) 'U', n, a, n, w);
+            } catch (Throwable e) {
+                throw rethrow(e);
+            } finally {
+                lib.exit();
+            }
+            checkInfo(info, n);
+            return new EigenSystem(w.toArray(JAVA_DOUBLE), a.toArray(JAVA_DOUBLE), n);
+        }
+    }
+
     @Override
     public double[] smallerGramEigenvalues(double[] a, int rows, int cols) {
         Matrices.checkShape(a.length, rows, cols);
@@ -294,13 +317,17 @@ public final class OpenBlasBackend implements DenseBackend {
         } finally {
             lib.exit();
         }
+        checkInfo(info, n);
+        return w;
+    }
+
+    private void checkInfo(int info, int n) {
         if (info > 0) {
             throw new ArithmeticException("LAPACK " + driver + " did not converge (info=" + info + ", n=" + n + ")");
         }
         if (info < 0) {
             throw new IllegalStateException("LAPACK " + driver + " rejected argument " + (-info) + " (a bug in Loupe)");
         }
-        return w;
     }
 
     private static void checkFinite(ValueLayout type, MemorySegment m) {

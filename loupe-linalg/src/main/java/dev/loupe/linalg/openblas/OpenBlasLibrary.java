@@ -41,6 +41,12 @@ final class OpenBlasLibrary {
     final MethodHandle sgemm;
     /** sgemm bound with {@code critical(true)}: heap float[] segments go to BLAS without a copy (pinned for the call). */
     final MethodHandle sgemmHeap;
+    /** ssyrk, dgemm, dpotrf, dtrtri bound with {@code critical(true)} for heap arrays ({@link NativeDense}). */
+    final MethodHandle ssyrkHeap;
+    final MethodHandle dgemmHeap;
+    final MethodHandle dpotrfHeap;
+    final MethodHandle dtrtriHeap;
+    final MethodHandle dlauumHeap;
     final MethodHandle dsyevd;
     final MethodHandle ssyevd;
     final MethodHandle dsyevr;
@@ -69,6 +75,17 @@ final class OpenBlasLibrary {
         sgemmHeap = l.downcallHandle(lib.find("cblas_sgemm").orElseThrow(() -> new IllegalStateException("symbol cblas_sgemm missing")),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT,
                         ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), Linker.Option.critical(true));
+        ssyrkHeap = critical(l, lib, "cblas_ssyrk", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        dgemmHeap = critical(l, lib, "cblas_dgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT));
+        // lapack_int LAPACKE_dpotrf(int layout, char uplo, lapack_int n, double* a, lapack_int lda)
+        dpotrfHeap = critical(l, lib, "LAPACKE_dpotrf", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_INT, ADDRESS, JAVA_INT));
+        // lapack_int LAPACKE_dtrtri(int layout, char uplo, char diag, lapack_int n, double* a, lapack_int lda)
+        dtrtriHeap = critical(l, lib, "LAPACKE_dtrtri", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_INT,
+                ADDRESS, JAVA_INT));
+        // lapack_int LAPACKE_dlauum(int layout, char uplo, lapack_int n, double* a, lapack_int lda)
+        dlauumHeap = critical(l, lib, "LAPACKE_dlauum", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_INT, ADDRESS, JAVA_INT));
         // lapack_int LAPACKE_dsyevd(int layout, char jobz, char uplo, lapack_int n, double* a, lapack_int lda, double* w)
         FunctionDescriptor syevd = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_BYTE, JAVA_INT, ADDRESS,
                 JAVA_INT, ADDRESS);
@@ -155,6 +172,11 @@ final class OpenBlasLibrary {
     /** The ceiling set by {@link #setThreads} (calls on small matrices use fewer). */
     synchronized int threads() {
         return cap;
+    }
+
+    private static MethodHandle critical(Linker l, SymbolLookup lib, String name, FunctionDescriptor fd) {
+        MemorySegment sym = lib.find(name).orElseThrow(() -> new IllegalStateException("symbol " + name + " missing"));
+        return l.downcallHandle(sym, fd, Linker.Option.critical(true));
     }
 
     private static MethodHandle bind(Linker l, SymbolLookup lib, String name, FunctionDescriptor fd) {

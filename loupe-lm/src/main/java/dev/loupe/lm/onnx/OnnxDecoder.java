@@ -20,6 +20,7 @@ import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,10 @@ import java.util.Set;
  * length come from the config.json beside it when there is one (Optimum keeps it), the vocabulary from the logits.
  */
 public final class OnnxDecoder implements CausalLm {
+    private static final List<String> WEIGHTS = List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+            "pytorch_model.bin.index.json");
+    private static final List<String> EXPORTS = List.of("model.onnx", "decoder_model_merged.onnx", "decoder_with_past_model.onnx",
+            "decoder_model.onnx");
     private final Path source;
     private final ModelSession session;
     private final DecoderSignature signature;
@@ -58,6 +63,18 @@ public final class OnnxDecoder implements CausalLm {
     public static boolean isOnnx(Path path) {
         Path n = path.getFileName();
         return n != null && n.toString().toLowerCase(Locale.ROOT).endsWith(".onnx") && Files.isRegularFile(path);
+    }
+
+    /**
+     * The ONNX decoder in folder {@code dir} when it holds no Hugging Face weights (model.safetensors, pytorch_model.bin
+     * or their shard indexes): Optimum's layouts, model.onnx (recent exports, past merged in) or
+     * decoder_model_merged.onnx, decoder_with_past_model.onnx, decoder_model.onnx (older ones). Null otherwise.
+     */
+    public static Path exportIn(Path dir) {
+        if (!Files.isDirectory(dir) || WEIGHTS.stream().anyMatch(n -> Files.exists(dir.resolve(n)))) {
+            return null;
+        }
+        return EXPORTS.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
     }
 
     /** Opens an ONNX decoder; one line (exit 2) when the graph is not one or its tokenizer is missing. */

@@ -20,6 +20,7 @@ import dev.loupe.spectral.result.RandomizedMetrics;
 import dev.loupe.spectral.result.SpectralNorms;
 import dev.loupe.spectral.result.WeightStats;
 import dev.loupe.spectral.result.Warning;
+import dev.loupe.spectral.vectors.VectorLocalization;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 import java.util.concurrent.FutureTask;
@@ -109,7 +110,7 @@ public final class LayerAnalyzer {
 
     private Outcome analyze(LayerInfo info, Slices s, Spectrum sp, EsdCalculator esd, WeightPart w, long t0) {
         double[] ev = sp.eigenvalues();
-        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.fixFingers());
         SpectralNorms norms = NormMetrics.compute(ev, fit.alpha(), info.N(), sp.rankLoss(), sp.svMin());
         double hill = HillEstimator.plAlphaHill(ev);
         MpFit mp = options.mpFit() && ev.length > 1 ? MarchenkoPastur.fit(ev, info.Q(), info.M()) : null;
@@ -130,9 +131,13 @@ public final class LayerAnalyzer {
         }
         WeightStats ws = w.stats();
         Warning warning = Warning.of(fit, ev.length);
-        var etpl = options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null;
+        var tpl = options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
+                : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL);
+        // tail = the fit's num_pl_spikes vectors; a failed fit puts every vector in the tail, as WeightWatcher's xmin = -1
+        var vectors = !options.vectors() ? null : VectorLocalization.of(esd.backend(), s.slices(), s.rows(), s.cols(),
+                !"in,out".equals(info.orientation()), fit.ok() ? fit.numPlSpikes() : ev.length);
         LayerMetrics lm = new LayerMetrics(info, fit, norms, hill, mp, rand, ws, warning,
-                (System.nanoTime() - t0) / 1e9, null, etpl);
+                (System.nanoTime() - t0) / 1e9, null, tpl, vectors);
         LayerSpectrum spec = Spectra.of(info, ev, fit, mp, randEv, w.histogram(), ws);
         return new Outcome(lm, spec);
     }

@@ -67,7 +67,7 @@ final class SketchAnalyzer {
         for (int i = 0; i < desc.length; i++) {
             ev[desc.length - 1 - i] = Math.max(0, desc[i]);
         }
-        PowerLawFit fit = PowerLawFitter.fit(ev, options.clipXmax());
+        PowerLawFit fit = PowerLawFitter.fit(ev, options.fixFingers());
         double frob = p.frobeniusSquared();
         double lmax = ev[ev.length - 1];
         double logSpec = Math.log10(lmax);
@@ -85,9 +85,9 @@ final class SketchAnalyzer {
             for (int i = 0; i < ev.length; i++) {
                 maxRelError = Math.max(maxRelError, Math.abs(ev[ev.length - 1 - i] - exact[exact.length - 1 - i]) / emax);
             }
-            alphaExact = PowerLawFitter.fit(exact, options.clipXmax()).alpha();
+            alphaExact = PowerLawFitter.fit(exact, options.fixFingers()).alpha();
             alphaTopK = PowerLawFitter.fit(Arrays.copyOfRange(exact, exact.length - ev.length, exact.length),
-                    options.clipXmax()).alpha();
+                    options.fixFingers()).alpha();
         }
         SketchInfo sk = new SketchInfo(ev.length, (long) total, ts.steps(), ts.maxRelativeBound(), reason, checked,
                 maxRelError, alphaExact, alphaTopK);
@@ -116,7 +116,8 @@ final class SketchAnalyzer {
         Warning warning = Warning.of(fit, (int) Math.min(Integer.MAX_VALUE, total));
         double secs = (System.nanoTime() - t0) / 1e9;
         LayerMetrics lm = new LayerMetrics(info, fit, norms, Double.NaN, null, null, ws, warning, secs, sk,
-                options.etpl() ? dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev) : null);
+                options.tailFit() == dev.loupe.spectral.fit.TailFit.PL ? null
+                : dev.loupe.spectral.fit.TruncatedPowerLawFitter.fit(ev, options.tailFit() == dev.loupe.spectral.fit.TailFit.E_TPL));
         LayerSpectrum spec = Spectra.of(info, ev, fit, null, null, Spectra.weightHistogram(sample), ws);
         return new LayerAnalyzer.Outcome(lm, spec);
     }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record Slices(float[] raw, List<float[]> slices, int rows, int cols) {
     /** WeightWatcher's conv2d_norm factor √(conv2d_count/2) with the default count 1. */
-    static final float CONV2D_NORM = (float) Math.sqrt(0.5);
+    public static final float CONV2D_NORM = (float) Math.sqrt(0.5);
 
     /** Decodes the tensor and cuts it into slices. */
     public static Slices of(WeightMatrix m) {

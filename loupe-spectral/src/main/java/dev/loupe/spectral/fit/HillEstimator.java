@@ -33,9 +33,8 @@ public final class HillEstimator {
     /**
      * AlphaPruning's alpha_peak (lib/esd_utils.py, net_esd_estimator with fix_fingers='xmin_peak', bins=100,
      * filter_zeros=False): the power-law fit whose xmin minimizes the Kolmogorov-Smirnov distance, over the
-     * candidate xmins from the smallest eigenvalue up to 1.5× the left edge of the fullest of 100 histogram
-     * bins of log10 λ. The lower bound there is {@code log10(0.95·peak)} compared with λ itself (a unit slip in
-     * the reference, reproduced because it decides which xmins are tried); skipped candidates keep D = 1, α = 0.
+     * candidate xmins of {@link XminPeak} (the same window as WeightWatcher's fix_fingers='xmin_peak'); skipped
+     * candidates keep D = 1, α = 0.
      * NaN for fewer than 2 values or a non-positive eigenvalue.
      */
     public static double plAlphaPeak(double[] sortedEvals) {
@@ -44,30 +43,13 @@ public final class HillEstimator {
             return Double.NaN;
         }
         double[] log = new double[n];
-        double minE = Double.POSITIVE_INFINITY;
-        double maxE = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             log[i] = Math.log(sortedEvals[i]);
-            double l10 = Math.log10(sortedEvals[i]);
-            minE = Math.min(minE, l10);
-            maxE = Math.max(maxE, l10);
         }
-        int bins = 100;
-        int[] counts = new int[bins];
-        for (double v : sortedEvals) {
-            // torch.histc: bin ⌊(x − min)·bins/(max − min)⌋, the maximum in the last bin
-            int b = maxE > minE ? (int) ((Math.log10(v) - minE) * bins / (maxE - minE)) : 0;
-            counts[Math.min(bins - 1, b)]++;
-        }
-        int peak = 0;
-        for (int b = 1; b < bins; b++) {
-            if (counts[b] > counts[peak]) {
-                peak = b;
-            }
-        }
-        double xmin2 = Math.pow(10, minE + (maxE - minE) * peak / bins);
-        double lower = Math.log10(0.95 * xmin2);
-        double upper = 1.5 * xmin2;
+        // the reference bins with torch.histc, WeightWatcher with np.histogram: the same bins but at exact edges
+        XminPeak window = XminPeak.of(sortedEvals);
+        double lower = window.lo();
+        double upper = window.hi();
         double[] suffix = new double[n + 1];
         for (int i = n - 1; i >= 0; i--) {
             suffix[i] = suffix[i + 1] + log[i];

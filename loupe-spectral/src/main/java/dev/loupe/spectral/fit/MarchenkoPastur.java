@@ -73,7 +73,7 @@ public final class MarchenkoPastur {
                 best = x;
             }
         }
-        return NelderMead1D.minimize(r::at, best);
+        return NelderMead.minimize(x -> r.at(x[0]), new double[]{best}).x()[0];
     }
 
     /** Sum of squared residuals between the MP (or quarter-circle) density and the fixed KDE. */

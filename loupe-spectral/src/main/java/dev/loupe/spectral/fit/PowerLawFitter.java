@@ -34,15 +34,20 @@ public final class PowerLawFitter {
 
     /** Default fit of an ascending ESD. {@code clipXmax} runs WeightWatcher's fix_fingers='clip_xmax'. */
     public static PowerLawFit fit(double[] sortedEvals, boolean clipXmax) {
+        return fit(sortedEvals, clipXmax ? FixFingers.CLIP_XMAX : FixFingers.NONE);
+    }
+
+    /** The fit of an ascending ESD with WeightWatcher's {@code fix_fingers} option {@code ff}. */
+    public static PowerLawFit fit(double[] sortedEvals, FixFingers ff) {
         double[] nz = aboveThreshold(sortedEvals);
         double top = sortedEvals.length == 0 ? Double.NaN : sortedEvals[sortedEvals.length - 1];
         if (nz.length < 2) {
             return PowerLawFit.failed(top);
         }
-        Raw first = wwFit(nz, nz.length);
+        Raw first = ff == FixFingers.XMIN_PEAK ? peakFit(nz) : wwFit(nz, nz.length);
         Raw best = first;
         int fingers = 0;
-        if (clipXmax) {
+        if (ff == FixFingers.CLIP_XMAX) {
             // RMT_Util.fit_clipped_powerlaw: refit on evals[:-idx]; a fit on fewer than 2 values
             // raises inside WWFit, which fails the whole layer (as WeightWatcher's fc3 with 10 evals).
             for (int idx = 2; idx < MAX_FINGERS; idx++) {
@@ -89,6 +94,41 @@ public final class PowerLawFitter {
      * WeightWatcher's per-candidate np.sum (same value up to rounding); the KS loop is O(n²) like theirs.
      */
     static Raw wwFit(double[] x, int len) {
+        return wwFit(x, len, 0, len - 1, false);
+    }
+
+    /**
+     * fix_fingers='xmin_peak' (which WeightWatcher runs through the powerlaw package, powerlaw 1.5 Fit.find_xmin):
+     * the candidates are the distinct values inside the {@link XminPeak} window except the window's largest;
+     * for each, the same continuous MLE and KS distance as WWFit (powerlaw's two-sided D equals WWFit's
+     * |CDF − k/n| form on untied data); no candidate: a failed fit (powerlaw returns NaN).
+     */
+    static Raw peakFit(double[] x) {
+        XminPeak w = XminPeak.of(x);
+        int from = 0;
+        while (from < x.length && !w.contains(x[from])) {
+            from++;
+        }
+        int to = from;
+        while (to < x.length && w.contains(x[to])) {
+            to++;
+        }
+        // powerlaw drops the last distinct candidate ("that's also the xmax"): back up over its copies
+        int last = to - 1;
+        while (last > from && x[last - 1] == x[to - 1]) {
+            last--;
+        }
+        if (to == from || last <= from) {
+            return new Raw(Double.NaN, Double.NaN, x[x.length - 1], Double.NaN, Double.NaN, 0);
+        }
+        return wwFit(x, x.length, from, last, true);
+    }
+
+    /**
+     * WWFit over the candidate xmins {@code x[from..to)}; with {@code distinct} one candidate per distinct value
+     * (powerlaw's), else every index (WWFit's).
+     */
+    private static Raw wwFit(double[] x, int len, int from, int to, boolean distinct) {
         double[] logs = new double[len];
         for (int i = 0; i < len; i++) {
             logs[i] = Math.log(x[i]);
@@ -100,7 +140,10 @@ public final class PowerLawFitter {
         int bestI = -1;
         double bestD = Double.POSITIVE_INFINITY;
         double bestAlpha = Double.NaN;
-        for (int i = 0; i < len - 1; i++) {
+        for (int i = from; i < to; i++) {
+            if (distinct && i > from && x[i] == x[i - 1]) {
+                continue; // powerlaw's unique(): one candidate per distinct value
+            }
             double n = len - i;
             double alpha = 1 + n / (suffix[i] - n * logs[i]);
             double d = 1.0;

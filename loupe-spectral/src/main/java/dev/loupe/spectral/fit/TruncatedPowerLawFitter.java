@@ -2,175 +2,172 @@ package dev.loupe.spectral.fit;
 
 import dev.loupe.spectral.result.TruncatedPowerLawFit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * WeightWatcher's {@code fit='E_TPL'}: the tail λ ≥ xmin of the ESD fitted by the truncated power law
- * p(λ) = λ^−α·e^−Λλ / Z(α, Λ), Z = ∫_xmin^∞ x^−α e^−Λx dx (powerlaw's TruncatedPowerLaw, which
- * WeightWatcher 0.7.x calls with {@code fix_fingers='xmin_peak'}).
+ * WeightWatcher 0.7.5.5's {@code fit='TPL'} and {@code fit='E_TPL'}, which it hands to the powerlaw package (1.5):
+ * {@code powerlaw.Fit(evals > 1e-5, xmin=..., distribution='truncated_power_law',
+ * xmin_distribution='truncated_power_law')}. The density p(λ) = λ^−α e^−Λλ Λ^(1−α) / Γ(1−α, Λ·xmin) on λ ≥ xmin.
  * <p>
- * xmin: WeightWatcher's xmin_peak rule — the left edge of the fullest of 100 log10-bins of the
- * eigenvalues above 1e-5, candidates from {@code log10(0.95·peak)} to {@code 1.5·peak} (WeightWatcher
- * mixes a log10 lower bound with a linear upper one; kept as written), the candidate whose power-law fit
- * has the smallest KS distance. Then (α, Λ) by maximum likelihood. This is an exponential family in
- * the statistics (ln x, x), so the log-likelihood is jointly concave and nested golden-section searches
- * (Λ outside, α inside) find the global maximum; powerlaw polishes with a Nelder–Mead start instead.
- * Z is a 1-D integral computed by Simpson's rule after x = xmin·e^u (smooth, log-concave integrand),
- * written by hand: Commons Math's incomplete gamma does not take the negative shape 1−α that occurs here.
+ * As powerlaw does it: every distinct eigenvalue but the largest is an xmin candidate (E_TPL: only those in the
+ * {@link XminPeak} window, again without the window's largest); at each, (α, Λ) by scipy's Nelder–Mead on the
+ * negative log-likelihood from α₀ = 1 + n/Σ ln(λ/xmin), Λ₀ = 1/mean λ, out-of-range parameters (α ≤ 1 or Λ ≤ 0)
+ * scoring every point 1e-307; then the KS distance of the fitted CDF 1 − Γ(1−α, Λλ)/Γ(1−α, Λ·xmin) to the
+ * data's CDF above xmin; xmin = the in-range candidate with the smallest D. Nelder–Mead stops within 1e-4, so
+ * α and Λ are where scipy's search stops, not the exact optimum; reproducing the search step for step
+ * ({@link NelderMead}) is what makes the numbers WeightWatcher's. Cost: one search per candidate, O(n²) in all.
  */
 public final class TruncatedPowerLawFitter {
-    private static final int SIMPSON = 2000;
-    private static final int GOLDEN_ITERS = 80;
-    /** powerlaw 1.x (WeightWatcher 0.7.x) Truncated_Power_Law._in_standard_parameter_range: alpha     private static final double ALPHA_LO = 0.0;gt; 1, Lambda     private static final double ALPHA_LO = 0.0;gt; 0. */
-    private static final double ALPHA_LO = 1.0;
-    private static final double ALPHA_HI = 20.0;
+    /** powerlaw's stand-in likelihood (10**sys.float_info.min_10_exp) for impossible parameters. */
+    private static final double FLOOR = 1e-307;
 
     private TruncatedPowerLawFitter() {
     }
 
-    /** E_TPL of an ascending ESD; null when fewer than 3 eigenvalues lie in the tail. */
-    public static TruncatedPowerLawFit fit(double[] sortedEvals) {
-        double[] nz = PowerLawFitter.aboveThreshold(sortedEvals);
-        if (nz.length < 3) {
+    /** One candidate's fit. */
+    private record Candidate(double xmin, int start, double alpha, double lambda, double negLogLik, boolean inRange,
+                             double D) {
+    }
+
+    /**
+     * TPL (every candidate) or, with {@code xminPeak}, E_TPL of an ascending ESD; null when there is no candidate
+     * xmin (fewer than two distinct eigenvalues above 1e-5 in the searched range).
+     */
+    public static TruncatedPowerLawFit fit(double[] sortedEvals, boolean xminPeak) {
+        double[] x = PowerLawFitter.aboveThreshold(sortedEvals);
+        if (x.length < 2) {
             return null;
         }
-        double xmin = xminPeak(nz);
-        int start = 0;
-        while (start < nz.length && nz[start] < xmin) {
-            start++;
-        }
-        double[] tail = java.util.Arrays.copyOfRange(nz, start, nz.length);
-        return tail.length < 3 ? null : mle(tail, xmin);
-    }
-
-    /** WeightWatcher's xmin_peak search (see the class comment). */
-    static double xminPeak(double[] nz) {
-        double l0 = Math.log10(nz[0]);
-        double l1 = Math.log10(nz[nz.length - 1]);
-        int bins = 100;
-        int[] counts = new int[bins];
-        double width = (l1 - l0) / bins;
-        for (double v : nz) {
-            int b = width > 0 ? (int) ((Math.log10(v) - l0) / width) : 0;
-            counts[Math.min(b, bins - 1)]++;
-        }
-        int ih = 0;
-        for (int i = 1; i < bins; i++) {
-            if (counts[i] > counts[ih]) {
-                ih = i;
+        // powerlaw's cumulative_distribution_function: distinct values, fraction of the data strictly below each
+        List<Integer> firsts = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (i == 0 || x[i] != x[i - 1]) {
+                firsts.add(i);
             }
         }
-        double peak = Math.pow(10, l0 + ih * width);
-        double lo = Math.log10(0.95 * peak);
-        double hi = 1.5 * peak;
-        double[] logs = new double[nz.length];
-        for (int i = 0; i < nz.length; i++) {
-            logs[i] = Math.log(nz[i]);
+        double[] bins = new double[firsts.size()];
+        double[] cdf = new double[firsts.size()];
+        for (int b = 0; b < bins.length; b++) {
+            bins[b] = x[firsts.get(b)];
+            cdf[b] = firsts.get(b) / (double) x.length;
         }
-        double[] suffix = new double[nz.length + 1];
-        for (int i = nz.length - 1; i >= 0; i--) {
-            suffix[i] = suffix[i + 1] + logs[i];
-        }
-        double best = nz[0];
-        double bestD = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < nz.length - 1; i++) {
-            if (nz[i] < lo || nz[i] > hi || (i > 0 && nz[i] == nz[i - 1])) {
-                continue;
-            }
-            double n = nz.length - i;
-            double alpha = 1 + n / (suffix[i] - n * logs[i]);
-            double d = alpha > 1 ? PowerLawFitter.ksDistance(nz, logs, i, nz.length, alpha) : 1.0;
-            if (d < bestD) {
-                bestD = d;
-                best = nz[i];
+        XminPeak window = xminPeak ? XminPeak.of(x) : null;
+        List<Integer> cands = new ArrayList<>(); // indices into bins
+        for (int b = 0; b < bins.length; b++) {
+            if (window == null || window.contains(bins[b])) {
+                cands.add(b);
             }
         }
-        return best;
+        if (cands.size() < 2) { // powerlaw drops the last candidate ("also the xmax")
+            return null;
+        }
+        cands.removeLast();
+        Candidate best = null;
+        boolean anyGood = false;
+        boolean allGood = true;
+        List<Candidate> fits = new ArrayList<>(cands.size());
+        for (int b : cands) {
+            Candidate c = fitAt(x, firsts.get(b), bins, cdf, b);
+            fits.add(c);
+            anyGood |= c.inRange();
+            allGood &= c.inRange();
+        }
+        for (Candidate c : fits) {
+            // np.argmin (a NaN wins), over the in-range fits unless none or all are
+            if ((allGood || !anyGood || c.inRange()) && (best == null || isLess(c.D(), best.D()))) {
+                best = c;
+            }
+        }
+        int spikes = 0;
+        for (double v : sortedEvals) {
+            if (v >= best.xmin()) {
+                spikes++;
+            }
+        }
+        return result(x, best, spikes, anyGood);
     }
 
-    /** Maximum-likelihood (α, Λ) of the TPL on {@code tail} (all ≥ xmin), with the power-law comparison. */
-    public static TruncatedPowerLawFit mle(double[] tail, double xmin) {
-        int n = tail.length;
-        double sumLog = 0;
-        double sumX = 0;
-        for (double x : tail) {
-            sumLog += Math.log(x);
-            sumX += x;
-        }
-        double sl = sumLog;
-        double sx = sumX;
-        // Λ above n/Σ(x − xmin) only fits if α < 0 (outside the range): an exponential tail bounds it
-        double excess = Math.max(sumX - n * xmin, 1e-300);
-        double lambdaHi = 4.0 * n / excess;
-        double[] bestAlpha = new double[1];
-        double lambda = golden(0, lambdaHi, l -> {
-            double a = golden(ALPHA_LO, ALPHA_HI, al -> logLikelihood(al, l, xmin, n, sl, sx));
-            return logLikelihood(a, l, xmin, n, sl, sx);
-        });
-        bestAlpha[0] = golden(ALPHA_LO, ALPHA_HI, al -> logLikelihood(al, lambda, xmin, n, sl, sx));
-        double ll = logLikelihood(bestAlpha[0], lambda, xmin, n, sl, sx);
-        // power law on the same tail: continuous MLE alpha = 1 + n / Σ ln(x/xmin)
-        double aPl = 1 + n / (sumLog - n * Math.log(xmin));
-        double llPl = n * Math.log(aPl - 1) - n * Math.log(xmin) - aPl * (sumLog - n * Math.log(xmin));
-        double r = llPl - ll;
-        // nested models (Λ = 0 is the power law): Wilks, 2|R| ~ χ²(1); sf = erfc(√(|R|))
-        double p = Erfc.erfc(Math.sqrt(Math.abs(r)));
-        return new TruncatedPowerLawFit(bestAlpha[0], lambda, xmin, n, ll, r, p);
+    private static boolean isLess(double d, double current) {
+        return !Double.isNaN(current) && (Double.isNaN(d) || d < current);
     }
 
-    /** Σ ln p(x_i) given the sufficient statistics Σ ln x and Σ x. */
-    static double logLikelihood(double alpha, double lambda, double xmin, int n, double sumLog, double sumX) {
-        double lnZ = logNormalizer(alpha, lambda, xmin);
-        return Double.isFinite(lnZ) ? -alpha * sumLog - lambda * sumX - n * lnZ : Double.NEGATIVE_INFINITY;
+    private static Candidate fitAt(double[] x, int start, double[] bins, double[] cdf, int b) {
+        double xmin = x[start];
+        int n = x.length - start;
+        double[] logRatio = new double[n];
+        double[] tail = new double[n];
+        for (int i = 0; i < n; i++) {
+            tail[i] = x[start + i];
+            logRatio[i] = Math.log(tail[i] / xmin);
+        }
+        double alpha0 = 1 + n / NumpySum.sum(logRatio, 0, n);
+        double lambda0 = 1 / (NumpySum.sum(tail, 0, n) / n);
+        NelderMead.Result r = NelderMead.minimize(p -> negLogLikelihood(tail, xmin, p[0], p[1]), new double[]{alpha0, lambda0});
+        double alpha = r.x()[0];
+        double lambda = r.x()[1];
+        boolean inRange = inRange(alpha, lambda);
+        return new Candidate(xmin, start, alpha, lambda, r.f(), inRange, ks(bins, cdf, b, xmin, alpha, lambda, inRange));
     }
 
-    /** ln Z(α, Λ) = ln ∫_xmin^∞ x^−α e^−Λx dx; +∞ when it diverges (Λ = 0 and α ≤ 1). */
-    static double logNormalizer(double alpha, double lambda, double xmin) {
-        double a = 1 - alpha;
-        double c = lambda * xmin;
-        if (c <= 0) {
-            return a < 0 ? a * Math.log(xmin) - Math.log(-a) : Double.POSITIVE_INFINITY;
-        }
-        // Z = xmin^a ∫_0^∞ exp(a·u − c·e^u) du; the exponent peaks at u* = max(0, ln(a/c)) and is concave
-        double uStar = a > c ? Math.log(a / c) : 0;
-        double gMax = a * uStar - c * Math.exp(uStar);
-        // right end: the exponent has fallen by 60 below its peak (e^-60 of the peak: negligible)
-        double u1 = uStar + 1;
-        while (a * u1 - c * Math.exp(u1) > gMax - 60) {
-            u1 = uStar + 2 * (u1 - uStar);
-        }
-        double h = u1 / SIMPSON;
-        double sum = 0;
-        for (int i = 0; i <= SIMPSON; i++) {
-            double u = i * h;
-            double w = i == 0 || i == SIMPSON ? 1 : (i % 2 == 1 ? 4 : 2);
-            sum += w * Math.exp(a * u - c * Math.exp(u) - gMax);
-        }
-        return a * Math.log(xmin) + gMax + Math.log(sum * h / 3);
+    private static boolean inRange(double alpha, double lambda) {
+        return lambda > 0 && alpha > 1;
     }
 
-    /** Maximizer of a unimodal function on [lo, hi]. */
-    private static double golden(double lo, double hi, java.util.function.DoubleUnaryOperator f) {
-        double g = (Math.sqrt(5) - 1) / 2;
-        double a = lo;
-        double b = hi;
-        double c = b - g * (b - a);
-        double d = a + g * (b - a);
-        double fc = f.applyAsDouble(c);
-        double fd = f.applyAsDouble(d);
-        for (int i = 0; i < GOLDEN_ITERS; i++) {
-            if (fc >= fd) {
-                b = d;
-                d = c;
-                fd = fc;
-                c = b - g * (b - a);
-                fc = f.applyAsDouble(c);
+    /** −Σ ln p(λᵢ) as powerlaw sums it (Python's sum, in order). */
+    static double negLogLikelihood(double[] tail, double xmin, double alpha, double lambda) {
+        double s = 0;
+        if (!inRange(alpha, lambda)) {
+            double l = Math.log(FLOOR);
+            for (int i = 0; i < tail.length; i++) {
+                s += l;
+            }
+            return -s;
+        }
+        double c = Math.pow(lambda, 1 - alpha) / IncompleteGamma.upper(1 - alpha, lambda * xmin);
+        for (double v : tail) {
+            double p = Math.pow(v, -alpha) * Math.exp(-lambda * v) * c;
+            s += Math.log(p == 0 ? FLOOR : p);
+        }
+        return -s;
+    }
+
+    /** powerlaw's Distribution.KS on the data's CDF restricted to λ ≥ xmin and renormalized. */
+    private static double ks(double[] bins, double[] cdf, int b, double xmin, double alpha, double lambda, boolean inRange) {
+        double dropped = cdf[b];
+        double scale = Math.pow(lambda, 1 - alpha);
+        double baseXmin = inRange ? 1 - IncompleteGamma.upper(1 - alpha, lambda * xmin) / scale : Double.NaN;
+        double dPlus = Double.NEGATIVE_INFINITY;
+        double dMinus = Double.NEGATIVE_INFINITY;
+        for (int i = b; i < bins.length; i++) {
+            double actual = (cdf[i] - dropped) / (1 - dropped);
+            double theory;
+            if (!inRange) {
+                theory = FLOOR;
+            } else if (baseXmin == 1) { // powerlaw: "no numerical accuracy for this tail", all ones
+                theory = 1;
             } else {
-                a = c;
-                c = d;
-                fc = fd;
-                d = a + g * (b - a);
-                fd = f.applyAsDouble(d);
+                double base = 1 - IncompleteGamma.upper(1 - alpha, lambda * bins[i]) / scale;
+                theory = (base - baseXmin) / (1 - baseXmin);
             }
+            double diff = theory - actual;
+            dPlus = Math.max(dPlus, diff);
+            dMinus = Math.max(dMinus, -diff);
         }
-        return (a + b) / 2;
+        return Math.max(dPlus, dMinus);
+    }
+
+    private static TruncatedPowerLawFit result(double[] x, Candidate c, int spikes, boolean anyGood) {
+        int n = x.length - c.start();
+        double sumLog = 0;
+        for (int i = c.start(); i < x.length; i++) {
+            sumLog += Math.log(x[i] / c.xmin());
+        }
+        // power law on the same tail (nested in the TPL at Λ = 0): Wilks, 2|R| ~ χ²(1), sf = erfc(√|R|)
+        double aPl = 1 + n / sumLog;
+        double llPl = n * Math.log((aPl - 1) / c.xmin()) - aPl * sumLog;
+        double r = llPl + c.negLogLik();
+        return new TruncatedPowerLawFit(c.alpha(), c.lambda(), c.xmin(), c.D(), spikes, -c.negLogLik(), r,
+                Erfc.erfc(Math.sqrt(Math.abs(r))), anyGood ? "success" : "no valid fit");
     }
 }

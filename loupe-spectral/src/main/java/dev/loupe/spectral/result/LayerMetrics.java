@@ -15,14 +15,22 @@ import java.util.List;
  * @param warning      what the fit suggests (over-/under-trained), or why it is not judged
  * @param seconds      wall time spent on this layer
  * @param sketch       how the partial ESD of a sketched layer was obtained, or null (exact ESD)
- * @param etpl         the E_TPL fit ({@code --fit E_TPL}), or null
+ * @param tpl          the truncated power-law fit ({@code --fit TPL|E_TPL}), or null
+ * @param vectors      eigenvector localization ({@code --vectors}), or null
  */
 public record LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                            RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds,
-                           SketchInfo sketch, TruncatedPowerLawFit etpl) implements java.io.Serializable {
+                           SketchInfo sketch, TruncatedPowerLawFit tpl, VectorMetrics vectors)
+        implements java.io.Serializable {
     public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
                         RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds) {
-        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, null, null);
+        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, null, null, null);
+    }
+
+    public LayerMetrics(LayerInfo layer, PowerLawFit fit, SpectralNorms norms, double plAlphaHill, MpFit mp,
+                        RandomizedMetrics randomized, WeightStats weights, Warning warning, double seconds,
+                        SketchInfo sketch, TruncatedPowerLawFit tpl) {
+        this(layer, fit, norms, plAlphaHill, mp, randomized, weights, warning, seconds, sketch, tpl, null);
     }
 
     public String name() {

@@ -81,11 +81,25 @@ public final class MetricColumns {
             c("int4_channel_rel_err", m -> m.weights().int4PerChannel()),
             c("int8_g128_rel_err", m -> m.weights().int8Group128()),
             c("int4_g128_rel_err", m -> m.weights().int4Group128()),
-            c("etpl_alpha", m -> m.etpl() == null ? null : m.etpl().alpha()),
-            c("etpl_Lambda", m -> m.etpl() == null ? null : m.etpl().Lambda()),
-            c("etpl_xmin", m -> m.etpl() == null ? null : m.etpl().xmin()),
-            c("etpl_R", m -> m.etpl() == null ? null : m.etpl().R()),
-            c("etpl_p", m -> m.etpl() == null ? null : m.etpl().p()),
+            c("tpl_alpha", m -> m.tpl() == null ? null : m.tpl().alpha()),
+            c("Lambda", m -> m.tpl() == null ? null : m.tpl().Lambda()),
+            c("tpl_xmin", m -> m.tpl() == null ? null : m.tpl().xmin()),
+            c("tpl_D", m -> m.tpl() == null ? null : m.tpl().D()),
+            c("tpl_num_pl_spikes", m -> m.tpl() == null ? null : m.tpl().numPlSpikes()),
+            c("tpl_R", m -> m.tpl() == null ? null : m.tpl().R()),
+            c("tpl_p", m -> m.tpl() == null ? null : m.tpl().p()),
+            c("bulk_mean_vec_entropy", m -> vec(m, VectorMetrics::vecEntropy, VectorMetrics.BulkTail::bulkMean)),
+            c("bulk_var_vec_entropy", m -> vec(m, VectorMetrics::vecEntropy, VectorMetrics.BulkTail::bulkVar)),
+            c("tail_mean_vec_entropy", m -> vec(m, VectorMetrics::vecEntropy, VectorMetrics.BulkTail::tailMean)),
+            c("tail_var_vec_entropy", m -> vec(m, VectorMetrics::vecEntropy, VectorMetrics.BulkTail::tailVar)),
+            c("bulk_mean_loc_ratio", m -> vec(m, VectorMetrics::locRatio, VectorMetrics.BulkTail::bulkMean)),
+            c("bulk_var_loc_ratio", m -> vec(m, VectorMetrics::locRatio, VectorMetrics.BulkTail::bulkVar)),
+            c("tail_mean_loc_ratio", m -> vec(m, VectorMetrics::locRatio, VectorMetrics.BulkTail::tailMean)),
+            c("tail_var_loc_ratio", m -> vec(m, VectorMetrics::locRatio, VectorMetrics.BulkTail::tailVar)),
+            c("bulk_mean_part_ratio", m -> vec(m, VectorMetrics::partRatio, VectorMetrics.BulkTail::bulkMean)),
+            c("bulk_var_part_ratio", m -> vec(m, VectorMetrics::partRatio, VectorMetrics.BulkTail::bulkVar)),
+            c("tail_mean_part_ratio", m -> vec(m, VectorMetrics::partRatio, VectorMetrics.BulkTail::tailMean)),
+            c("tail_var_part_ratio", m -> vec(m, VectorMetrics::partRatio, VectorMetrics.BulkTail::tailVar)),
             c("sketch_k", m -> m.sketch() == null ? null : m.sketch().k()),
             c("sketch_max_rel_bound", m -> m.sketch() == null ? null : m.sketch().maxRelBound()),
             c("sketch_max_rel_error", m -> m.sketch() == null || !m.sketch().checked() ? null : m.sketch().maxRelError()),
@@ -97,6 +111,12 @@ public final class MetricColumns {
 
     private static Column c(String name, Function<LayerMetrics, Object> f) {
         return new Column(name, f);
+    }
+
+    /** One of WeightWatcher's vector columns, null without {@code --vectors}. */
+    private static Object vec(LayerMetrics m, Function<VectorMetrics, VectorMetrics.BulkTail> metric,
+                              Function<VectorMetrics.BulkTail, Double> part) {
+        return m.vectors() == null ? null : part.apply(metric.apply(m.vectors()));
     }
 
     private static String shape(long[] s) {

@@ -27,7 +27,8 @@ public final class ZooSchema {
     private static final Set<String> TEXT = Set.of("key", "tensor", "layer_type", "kind", "dtype", "shape", "status",
             "warning", "orientation", "consumer", "notes");
     private static final Set<String> COUNTS = Set.of("layer_id", "N", "M", "rf", "num_evals", "matrix_rank",
-            "num_spikes", "num_pl_spikes", "rank_loss", "weak_rank_loss", "num_fingers", "rand_num_spikes");
+            "num_spikes", "num_pl_spikes", "rank_loss", "weak_rank_loss", "num_fingers", "rand_num_spikes",
+            "tpl_num_pl_spikes");
 
     /** Columns before inspect's own in the layers table. */
     public static final List<ZooColumn> LAYER_KEYS = List.of(s("path"), s("run_id"));

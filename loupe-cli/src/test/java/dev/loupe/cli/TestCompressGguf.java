@@ -1,0 +1,59 @@
+package dev.loupe.cli;
+
+import dev.loupe.core.data.Fixtures;
+import dev.loupe.core.format.gguf.GgufCheckpoint;
+import dev.loupe.core.format.gguf.GgufReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code loupe compress ... --out x.gguf}: the allocated mixture within the recipe's bytes; hostile inputs refused. */
+class TestCompressGguf {
+    @TempDir
+    Path dir;
+
+    @Test
+    void allocatedMixtureWithinQ4KMBytes() throws java.io.IOException {
+        Path out = dir.resolve("llama.gguf");
+        CliRun r = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", out.toString(), "--calibration",
+                Fixtures.dir().resolve("lm/calibration.txt").toString(), "--calibration-samples", "4", "--allocate", "knapsack");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("importances (imatrix) of 14 linear layers"), r.out());
+        assertTrue(r.out().contains("budget (what Q4_K_M spends on these tensors)"), r.out());
+        try (GgufCheckpoint c = new GgufReader().open(out)) {
+            assertEquals(22, c.tensors().size());
+            assertEquals(15L, c.ggufMetadata().integer("general.file_type").orElseThrow());
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(1, files.count(), "the temporary F32 GGUF is gone");
+        }
+    }
+
+    @Test
+    void anOnnxClassifierToGgufIsOneLineExit2NothingWritten() throws java.io.IOException {
+        Path out = dir.resolve("x.gguf");
+        CliRun r = CliRun.of("compress", Fixtures.dir().resolve("models/cnn.onnx").toString(), "--out", out.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("not a supported GGUF architecture"), r.err());
+        assertFalse(Files.exists(out));
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void bitsDoNotApplyToGguf() {
+        Path out = dir.resolve("x.gguf");
+        CliRun r = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", out.toString(), "--bits", "4");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--gguf-type"), r.err());
+        assertFalse(Files.exists(out));
+    }
+}

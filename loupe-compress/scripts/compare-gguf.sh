@@ -1,0 +1,33 @@
+#!/bin/bash
+# GGUF rows of the honest table: llama.cpp's Q4_K_M (without and with an importance matrix from the calibration text)
+# against Loupe's allocated mixture at the same bytes (--allocate knapsack), each file measured by stock llama.cpp's
+# perplexity (node-llama-cpp 3.21.1, peers/llama-cpp) and by Loupe's own evaluation of the same file (n_ctx 128,
+# llama.cpp's convention, fixtures/lm/heldout.txt). Run from the repository root; NLC_DIR as peers/llama-cpp/README.md.
+#   bash loupe-compress/scripts/compare-gguf.sh [OUT_DIR]
+set -euo pipefail
+out="${1:-/tmp/loupe-gguf-compare}"
+mkdir -p "$out"
+nlc="${NLC_DIR:-/tmp/lmfix-nlc}"
+calib=fixtures/lm/calibration.txt
+row() {  # name model ids file
+    local tag="$1" ids="$3" f="$4"
+    NLC_DIR="$nlc" node peers/llama-cpp/llama_perplexity.mjs --gguf "$f" --text fixtures/lm/heldout.txt --ids "$ids" --ctx 128 \
+        --threads 2 --repeat 1 --out "$out/$tag.json" >/dev/null 2>&1
+    local cpp loupe
+    cpp=$(/usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(open(sys.argv[1]))['perplexity'])" "$out/$tag.json")
+    loupe=$(./loupe eval "$f" --text fixtures/lm/heldout.txt --llama-cpp --context 128 --json 2>/dev/null \
+        | /usr/bin/python3 -c "import json,sys; print('%.4f' % json.load(sys.stdin)['perplexity'])")
+    printf '| %s | %s | %d | %s | %s |\n' "$2" "${tag#*-}" "$(stat -c %s "$f")" "$cpp" "$loupe"
+}
+echo "| model | file | bytes | llama.cpp ppl | Loupe ppl |"
+echo "|---|---|---|---|---|"
+for m in llama llama256; do
+    if [ "$m" = llama ]; then src=fixtures/lm/llama; ids=fixtures/lm/manifest.json:llama; else src=fixtures/lm/gguf/llama256-q8_0.gguf; ids=fixtures/lm/llama256-manifest.json:llama256; fi
+    ./loupe convert "$src" --out "$out/$m-Q8_0.gguf" --type Q8_0 --quiet >/dev/null
+    ./loupe convert "$src" --out "$out/$m-Q4_K_M.gguf" --type Q4_K_M --quiet >/dev/null
+    ./loupe compress "$src" --out "$out/$m-Q4_K_M+imatrix.gguf" --calibration "$calib" >/dev/null
+    ./loupe compress "$src" --out "$out/$m-knapsack+imatrix.gguf" --calibration "$calib" --allocate knapsack > "$out/$m-knapsack.txt"
+    for k in Q8_0 Q4_K_M Q4_K_M+imatrix knapsack+imatrix; do
+        row "$m-$k" "$m" "$ids" "$out/$m-$k.gguf"
+    done
+done

@@ -1,0 +1,65 @@
+package dev.loupe.compress.allocate;
+
+import dev.loupe.linalg.openblas.NativeDense;
+
+/**
+ * Hessian-aware sensitivities for bit allocation. HAWQ-V2 (Dong, Yao, Arfeen, Gholami, Mahoney, Keutzer, NeurIPS 2020,
+ * arXiv 1911.03852, Sec. 3.2, Eq. 4) ranks layer i at b bits by Ω_i(b) = Tr(H_i)/n_i · ‖Q_b(W_i) − W_i‖², H_i the
+ * loss Hessian block of the layer's n_i weights: the second-order loss increase of a perturbation spread evenly over
+ * H_i's eigen-directions. {@link BitAllocator#knapsack} then picks the widths minimizing Σ Ω_i under the model-size
+ * budget, as HAWQ-V2's Pareto-frontier choice does.
+ *
+ * <p>Where the whole-network Hessian is out of reach (language models), the layer's Gauss–Newton / Fisher proxy of
+ * OBQ and GPTQ takes its place: the loss is taken as the layer's output error, whose Hessian is H = XᵀX/N (X the
+ * calibration inputs, N rows), and the perturbation's cost is Ω_i(b) = tr(ΔW·H·ΔWᵀ) = (1/N)·Σ_t ‖ΔW·x_t‖², the mean
+ * squared output change, which weighs ΔW by the inputs' second moment instead of a scalar trace.
+ */
+public final class HessianAware {
+    private HessianAware() {
+    }
+
+    /** HAWQ-V2's Ω: the layer's mean Hessian trace Tr(H)/n times its squared quantization perturbation. */
+    public static double traceWeighted(double meanTrace, double squaredError) {
+        if (!(meanTrace >= 0) || !(squaredError >= 0)) {
+            throw new IllegalArgumentException("trace " + meanTrace + " and squared error " + squaredError + " must be >= 0");
+        }
+        return meanTrace * squaredError;
+    }
+
+    /**
+     * The output-error proxy tr(ΔW·(XᵀX/n)·ΔWᵀ) for ΔW = {@code q} − {@code w}, both row-major [rows, cols], XᵀX
+     * cols × cols row-major, summed over {@code n} calibration rows. One native dgemm (ΔW·XᵀX) where OpenBLAS loads.
+     */
+    public static double outputError(float[] w, float[] q, int rows, int cols, double[] xtx, long n) {
+        if ((long) rows * cols != w.length || w.length != q.length || (long) cols * cols != xtx.length || n < 1) {
+            throw new IllegalArgumentException("shapes " + w.length + ", " + q.length + ", " + xtx.length + " for " + rows + "x" + cols);
+        }
+        double[] d = new double[w.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (double) q[i] - w[i];
+        }
+        NativeDense blas = NativeDense.loadOrNull();
+        double sum = 0;
+        if (blas != null) {
+            double[] dh = new double[d.length];
+            blas.dgemm(rows, cols, cols, 1, d, 0, cols, xtx, 0, cols, 0, dh, 0, cols);
+            for (int i = 0; i < d.length; i++) {
+                sum += d[i] * dh[i];
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) {
+                    double di = d[r * cols + i];
+                    if (di != 0) {
+                        double s = 0;
+                        for (int j = 0; j < cols; j++) {
+                            s += xtx[i * cols + j] * d[r * cols + j];
+                        }
+                        sum += di * s;
+                    }
+                }
+            }
+        }
+        return sum / n;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.loupe.compress.allocate;
+
+import dev.loupe.compress.quantize.QuantError;
+import dev.loupe.compress.quantize.QuantSpec;
+import dev.loupe.compress.quantize.RoundToNearest;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TestHessianAware {
+    @Test
+    void outputErrorByHand() {
+        // ΔW = [0.5, −0.5], XᵀX = [[4, 2], [2, 3]] over 2 rows: (0.25·4 − 2·0.25·2 + 0.25·3)/2 = 0.375
+        double e = HessianAware.outputError(new float[] {1, 2}, new float[] {1.5f, 1.5f}, 1, 2, new double[] {4, 2, 2, 3}, 2);
+        assertEquals(0.375, e, 1e-15);
+    }
+
+    @Test
+    void isotropicHessianGivesHawqsTraceTimesSquaredError() {
+        // XᵀX/n = h·I: tr(ΔW·H·ΔWᵀ) = h·‖ΔW‖² = (Tr(H)/n_in)·‖ΔW‖², HAWQ-V2's Ω with the mean trace h
+        int rows = 5;
+        int cols = 7;
+        double h = 2.5;
+        double[] xtx = new double[cols * cols];
+        for (int i = 0; i < cols; i++) {
+            xtx[i * cols + i] = h * 10;
+        }
+        float[] w = random(rows * cols, 1);
+        float[] q = RoundToNearest.quantize(w, rows, cols, new QuantSpec(3, true, 0)).dequantize();
+        assertEquals(HessianAware.traceWeighted(h, QuantError.squared(w, q)), HessianAware.outputError(w, q, rows, cols, xtx, 10), 1e-12);
+    }
+
+    @Test
+    void knapsackOverHessianWeightedErrorsMinimizesTheQuadraticLossExactly() {
+        // a quadratic loss with known Hessian: L = Σ_i ½·tr(ΔW_i·H_i·ΔW_iᵀ), H_i = s_i·I with very different curvatures.
+        // Hessian-aware bits (widths 2..8, average 4) must reach the brute-force minimum of L over every allocation
+        // within the budget, and beat uniform 4 bits; plain squared error (knapsack) ignores s_i and does not.
+        int rows = 16;
+        int cols = 32;
+        // four equal layers: each width's cost is a whole number of the knapsack's 1/20000-budget units
+        double[] s = {100, 3, 1, 0.01};
+        List<float[]> ws = new ArrayList<>();
+        List<BitAllocator.Curve> hessian = new ArrayList<>();
+        List<BitAllocator.Curve> plain = new ArrayList<>();
+        double[][] loss = new double[4][9];
+        for (int i = 0; i < 4; i++) {
+            float[] w = random(rows * cols, 10 + i);
+            ws.add(w);
+            double[] xtx = new double[cols * cols];
+            for (int c = 0; c < cols; c++) {
+                xtx[c * cols + c] = s[i];
+            }
+            TreeMap<Integer, Double> he = new TreeMap<>();
+            TreeMap<Integer, Double> pe = new TreeMap<>();
+            for (int b = 2; b <= 8; b++) {
+                float[] q = RoundToNearest.quantize(w, rows, cols, new QuantSpec(b, true, 0)).dequantize();
+                he.put(b, HessianAware.outputError(w, q, rows, cols, xtx, 1));
+                pe.put(b, QuantError.squared(w, q));
+                loss[i][b] = 0.5 * s[i] * QuantError.squared(w, q);
+            }
+            hessian.add(new BitAllocator.Curve("l" + i, (long) rows * cols, he));
+            plain.add(new BitAllocator.Curve("l" + i, (long) rows * cols, pe));
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int a = 2; a <= 8; a++) {
+            for (int b = 2; b <= 8; b++) {
+                for (int c = 2; c <= 8; c++) {
+                    for (int d = 2; d <= 8; d++) {
+                        if (a + b + c + d <= 16) {
+                            best = Math.min(best, loss[0][a] + loss[1][b] + loss[2][c] + loss[3][d]);
+                        }
+                    }
+                }
+            }
+        }
+        Allocation h = BitAllocator.knapsack(hessian, 4);
+        Allocation k = BitAllocator.knapsack(plain, 4);
+        assertEquals(best, lossOf(h, loss), 1e-12 * best);
+        assertTrue(lossOf(h, loss) < loss[0][4] + loss[1][4] + loss[2][4] + loss[3][4]);
+        assertTrue(lossOf(k, loss) > best * 1.5, "squared error alone: " + lossOf(k, loss) + " vs " + best);
+        assertTrue(h.valueOf("l0") > h.valueOf("l1") && h.valueOf("l2") > h.valueOf("l3"), h.toString());
+    }
+
+    private static double lossOf(Allocation a, double[][] loss) {
+        double sum = 0;
+        for (int i = 0; i < 4; i++) {
+            sum += loss[i][(int) a.valueOf("l" + i)];
+        }
+        return sum;
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        return w;
+    }
+}
