@@ -128,7 +128,12 @@ class TestHfToGguf {
         JsonNode peer = new ObjectMapper().readTree(lm("llama-cpp/loupe-" + tag + "-ctx128.json").toFile());
         Path out = dir.resolve(tag + ".gguf");
         HfToGguf.convert(lm(name), out, type, Progress.NONE);
-        try (LanguageModel model = LanguageModel.open(out)) {
+        assertPerplexityMatches(out, peer, tag);
+    }
+
+    /** Loupe's llama.cpp-convention perplexity of {@code gguf} (n_ctx 128, held-out text) within 0.1 % of llama.cpp's stored run. */
+    static void assertPerplexityMatches(Path gguf, JsonNode peer, String tag) {
+        try (LanguageModel model = LanguageModel.open(gguf)) {
             int[] ids = model.tokenize(TextInput.read(Fixtures.dir().resolve("lm/heldout.txt")));
             assertEquals(peer.path("token_count").asInt(), ids.length);
             PerplexityResult p = Perplexity.evaluate(model, "heldout", ids, Convention.LLAMA_CPP, 128, 0, LinearObserver.NONE,
