@@ -54,20 +54,11 @@ public final class NativeDense {
      */
     public boolean choleskyLower(double[] a, int n) {
         check(a.length, n);
-        lib.enter(threads(n));
-        try {
-            int info = (int) lib.dpotrfHeap.invokeExact(COL_MAJOR, U, n, MemorySegment.ofArray(a), n);
-            if (info < 0) {
-                throw new IllegalArgumentException("dpotrf: argument " + -info + " is invalid");
-            }
-            return info == 0;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        } finally {
-            lib.exit();
+        int info = call(n, () -> (int) lib.dpotrfHeap.invokeExact(COL_MAJOR, U, n, MemorySegment.ofArray(a), n));
+        if (info < 0) {
+            throw new IllegalArgumentException("dpotrf: argument " + -info + " is invalid");
         }
+        return info == 0;
     }
 
     /**
@@ -76,18 +67,9 @@ public final class NativeDense {
      */
     public void invertLower(double[] l, int n) {
         check(l.length, n);
-        lib.enter(threads(n));
-        try {
-            int info = (int) lib.dtrtriHeap.invokeExact(COL_MAJOR, U, N, n, MemorySegment.ofArray(l), n);
-            if (info != 0) {
-                throw new ArithmeticException("dtrtri: " + (info < 0 ? "argument " + -info + " is invalid" : "diagonal " + info + " is 0"));
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        } finally {
-            lib.exit();
+        int info = call(n, () -> (int) lib.dtrtriHeap.invokeExact(COL_MAJOR, U, N, n, MemorySegment.ofArray(l), n));
+        if (info != 0) {
+            throw new ArithmeticException("dtrtri: " + (info < 0 ? "argument " + -info + " is invalid" : "diagonal " + info + " is 0"));
         }
     }
 
@@ -98,18 +80,9 @@ public final class NativeDense {
      */
     public void lowerTransposeTimesLower(double[] l, int n) {
         check(l.length, n);
-        lib.enter(threads(n));
-        try {
-            int info = (int) lib.dlauumHeap.invokeExact(COL_MAJOR, U, n, MemorySegment.ofArray(l), n);
-            if (info != 0) {
-                throw new IllegalArgumentException("dlauum: argument " + -info + " is invalid");
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        } finally {
-            lib.exit();
+        int info = call(n, () -> (int) lib.dlauumHeap.invokeExact(COL_MAJOR, U, n, MemorySegment.ofArray(l), n));
+        if (info != 0) {
+            throw new IllegalArgumentException("dlauum: argument " + -info + " is invalid");
         }
     }
 
@@ -122,17 +95,11 @@ public final class NativeDense {
         if (m == 0 || n == 0) {
             return;
         }
-        lib.enter(threads(Math.max(m, n)));
-        try {
+        call(Math.max(m, n), () -> {
             lib.dgemmHeap.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, alpha, slice(a, aOff), lda, slice(b, bOff), ldb,
                     beta, slice(c, cOff), ldc);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        } finally {
-            lib.exit();
-        }
+            return 0;
+        });
     }
 
     /**
@@ -143,10 +110,23 @@ public final class NativeDense {
         if ((long) rows * n > x.length || (long) n * n > c.length) {
             throw new IllegalArgumentException("ssyrk: " + x.length + " and " + c.length + " floats for " + rows + "x" + n);
         }
-        lib.enter(threads(n));
-        try {
+        call(n, () -> {
             lib.ssyrkHeap.invokeExact(ROW_MAJOR, UPPER, TRANS, n, rows, 1f, MemorySegment.ofArray(x), n, beta,
                     MemorySegment.ofArray(c), n);
+            return 0;
+        });
+    }
+
+    /** A downcall that returns LAPACK's info (0 for BLAS). */
+    private interface Downcall {
+        int run() throws Throwable;
+    }
+
+    /** Runs one downcall on the threads its order warrants ({@link BlasThreads#forOrder}). */
+    private int call(int order, Downcall d) {
+        lib.enter(threads(order));
+        try {
+            return d.run();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
