@@ -1,5 +1,7 @@
 /**
- * Sentence embeddings with BERT-style ONNX encoders (all-MiniLM-L6-v2): a WordPiece tokenizer driven by the
- * model's Hugging Face tokenizer.json, and mean pooling + L2 normalization as the model card prescribes.
+ * Sentence embeddings with BERT-style ONNX encoders: which tokenizer, pooling (mean or [CLS]) and maximum length a
+ * model takes ({@code EncoderConfig}, from the option, the model's sentence-transformers files or its name), the
+ * WordPiece tokenizer driven by its Hugging Face tokenizer.json, the input feed ({@code TextFeed}), sentence files
+ * ({@code Sentences}) and pooled, L2-normalized embeddings with their run statistics ({@code SentenceEmbedder}).
  */
 package dev.loupe.runtime.text;
