@@ -1,7 +1,6 @@
 package dev.loupe.compress.allocate;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -83,49 +82,31 @@ public final class BitAllocator {
         double budget = checkBudget(layers, averageBits);
         long gcd = 0;
         for (Curve c : layers) {
-            gcd = gcd(gcd, c.params());
+            gcd = MultipleChoiceKnapsack.gcd(gcd, c.params());
         }
         boolean exact = layers.size() * (budget / gcd) <= EXACT_CELLS;
         int units = exact ? (int) Math.floor(budget / gcd + 1e-9) : BUCKETS;
         double unit = exact ? gcd : budget / BUCKETS;
         int n = layers.size();
-        // best[u]: least total error of the layers so far using exactly u units; choice[i][u]: layer i's width there
-        double[] best = new double[units + 1];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        best[0] = 0;
-        int[][] choice = new int[n][units + 1];
         int[][] costs = new int[n][];
+        double[][] errors = new double[n][];
+        int[][] widths = new int[n][];
         for (int i = 0; i < n; i++) {
             Curve c = layers.get(i);
-            double[] next = new double[units + 1];
-            Arrays.fill(next, Double.POSITIVE_INFINITY);
-            costs[i] = new int[9];
-            for (var e : c.errorByBits().entrySet()) {
-                int cost = cost(c.params(), e.getKey(), unit, units);
-                costs[i][e.getKey()] = cost;
-                for (int u = 0; u + cost <= units; u++) {
-                    double v = best[u] + e.getValue();
-                    if (v < next[u + cost]) {
-                        next[u + cost] = v;
-                        choice[i][u + cost] = e.getKey();
-                    }
-                }
-            }
-            best = next;
-        }
-        int end = 0;
-        for (int u = 1; u <= units; u++) {
-            if (best[u] < best[end]) {
-                end = u;
+            widths[i] = c.errorByBits().keySet().stream().mapToInt(Integer::intValue).toArray();
+            errors[i] = c.errorByBits().values().stream().mapToDouble(Double::doubleValue).toArray();
+            costs[i] = new int[widths[i].length];
+            for (int k = 0; k < widths[i].length; k++) {
+                costs[i][k] = cost(c.params(), widths[i][k], unit, units);
             }
         }
-        if (Double.isInfinite(best[end])) {
+        int[] pick = MultipleChoiceKnapsack.solve(costs, errors, units);
+        if (pick == null) {
             throw new IllegalArgumentException("an average of " + averageBits + " bits leaves no room once costs are rounded");
         }
         int[] bits = new int[n];
-        for (int i = n - 1; i >= 0; i--) {
-            bits[i] = choice[i][end];
-            end -= costs[i][bits[i]];
+        for (int i = 0; i < n; i++) {
+            bits[i] = widths[i][pick[i]];
         }
         return result(AllocationMethod.KNAPSACK, averageBits, layers, bits);
     }
@@ -135,10 +116,6 @@ public final class BitAllocator {
             throw new IllegalArgumentException("widths must be 0..8 bits, got " + bits);
         }
         return (int) Math.min(units + 1L, (long) Math.ceil(params * (double) bits / unit - 1e-9));
-    }
-
-    private static long gcd(long a, long b) {
-        return b == 0 ? a : gcd(b, a % b);
     }
 
     private static Allocation result(AllocationMethod method, double target, List<Curve> layers, int[] bits) {

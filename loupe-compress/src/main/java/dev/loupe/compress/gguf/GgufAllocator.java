@@ -1,5 +1,6 @@
 package dev.loupe.compress.gguf;
 
+import dev.loupe.compress.allocate.MultipleChoiceKnapsack;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
 import dev.loupe.core.tensor.quant.GgmlDequantizer;
@@ -108,10 +109,6 @@ public final class GgufAllocator {
         return new Result(picks, budget, spent, eRecipe, eChosen);
     }
 
-    private static long gcd(long a, long b) {
-        return b == 0 ? a : gcd(b, a % b);
-    }
-
     /** Σ_rows Σ_c imp[c] (x − deq(Q(x)))², each row quantized with the importances as it will be written. */
     static double weightedError(float[] x, int cols, DType type, float[] imp) {
         double err = 0;
@@ -135,48 +132,23 @@ public final class GgufAllocator {
         long g = budget;
         for (long[] b : bytes) {
             for (long v : b) {
-                g = gcd(g, v);
+                g = MultipleChoiceKnapsack.gcd(g, v);
             }
         }
         boolean exact = g > 0 && budget / g <= EXACT_UNITS && (budget / g) * n <= EXACT_CELLS;
         int units = exact ? (int) (budget / g) : UNITS;
         double unit = exact ? g : Math.max(1, budget) / (double) UNITS;
-        double[] best = new double[units + 1];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        best[0] = 0;
-        int[][] choice = new int[n][units + 1];
         int[][] cost = new int[n][];
         for (int i = 0; i < n; i++) {
             long[] b = bytes.get(i);
-            double[] e = errors.get(i);
             cost[i] = new int[b.length];
-            double[] next = new double[units + 1];
-            Arrays.fill(next, Double.POSITIVE_INFINITY);
             for (int k = 0; k < b.length; k++) {
                 cost[i][k] = (int) Math.min(units + 1L, exact ? b[k] / g : (long) Math.ceil(b[k] / unit - 1e-9));
-                for (int u = 0; u + cost[i][k] <= units; u++) {
-                    double v = best[u] + e[k];
-                    if (v < next[u + cost[i][k]]) {
-                        next[u + cost[i][k]] = v;
-                        choice[i][u + cost[i][k]] = k;
-                    }
-                }
-            }
-            best = next;
-        }
-        int end = 0;
-        for (int u = 1; u <= units; u++) {
-            if (best[u] < best[end]) {
-                end = u;
             }
         }
-        if (Double.isInfinite(best[end])) {
+        int[] pick = MultipleChoiceKnapsack.solve(cost, errors.toArray(double[][]::new), units);
+        if (pick == null) {
             throw new IllegalStateException("no choice fits the budget of " + budget + " bytes once costs are rounded up");
-        }
-        int[] pick = new int[n];
-        for (int i = n - 1; i >= 0; i--) {
-            pick[i] = choice[i][end];
-            end -= cost[i][pick[i]];
         }
         return pick;
     }
