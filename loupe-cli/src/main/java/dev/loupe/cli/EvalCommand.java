@@ -9,7 +9,6 @@ import dev.loupe.lm.onnx.OnnxDecoder;
 import dev.loupe.runtime.Evaluation;
 import dev.loupe.runtime.OnnxModel;
 import dev.loupe.runtime.text.EncoderConfig;
-import dev.loupe.runtime.text.Pooling;
 import dev.loupe.runtime.text.SentenceEmbedder;
 import dev.loupe.runtime.text.SentenceEmbeddings;
 import dev.loupe.runtime.text.Sentences;
@@ -57,19 +56,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y", description = "Integer class labels, one per example (needed with --data).")
     Path labels;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json for --text (WordPiece for encoders; any kind for ONNX decoders). "
-            + "Default: tokenizer.json or MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
-    Path tokenizer;
-
-    @Option(names = "--pooling", paramLabel = "mean|cls", description = "Sentence vector from the token states: "
-            + "mean (all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model "
-            + "is known to use, else mean.")
-    Pooling pooling;
-
-    @Option(names = "--max-tokens", paramLabel = "N", description = "Truncate sentences to N word pieces incl. [CLS]/[SEP]. "
-            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
-            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
-    Integer maxTokens;
+    @Mixin
+    EncoderOptions encoder;
 
     @Option(names = "--embeddings", paramLabel = "OUT.npy", description = "With --text: also write the embeddings as a float32 NPY matrix [sentences, dimension].")
     Path embeddings;
@@ -108,15 +96,15 @@ public final class EvalCommand implements Callable<Integer> {
                 return eval.perplexity(modelFile, lm.request(input.text));
             }
             // an ONNX decoder is told from a sentence encoder by its graph (input_ids -> logits); the LM options insist on one
-            Optional<OnnxDecoder> decoder = lm.given() ? Optional.of(OnnxDecoder.open(modelFile, tokenizer))
-                    : !bundled && OnnxDecoder.isOnnx(modelFile) ? OnnxDecoder.openIfDecoder(modelFile, tokenizer) : Optional.empty();
+            Optional<OnnxDecoder> decoder = lm.given() ? Optional.of(OnnxDecoder.open(modelFile, encoder.tokenizer()))
+                    : !bundled && OnnxDecoder.isOnnx(modelFile) ? OnnxDecoder.openIfDecoder(modelFile, encoder.tokenizer()) : Optional.empty();
             if (decoder.isPresent()) {
                 return eval.perplexity(decoder.get(), lm.request(input.text));
             }
         } else if (lm.given()) {
             throw new LoupeException("--context, --stride and --llama-cpp are for decoder LMs with --text");
         }
-        OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, tokenizer);
+        OutputPaths.file(embeddings, modelFile, input.text, input.data, labels, encoder.tokenizer());
         try (OnnxModel m = OnnxModel.open(modelFile, n)) {
             if (input.data != null) {
                 Dataset d = Datasets.read(input.data, labels);
@@ -125,7 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
                 }
                 print(m.evaluate(d, batch));
             } else {
-                EncoderConfig c = EncoderConfig.resolve(modelFile, new EncoderConfig.Choices(tokenizer, pooling, maxTokens));
+                EncoderConfig c = EncoderConfig.resolve(modelFile, encoder.choices());
                 spec.commandLine().getErr().println(c.describe());
                 embed(new SentenceEmbedder(m, c.wordPiece(), c.pooling()), c, modelFile);
             }

@@ -1,5 +1,6 @@
 package dev.loupe.cli.compress;
 
+import dev.loupe.cli.EncoderOptions;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.QuietOption;
@@ -17,11 +18,10 @@ import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
-import dev.loupe.runtime.text.EncoderConfig;
-import dev.loupe.runtime.text.Pooling;
 import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -136,18 +136,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", description = "Sentences, one per line, for an encoder (--eval, Wanda calibration).")
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json for --text. Default: tokenizer.json or "
-            + "MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
-    Path tokenizer;
-
-    @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
-            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model is known to use, else mean.")
-    Pooling pooling;
-
-    @Option(names = "--max-tokens", paramLabel = "N", description = "With --text: truncate sentences to N word pieces incl. [CLS]/[SEP]. "
-            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
-            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
-    Integer maxTokens;
+    @Mixin
+    EncoderOptions encoder;
 
     @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
             + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
@@ -197,17 +187,17 @@ public final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
-        OutputPaths.file(htmlReport, model, data, labels, text, tokenizer, norms, hardware, calibration);
+        OutputPaths.file(htmlReport, model, data, labels, text, encoder.tokenizer(), norms, hardware, calibration);
         if (out != null) {
             // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
-            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, tokenizer, norms, hardware,
+            OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, encoder.tokenizer(), norms, hardware,
                     calibration);
         }
         if (oneShot && calibration == null) {
             throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, new EncoderConfig.Choices(tokenizer, pooling, maxTokens)), eval, calibrationSamples, norms,
+                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
         CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json));

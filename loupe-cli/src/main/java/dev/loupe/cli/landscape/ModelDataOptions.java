@@ -1,13 +1,13 @@
 package dev.loupe.cli.landscape;
 
+import dev.loupe.cli.EncoderOptions;
 import dev.loupe.core.LoupeException;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ModelData;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
-import dev.loupe.runtime.text.EncoderConfig;
-import dev.loupe.runtime.text.Pooling;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,21 +36,11 @@ public final class ModelDataOptions {
             + "Gauss-Newton matrix (2/dim)·JᵀJ of the embeddings."})
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "JSON", description = "Hugging Face tokenizer.json (WordPiece) for --text. "
-            + "Default: tokenizer.json or MODEL-tokenizer.json beside the model (or one folder up), else the bundled one for all-MiniLM-L6-v2.")
-    Path tokenizer;
-
-    @Option(names = "--max-tokens", paramLabel = "N", description = "With --text: truncate sentences to N word pieces incl. [CLS]/[SEP]. "
-            + "Default: sentence_bert_config.json beside the model, else what the model is known to use (256 for "
-            + "all-MiniLM-L6-v2), else tokenizer_config.json, else the model's position table.")
-    Integer maxTokens;
+    @Mixin
+    EncoderOptions encoder;
 
     @Option(names = "--targets", paramLabel = "FILE.npy", description = "With --text: target embeddings [sentences, dim] (float32 NPY), e.g. from 'loupe eval --embeddings'.")
     Path targets;
-
-    @Option(names = "--pooling", paramLabel = "mean|cls", description = "With --text: sentence vector from the token states, mean "
-            + "(all-MiniLM, e5) or cls (bge). Default: 1_Pooling/config.json beside the model, else what the model is known to use, else mean.")
-    Pooling pooling;
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
@@ -101,11 +91,11 @@ public final class ModelDataOptions {
             if ((data == null) == (text == null)) {
                 throw new LoupeException(model, "give exactly one of --data and --text");
             }
-            if (text == null && (tokenizer != null || targets != null || pooling != null || maxTokens != null)) {
+            if (text == null && (targets != null || encoder.given())) {
                 throw new LoupeException(model, "--tokenizer, --targets, --pooling and --max-tokens go with --text");
             }
             ModelData.Source src = text != null
-                    ? new ModelData.Text(text, targets, new EncoderConfig.Choices(tokenizer, pooling, maxTokens))
+                    ? new ModelData.Text(text, targets, encoder.choices())
                     : new ModelData.Tensors(data, labels);
             modelData = new ModelData(model, src, loss, mixee.commandLine().getErr()::println);
         }
