@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,8 +55,19 @@ class ZooCommandTest {
         assertTrue(j.out().contains("bad.safetensors"), j.out());
 
         CliRun m = CliRun.of("zoo", "map", "--catalog", catalog.toString(), "--manifest", zoo.resolve("manifest.csv").toString(),
-                "--folds", "3", "--report", tmp.resolve("map.html").toString());
+                "--folds", "3", "--report", tmp.resolve("map.html").toString(), "--out", tmp.resolve("map.csv").toString());
         assertEquals(0, m.exit(), m.err());
+        // one row per labelled model, five cells each (CsvCell's rule: a path with a comma would be quoted), numbers round-trip
+        List<String> rows = Files.readAllLines(tmp.resolve("map.csv"));
+        assertEquals("path,pc1,pc2,test_accuracy,predicted", rows.get(0));
+        assertEquals(13, rows.size());
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",");
+            assertEquals(5, c.length, row);
+            for (int k = 1; k < 5; k++) {
+                assertTrue(Double.isFinite(Double.parseDouble(c[k])), row);
+            }
+        }
         String html = Files.readString(tmp.resolve("map.html"));
         assertTrue(html.contains("Weight-space map") && html.contains("<svg") && html.contains("mean alpha alone"));
         assertTrue(m.out().startsWith("12 models with a 'test_accuracy' label (0 analyzed models without one), 42 fingerprint features"), m.out());

@@ -1,5 +1,6 @@
 package dev.loupe.cli.landscape;
 
+import dev.loupe.cli.CsvCell;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputOptions;
 import dev.loupe.core.progress.Progress;
@@ -110,7 +111,7 @@ public final class HessianCommand implements Callable<Integer> {
             outOpts.write("hessian.json", Output.toJson(r));
             StringBuilder csv = new StringBuilder("eigenvalue,density\n");
             for (int i = 0; i < r.densityGrid().length; i++) {
-                csv.append(r.densityGrid()[i]).append(',').append(r.density()[i]).append('\n');
+                csv.append(CsvCell.of(r.densityGrid()[i])).append(',').append(CsvCell.of(r.density()[i])).append('\n');
             }
             outOpts.write("density.csv", csv.toString());
             if (outOpts.out() != null) {

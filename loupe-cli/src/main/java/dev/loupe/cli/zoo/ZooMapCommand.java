@@ -1,5 +1,6 @@
 package dev.loupe.cli.zoo;
 
+import dev.loupe.cli.CsvCell;
 import dev.loupe.cli.Table;
 import dev.loupe.core.io.AtomicOutput;
 import dev.loupe.report.zoo.ZooMapReport;
@@ -71,11 +72,12 @@ public final class ZooMapCommand implements Callable<Integer> {
         }
         t.print(w);
         if (out != null) {
-            StringBuilder b = new StringBuilder("path,pc1,pc2,").append(r.label()).append(",predicted\n");
+            StringBuilder b = new StringBuilder("path,pc1,pc2,").append(CsvCell.quoted(r.label())).append(",predicted\n");
             double[] pred = r.scores().getFirst().predictions();
             for (int i = 0; i < r.points().size(); i++) {
                 ZooMap.Point p = r.points().get(i);
-                b.append(String.format(Locale.ROOT, "%s,%.6g,%.6g,%.6g,%.6g%n", p.path(), p.pc1(), p.pc2(), p.label(), pred[i]));
+                b.append(String.join(",", CsvCell.of(p.path()), CsvCell.of(p.pc1()), CsvCell.of(p.pc2()), CsvCell.of(p.label()),
+                        CsvCell.of(pred[i]))).append('\n');
             }
             AtomicOutput.writeString(out, b.toString());
             w.printf("map written to %s%n", out);
