@@ -1,7 +1,7 @@
 package dev.loupe.cli.bench;
 
 import dev.loupe.cli.Table;
-import dev.loupe.compress.gguf.GgufQuantizeBenchmark;
+import dev.loupe.compress.bench.GgufQuantizeBenchmark;
 import dev.loupe.core.bench.GgufBenchmark;
 import dev.loupe.core.tensor.DType;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
-package dev.loupe.compress.gguf;
+package dev.loupe.compress.bench;
 
+import dev.loupe.compress.gguf.GgmlQuantizer;
 import dev.loupe.core.tensor.DType;
 
 import java.util.ArrayList;
