@@ -189,10 +189,19 @@ public final class SafetensorsStream implements AutoCloseable {
     }
 
     private static void write(FileChannel ch, MemorySegment data, long position) throws IOException {
-        // in pieces of at most 1 GiB: a ByteBuffer view is int-indexed
+        // native and mapped memory as ByteBuffer views of at most 1 GiB (they are int-indexed); a heap segment over a
+        // float[] or long[] has no ByteBuffer view, so it goes through a byte[] in pieces of 1 MiB
+        long piece = data.isNative() ? 1L << 30 : 1L << 20;
+        byte[] copy = data.isNative() ? null : new byte[(int) Math.min(piece, data.byteSize())];
         for (long done = 0; done < data.byteSize(); ) {
-            long n = Math.min(1L << 30, data.byteSize() - done);
-            java.nio.ByteBuffer b = data.asSlice(done, n).asByteBuffer();
+            long n = Math.min(piece, data.byteSize() - done);
+            java.nio.ByteBuffer b;
+            if (copy == null) {
+                b = data.asSlice(done, n).asByteBuffer();
+            } else {
+                MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, done, copy, 0, (int) n);
+                b = java.nio.ByteBuffer.wrap(copy, 0, (int) n);
+            }
             while (b.hasRemaining()) {
                 ch.write(b, position + done + b.position());
             }
