@@ -2,6 +2,11 @@ package dev.loupe.compress.allocate;
 
 import dev.loupe.linalg.openblas.NativeDense;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Hessian-aware sensitivities for bit allocation. HAWQ-V2 (Dong, Yao, Arfeen, Gholami, Mahoney, Keutzer, NeurIPS 2020,
  * arXiv 1911.03852, Sec. 3.2, Eq. 4) ranks layer i at b bits by Ω_i(b) = Tr(H_i)/n_i · ‖Q_b(W_i) − W_i‖², H_i the
@@ -24,6 +29,34 @@ public final class HessianAware {
             throw new IllegalArgumentException("trace " + meanTrace + " and squared error " + squaredError + " must be >= 0");
         }
         return meanTrace * squaredError;
+    }
+
+    /**
+     * HAWQ-V2's bits: each layer's Ω_i(b) = max(0, Tr(H_i))/n_i · ‖Q_b(W_i) − W_i‖² from its squared quantization error
+     * at each width ({@code perturbations}, by layer) and its Hessian trace ({@code traces}, by layer name), then the
+     * exact knapsack minimizing Σ Ω_i within {@code averageBits}·Σ n_i bits. Each share's metric is its Ω at the
+     * chosen width. A negative trace estimate counts as 0: Ω is a loss increase, and such a block is flat or noise.
+     */
+    public static Allocation bits(List<BitAllocator.Curve> perturbations, Map<String, HessianTrace> traces, double averageBits) {
+        List<BitAllocator.Curve> omega = new ArrayList<>();
+        for (BitAllocator.Curve c : perturbations) {
+            double h = meanTrace(traces, c.name(), c.params());
+            TreeMap<Integer, Double> o = new TreeMap<>();
+            c.errorByBits().forEach((b, e) -> o.put(b, traceWeighted(h, e)));
+            omega.add(new BitAllocator.Curve(c.name(), c.params(), o));
+        }
+        Allocation k = BitAllocator.knapsack(omega, averageBits);
+        return new Allocation(AllocationMethod.HESSIAN, k.target(), k.layers());
+    }
+
+    /** max(0, Tr(H))/n of layer {@code name}, checking that the trace is of the same number of weights. */
+    public static double meanTrace(Map<String, HessianTrace> traces, String name, long params) {
+        HessianTrace t = traces.get(name);
+        if (t == null || t.parameters() != params) {
+            throw new IllegalArgumentException("no Hessian trace of " + params + " weights for layer '" + name + "'"
+                    + (t == null ? "" : " (one of " + t.parameters() + ")"));
+        }
+        return Math.max(0, t.meanTrace());
     }
 
     /**

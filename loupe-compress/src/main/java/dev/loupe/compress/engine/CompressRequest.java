@@ -267,9 +267,14 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
         if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
-            throw new LoupeException((goal.method().needsGram() ? "--method " + goal.method() : "--allocate hessian")
-                    + " needs each layer's XᵀX: calibration data on an ONNX model "
-                    + "(--data X or --text FILE) or --calibration TEXT on a language model");
+            throw new LoupeException(goal.method().needsGram() ? "--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+                    + "(--data X or --text FILE) or --calibration TEXT on a language model"
+                    : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier (HAWQ-V2's Hessian traces), "
+                    + "--text FILE on an ONNX encoder or --calibration TEXT on a language model (the XᵀX proxy)");
+        }
+        if (goal.allocation() == AllocationMethod.HESSIAN && onnxModel && data.data() != null && data.labels() == null) {
+            throw new LoupeException(data.data(), "--allocate hessian on an ONNX classifier traces the Hessian of the cross-entropy "
+                    + "on these examples (HAWQ-V2): add --labels");
         }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
@@ -305,6 +310,20 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException(out, "output would overwrite the input; pick another --out or add --force");
             }
         }
+    }
+
+    /**
+     * Whether {@code --allocate hessian} reads each layer's exact loss-Hessian trace (HAWQ-V2 proper): an ONNX
+     * classifier with --data and --labels. Elsewhere (an encoder's --text, a language model) it reads the XᵀX proxy.
+     */
+    public boolean hessianTraces() {
+        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx")
+                && data().data() != null;
+    }
+
+    /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits by the proxy. */
+    public boolean needsGram() {
+        return goal.method().needsGram() || (goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces());
     }
 
     public boolean prune() {

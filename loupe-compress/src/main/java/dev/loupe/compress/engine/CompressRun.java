@@ -3,6 +3,7 @@ package dev.loupe.compress.engine;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
@@ -15,6 +16,7 @@ import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.compress.write.OnnxOutput;
 import dev.loupe.compress.write.QuantizedLayout;
@@ -35,8 +37,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code loupe compress}'s engine: from a validated request to a written file and its report. */
 public final class CompressRun {
@@ -52,6 +56,14 @@ public final class CompressRun {
 
     /** As above, reporting calibration batches and layers done to {@code progress} (the CLI's bar on stderr). */
     public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress) {
+        return run(r, backend, progress, null);
+    }
+
+    /**
+     * As above; {@code hessian} gives the per-layer loss-Hessian traces that {@code --allocate hessian} reads on an ONNX
+     * classifier ({@link CompressRequest#hessianTraces()}), null where the request needs none.
+     */
+    public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress, HessianTraceSource hessian) {
         List<HardwareProfile> profiles = new ArrayList<>(HardwareProfiles.builtIn());
         if (r.memory().hardware() != null) {
             profiles.addAll(HardwareProfiles.load(r.memory().hardware()));
@@ -65,6 +77,7 @@ public final class CompressRun {
             notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
         }
         Compressor.Outcome outcome;
+        List<LayerSensitivity> sensitivity = List.of();
         Map<String, Double> bytesAfter = new HashMap<>();
         Workload before;
         Workload after;
@@ -101,7 +114,7 @@ public final class CompressRun {
             sizeEstimate = sizeBefore;
             boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
             // a dry run still allocates, and Hessian-aware bits are allocated from XᵀX
-            boolean grammed = r.goal().needsGram() && (!r.dryRun() || r.goal().allocation() == AllocationMethod.HESSIAN);
+            boolean grammed = r.needsGram() && (!r.dryRun() || (r.goal().allocation() == AllocationMethod.HESSIAN && !r.hessianTraces()));
             // GPTQ/SparseGPT on an LM block by block as the papers; Hessian-aware bits need every XᵀX up front
             boolean sequential = grammed && lmText && !r.dryRun() && !r.calibration().lm().oneShot()
                     && r.goal().allocation() != AllocationMethod.HESSIAN;
@@ -149,7 +162,14 @@ public final class CompressRun {
                 if (onnx) {
                     requireOnnxForm(cp, layers, o);
                 }
-                Allocation a = Compressor.allocateBits(layers, o, grams);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianBits(layers, o, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateBits(layers, o, grams);
+                }
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
                         : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g))
                         : Compressor.quantize(layers, a, o, grams, progress);
@@ -177,7 +197,41 @@ public final class CompressRun {
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : size(r.out()), before, after,
-                profiles, notes, eval);
+                profiles, notes, eval, sensitivity);
+    }
+
+    /** Each compressed layer's loss-Hessian trace from {@code source}, by weight name; what was done goes to {@code notes}. */
+    private static Map<String, HessianTrace> traces(CompressRequest r, List<Layer> layers, HessianTraceSource source, Progress progress,
+                                                    List<String> notes) {
+        if (source == null) {
+            throw new IllegalStateException("--allocate hessian on an ONNX classifier needs a source of Hessian traces");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        layers.forEach(l -> names.add(l.name()));
+        Map<String, HessianTrace> traces = new HashMap<>();
+        for (HessianTrace t : source.traces(names, progress)) {
+            traces.put(t.name(), t);
+        }
+        List<String> negative = new ArrayList<>();
+        int most = 0;
+        for (Layer l : layers) {
+            HessianTrace t = traces.get(l.name());
+            if (t == null) {
+                throw new IllegalStateException("no Hessian trace for layer '" + l.name() + "'");
+            }
+            most = Math.max(most, t.samples());
+            if (t.trace() < 0) {
+                negative.add(l.node().isEmpty() ? l.name() : l.node());
+            }
+        }
+        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · ‖Q_b(W) − W‖² at each width, Tr(H) of each weight's block of the "
+                + "cross-entropy Hessian by Hutchinson (up to " + most + " Rademacher vectors, exact Hessian-vector products, "
+                + "loupe-landscape) over the first " + r.calibration().samples() + " examples of " + r.data().data()
+                + "; the knapsack minimizes Σ Ω within the bits budget");
+        if (!negative.isEmpty()) {
+            notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));
+        }
+        return traces;
     }
 
     private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
@@ -299,7 +353,7 @@ public final class CompressRun {
     private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore, long sizeAfter,
                                             Workload before,
                                             Workload after, List<HardwareProfile> profiles, List<String> notes,
-                                            EvalResult eval) {
+                                            EvalResult eval, List<LayerSensitivity> sensitivity) {
         double num = 0;
         for (LayerResult l : o.layers()) {
             num += l.params() * (r.prune() ? (r.dryRun() ? l.target() : l.sparsity()) : l.bits());
@@ -313,7 +367,7 @@ public final class CompressRun {
                     b.seconds(), a.seconds(), a.bound()));
         }
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
-                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
+                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval, sensitivity);
     }
 
     private static long opset(Checkpoint cp) {
