@@ -65,6 +65,34 @@ class TestCompressHessian {
         assertEquals("hessian", got.path("allocation").asText().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * The sparsity analogue, written and evaluated: sparsities on the 5 % grid whose weighted mean reaches the target,
+     * Ω = Tr(H)/n·‖P_s(W) − W‖², and each layer's achieved zeros are its allocated sparsity (magnitude, exact counts).
+     */
+    @Test
+    void sparsityFollowsTheTracesAndIsWritten() throws Exception {
+        Path out = dir.resolve("p.onnx");
+        CliRun c = CliRun.of("compress", MLP, "--sparsity", "0.5", "--allocate", "hessian", "--data", X, "--labels", Y,
+                "--calibration-samples", "32", "--trace-samples", "10", "--out", out.toString(), "--json", "--quiet");
+        assertEquals(0, c.exit(), c.err());
+        JsonNode got = new ObjectMapper().readTree(c.out());
+        double zeros = 0;
+        long n = 0;
+        for (int i = 0; i < 3; i++) {
+            JsonNode s = got.path("sensitivity").get(i), layer = got.path("layers").get(i);
+            double sp = s.path("value").asDouble();
+            assertEquals(Math.round(sp * 20) / 20.0, sp, 1e-12);
+            assertEquals(sp, layer.path("target").asDouble());
+            assertEquals(sp, layer.path("sparsity").asDouble(), 1.0 / s.path("params").asLong());
+            assertEquals(s.path("meanTrace").asDouble() * s.path("perturbation").asDouble(), s.path("omega").asDouble(),
+                    1e-12 * s.path("omega").asDouble());
+            zeros += layer.path("sparsity").asDouble() * s.path("params").asLong();
+            n += s.path("params").asLong();
+        }
+        assertTrue(zeros / n >= 0.5 - 1e-9, "mean sparsity " + zeros / n);
+        assertTrue(Files.exists(out));
+    }
+
     /** The text output names every HAWQ-V2 term per layer. */
     @Test
     void textStatesTraceWeightsPerturbationOmegaAndBits() {
@@ -104,6 +132,10 @@ class TestCompressHessian {
             assertTrue(r.err().startsWith("loupe: ") && r.err().contains(why[i]), r.err());
             assertFalse(Files.exists(out), "wrote " + out + " for " + String.join(" ", cases[i]));
         }
+        CliRun t = CliRun.of("compress", MLP, "--sparsity", "0.5", "--allocate", "hessian", "--text", fixture("text/fortunes-min.txt"),
+                "--out", out.toString());
+        assertEquals(2, t.exit(), t.err());
+        assertTrue(t.err().contains("no XᵀX form for sparsity"), t.err());
         CliRun r = CliRun.of("compress", MLP, "--bits", "3", "--trace-samples", "5", "--out", out.toString());
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--trace-samples"), r.err());

@@ -39,8 +39,10 @@ import java.util.concurrent.Callable;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
                 "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger "
-                + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
-                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S)|owl|hessian.",
+                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors)|hessian.",
+                "--allocate hessian on an ONNX classifier with --data/--labels is HAWQ-V2: each layer's loss-Hessian trace (exact "
+                + "Hessian-vector products, Hutchinson) times its squared quantization or pruning error, minimized under the size budget.",
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
                 + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
@@ -60,10 +62,10 @@ public final class CompressCommand implements Callable<Integer> {
     Double bits;
 
     @Option(names = "--allocate", paramLabel = "HOW",
-            description = "uniform | alpha | owl (pruning) | knapsack | greedy | hessian (bits). Default uniform. hessian (HAWQ-V2): the knapsack over "
-                    + "each layer's Ω = Tr(H)/n·‖Q(W) − W‖² at each width, Tr(H) the Hutchinson trace of the layer's block of the cross-entropy "
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits) | hessian (both). Default uniform. hessian (HAWQ-V2): the knapsack over "
+                    + "each layer's Ω = Tr(H)/n·‖Q(W) − W‖² at each width (with --sparsity: ‖P_s(W) − W‖² at sparsities 0, 5%%, ..., 95%%), Tr(H) the Hutchinson trace of the layer's block of the cross-entropy "
                     + "Hessian over --data/--labels on an ONNX classifier (exact Hessian-vector products, as loupe hessian --per-layer; see "
-                    + "--trace-samples); with --text or --calibration (encoders, language models) the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) instead.")
+                    + "--trace-samples); with --text or --calibration (encoders, language models; bits only) the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) instead.")
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
@@ -146,8 +148,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoder;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
-            + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms, "
+            + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms and the XᵀX of sparsegpt/gptq, "

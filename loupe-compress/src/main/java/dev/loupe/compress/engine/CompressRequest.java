@@ -69,7 +69,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda, nm or sparsegpt");
             }
             if (!allocation.appliesTo(Mode.PRUNE)) {
-                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha or owl");
+                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha, owl or hessian");
             }
             if (method == Method.NM || (method == Method.SPARSEGPT && m != 0)) {
                 if (n < 1 || m <= n) {
@@ -276,6 +276,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
             throw new LoupeException(data.data(), "--allocate hessian on an ONNX classifier traces the Hessian of the cross-entropy "
                     + "on these examples (HAWQ-V2): add --labels");
         }
+        if (goal instanceof Prune && goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces(goal, model, data)) {
+            throw new LoupeException("--allocate hessian with --sparsity weighs each layer's pruning error by its loss-Hessian trace: "
+                    + "it needs an ONNX classifier with --data X --labels Y (there is no XᵀX form for sparsity)");
+        }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
         }
@@ -317,8 +321,11 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * classifier with --data and --labels. Elsewhere (an encoder's --text, a language model) it reads the XᵀX proxy.
      */
     public boolean hessianTraces() {
-        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx")
-                && data().data() != null;
+        return hessianTraces(goal, model, data());
+    }
+
+    private static boolean hessianTraces(Goal goal, Path model, EvalData data) {
+        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx") && data.data() != null;
     }
 
     /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits by the proxy. */

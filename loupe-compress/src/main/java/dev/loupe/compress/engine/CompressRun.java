@@ -151,7 +151,14 @@ public final class CompressRun {
                     case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };
-                Allocation a = Compressor.allocateSparsity(layers, o, metrics);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianSparsity(layers, o, norms, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateSparsity(layers, o, metrics);
+                }
                 Map<String, double[]> n = norms;
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
                         : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g))
@@ -224,10 +231,12 @@ public final class CompressRun {
                 negative.add(l.node().isEmpty() ? l.name() : l.node());
             }
         }
-        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · ‖Q_b(W) − W‖² at each width, Tr(H) of each weight's block of the "
+        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · " + (r.prune() ? "‖P_s(W) − W‖² at each sparsity 0, 5 %, …, 95 % (P_s the "
+                + (((CompressRequest.Prune) r.goal()).method() == Method.WANDA ? "Wanda mask" : "magnitude mask") + ")"
+                : "‖Q_b(W) − W‖² at each width") + ", Tr(H) of each weight's block of the "
                 + "cross-entropy Hessian by Hutchinson (up to " + most + " Rademacher vectors, exact Hessian-vector products, "
                 + "loupe-landscape) over the first " + r.calibration().samples() + " examples of " + r.data().data()
-                + "; the knapsack minimizes Σ Ω within the bits budget");
+                + "; the knapsack minimizes Σ Ω within the " + (r.prune() ? "kept-weights" : "bits") + " budget");
         if (!negative.isEmpty()) {
             notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));
         }

@@ -108,7 +108,8 @@ public final class Compressor {
                 yield new Allocation(AllocationMethod.OWL, a.target(), a.layers().stream()
                         .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
             }
-            case KNAPSACK, GREEDY, HESSIAN -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
+            case KNAPSACK, GREEDY -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
+            case HESSIAN -> throw new IllegalArgumentException("Hessian-aware sparsities need traces: hessianSparsity");
         };
     }
 
@@ -238,6 +239,40 @@ public final class Compressor {
         for (int i = 0; i < layers.size(); i++) {
             LayerShare s = a.layers().get(i);
             rows.add(sensitivity(traces.get(s.name()), s, curves.get(i).errorByBits().get((int) s.value())));
+        }
+        return new HessianAllocation(a, rows);
+    }
+
+    /**
+     * The sparsity analogue of {@link #hessianBits}: Ω_i(s) = Tr(H_i)/n_i · ‖P_s(W_i) − W_i‖² at s = 0, 5 %, …, 95 %, P_s
+     * the run's own mask (magnitude per layer, Wanda's per row from {@code norms}; SparseGPT's update depends on the
+     * mask, so its perturbation is taken as magnitude pruning's), the knapsack over Σ Ω_i ({@link HessianAware#sparsity}).
+     */
+    public static HessianAllocation hessianSparsity(List<Layer> layers, CompressRequest.Prune o, Map<String, double[]> norms,
+                                                    Map<String, HessianTrace> traces) {
+        if (o.sparsity() > HessianAware.MAX_SPARSITY) {
+            throw new LoupeException("--allocate hessian chooses each layer's sparsity from 0 to " + HessianAware.MAX_SPARSITY
+                    + " in steps of " + 1.0 / HessianAware.SPARSITY_STEPS + "; --sparsity " + o.sparsity() + " is above that");
+        }
+        List<HessianAware.PruneCurve> curves = new ArrayList<>();
+        for (Layer l : layers) {
+            float[] w = l.outIn();
+            boolean wanda = o.method() == Method.WANDA;
+            float[] scores = wanda ? Pruners.wandaScores(w, l.rows(), l.cols(), norms.get(l.name())) : Pruners.magnitudeScores(w);
+            double[] p = new double[HessianAware.SPARSITY_STEPS];
+            for (int k = 1; k < p.length; k++) {
+                Mask m = Pruners.prune(scores, l.rows(), l.cols(), k / (double) HessianAware.SPARSITY_STEPS,
+                        wanda ? Pruners.Scope.ROW : Pruners.Scope.LAYER);
+                p[k] = QuantError.squared(w, m.apply(w));
+            }
+            curves.add(new HessianAware.PruneCurve(l.name(), l.params(), p));
+        }
+        Allocation a = HessianAware.sparsity(curves, traces, o.sparsity());
+        List<LayerSensitivity> rows = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerShare s = a.layers().get(i);
+            rows.add(sensitivity(traces.get(s.name()), s,
+                    curves.get(i).perturbation()[(int) Math.round(s.value() * HessianAware.SPARSITY_STEPS)]));
         }
         return new HessianAllocation(a, rows);
     }

@@ -148,6 +148,61 @@ class TestHessianAware {
         assertTrue(h.valueOf("l2") > h.valueOf("l1"), h.toString());
     }
 
+    /**
+     * The sparsity analogue: three layers (n = 40, 80, 120) with traces 2, 40 and 0.3 and magnitude pruning's
+     * perturbation (the sum of the k smallest squared weights, worked here by sorting); the allocation's Σ Ω at a
+     * mean sparsity of 50 % equals the brute-force minimum over all 20³ choices keeping at most half the weights.
+     */
+    @Test
+    void hawqSparsitiesAreTheBruteForceOptimum() {
+        int[] n = {40, 80, 120};
+        double[] trace = {2, 40, 0.3};
+        int steps = HessianAware.SPARSITY_STEPS;
+        List<HessianAware.PruneCurve> curves = new ArrayList<>();
+        java.util.Map<String, HessianTrace> traces = new java.util.HashMap<>();
+        double[][] omega = new double[3][steps];
+        for (int i = 0; i < 3; i++) {
+            float[] w = random(n[i], 70 + i);
+            double[] sq = new double[n[i]];
+            for (int j = 0; j < n[i]; j++) {
+                sq[j] = (double) w[j] * w[j];
+            }
+            java.util.Arrays.sort(sq);
+            double[] p = new double[steps];
+            for (int k = 0; k < steps; k++) {
+                int pruned = n[i] * k / steps; // whole weights: n is a multiple of 20 here
+                for (int j = 0; j < pruned; j++) {
+                    p[k] += sq[j];
+                }
+                omega[i][k] = trace[i] / n[i] * p[k];
+            }
+            curves.add(new HessianAware.PruneCurve("l" + i, n[i], p));
+            traces.put("l" + i, new HessianTrace("l" + i, n[i], trace[i], 0.1, 30));
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < steps; a++) {
+            for (int b = 0; b < steps; b++) {
+                for (int c = 0; c < steps; c++) {
+                    double kept = n[0] * (steps - a) / (double) steps + n[1] * (steps - b) / (double) steps + n[2] * (steps - c) / (double) steps;
+                    if (kept <= 120 + 1e-9) {
+                        best = Math.min(best, omega[0][a] + omega[1][b] + omega[2][c]);
+                    }
+                }
+            }
+        }
+        Allocation h = HessianAware.sparsity(curves, traces, 0.5);
+        double sum = 0;
+        for (int i = 0; i < 3; i++) {
+            int k = (int) Math.round(h.valueOf("l" + i) * steps);
+            assertEquals(omega[i][k], h.layers().get(i).metric(), 1e-15 * Math.max(1, omega[i][k]));
+            sum += omega[i][k];
+        }
+        assertEquals(best, sum, 1e-12 * best);
+        assertTrue(h.weightedMean() >= 0.5 - 1e-12, h.toString());
+        // the sharpest layer is pruned least, the flattest most
+        assertTrue(h.valueOf("l1") < h.valueOf("l0") && h.valueOf("l0") < h.valueOf("l2"), h.toString());
+    }
+
     @Test
     void aTraceOfAnotherSizeIsRefused() {
         List<BitAllocator.Curve> curves = List.of(new BitAllocator.Curve("a", 10, new TreeMap<>(java.util.Map.of(2, 1.0, 3, 0.5))));
