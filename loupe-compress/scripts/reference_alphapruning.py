@@ -12,6 +12,12 @@ as get_esd_metrics does) and lib/prune.py ww_sparsity (the allocation main.py ru
 s2 = 1 + epsilon) on a torch module whose model.layers are the six blocks with the MiniLM weights as nn.Linear
 (transposed from ONNX's [in, out]; the ESD does not depend on it). Modules the reference imports but these two
 functions do not use (weightwatcher, transformers, datasets) are stubbed.
+
+The reference computes the ESD in float32 (torch.linalg.svdvals of the float32 weight, then float32 logs and sums).
+To tell that rounding apart from the method, the file also holds (a) "eigs": the reference's own float32 eigenvalues
+of each layer (printed with 9 significant digits, exact for float32), and (b) "fp64": metrics and allocations from the
+same reference code with its one cast `matrix.to(torch.float32)` made `torch.float64` (a text substitution on the
+loaded source; the float32 `alphas` buffer of its xmin_peak loop is left as it is).
 """
 import argparse
 import contextlib
@@ -32,11 +38,17 @@ for name in ["weightwatcher", "transformers", "datasets"]:
 repo, model_path = sys.argv[1], sys.argv[2]
 
 
-def load(path, name):
+def load(path, name, cast=None):
     spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=None)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
-    spec.loader.exec_module(mod)
+    if cast is None:
+        spec.loader.exec_module(mod)
+    else:
+        src = open(path).read()
+        assert src.count("matrix = matrix.to(torch.float32)") == 1
+        exec(compile(src.replace("matrix = matrix.to(torch.float32)", "matrix = matrix.to(" + cast + ")"), path, "exec"),
+             mod.__dict__)
     return mod
 
 
@@ -45,6 +57,7 @@ pkg.__path__ = [repo + "/lib"]
 sys.modules["lib"] = pkg
 with contextlib.redirect_stdout(sys.stderr):
     esd = load(repo + "/lib/esd_utils.py", "lib.esd_utils")
+    esd64 = load(repo + "/lib/esd_utils.py", "lib.esd_utils64", "torch.float64")
     prune = load(repo + "/lib/prune.py", "lib.prune")
 
 m = onnx.load(model_path)
@@ -74,17 +87,29 @@ out = {"provenance": "loupe-compress/scripts/reference_alphapruning.py; haiquanl
                      "net_esd_estimator + lib/prune.py ww_sparsity; torch " + torch.__version__ + " CPU; all-MiniLM-L6-v2 ONNX; "
                      "run 2026-12-06",
        "layers": names, "metrics": {}, "allocations": []}
-with tempfile.TemporaryDirectory() as cache, contextlib.redirect_stdout(sys.stderr):
-    for metric, fingers in [("alpha_peak", "xmin_peak"), ("alpha_mid", "xmin_mid")]:
-        alphas = esd.net_esd_estimator(blocks, fix_fingers=fingers)["alpha"]
-        np.save(cache + "/" + metric + ".npy", np.array(alphas))
-        out["metrics"][metric] = [float(a) for a in alphas]
-    for metric in ["alpha_peak", "alpha_mid"]:
-        for mapping in ["block_wise", "layer_wise"]:
-            for sparsity, eps in [(0.7, 0.3), (0.5, 0.2)]:
-                args = argparse.Namespace(model="all-minilm-l6-v2", ww_metric=metric, ww_metric_cache=cache,
-                                          mapping_type=mapping, sparsity_ratio=sparsity)
-                ratios = prune.ww_sparsity(args, model, "cpu", 1.0 - eps, 1.0 + eps)
-                out["allocations"].append({"metric": metric, "mapping": mapping, "sparsity": sparsity, "epsilon": eps,
-                                           "ratios": [float(r) for r in ratios]})
+
+
+def run(estimator, into):
+    with tempfile.TemporaryDirectory() as cache, contextlib.redirect_stdout(sys.stderr):
+        into["metrics"] = {}
+        into["allocations"] = []
+        for metric, fingers in [("alpha_peak", "xmin_peak"), ("alpha_mid", "xmin_mid")]:
+            res = estimator.net_esd_estimator(blocks, fix_fingers=fingers)
+            np.save(cache + "/" + metric + ".npy", np.array(res["alpha"]))
+            into["metrics"][metric] = [float(a) for a in res["alpha"]]
+            if estimator is esd and metric == "alpha_mid":
+                into["eigs"] = [[float("%.9g" % e) for e in ev] for ev in res["eigs"]]
+        for metric in ["alpha_peak", "alpha_mid"]:
+            for mapping in ["block_wise", "layer_wise"]:
+                for sparsity, eps in [(0.7, 0.3), (0.5, 0.2)]:
+                    args = argparse.Namespace(model="all-minilm-l6-v2", ww_metric=metric, ww_metric_cache=cache,
+                                              mapping_type=mapping, sparsity_ratio=sparsity)
+                    ratios = prune.ww_sparsity(args, model, "cpu", 1.0 - eps, 1.0 + eps)
+                    into["allocations"].append({"metric": metric, "mapping": mapping, "sparsity": sparsity,
+                                                "epsilon": eps, "ratios": [float(r) for r in ratios]})
+
+
+run(esd, out)
+out["fp64"] = {}
+run(esd64, out["fp64"])
 json.dump(out, sys.stdout, indent=0)

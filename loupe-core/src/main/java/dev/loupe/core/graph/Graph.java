@@ -8,14 +8,35 @@ import java.util.Map;
 /**
  * A computation graph: nodes in file order, graph inputs and outputs (value names), and the names
  * of its initializers. Subgraphs hang off node attributes.
+ *
+ * @param declared the declared type and shape of each graph input and output, by name
  */
 public record Graph(String name, List<Node> nodes, List<String> inputs, List<String> outputs,
-                    List<String> initializers) {
+                    List<String> initializers, Map<String, ValueInfo> declared) {
     public Graph {
         nodes = List.copyOf(nodes);
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         initializers = List.copyOf(initializers);
+        declared = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(declared));
+    }
+
+    /**
+     * The inputs a caller feeds: graph inputs that are not initializers (older exports list every weight as an input
+     * too; ONNX Runtime treats those as constants), with what the file declares about them, in file order.
+     */
+    public List<ValueInfo> feeds() {
+        java.util.Set<String> inits = new java.util.HashSet<>(initializers);
+        return inputs.stream().filter(i -> !inits.contains(i)).map(this::declaredOf).toList();
+    }
+
+    /** The graph outputs with what the file declares about them, in file order. */
+    public List<ValueInfo> results() {
+        return outputs.stream().map(this::declaredOf).toList();
+    }
+
+    private ValueInfo declaredOf(String value) {
+        return declared.getOrDefault(value, ValueInfo.untyped(value));
     }
 
     /** The nodes of this graph and every subgraph, depth first. */

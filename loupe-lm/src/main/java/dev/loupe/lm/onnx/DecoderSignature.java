@@ -1,11 +1,11 @@
 package dev.loupe.lm.onnx;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.TensorInfo;
+import dev.loupe.core.graph.ValueInfo;
+import dev.loupe.core.tensor.DType;
 
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
@@ -17,7 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The inputs and the logits output of an ONNX decoder export, read from the session's metadata, and the tensors
+ * The inputs and the logits output of an ONNX decoder export, read from what the graph declares (no session is
+ * opened to decide whether a model is a decoder), and the tensors
  * that feed one window. Accepted: {@code input_ids} [batch, sequence] (int64/int32), optional {@code attention_mask}
  * (all ones) and {@code position_ids} (0..T-1), Hugging Face Optimum's "with past" cache inputs
  * ({@code past_key_values.N.key/value}, fed empty: shape from the metadata with the past length 0 and the batch 1) and
@@ -43,14 +44,18 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
     record NotDecoder(String why) implements Reading {
     }
 
-    static Reading read(Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs) {
-        NodeInfo out = outputs.get(LOGITS);
-        if (out == null || !(out.getInfo() instanceof TensorInfo lt) || lt.getShape().length != 3
-                || (lt.type != OnnxJavaType.FLOAT && lt.type != OnnxJavaType.FLOAT16)) {
+    /** From the graph's fed inputs (initializers excluded, as ONNX Runtime does) and its outputs, in file order. */
+    static Reading read(List<ValueInfo> feeds, List<ValueInfo> results) {
+        Map<String, ValueInfo> inputs = byName(feeds);
+        Map<String, ValueInfo> outputs = byName(results);
+        ValueInfo out = outputs.get(LOGITS);
+        OnnxJavaType logitType = out == null ? null : ortType(out);
+        if (out == null || out.shape() == null || out.shape().size() != 3
+                || (logitType != OnnxJavaType.FLOAT && logitType != OnnxJavaType.FLOAT16)) {
             return new NotDecoder("is not a decoder LM: no float output 'logits' [batch, sequence, vocab] (outputs: "
                     + describe(outputs) + ")");
         }
-        NodeInfo ids = inputs.get("input_ids");
+        ValueInfo ids = inputs.get("input_ids");
         if (ids == null || !isIntegers(ids, 2)) {
             return new NotDecoder("is not a decoder LM: no integer input 'input_ids' [batch, sequence] (inputs: " + describe(inputs) + ")");
         }
@@ -58,8 +63,8 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
         String positions = null;
         String branch = null;
         List<Past> past = new ArrayList<>();
-        for (NodeInfo n : inputs.values()) {
-            String name = n.getName();
+        for (ValueInfo n : inputs.values()) {
+            String name = n.name();
             switch (name) {
                 case "input_ids" -> { }
                 case "attention_mask", "position_ids" -> {
@@ -85,9 +90,9 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
                 }
             }
         }
-        long v = lt.getShape()[2];
-        return new Found(new DecoderSignature("input_ids", type(ids), mask, mask == null ? null : type(inputs.get(mask)),
-                positions, positions == null ? null : type(inputs.get(positions)), List.copyOf(past), branch, LOGITS, lt.type,
+        long v = out.shape().get(2).size();
+        return new Found(new DecoderSignature("input_ids", ortType(ids), mask, mask == null ? null : ortType(inputs.get(mask)),
+                positions, positions == null ? null : ortType(inputs.get(positions)), List.copyOf(past), branch, LOGITS, logitType,
                 v > 0 && v <= Integer.MAX_VALUE ? (int) v : -1));
     }
 
@@ -96,17 +101,18 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
      * are told apart by their names (Optimum: batch_size, past_sequence_length), else by position in the
      * [batch, heads, past, head_dim] layout every Optimum decoder uses; any other symbolic dimension cannot be derived.
      */
-    private static Reading pastShape(NodeInfo n, List<Past> past) {
-        if (!(n.getInfo() instanceof TensorInfo t) || (t.type != OnnxJavaType.FLOAT && t.type != OnnxJavaType.FLOAT16)) {
-            return new NotDecoder("cache input '" + n.getName() + "' is not a float tensor: " + brief(n));
+    private static Reading pastShape(ValueInfo n, List<Past> past) {
+        OnnxJavaType type = ortType(n);
+        if (n.shape() == null || (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16)) {
+            return new NotDecoder("cache input '" + n.name() + "' is not a float tensor: " + brief(n));
         }
-        long[] shape = t.getShape().clone();
-        String[] dims = t.getDimensionNames();
+        long[] shape = n.sizes();
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] >= 0) {
                 continue;
             }
-            String d = dims != null && i < dims.length && dims[i] != null ? dims[i].toLowerCase(Locale.ROOT) : "";
+            String name = n.shape().get(i).param();
+            String d = name.toLowerCase(Locale.ROOT);
             if (d.contains("past")) {
                 shape[i] = 0;
             } else if (d.contains("batch") || d.isEmpty() && i == 0) {
@@ -114,12 +120,12 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
             } else if (d.isEmpty() && shape.length == 4 && i == 2) {
                 shape[i] = 0;
             } else {
-                return new NotDecoder("cannot derive the shape of an empty cache for input '" + n.getName() + "' "
-                        + java.util.Arrays.toString(t.getShape()) + ": dimension " + i + (d.isEmpty() ? "" : " ('" + dims[i] + "')")
+                return new NotDecoder("cannot derive the shape of an empty cache for input '" + n.name() + "' "
+                        + java.util.Arrays.toString(n.sizes()) + ": dimension " + i + (d.isEmpty() ? "" : " ('" + name + "')")
                         + " is symbolic and neither the batch nor the past length");
             }
         }
-        past.add(new Past(n.getName(), shape, t.type));
+        past.add(new Past(n.name(), shape, type));
         return null;
     }
 
@@ -166,22 +172,44 @@ record DecoderSignature(String ids, OnnxJavaType idType, String mask, OnnxJavaTy
         return OnnxTensor.createTensor(env, b, shape);
     }
 
-    private static boolean isIntegers(NodeInfo n, int rank) {
-        return n.getInfo() instanceof TensorInfo t && t.getShape().length == rank
-                && (t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32);
+    private static boolean isIntegers(ValueInfo n, int rank) {
+        OnnxJavaType t = ortType(n);
+        return n.shape() != null && n.shape().size() == rank && (t == OnnxJavaType.INT64 || t == OnnxJavaType.INT32);
     }
 
-    private static OnnxJavaType type(NodeInfo n) {
-        return ((TensorInfo) n.getInfo()).type;
+    /** The ONNX Runtime Java type a declared element type is fed or read as; null for none or one not used here. */
+    private static OnnxJavaType ortType(ValueInfo n) {
+        DType t = n.elementType();
+        return t == null ? null : switch (t) {
+            case F32 -> OnnxJavaType.FLOAT;
+            case F16 -> OnnxJavaType.FLOAT16;
+            case BF16 -> OnnxJavaType.BFLOAT16;
+            case F64 -> OnnxJavaType.DOUBLE;
+            case I64 -> OnnxJavaType.INT64;
+            case I32 -> OnnxJavaType.INT32;
+            case I16 -> OnnxJavaType.INT16;
+            case I8 -> OnnxJavaType.INT8;
+            case U8 -> OnnxJavaType.UINT8;
+            case BOOL -> OnnxJavaType.BOOL;
+            default -> null;
+        };
     }
 
-    /** "name FLOAT[-1, 3, 224, 224]": a node as error lines show it. */
-    private static String brief(NodeInfo n) {
-        return n.getInfo() instanceof TensorInfo t ? n.getName() + " " + t.type + java.util.Arrays.toString(t.getShape())
-                : n.getName() + " (not a tensor)";
+    private static Map<String, ValueInfo> byName(List<ValueInfo> values) {
+        Map<String, ValueInfo> out = new LinkedHashMap<>();
+        values.forEach(v -> out.putIfAbsent(v.name(), v));
+        return out;
     }
 
-    private static String describe(Map<String, NodeInfo> nodes) {
+    /** "name FLOAT[-1, 3, 224, 224]": a value as error lines show it (ONNX Runtime's type names, −1 for symbolic). */
+    private static String brief(ValueInfo n) {
+        OnnxJavaType t = ortType(n);
+        String type = t != null ? t.toString() : n.elementType() != null ? n.elementType().toString() : "";
+        return n.shape() == null ? n.name() + (type.isEmpty() ? " (no declared tensor shape)" : " " + type + "[?]")
+                : n.name() + " " + type + java.util.Arrays.toString(n.sizes());
+    }
+
+    private static String describe(Map<String, ValueInfo> nodes) {
         List<String> s = new ArrayList<>();
         nodes.values().stream().limit(6).forEach(n -> s.add(brief(n)));
         return String.join(", ", s) + (nodes.size() > 6 ? ", ..." : "");

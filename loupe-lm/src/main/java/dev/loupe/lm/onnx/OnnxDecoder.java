@@ -6,6 +6,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.onnx.OnnxReader;
+import dev.loupe.core.graph.Graph;
 import dev.loupe.lm.CausalLm;
 import dev.loupe.lm.config.ConfigHints;
 import dev.loupe.lm.config.HfConfigReader;
@@ -91,35 +93,31 @@ public final class OnnxDecoder implements CausalLm {
     }
 
     private static Optional<OnnxDecoder> open(Path file, Path tokenizerJson, boolean required) {
-        ModelSession s = OrtSessions.open(file, SessionSettings.defaults());
+        // decided from the graph the file declares, so a model that is not a decoder never costs a session
+        Graph g = OnnxReader.graph(file);
+        DecoderSignature.Reading r = DecoderSignature.read(g.feeds(), g.results());
+        if (r instanceof DecoderSignature.NotDecoder(String why)) {
+            if (required) {
+                throw new LoupeException(file, why);
+            }
+            return Optional.empty();
+        }
+        Path tok = tokenizerJson != null ? tokenizerJson : EncoderConfig.tokenizerBeside(file);
+        if (tok == null) {
+            throw new LoupeException(file, "no tokenizer.json beside this ONNX decoder (tokenizer.json or "
+                    + file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "") + "-tokenizer.json); pass --tokenizer FILE");
+        }
+        ConfigHints hints = HfConfigReader.hints(file.toAbsolutePath().getParent());
+        HfTokenizer t = HfTokenizer.load(tok);
+        ModelSession s = null;
         try {
-            DecoderSignature.Reading r = DecoderSignature.read(s.getInputInfo(), s.getOutputInfo());
-            if (r instanceof DecoderSignature.NotDecoder(String why)) {
-                if (required) {
-                    throw new LoupeException(file, why);
-                }
-                s.close();
-                return Optional.empty();
-            }
-            Path tok = tokenizerJson != null ? tokenizerJson : EncoderConfig.tokenizerBeside(file);
-            if (tok == null) {
-                throw new LoupeException(file, "no tokenizer.json beside this ONNX decoder (tokenizer.json or "
-                        + file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "") + "-tokenizer.json); pass --tokenizer FILE");
-            }
-            Path dir = file.toAbsolutePath().getParent();
-            ConfigHints hints = HfConfigReader.hints(dir);
-            HfTokenizer t = HfTokenizer.load(tok);
-            try {
-                return Optional.of(new OnnxDecoder(file, s, ((DecoderSignature.Found) r).signature(), t, hints));
-            } catch (RuntimeException e) {
-                t.close();
-                throw e;
-            }
-        } catch (OrtException e) {
-            s.close();
-            throw new LoupeException(file, "ONNX Runtime: " + e.getMessage(), e);
+            s = OrtSessions.open(file, SessionSettings.defaults());
+            return Optional.of(new OnnxDecoder(file, s, ((DecoderSignature.Found) r).signature(), t, hints));
         } catch (RuntimeException e) {
-            s.close();
+            t.close();
+            if (s != null) {
+                s.close();
+            }
             throw e;
         }
     }

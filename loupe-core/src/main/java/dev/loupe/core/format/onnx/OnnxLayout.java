@@ -22,7 +22,10 @@ import java.util.Optional;
  *                   int32_data=5  string_data=6  int64_data=7  name=8  raw_data=9  double_data=10
  *                   (packed fixed64)  uint64_data=11  doc_string=12  external_data=13
  *                   (StringStringEntryProto)  data_location=14 (DEFAULT=0, EXTERNAL=1)  metadata_props=16
- * ValueInfoProto    name=1  type=2  doc_string=3
+ * ValueInfoProto    name=1  type=2 (TypeProto)  doc_string=3
+ * TypeProto         tensor_type=1 (elem_type=1  shape=2 (TensorShapeProto))  sequence_type=4  map_type=5
+ *                   optional_type=9  sparse_tensor_type=8
+ * TensorShapeProto  dim=1 (dim_value=1 (int64)  dim_param=2 (string)  denotation=3)
  * OperatorSetIdProto  domain=1  version=2
  * StringStringEntryProto  key=1  value=2
  * </pre>
@@ -75,9 +78,17 @@ final class OnnxLayout {
     }
 
     static final class ValueInfo {
-        static final int NAME = 1;
+        static final int NAME = 1, TYPE = 2;
 
         private ValueInfo() {
+        }
+    }
+
+    /** TypeProto, its Tensor message and TensorShapeProto's Dimension (distinct messages, distinct numbers). */
+    static final class TypeProto {
+        static final int TENSOR_TYPE = 1, ELEM_TYPE = 1, SHAPE = 2, DIM = 1, DIM_VALUE = 1, DIM_PARAM = 2;
+
+        private TypeProto() {
         }
     }
 

@@ -6,6 +6,8 @@ import dev.loupe.core.format.onnx.OnnxLayout.Model;
 import dev.loupe.core.format.onnx.TensorProtoDecoder.Decoded;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
+import dev.loupe.core.graph.ValueInfo;
+import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -145,6 +147,7 @@ final class OnnxModelParser {
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
         List<String> initNames = new ArrayList<>();
+        Map<String, ValueInfo> declared = new LinkedHashMap<>();
         List<Found> inits = new ArrayList<>();
         List<Found> nested = new ArrayList<>();
         while (g.next()) {
@@ -172,7 +175,9 @@ final class OnnxModelParser {
                     int field = g.field();
                     long start = g.fieldStart();
                     long[] r = g.lengthDelimited();
-                    String v = valueInfoName(g.sub("ValueInfoProto", r));
+                    ValueInfo info = valueInfo(g.sub("ValueInfoProto", r));
+                    String v = info.name();
+                    declared.putIfAbsent(v, info);
                     if (field == OnnxLayout.Graph.INPUT) {
                         inputs.add(v);
                         if (inputSites != null) {
@@ -186,7 +191,7 @@ final class OnnxModelParser {
             }
         }
         inits.addAll(nested);
-        return new Parsed(new Graph(name, nodes, inputs, outputs, initNames), inits);
+        return new Parsed(new Graph(name, nodes, inputs, outputs, initNames, declared), inits);
     }
 
     private Node node(ProtoReader n, Envelope env, int depth, List<Found> weights) {
@@ -320,16 +325,73 @@ final class OnnxModelParser {
         }
     }
 
-    private String valueInfoName(ProtoReader v) {
+    /** A ValueInfoProto: its name and, for a tensor type, the element type and the declared dimensions. */
+    private ValueInfo valueInfo(ProtoReader v) {
         String name = "";
+        ValueInfo typed = null;
         while (v.next()) {
-            if (v.field() == OnnxLayout.ValueInfo.NAME) {
-                name = v.string(MAX_NAME);
-            } else {
-                v.skip();
+            switch (v.field()) {
+                case OnnxLayout.ValueInfo.NAME -> name = v.string(MAX_NAME);
+                case OnnxLayout.ValueInfo.TYPE -> typed = typeProto(v.sub("TypeProto", v.lengthDelimited()));
+                default -> v.skip();
             }
         }
-        return name;
+        return typed == null ? ValueInfo.untyped(name) : new ValueInfo(name, typed.elementType(), typed.shape());
+    }
+
+    /** A TypeProto; only tensor_type is read (sequences, maps and optionals stay untyped). Null when not a tensor. */
+    private ValueInfo typeProto(ProtoReader t) {
+        ValueInfo out = null;
+        while (t.next()) {
+            if (t.field() == OnnxLayout.TypeProto.TENSOR_TYPE) {
+                out = tensorType(t.sub("TypeProto.Tensor", t.lengthDelimited()));
+            } else {
+                t.skip();
+            }
+        }
+        return out;
+    }
+
+    private ValueInfo tensorType(ProtoReader t) {
+        DType type = null;
+        List<ValueInfo.Dim> dims = null;
+        while (t.next()) {
+            switch (t.field()) {
+                case OnnxLayout.TypeProto.ELEM_TYPE -> {
+                    long code = t.int64();
+                    type = code == (int) code ? OnnxLayout.dtype((int) code).orElse(null) : null;
+                }
+                case OnnxLayout.TypeProto.SHAPE -> dims = shape(t.sub("TensorShapeProto", t.lengthDelimited()));
+                default -> t.skip();
+            }
+        }
+        return new ValueInfo("", type, dims);
+    }
+
+    private List<ValueInfo.Dim> shape(ProtoReader s) {
+        List<ValueInfo.Dim> dims = new ArrayList<>();
+        while (s.next()) {
+            count(s);
+            if (s.field() != OnnxLayout.TypeProto.DIM) {
+                s.skip();
+                continue;
+            }
+            ProtoReader d = s.sub("TensorShapeProto.Dimension", s.lengthDelimited());
+            long size = -1;
+            String param = "";
+            while (d.next()) {
+                switch (d.field()) {
+                    case OnnxLayout.TypeProto.DIM_VALUE -> size = d.int64();
+                    case OnnxLayout.TypeProto.DIM_PARAM -> param = d.string(MAX_NAME);
+                    default -> d.skip();
+                }
+            }
+            dims.add(new ValueInfo.Dim(size < 0 ? -1 : size, param));
+            if (dims.size() > MAX_LIST) {
+                throw s.fail("shape with more than " + MAX_LIST + " dimensions");
+            }
+        }
+        return dims;
     }
 
     private static void opset(ProtoReader o, Map<String, Long> sink) {

@@ -52,6 +52,16 @@ public final class OnnxReader implements CheckpointReader {
         }
     }
 
+    /**
+     * The main graph of {@code file} (nodes, declared inputs and outputs) without keeping the file open: what a caller
+     * reads to decide how to run a model before opening an inference session for it.
+     */
+    public static dev.loupe.core.graph.Graph graph(Path file) {
+        try (MappedFile mapped = MappedFile.open(file); ExternalData external = new ExternalData(file)) {
+            return parse(file, mapped, external).graph();
+        }
+    }
+
     /** Parses an already mapped model (the writer re-reads its source this way). */
     static OnnxModel parse(Path file, MappedFile mapped, ExternalData external) {
         try {
