@@ -121,6 +121,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model.")
     Path out;
 
+    @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "With --out NAME.safetensors.index.json "
+            + "(Hugging Face shards NAME-00001-of-0000N.safetensors and their index): the largest shard, as Hugging Face's "
+            + "max_shard_size (5GB = 5e9 bytes, 500MB, 2GiB = 2^31; default ${DEFAULT-VALUE}).")
+    String maxShardSize;
+
     @Option(names = "--force", description = "Allow --out to be the input (replaced atomically).")
     boolean force;
 
@@ -216,7 +221,7 @@ public final class CompressCommand implements Callable<Integer> {
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
                 new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
-                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun));
+                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
         if (traceSamples != null && (traceSamples < 1 || !request.hessianTraces())) {
             throw new LoupeException("--trace-samples must be >= 1 and goes with --allocate hessian on an ONNX classifier (--data, --labels)");
         }
@@ -266,6 +271,28 @@ public final class CompressCommand implements Callable<Integer> {
         }
         return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon,
                 blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
+    }
+
+    /** A size as Hugging Face's {@code convert_file_size_to_int} reads it: a plain byte count, or KB/MB/GB (powers of 10) and KiB/MiB/GiB (of 2). */
+    static long bytes(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(b|kb|mb|gb|kib|mib|gib)?\\s*").matcher(s);
+        if (m.matches()) {
+            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+            double scale = switch (unit) {
+                case "kb" -> 1e3;
+                case "mb" -> 1e6;
+                case "gb" -> 1e9;
+                case "kib" -> 1L << 10;
+                case "mib" -> 1L << 20;
+                case "gib" -> 1L << 30;
+                default -> 1;
+            };
+            long v = (long) (Double.parseDouble(m.group(1)) * scale);
+            if (v >= 1) {
+                return v;
+            }
+        }
+        throw new LoupeException("--max-shard-size must be a size such as 5GB, 500MB or 2GiB, got '" + s + "'");
     }
 
     private static int[] parseNm(String s) {

@@ -5,6 +5,7 @@ import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.safetensors.SafetensorsShards;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,9 +242,17 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param out    output file (null only for a dry run)
      * @param force  allow {@code out} to be the input (still written atomically)
      * @param dryRun allocate and report, write nothing
+     * @param maxShardBytes the largest shard when {@code out} is a shard index ({@code NAME.safetensors.index.json})
      */
-    public record Destination(Path out, boolean force, boolean dryRun) {
+    public record Destination(Path out, boolean force, boolean dryRun, long maxShardBytes) {
+        public Destination(Path out, boolean force, boolean dryRun) {
+            this(out, force, dryRun, SafetensorsShards.DEFAULT_MAX_SHARD_BYTES);
+        }
+
         public Destination {
+            if (maxShardBytes < 1) {
+                throw new LoupeException("--max-shard-size must be positive, got " + maxShardBytes);
+            }
             if (dryRun && out != null) {
                 throw new LoupeException("--dry-run writes nothing; drop --out (or --dry-run)");
             }
@@ -307,8 +316,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         Path out = destination.out();
         if (out != null) {
             String o = out.getFileName().toString();
-            if (onnxModel ? !o.endsWith(".onnx") : !o.endsWith(".safetensors")) {
-                throw new LoupeException(out, "the output must be " + (onnxModel ? ".onnx (the input is ONNX)" : ".safetensors"));
+            if (onnxModel ? !o.endsWith(".onnx") : !o.endsWith(".safetensors") && !SafetensorsShards.isIndex(out)) {
+                throw new LoupeException(out, "the output must be " + (onnxModel ? ".onnx (the input is ONNX)"
+                        : ".safetensors (or NAME.safetensors.index.json for Hugging Face shards)"));
+            }
+            if (SafetensorsShards.isIndex(out) && sameFile(model, out)) {
+                throw new LoupeException(out, "a sharded output cannot replace its input (its shards are being read); pick another --out");
             }
             if (!destination.force() && sameFile(model, out)) {
                 throw new LoupeException(out, "output would overwrite the input; pick another --out or add --force");

@@ -8,6 +8,7 @@ import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
 import dev.loupe.compress.memory.HardwareProfile;
+import dev.loupe.compress.prune.Pruners;
 import dev.loupe.compress.memory.HardwareProfiles;
 import dev.loupe.compress.memory.ModelTraffic;
 import dev.loupe.compress.memory.Roofline;
@@ -41,6 +42,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** {@code loupe compress}'s engine: from a validated request to a written file and its report. */
 public final class CompressRun {
@@ -135,6 +138,12 @@ public final class CompressRun {
                         + (r.data().data() != null ? r.data().data() : r.data().text())
                         + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
             }
+            // before anything is written: with --force the output replaces the model these read
+            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
+                lmBefore = LanguageModelRun.before(r);
+            } else if (r.calibration().eval()) {
+                baseline = BeforeAfter.before(r.model(), r.data());
+            }
             if (r.goal() instanceof CompressRequest.Prune o) {
                 if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
                     norms = LanguageModelRun.wandaNorms(r);
@@ -160,9 +169,12 @@ public final class CompressRun {
                     a = Compressor.allocateSparsity(layers, o, metrics);
                 }
                 Map<String, double[]> n = norms;
+                Map<String, InputGram.Gram> gs = grams;
+                List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(SafetensorsOutput.Planned.Dense::new).toList();
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g))
-                        : Compressor.prune(layers, a, o, norms, grams, progress);
+                        : write(r, cp, onnx, opset, plan, sink -> sequential
+                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), sink)
+                        : Compressor.prune(layers, a, o, n, gs, progress, sink));
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
@@ -177,9 +189,18 @@ public final class CompressRun {
                 } else {
                     a = Compressor.allocateBits(layers, o, grams);
                 }
+                Map<String, InputGram.Gram> gs = grams;
+                List<SafetensorsOutput.Planned> plan = new ArrayList<>();
+                for (int i = 0; i < layers.size(); i++) {
+                    Layer l = layers.get(i);
+                    plan.add(new SafetensorsOutput.Planned.Quantized(l, new QuantSpec((int) a.layers().get(i).value(), o.symmetric(),
+                            o.groupSize()), o.outliers() > 0 ? (int) Pruners.prunedCount(o.outliers(), l.params()) : 0,
+                            Math.min(o.lowRank(), Math.min(l.rows(), l.cols()))));
+                }
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g))
-                        : Compressor.quantize(layers, a, o, grams, progress);
+                        : write(r, cp, onnx, opset, plan, sink -> sequential
+                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink)
+                        : Compressor.quantize(layers, a, o, gs, progress, sink));
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                     // a dry run reports the file it would write: each layer's stored bytes replace its dense ones
@@ -191,19 +212,11 @@ public final class CompressRun {
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
             after = ModelTraffic.of(cp, layers, bytesAfter, r.memory().positions());
-            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
-                lmBefore = LanguageModelRun.before(r);
-            } else if (r.calibration().eval()) {
-                baseline = BeforeAfter.before(r.model(), r.data());
-            }
-            if (!r.dryRun()) {
-                write(r, cp, onnx, opset, outcome.edits());
-            }
         }
         notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
-        return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : size(r.out()), before, after,
+        return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : Checkpoints.fileBytes(r.out()), before, after,
                 profiles, notes, eval, sensitivity);
     }
 
@@ -322,7 +335,14 @@ public final class CompressRun {
                 + 4.0 * rank * (l.rows() + l.cols());
     }
 
-    private static void write(CompressRequest r, Checkpoint cp, boolean onnx, long opset, List<LayerEdit> edits) {
+    /**
+     * Runs {@code work} with a sink for its edits and writes them: ONNX from the edits collected in memory (an ONNX
+     * model is one protobuf, under 2 GB), safetensors streamed, each edit written as it comes ({@link SafetensorsOutput}),
+     * so an LLM is compressed holding one layer's weights.
+     */
+    private static Compressor.Outcome write(CompressRequest r, Checkpoint cp, boolean onnx, long opset,
+                                            List<SafetensorsOutput.Planned> plan,
+                                            Function<Consumer<LayerEdit>, Compressor.Outcome> work) {
         Path out = r.out();
         boolean overwrite = r.destination().force() && CompressRequest.sameFile(r.model(), out);
         // the writers refuse to write over their input; with --force write beside it, then rename over it
@@ -331,10 +351,17 @@ public final class CompressRun {
         CompressRequest.Goal g = r.goal();
         meta.put("loupe.compress", g.mode() + (r.prune() ? " sparsity=" : " bits=") + g.target() + " method=" + g.method()
                 + " allocate=" + g.allocation());
+        Compressor.Outcome outcome;
         if (onnx) {
+            List<LayerEdit> edits = new ArrayList<>();
+            outcome = work.apply(edits::add);
             OnnxOutput.write(r.model(), opset, edits, target);
         } else {
-            SafetensorsOutput.write(cp, edits, meta, target);
+            try (SafetensorsOutput w = SafetensorsOutput.open(cp, plan, meta, target, r.destination().maxShardBytes())) {
+                refuseInputShards(r, w);
+                outcome = work.apply(w::accept);
+                w.finish();
+            }
         }
         if (overwrite) {
             try {
@@ -345,6 +372,20 @@ public final class CompressRun {
                 }
             } catch (IOException e) {
                 throw new LoupeException(out, "cannot replace the input: " + e.getMessage(), e);
+            }
+        }
+        return outcome;
+    }
+
+    /** A shard of a sharded output must not be a file the input is read from (it would be replaced while mapped). */
+    private static void refuseInputShards(CompressRequest r, SafetensorsOutput w) {
+        java.util.Set<Path> inputs = Checkpoints.files(r.model());
+        for (Path shard : w.files()) {
+            for (Path in : inputs) {
+                if (CompressRequest.sameFile(in, shard)) {
+                    throw new LoupeException(r.out(), "its shard " + shard.getFileName() + " would overwrite " + in
+                            + ", a file of the input; pick another --out");
+                }
             }
         }
     }
@@ -396,13 +437,5 @@ public final class CompressRun {
      */
     static long inputBytes(Checkpoint cp) {
         return Checkpoints.fileBytes(cp.source());
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            throw new LoupeException(p, "cannot read size: " + e.getMessage(), e);
-        }
     }
 }

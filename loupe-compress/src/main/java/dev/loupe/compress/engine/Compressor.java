@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One compression run over a list of layers: allocate, then apply the kernel to each layer. Layers are
@@ -140,6 +141,16 @@ public final class Compressor {
     public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms,
                                 Map<String, InputGram.Gram> grams, Progress progress) {
         List<LayerEdit> edits = new ArrayList<>();
+        Outcome out = prune(layers, a, o, norms, grams, progress, edits::add);
+        return new Outcome(a, edits, out.layers());
+    }
+
+    /**
+     * As above, handing each layer's edit to {@code sink} as soon as it is made and keeping none (the outcome's edits
+     * are empty): a streamed writer then holds one layer at a time, whatever the model's size.
+     */
+    public static Outcome prune(List<Layer> layers, Allocation a, CompressRequest.Prune o, Map<String, double[]> norms,
+                                Map<String, InputGram.Gram> grams, Progress progress, Consumer<LayerEdit> sink) {
         List<LayerResult> results = new ArrayList<>();
         progress.start("pruning " + layers.size() + " layers (" + o.method().name().toLowerCase(java.util.Locale.ROOT) + ")", layers.size());
         for (int i = 0; i < layers.size(); i++) {
@@ -168,13 +179,13 @@ public final class Compressor {
                 };
                 pruned = mask.apply(w);
             }
-            edits.add(new LayerEdit.Dense(l, pruned));
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(pruned),
                     8.0 * l.tensor().dtype().elementBytes(), relative(w, pruned)));
+            sink.accept(new LayerEdit.Dense(l, pruned));
             progress.advance(1);
         }
         progress.done();
-        return new Outcome(a, edits, results);
+        return new Outcome(a, List.of(), results);
     }
 
     /** Per-layer bits: uniform, or knapsack/greedy over each layer's measured squared error at minBits..maxBits. */
@@ -296,6 +307,13 @@ public final class Compressor {
     public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o, Map<String, InputGram.Gram> grams,
                                    Progress progress) {
         List<LayerEdit> edits = new ArrayList<>();
+        Outcome out = quantize(layers, a, o, grams, progress, edits::add);
+        return new Outcome(a, edits, out.layers());
+    }
+
+    /** As above, handing each layer's edit to {@code sink} as soon as it is made and keeping none (see {@link #prune}). */
+    public static Outcome quantize(List<Layer> layers, Allocation a, QuantOptions o, Map<String, InputGram.Gram> grams,
+                                   Progress progress, Consumer<LayerEdit> sink) {
         List<LayerResult> results = new ArrayList<>();
         progress.start("quantizing " + layers.size() + " layers" + (o.gptq() != null ? " (gptq)" : ""), layers.size());
         for (int i = 0; i < layers.size(); i++) {
@@ -311,13 +329,13 @@ public final class Compressor {
                     : null;
             LayerEdit.Quantized e = new LayerEdit.Quantized(l, q, f);
             float[] d = e.reconstructed();
-            edits.add(e);
             results.add(new LayerResult(l.name(), l.node(), l.params(), share.metric(), share.value(), zeros(d), share.value(),
                     relative(w, d)));
+            sink.accept(e);
             progress.advance(1);
         }
         progress.done();
-        return new Outcome(a, edits, results);
+        return new Outcome(a, List.of(), results);
     }
 
     /**

@@ -41,20 +41,39 @@ final class ConvAtPoint {
         return groups == 1;
     }
 
-    /** dX (via {@code dxRule}, the ordinary flipped-kernel Conv) and dW of Conv node {@code n}, with their tangents. */
+    /**
+     * dX (via {@code dxRule}, the ordinary flipped-kernel Conv), dW and, when the bias is a weight too, its gradient
+     * (put as {@code g}'s entry 2), with their tangents. With a bias, cols(X) gets a last column of ones: the bias
+     * is then one more kernel column, so Y's tangent is one product with no broadcast Add of ḃ over the activations
+     * and the bias gradient is dW's last column instead of a ReduceSum over dY (both were a pass over the largest
+     * tensors of the tangent graph, {@code loupe bench hessian --profile}).
+     */
     static void backward(Node n, String dy, long[] xd, long[] wd, Window win, long ho, long wo, GradientGraph.Emit e,
                          Set<String> live, Map<Integer, String> g, java.util.function.Supplier<String> dxRule) {
         OnnxModelBuilder b = e.b;
         String x = n.inputs().get(0), w = n.inputs().get(1);
+        String bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? n.inputs().get(2) : null;
+        boolean folded = bias != null && live.contains(bias) && live.contains(w);
         long o = wd[0], c = wd[1];
-        String cols = cols(x, c, win, ho, wo, e);
+        long hw = ho * wo, xhw = xd[2] * xd[3], k = wd[2] * wd[3], kc = k * c + (folded ? 1 : 0);
+        String cols = cols(x, c, win, ho, wo, folded, e);
         String gm = live.contains(x) ? transposedCols(dy, xd, win, ho, wo, o, e) : null;
-        long hw = ho * wo, xhw = xd[2] * xd[3], k = wd[2] * wd[3];
         if (live.contains(w)) {
-            String dw = fromOkc(contract(dy, o, cols, hw, k * c, e), wd, e);
-            g.put(1, dw);
-            e.macros.put(dw, t -> sum(b, t.apply(dy) == null ? null : fromOkc(contract(t.apply(dy), o, cols, hw, k * c, e), wd, e),
+            String dwb = contract(dy, o, cols, hw, kc, e);
+            g.put(1, kernelPart(dwb, wd, folded, e));
+            String[] tangent = new String[1]; // the tangent of [dW | db], made once for both
+            java.util.function.Function<java.util.function.UnaryOperator<String>, String> dwbTangent = t -> {
+                if (tangent[0] == null && t.apply(dy) != null) {
+                    tangent[0] = contract(t.apply(dy), o, cols, hw, kc, e);
+                }
+                return tangent[0];
+            };
+            e.macros.put(g.get(1), t -> sum(b, dwbTangent.apply(t) == null ? null : kernelPart(dwbTangent.apply(t), wd, folded, e),
                     t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
+            if (folded) {
+                g.put(2, biasPart(dwb, o, kc, e));
+                e.macros.put(g.get(2), t -> dwbTangent.apply(t) == null ? null : biasPart(dwbTangent.apply(t), o, kc, e));
+            }
         }
         if (live.contains(x)) {
             String dx = dxRule.get();
@@ -64,22 +83,54 @@ final class ConvAtPoint {
                     t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
         }
         String y = n.outputs().getFirst();
-        String bias = n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() ? n.inputs().get(2) : null;
-        e.macros.put(y, t -> sum(b, t.apply(x) == null ? null : b.op("Conv", n.attributes(), t.apply(x), w),
-                t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{0, 2, 1}, e), o, cols, hw, k * c, ho, wo, e),
-                bias == null || t.apply(bias) == null ? null : b.op("Reshape", t.apply(bias), e.ints(1, -1, 1, 1))));
+        e.macros.put(y, t -> {
+            String tw = t.apply(w), tb = bias == null ? null : t.apply(bias);
+            String rows = null;
+            if (folded && (tw != null || tb != null)) { // [Ẇ rows | ḃ], a missing one as zeros
+                String wr = kernelRows(tw != null ? tw : b.op("Mul", w, e.scalar(0f)), wd, new long[]{0, 2, 1}, e);
+                String br = b.op("Reshape", tb != null ? tb : b.op("Mul", bias, e.scalar(0f)), e.ints(o, 1));
+                rows = b.op("Concat", Map.of("axis", 1L), wr, br);
+            } else if (tw != null) {
+                rows = kernelRows(tw, wd, new long[]{0, 2, 1}, e);
+            }
+            return sum(b, t.apply(x) == null ? null : b.op("Conv", n.attributes(), t.apply(x), w),
+                    rows == null ? null : apply(rows, o, cols, hw, kc, ho, wo, e),
+                    folded || tb == null ? null : b.op("Reshape", tb, e.ints(1, -1, 1, 1)));
+        });
     }
 
-    /** im2col of X: one Slice of the padded input per kernel position, [N·Ho·Wo, K·C]. */
-    private static String cols(String x, long c, Window win, long ho, long wo, GradientGraph.Emit e) {
+    /** The kernel's part [O, C, kh, kw] of a [O, K·C (+1)] product with cols. */
+    private static String kernelPart(String okc, long[] wd, boolean folded, GradientGraph.Emit e) {
+        long kc = wd[1] * wd[2] * wd[3];
+        return fromOkc(folded ? e.b.op("Slice", okc, e.ints(0), e.ints(kc), e.ints(1)) : okc, wd, e);
+    }
+
+    /** The bias column [O] of a [O, K·C + 1] product with cols. */
+    private static String biasPart(String okc, long o, long kc, GradientGraph.Emit e) {
+        return e.b.op("Reshape", e.b.op("Slice", okc, e.ints(kc - 1), e.ints(kc), e.ints(1)), e.ints(o));
+    }
+
+    /** im2col of X: one Slice of the padded input per kernel position, [N·Ho·Wo, K·C], with {@code ones}: and a column of ones. */
+    private static String cols(String x, long c, Window win, long ho, long wo, boolean ones, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
         String xp = e.pad(x, new long[]{0, 0, win.pads()[0], win.pads()[1], 0, 0, win.pads()[2], win.pads()[3]});
         List<String> parts = new ArrayList<>();
         for (long kh = 0; kh < win.kernel()[0]; kh++) {
             for (long kw = 0; kw < win.kernel()[1]; kw++) {
-                parts.add(e.b.op("Slice", xp, e.ints(kh, kw), e.ints(kh + ho, kw + wo), e.ints(2, 3)));
+                parts.add(b.op("Slice", xp, e.ints(kh, kw), e.ints(kh + ho, kw + wo), e.ints(2, 3)));
             }
         }
-        return positionsByColumns(parts, parts.size() * c, e);
+        long width = parts.size() * c;
+        if (ones) { // [N, 1, Ho, Wo] of ones: a plane of ones expanded over the samples
+            float[] plane = new float[(int) (ho * wo)];
+            java.util.Arrays.fill(plane, 1f);
+            String one = b.fresh("ones");
+            b.initializer(one, plane, 1, 1, ho, wo);
+            String n = b.op("Slice", b.op("Shape", x), e.ints(0), e.ints(1));
+            parts.add(b.op("Expand", one, b.op("Concat", Map.of("axis", 0L), n, e.ints(1, 1, 1))));
+            width++;
+        }
+        return positionsByColumns(parts, width, e);
     }
 
     /** G(dY) [N·H·W, K·O]: per kernel position, dY shifted by (p − kh, p − kw) onto the input grid. */

@@ -95,7 +95,7 @@ final class ConvRules {
                 g.put(1, convKernel(n, dy, x, wd, win, groups, ho, wo, e));
             }
         }
-        if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() && live.contains(n.inputs().get(2))) {
+        if (n.inputs().size() > 2 && !n.inputs().get(2).isEmpty() && live.contains(n.inputs().get(2)) && !g.containsKey(2)) {
             g.put(2, e.reduceSum(dy, new long[]{0, 2, 3}, false));
         }
     }

@@ -44,6 +44,9 @@ class ConvOpGradientTest {
                 new Case("conv 3x2 stride 1, asymmetric pads, bias (at a point: GEMMs on prepared im2col)", m -> m.weight("x", -1, 1, 2, 3, 6, 7)
                         .weight("w", -0.5, 0.5, 4, 3, 3, 2).weight("b", -1, 1, 4)
                         .node("Conv", Map.of("pads", new long[]{2, 0, 1, 1}), "h", "x", "w", "b")),
+                new Case("conv 3x3 stride 1 pads 1, bias, input not a weight (first layer at a point: bias folded into the GEMM)",
+                        m -> m.constant("x", wave(2 * 2 * 5 * 6), 2, 2, 5, 6).weight("w", -0.5, 0.5, 3, 2, 3, 3).weight("b", -1, 1, 3)
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
                         .node("Conv", Map.of("group", 2L, "pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("depthwise conv stride 2, pads 1", m -> m.weight("x", -1, 1, 2, 3, 6, 5).weight("w", -0.5, 0.5, 3, 1, 3, 3)
@@ -110,5 +113,14 @@ class ConvOpGradientTest {
                 .node("Conv", same, "c2", "a1", "w2").node("BatchNormalization", "n2", "c2", "g2", "b2", "c_m2", "c_v2")
                 .node("Add", "r", "n2", "x").node("GlobalAveragePool", "p", "r").node("Flatten", "f", "p")
                 .node("Gemm", Map.of("transB", 1L), "h", "f", "fc", "fcb");
+    }
+
+    /** Distinct values in (−1, 1) for a constant input: sin of the index, no two alike. */
+    private static float[] wave(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) Math.sin(1.3 * i + 0.4);
+        }
+        return v;
     }
 }
