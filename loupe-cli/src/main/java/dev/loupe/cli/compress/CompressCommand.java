@@ -309,7 +309,7 @@ public final class CompressCommand implements Callable<Integer> {
 
     private static void print(CompressionReport r, PrintWriter out) {
         boolean prune = r.mode() == Mode.PRUNE;
-        String metric = !r.sensitivity().isEmpty() ? "Ω = Tr(H)/n·‖ΔW‖²" : r.allocation().metric().isEmpty() ? "-" : r.allocation().metric();
+        String metric = r.metricName().isEmpty() ? "-" : r.metricName();
         Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
                 prune ? "sparsity" : "zeros", "rel.err");
         for (LayerResult l : r.layers()) {

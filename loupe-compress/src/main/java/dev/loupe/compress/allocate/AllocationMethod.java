@@ -21,7 +21,7 @@ public enum AllocationMethod {
      * ({@link HessianAware}): Ω = Tr(H)/n·‖ΔW‖² from exact per-layer Hessian traces on an ONNX classifier (bits or
      * sparsity), else the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) (bits).
      */
-    HESSIAN(null, "Ω = Tr(H)/n·‖ΔW‖², or the output error tr(ΔW·XᵀX/N·ΔWᵀ)");
+    HESSIAN(null, "output error tr(ΔW·XᵀX/N·ΔWᵀ)");
 
     private final Mode only;
     private final String metric;

@@ -36,6 +36,11 @@ public record CompressionReport(String source, String output, Mode mode, Method 
         notes = List.copyOf(notes);
     }
 
+    /** The per-layer quantity the allocation read ("" for uniform): HAWQ-V2's Ω where exact traces were read. */
+    public String metricName() {
+        return sensitivity.isEmpty() ? allocation.metric() : "Ω = Tr(H)/n·‖ΔW‖²";
+    }
+
     /** Without Hessian sensitivities. */
     public CompressionReport(String source, String output, Mode mode, Method method, AllocationMethod allocation,
                              double target, double achieved, List<LayerResult> layers, long paramsInLayers,
