@@ -57,6 +57,24 @@ class TestCompressCommand {
     }
 
     @Test
+    void shardedOutputSplitsAtMaxShardSizeAndReadsBack() throws Exception {
+        Path out = dir.resolve("q").resolve("model.safetensors.index.json");
+        // 4-bit fc1 (32x40, groups of 128 -> one per row): 640 B codes + 128 B scales + 32 B zeros; fc2 at 10x32
+        CliRun r = CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "1KB");
+        assertEquals(0, r.exit(), r.err());
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "model.safetensors.index.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        try (Checkpoint cp = Checkpoints.open(out)) {
+            assertTrue(dev.loupe.core.format.safetensors.LoupeQuantized.isQuantized(cp));
+            assertEquals(32 * 40, dev.loupe.core.format.safetensors.LoupeQuantized.dequantize(cp, "fc1.weight").length);
+        }
+        assertOneLineError(CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "5 parsecs"),
+                "--max-shard-size");
+    }
+
+    @Test
     void nonsenseIsRefusedBeforeAnyWork() {
         String m = model().toString();
         String out = dir.resolve("o.safetensors").toString();

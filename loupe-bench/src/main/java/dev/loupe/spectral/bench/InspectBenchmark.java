@@ -116,7 +116,8 @@ public final class InspectBenchmark {
      * inflates with other load, CPU time much less; CPU / cores bounds the uncontended wall time from below.
      */
     /** The 1, 5 and 15 minute load averages ("/proc/loadavg"), or "?" where there is none. */
-    static String loadAverage() {
+    /** The 1, 5 and 15 minute load averages of /proc/loadavg, or "?". */
+    public static String loadAverage() {
         try {
             String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -125,7 +126,8 @@ public final class InspectBenchmark {
         }
     }
 
-    static double processCpuSeconds() {
+    /** Process CPU seconds (Java and native threads), or NaN. */
+    public static double processCpuSeconds() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime() / 1e9;

@@ -1,13 +1,18 @@
 package dev.loupe.cli.bench;
 
 import dev.loupe.cli.Table;
+import dev.loupe.cli.TerminalProgress;
 import dev.loupe.compress.bench.CompressBenchmark;
+import dev.loupe.compress.bench.ModelCompressBenchmark;
+import dev.loupe.linalg.Backends;
 import dev.loupe.compress.bench.SecondOrderBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -20,7 +25,13 @@ import java.util.concurrent.Callable;
                 "Then GPTQ (int4, groups of 128, with and without act-order) and SparseGPT (50 %%, 2:4) on one "
                         + "4096x11008 layer with the XᵀX of 128x2048 calibration tokens (a Wishart sample, see --second-order), "
                         + "as ratios to RTN int4 g128 of the same weights and to one Cholesky factorization of the same XᵀX "
-                        + "(all cores; several minutes on two cores)."})
+                        + "(all cores; several minutes on two cores).",
+                "--model: instead, write the LLaMA-7B-shaped BF16 checkpoint of 'bench inspect --model' (--blocks blocks, "
+                        + "one safetensors shard per block and an index; 32 blocks = ~13.5 GB) into a temp dir and compress it "
+                        + "end to end with loupe compress's engine for each --jobs entry, into Hugging Face shards (5 GB), layer by "
+                        + "layer; print each job's wall and CPU time, the share of the layer loop, the peak heap and the output "
+                        + "size, and one layer of each shape timed in the same run (decode, kernel, encode). The folder is "
+                        + "deleted afterwards. Set the heap with LOUPE_HEAP (e.g. 6g); needs twice the checkpoint's size on disk."})
 public final class CompressBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "Runs per kernel; the best counts (default ${DEFAULT-VALUE}).")
     int runs;
@@ -40,11 +51,26 @@ public final class CompressBenchCommand implements Callable<Integer> {
             description = "Runs of each GPTQ/SparseGPT kernel; the best counts (default ${DEFAULT-VALUE}).")
     int obsRuns;
 
+    @Option(names = "--model", description = "Compress a whole generated LLaMA-7B-shaped checkpoint end to end instead of timing kernels.")
+    boolean model;
+
+    @Option(names = "--blocks", defaultValue = "32", paramLabel = "1..32", description = "Transformer blocks of the --model "
+            + "checkpoint (default: ${DEFAULT-VALUE}, the 7B shape; fewer for a quicker run).")
+    int blocks;
+
+    @Option(names = "--jobs", split = ",", defaultValue = "RTN4,MAGNITUDE50", paramLabel = "JOB",
+            description = "With --model, comma-separated: RTN4 (int4, groups of 128), MAGNITUDE50 (50 %% unstructured), KNAPSACK4 "
+                    + "(bits per layer 2..8 by the knapsack, mean 4) (default: ${DEFAULT-VALUE}).")
+    List<ModelCompressBenchmark.Job> jobs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (model) {
+            return model();
+        }
         if (runs < 1 || runs > 100) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be 1..100");
         }
@@ -78,6 +104,49 @@ public final class CompressBenchCommand implements Callable<Integer> {
                     + (obsRuns) + " run(s), all cores");
         }
         out.flush();
+        return 0;
+    }
+
+    private int model() throws IOException {
+        if (blocks < 1 || blocks > 32) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--blocks must be 1..32");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintStream err = System.err;
+        try (ScratchDir dir = ScratchDir.create("loupe-bench-compress-model")) {
+            ModelCompressBenchmark.Result r = ModelCompressBenchmark.run(dir.path(), blocks, jobs, Backends.best(),
+                    TerminalProgress.forTerminal(false), m -> err.println("bench compress --model: " + m));
+            out.printf(Locale.ROOT, "checkpoint: %d blocks + embeddings + head, %s BF16 in %d shards, written in %.0f s; "
+                    + "max heap %s, %d cores%n", r.blocks(), Table.bytes(r.inputBytes()), r.inputShards(), r.writeSeconds(),
+                    Table.bytes(r.maxHeapBytes()), Runtime.getRuntime().availableProcessors());
+            Table t = new Table("job", "layers", "wall s", "CPU s", "layer loop s", "rest s", "peak heap", "old gen peak",
+                    "max after GC", "GCs", "output", "files", "load before", "load after");
+            for (ModelCompressBenchmark.Run x : r.runs()) {
+                t.row(x.job().label(), Integer.toString(x.layers()), Table.num(x.wallSeconds(), 1), Table.num(x.cpuSeconds(), 1),
+                        Table.num(x.loopSeconds(), 1), Table.num(x.wallSeconds() - x.loopSeconds(), 1), Table.bytes(x.peakHeapBytes()),
+                        Table.bytes(x.oldGenPeakBytes()), Table.bytes(x.liveAfterGcBytes()), Integer.toString(x.collections()),
+                        Table.bytes(x.outputBytes()), Integer.toString(x.outputFiles()),
+                        x.loadBefore(), x.loadAfter());
+            }
+            t.print(out);
+            Table p = new Table("job", "shape", "count", "decode s", "kernel s", "encode s", "x count: decode", "kernel", "encode");
+            for (ModelCompressBenchmark.Run x : r.runs()) {
+                for (ModelCompressBenchmark.Part q : x.parts()) {
+                    p.row(x.job().label(), q.shape(), Integer.toString(q.count()), Table.num(q.decodeSeconds(), 3),
+                            Table.num(q.kernelSeconds(), 3), Table.num(q.encodeSeconds(), 3), Table.num(q.decodeSeconds() * q.count(), 1),
+                            Table.num(q.kernelSeconds() * q.count(), 1), Table.num(q.encodeSeconds() * q.count(), 1));
+                }
+            }
+            out.println();
+            p.print(out);
+            out.printf(Locale.ROOT, "peak heap: the heap pools' peaks summed (reset before each job; an upper bound); old gen peak: "
+                    + "the old generation's; max after GC: the most heap in use right after any collection (the live set, "
+                    + "plus what the collector left); layer loop: read, compress and write every layer (the rest: opening, allocation, copying "
+                    + "the tensors left as they are, renames); parts x count: one layer of each shape timed in this run; the loop "
+                    + "minus their sum is I/O and page faults. Process peak RSS (VmHWM, mapped file pages included): %s%n",
+                    Table.bytes(r.vmHwmBytes()));
+            out.flush();
+        }
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.safetensors.SafetensorsShards;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda, nm or sparsegpt");
             }
             if (!allocation.appliesTo(Mode.PRUNE)) {
-                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha or owl");
+                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha, owl or hessian");
             }
             if (method == Method.NM || (method == Method.SPARSEGPT && m != 0)) {
                 if (n < 1 || m <= n) {
@@ -125,9 +126,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param embeddings also quantize lookup tables (embeddings)
      * @param lowRank    rank of the low-rank quantization-error compensation (0: none)
      * @param actOrder   GPTQ's act-order: input channels by decreasing XᵀX diagonal
+     * @param ggmlGrid   the grid of ggml's Q4_0/Q5_0/Q8_0 blocks ({@code QuantSpec#ggmlGrid}: float16 scales, their ranges)
      */
     public record Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
-                           double outliers, boolean embeddings, int lowRank, boolean actOrder) implements Goal {
+                           double outliers, boolean embeddings, int lowRank, boolean actOrder, boolean ggmlGrid) implements Goal {
         public Quantize {
             method = method == null ? Method.RTN : method;
             allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
@@ -158,6 +160,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
             if (actOrder && method != Method.GPTQ) {
                 throw new LoupeException("--act-order is a GPTQ option; add --method gptq");
             }
+        }
+
+        /** Scales in float32. */
+        public Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
+                        double outliers, boolean embeddings, int lowRank, boolean actOrder) {
+            this(bits, method, allocation, group, asymmetric, outliers, embeddings, lowRank, actOrder, false);
         }
 
         /** Without act-order. */
@@ -241,9 +249,17 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param out    output file (null only for a dry run)
      * @param force  allow {@code out} to be the input (still written atomically)
      * @param dryRun allocate and report, write nothing
+     * @param maxShardBytes the largest shard when {@code out} is a shard index ({@code NAME.safetensors.index.json})
      */
-    public record Destination(Path out, boolean force, boolean dryRun) {
+    public record Destination(Path out, boolean force, boolean dryRun, long maxShardBytes) {
+        public Destination(Path out, boolean force, boolean dryRun) {
+            this(out, force, dryRun, SafetensorsShards.DEFAULT_MAX_SHARD_BYTES);
+        }
+
         public Destination {
+            if (maxShardBytes < 1) {
+                throw new LoupeException("--max-shard-size must be positive, got " + maxShardBytes);
+            }
             if (dryRun && out != null) {
                 throw new LoupeException("--dry-run writes nothing; drop --out (or --dry-run)");
             }
@@ -267,9 +283,18 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
         if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
-            throw new LoupeException((goal.method().needsGram() ? "--method " + goal.method() : "--allocate hessian")
-                    + " needs each layer's XᵀX: calibration data on an ONNX model "
-                    + "(--data X or --text FILE) or --calibration TEXT on a language model");
+            throw new LoupeException(goal.method().needsGram() ? "--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+                    + "(--data X or --text FILE) or --calibration TEXT on a language model"
+                    : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier (HAWQ-V2's Hessian traces), "
+                    + "--text FILE on an ONNX encoder or --calibration TEXT on a language model (the XᵀX proxy)");
+        }
+        if (goal.allocation() == AllocationMethod.HESSIAN && onnxModel && data.data() != null && data.labels() == null) {
+            throw new LoupeException(data.data(), "--allocate hessian on an ONNX classifier traces the Hessian of the cross-entropy "
+                    + "on these examples (HAWQ-V2): add --labels");
+        }
+        if (goal instanceof Prune && goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces(goal, model, data)) {
+            throw new LoupeException("--allocate hessian with --sparsity weighs each layer's pruning error by its loss-Hessian trace: "
+                    + "it needs an ONNX classifier with --data X --labels Y (there is no XᵀX form for sparsity)");
         }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
@@ -298,13 +323,34 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         Path out = destination.out();
         if (out != null) {
             String o = out.getFileName().toString();
-            if (onnxModel ? !o.endsWith(".onnx") : !o.endsWith(".safetensors")) {
-                throw new LoupeException(out, "the output must be " + (onnxModel ? ".onnx (the input is ONNX)" : ".safetensors"));
+            if (onnxModel ? !o.endsWith(".onnx") : !o.endsWith(".safetensors") && !SafetensorsShards.isIndex(out)) {
+                throw new LoupeException(out, "the output must be " + (onnxModel ? ".onnx (the input is ONNX)"
+                        : ".safetensors (or NAME.safetensors.index.json for Hugging Face shards)"));
+            }
+            if (SafetensorsShards.isIndex(out) && sameFile(model, out)) {
+                throw new LoupeException(out, "a sharded output cannot replace its input (its shards are being read); pick another --out");
             }
             if (!destination.force() && sameFile(model, out)) {
                 throw new LoupeException(out, "output would overwrite the input; pick another --out or add --force");
             }
         }
+    }
+
+    /**
+     * Whether {@code --allocate hessian} reads each layer's exact loss-Hessian trace (HAWQ-V2 proper): an ONNX
+     * classifier with --data and --labels. Elsewhere (an encoder's --text, a language model) it reads the XᵀX proxy.
+     */
+    public boolean hessianTraces() {
+        return hessianTraces(goal, model, data());
+    }
+
+    private static boolean hessianTraces(Goal goal, Path model, EvalData data) {
+        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx") && data.data() != null;
+    }
+
+    /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits by the proxy. */
+    public boolean needsGram() {
+        return goal.method().needsGram() || (goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces());
     }
 
     public boolean prune() {

@@ -3,10 +3,12 @@ package dev.loupe.compress.engine;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
 import dev.loupe.compress.memory.HardwareProfile;
+import dev.loupe.compress.prune.Pruners;
 import dev.loupe.compress.memory.HardwareProfiles;
 import dev.loupe.compress.memory.ModelTraffic;
 import dev.loupe.compress.memory.Roofline;
@@ -15,6 +17,7 @@ import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.compress.write.OnnxOutput;
 import dev.loupe.compress.write.QuantizedLayout;
@@ -35,8 +38,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** {@code loupe compress}'s engine: from a validated request to a written file and its report. */
 public final class CompressRun {
@@ -52,6 +59,14 @@ public final class CompressRun {
 
     /** As above, reporting calibration batches and layers done to {@code progress} (the CLI's bar on stderr). */
     public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress) {
+        return run(r, backend, progress, null);
+    }
+
+    /**
+     * As above; {@code hessian} gives the per-layer loss-Hessian traces that {@code --allocate hessian} reads on an ONNX
+     * classifier ({@link CompressRequest#hessianTraces()}), null where the request needs none.
+     */
+    public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress, HessianTraceSource hessian) {
         List<HardwareProfile> profiles = new ArrayList<>(HardwareProfiles.builtIn());
         if (r.memory().hardware() != null) {
             profiles.addAll(HardwareProfiles.load(r.memory().hardware()));
@@ -65,6 +80,7 @@ public final class CompressRun {
             notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
         }
         Compressor.Outcome outcome;
+        List<LayerSensitivity> sensitivity = List.of();
         Map<String, Double> bytesAfter = new HashMap<>();
         Workload before;
         Workload after;
@@ -101,7 +117,7 @@ public final class CompressRun {
             sizeEstimate = sizeBefore;
             boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
             // a dry run still allocates, and Hessian-aware bits are allocated from XᵀX
-            boolean grammed = r.goal().needsGram() && (!r.dryRun() || r.goal().allocation() == AllocationMethod.HESSIAN);
+            boolean grammed = r.needsGram() && (!r.dryRun() || (r.goal().allocation() == AllocationMethod.HESSIAN && !r.hessianTraces()));
             // GPTQ/SparseGPT on an LM block by block as the papers; Hessian-aware bits need every XᵀX up front
             boolean sequential = grammed && lmText && !r.dryRun() && !r.calibration().lm().oneShot()
                     && r.goal().allocation() != AllocationMethod.HESSIAN;
@@ -122,6 +138,12 @@ public final class CompressRun {
                         + (r.data().data() != null ? r.data().data() : r.data().text())
                         + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
             }
+            // before anything is written: with --force the output replaces the model these read
+            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
+                lmBefore = LanguageModelRun.before(r);
+            } else if (r.calibration().eval()) {
+                baseline = BeforeAfter.before(r.model(), r.data());
+            }
             if (r.goal() instanceof CompressRequest.Prune o) {
                 if (calibrate && r.calibration().lm() != null && r.calibration().lm().text() != null) {
                     norms = LanguageModelRun.wandaNorms(r);
@@ -138,21 +160,47 @@ public final class CompressRun {
                     case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };
-                Allocation a = Compressor.allocateSparsity(layers, o, metrics);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianSparsity(layers, o, norms, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateSparsity(layers, o, metrics);
+                }
                 Map<String, double[]> n = norms;
+                Map<String, InputGram.Gram> gs = grams;
+                List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(SafetensorsOutput.Planned.Dense::new).toList();
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g))
-                        : Compressor.prune(layers, a, o, norms, grams, progress);
+                        : write(r, cp, onnx, opset, plan, sink -> sequential
+                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), sink)
+                        : Compressor.prune(layers, a, o, n, gs, progress, sink));
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
                 if (onnx) {
                     requireOnnxForm(cp, layers, o);
                 }
-                Allocation a = Compressor.allocateBits(layers, o, grams);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianBits(layers, o, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateBits(layers, o, grams);
+                }
+                Map<String, InputGram.Gram> gs = grams;
+                List<SafetensorsOutput.Planned> plan = new ArrayList<>();
+                for (int i = 0; i < layers.size(); i++) {
+                    Layer l = layers.get(i);
+                    plan.add(new SafetensorsOutput.Planned.Quantized(l, new QuantSpec((int) a.layers().get(i).value(), o.symmetric(),
+                            o.groupSize()), o.outliers() > 0 ? (int) Pruners.prunedCount(o.outliers(), l.params()) : 0,
+                            Math.min(o.lowRank(), Math.min(l.rows(), l.cols()))));
+                }
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : sequential ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g))
-                        : Compressor.quantize(layers, a, o, grams, progress);
+                        : write(r, cp, onnx, opset, plan, sink -> sequential
+                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink)
+                        : Compressor.quantize(layers, a, o, gs, progress, sink));
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                     // a dry run reports the file it would write: each layer's stored bytes replace its dense ones
@@ -164,20 +212,48 @@ public final class CompressRun {
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
             after = ModelTraffic.of(cp, layers, bytesAfter, r.memory().positions());
-            if (r.calibration().eval() && LanguageModelRun.applies(r.model())) {
-                lmBefore = LanguageModelRun.before(r);
-            } else if (r.calibration().eval()) {
-                baseline = BeforeAfter.before(r.model(), r.data());
-            }
-            if (!r.dryRun()) {
-                write(r, cp, onnx, opset, outcome.edits());
-            }
         }
         notes.add("memory wall: " + r.memory().positions() + " position(s) per inference; lookup tables count only the rows read;"
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
-        return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : size(r.out()), before, after,
-                profiles, notes, eval);
+        return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : Checkpoints.fileBytes(r.out()), before, after,
+                profiles, notes, eval, sensitivity);
+    }
+
+    /** Each compressed layer's loss-Hessian trace from {@code source}, by weight name; what was done goes to {@code notes}. */
+    private static Map<String, HessianTrace> traces(CompressRequest r, List<Layer> layers, HessianTraceSource source, Progress progress,
+                                                    List<String> notes) {
+        if (source == null) {
+            throw new IllegalStateException("--allocate hessian on an ONNX classifier needs a source of Hessian traces");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        layers.forEach(l -> names.add(l.name()));
+        Map<String, HessianTrace> traces = new HashMap<>();
+        for (HessianTrace t : source.traces(names, progress)) {
+            traces.put(t.name(), t);
+        }
+        List<String> negative = new ArrayList<>();
+        int most = 0;
+        for (Layer l : layers) {
+            HessianTrace t = traces.get(l.name());
+            if (t == null) {
+                throw new IllegalStateException("no Hessian trace for layer '" + l.name() + "'");
+            }
+            most = Math.max(most, t.samples());
+            if (t.trace() < 0) {
+                negative.add(l.node().isEmpty() ? l.name() : l.node());
+            }
+        }
+        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · " + (r.prune() ? "‖P_s(W) − W‖² at each sparsity 0, 5 %, …, 95 % (P_s the "
+                + (((CompressRequest.Prune) r.goal()).method() == Method.WANDA ? "Wanda mask" : "magnitude mask") + ")"
+                : "‖Q_b(W) − W‖² at each width") + ", Tr(H) of each weight's block of the "
+                + "cross-entropy Hessian by Hutchinson (up to " + most + " Rademacher vectors, exact Hessian-vector products, "
+                + "loupe-landscape) over the first " + r.calibration().samples() + " examples of " + r.data().data()
+                + "; the knapsack minimizes Σ Ω within the " + (r.prune() ? "kept-weights" : "bits") + " budget");
+        if (!negative.isEmpty()) {
+            notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));
+        }
+        return traces;
     }
 
     private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
@@ -189,7 +265,7 @@ public final class CompressRun {
             throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
         return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
-                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null);
+                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null, q.ggmlGrid());
     }
 
     /**
@@ -259,7 +335,14 @@ public final class CompressRun {
                 + 4.0 * rank * (l.rows() + l.cols());
     }
 
-    private static void write(CompressRequest r, Checkpoint cp, boolean onnx, long opset, List<LayerEdit> edits) {
+    /**
+     * Runs {@code work} with a sink for its edits and writes them: ONNX from the edits collected in memory (an ONNX
+     * model is one protobuf, under 2 GB), safetensors streamed, each edit written as it comes ({@link SafetensorsOutput}),
+     * so an LLM is compressed holding one layer's weights.
+     */
+    private static Compressor.Outcome write(CompressRequest r, Checkpoint cp, boolean onnx, long opset,
+                                            List<SafetensorsOutput.Planned> plan,
+                                            Function<Consumer<LayerEdit>, Compressor.Outcome> work) {
         Path out = r.out();
         boolean overwrite = r.destination().force() && CompressRequest.sameFile(r.model(), out);
         // the writers refuse to write over their input; with --force write beside it, then rename over it
@@ -268,10 +351,17 @@ public final class CompressRun {
         CompressRequest.Goal g = r.goal();
         meta.put("loupe.compress", g.mode() + (r.prune() ? " sparsity=" : " bits=") + g.target() + " method=" + g.method()
                 + " allocate=" + g.allocation());
+        Compressor.Outcome outcome;
         if (onnx) {
+            List<LayerEdit> edits = new ArrayList<>();
+            outcome = work.apply(edits::add);
             OnnxOutput.write(r.model(), opset, edits, target);
         } else {
-            SafetensorsOutput.write(cp, edits, meta, target);
+            try (SafetensorsOutput w = SafetensorsOutput.open(cp, plan, meta, target, r.destination().maxShardBytes())) {
+                refuseInputShards(r, w);
+                outcome = work.apply(w::accept);
+                w.finish();
+            }
         }
         if (overwrite) {
             try {
@@ -282,6 +372,20 @@ public final class CompressRun {
                 }
             } catch (IOException e) {
                 throw new LoupeException(out, "cannot replace the input: " + e.getMessage(), e);
+            }
+        }
+        return outcome;
+    }
+
+    /** A shard of a sharded output must not be a file the input is read from (it would be replaced while mapped). */
+    private static void refuseInputShards(CompressRequest r, SafetensorsOutput w) {
+        java.util.Set<Path> inputs = Checkpoints.files(r.model());
+        for (Path shard : w.files()) {
+            for (Path in : inputs) {
+                if (CompressRequest.sameFile(in, shard)) {
+                    throw new LoupeException(r.out(), "its shard " + shard.getFileName() + " would overwrite " + in
+                            + ", a file of the input; pick another --out");
+                }
             }
         }
     }
@@ -299,7 +403,7 @@ public final class CompressRun {
     private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore, long sizeAfter,
                                             Workload before,
                                             Workload after, List<HardwareProfile> profiles, List<String> notes,
-                                            EvalResult eval) {
+                                            EvalResult eval, List<LayerSensitivity> sensitivity) {
         double num = 0;
         for (LayerResult l : o.layers()) {
             num += l.params() * (r.prune() ? (r.dryRun() ? l.target() : l.sparsity()) : l.bits());
@@ -313,7 +417,7 @@ public final class CompressRun {
                     b.seconds(), a.seconds(), a.bound()));
         }
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
-                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
+                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval, sensitivity);
     }
 
     private static long opset(Checkpoint cp) {
@@ -333,13 +437,5 @@ public final class CompressRun {
      */
     static long inputBytes(Checkpoint cp) {
         return Checkpoints.fileBytes(cp.source());
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            throw new LoupeException(p, "cannot read size: " + e.getMessage(), e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.compress.write.SafetensorsOutput;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
+import dev.loupe.core.checkpoint.Checkpoints;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Consumer;
 
 /**
  * GPTQ and SparseGPT on a decoder LM as the papers run them (GPTQ arXiv 2210.17323 Sec. 4 and SparseGPT arXiv
@@ -41,13 +43,18 @@ final class SequentialCalibration {
     private SequentialCalibration() {
     }
 
-    static Compressor.Outcome run(CompressRequest r, Checkpoint cp, List<Layer> layers, Allocation a, BlockCompressor compress) {
+    /**
+     * Compresses block after block, handing each block's edits to {@code sink} once the block is done; only one block's
+     * edits are held. The temporary copy the next block's forward pass reads is the previous copy (or the source) with
+     * this block's edits written in.
+     */
+    static Compressor.Outcome run(CompressRequest r, Checkpoint cp, List<Layer> layers, Allocation a, BlockCompressor compress,
+                                  Consumer<LayerEdit> sink) {
         Map<String, LayerShare> shares = new HashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             shares.put(layers.get(i).name(), a.layers().get(i));
         }
         List<Map.Entry<Long, List<Layer>>> blocks = blocks(layers);
-        List<LayerEdit> edits = new ArrayList<>();
         Map<String, LayerResult> results = new HashMap<>();
         Path compressed = null;
         try {
@@ -56,27 +63,36 @@ final class SequentialCalibration {
                 Map<String, InputGram.Gram> grams = LanguageModelRun.grams(r, block, compressed);
                 Allocation part = new Allocation(a.method(), a.target(), block.stream().map(l -> shares.get(l.name())).toList());
                 Compressor.Outcome o = compress.apply(block, part, grams);
-                edits.addAll(o.edits());
                 o.layers().forEach(l -> results.put(l.name(), l));
                 if (k + 1 < blocks.size()) {
-                    if (compressed == null) {
-                        compressed = Files.createTempFile("loupe-sequential", ".safetensors");
+                    Path next = Files.createTempFile("loupe-sequential", ".safetensors");
+                    try (Checkpoint before = compressed == null ? null : Checkpoints.open(compressed)) {
+                        SafetensorsOutput.write(before == null ? cp : before, o.edits(), Map.of(), next);
+                    } catch (RuntimeException e) {
+                        Files.deleteIfExists(next);
+                        throw e;
                     }
-                    SafetensorsOutput.write(cp, edits, Map.of(), compressed);
+                    deleteQuietly(compressed);
+                    compressed = next;
                 }
+                o.edits().forEach(sink);
             }
         } catch (IOException e) {
             throw new LoupeException(r.model(), "cannot write the temporary copy for sequential calibration: " + e.getMessage(), e);
         } finally {
-            if (compressed != null) {
-                try {
-                    Files.deleteIfExists(compressed);
-                } catch (IOException ignored) {
-                    // a leftover temporary file is not worth failing a finished run
-                }
+            deleteQuietly(compressed);
+        }
+        return new Compressor.Outcome(a, List.of(), layers.stream().map(l -> results.get(l.name())).toList());
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a leftover temporary file is not worth failing a finished run
             }
         }
-        return new Compressor.Outcome(a, edits, layers.stream().map(l -> results.get(l.name())).toList());
     }
 
     /** Layers grouped by transformer block, blocks in forward (numeric) order, layers outside any block last. */

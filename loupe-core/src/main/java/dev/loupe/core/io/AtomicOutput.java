@@ -39,32 +39,85 @@ public final class AtomicOutput {
 
     /** Like {@link #write(Path, Body)}, renaming only when {@code check} accepts the written file. */
     public static void write(Path target, Body body, Check check) {
+        try (Pending p = open(target)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(p.file()), 1 << 20)) {
+                body.write(out);
+            } catch (IOException | UncheckedIOException e) {
+                throw new LoupeException(target, "cannot write: " + e.getMessage(), e);
+            }
+            p.publish(check);
+        }
+    }
+
+    /**
+     * A temporary file beside {@code target} for a writer that does not fit a {@link Body}: one that fills the file
+     * at known positions as its parts are computed (a streamed safetensors file), or keeps several open at once.
+     * {@link Pending#publish} renames it over the target (deferred to the end of an {@link #all} set);
+     * closing it unpublished deletes it, so a failure leaves no partial output.
+     */
+    public static Pending open(Path target) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = null;
         try {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = TempFiles.create(dir, abs.getFileName().toString());
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                body.write(out);
-            }
-            check.check(tmp);
-            refuseSpecial(abs); // again at the rename: the check before the work may be minutes old
-            publishPermissions(tmp);
-            List<Path[]> set = SET.get();
-            if (set != null) {
-                set.add(new Path[]{tmp, abs}); // published by all() once every file of the set is written
-            } else {
-                publish(tmp, abs);
-            }
-            tmp = null;
+            return new Pending(target, abs, TempFiles.create(dir, abs.getFileName().toString()));
         } catch (IOException | UncheckedIOException e) {
             throw new LoupeException(target, "cannot write: " + e.getMessage(), e);
-        } finally {
+        }
+    }
+
+    /** A file being written; see {@link #open}. */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path abs;
+        private Path tmp;
+
+        private Pending(Path target, Path abs, Path tmp) {
+            this.target = target;
+            this.abs = abs;
+            this.tmp = tmp;
+        }
+
+        /** The temporary file to write. */
+        public Path file() {
+            if (tmp == null) {
+                throw new IllegalStateException(target + " is already published or discarded");
+            }
+            return tmp;
+        }
+
+        /** Renames the finished file over the target (at the end of the enclosing {@link #all} set, if any). */
+        public void publish() {
+            publish(written -> { });
+        }
+
+        /** As above, only when {@code check} accepts the written file. */
+        public void publish(Check check) {
+            Path t = file();
+            try {
+                check.check(t);
+                refuseSpecial(abs); // again at the rename: the check before the work may be minutes old
+                publishPermissions(t);
+                List<Path[]> set = SET.get();
+                if (set != null) {
+                    set.add(new Path[]{t, abs}); // published by all() once every file of the set is written
+                } else {
+                    AtomicOutput.publish(t, abs);
+                }
+                tmp = null;
+            } catch (IOException | UncheckedIOException e) {
+                throw new LoupeException(target, "cannot write: " + e.getMessage(), e);
+            }
+        }
+
+        /** Deletes the temporary file unless it was published. */
+        @Override
+        public void close() {
             if (tmp != null) {
                 deleteQuietly(tmp);
+                tmp = null;
             }
         }
     }
