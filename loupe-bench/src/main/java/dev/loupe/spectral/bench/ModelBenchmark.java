@@ -97,6 +97,11 @@ public final class ModelBenchmark {
         return t;
     }
 
+    /** The 2-D tensors of a {@code blocks}-block model (7 per block, embeddings and head): the layers inspected. */
+    public static int matrixCount(int blocks) {
+        return (int) tensors(blocks).stream().filter(e -> e.getValue().length == 2).count();
+    }
+
     /** Writes the sharded checkpoint (one shard per block, embeddings and head in the first and last) and its index. */
     public static long write(Path dir, int blocks, Progress progress) {
         short[] table = table(7);
