@@ -110,7 +110,12 @@ public final class InspectBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "inspect end to end: %.1f s wall (%.1f min), %.0f s process CPU, peak heap %s of %s, "
                             + "%d layers recomputed in fp64; load average before %s, after %s%n", r.wallSeconds(),
                     r.wallSeconds() / 60, r.cpuSeconds(), Table.bytes(r.peakHeapBytes()), Table.bytes(r.maxHeapBytes()),
-                    r.recomputedFp64(), r.loadBefore(), r.loadAfter());
+                    r.recomputedFp64().size(), r.loadBefore(), r.loadAfter());
+            if (!r.recomputedFp64().isEmpty()) {
+                int show = Math.min(8, r.recomputedFp64().size());
+                out.printf(Locale.ROOT, "recomputed in fp64: %s%s%n", String.join(", ", r.recomputedFp64().subList(0, show)),
+                        show < r.recomputedFp64().size() ? ", ... (" + (r.recomputedFp64().size() - show) + " more)" : "");
+            }
             Table tb = new Table("shape", "count", "decode s", "Gram s", "eigenvalues s", "fits s", "Gram GFLOP",
                     "tridiag GFLOP", "x count: s");
             double modeled = 0;
