@@ -17,9 +17,12 @@ import java.util.List;
  * unmodified model (weights as initializers) over the same samples in the same batches, with the
  * same number of parallel workers. Ratio 1 would mean a plane point costs exactly one forward pass.
  *
- * <p>Expect well below 1 on CNNs: ORT's NCHWc convolution layout (ALL_OPT) needs constant weights, so it
- * applies to the baseline but not to the weights-as-inputs model; measured on the reference CNN it makes
- * the plain forward pass about 5× faster than the same model at EXTENDED_OPT.
+ * <p>Both sides use one ONNX Runtime thread per worker and the same data tensors. The baseline's model has constant
+ * weights, so ORT reorders its Conv filters for NCHWc kernels once; the plane feeds the weights per point, either
+ * in ORT's optimized layout ({@link LossEvaluator.WeightFeed#OPTIMIZED_LAYOUT}, NCHWc kernels too) or as the plain
+ * graph's inputs ({@link LossEvaluator.WeightFeed#GRAPH_INPUTS}, im2col convolutions: 0.38–0.57 of the baseline
+ * on the Fashion-MNIST CNN). Each plane point also builds θ₀ + x·d₁ + y·d₂ and its cross-entropy, which the
+ * baseline does not.
  */
 public final class PlaneBenchmark {
     private PlaneBenchmark() {
@@ -27,14 +30,15 @@ public final class PlaneBenchmark {
 
     public record Result(int points, double seconds, double pointsPerSecond, int baselinePasses,
                          double baselineSeconds, double passesPerSecond, double ratio, int samples, int threads,
-                         double centreLoss) {
+                         double centreLoss, LossEvaluator.WeightFeed feed) {
     }
 
-    public static Result run(ParameterizedModel m, Samples data, int grid, int batch, int threads) {
+    public static Result run(ParameterizedModel m, Samples data, int grid, int batch, int threads,
+                             LossEvaluator.WeightFeed feed) {
         double[] axis = Grid.linspace(-1, 1, grid);
         float[] d1 = Directions.filterNormalized(m.layout(), m.theta0(), 0);
         float[] d2 = Directions.filterNormalized(m.layout(), m.theta0(), 1);
-        try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads)) {
+        try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed)) {
             // warm-up: JIT and ORT arenas, a few points
             Slices.sample(ev, m.theta0(), List.of(d1, d2), new double[threads * 2][2], Progress.NONE);
             // the baseline runs before and after the plane, so a load that drifts during the run (shared
@@ -49,7 +53,7 @@ public final class PlaneBenchmark {
             double pps = pts.length / secs;
             double fps = baseCount / base;
             return new Result(pts.length, secs, pps, baseCount, base, fps, pps / fps, data.size(), threads,
-                    pts[(grid / 2) * grid + grid / 2].loss());
+                    pts[(grid / 2) * grid + grid / 2].loss(), ev.weightFeed());
         }
     }
 }

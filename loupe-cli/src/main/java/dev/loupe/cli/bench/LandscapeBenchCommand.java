@@ -3,6 +3,7 @@ package dev.loupe.cli.bench;
 import dev.loupe.cli.Table;
 import dev.loupe.cli.landscape.ModelDataOptions;
 import dev.loupe.landscape.bench.PlaneBenchmark;
+import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,20 +25,30 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
     @Option(paramLabel = "N", names = "--grid", defaultValue = "41", description = "Points per axis (default ${DEFAULT-VALUE}).")
     int grid;
 
+    @Option(paramLabel = "FEED", names = "--weight-feed", defaultValue = "OPTIMIZED_LAYOUT",
+            description = "How the plane feeds weights to ONNX Runtime: OPTIMIZED_LAYOUT (ORT's optimized graph, its "
+                    + "weights in ORT's layout, e.g. NCHWc-blocked Conv filters; what `landscape` uses) or GRAPH_INPUTS "
+                    + "(the model as written with its weights as graph inputs) (default ${DEFAULT-VALUE}).")
+    LossEvaluator.WeightFeed feed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         try (ParameterizedModel m = in.open()) {
-            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads());
+            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads(), feed);
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds", "per second");
             t.row("plane points", r.points(), Table.num(r.seconds(), 2), Table.num(r.pointsPerSecond(), 2));
             t.row("forward passes", r.baselinePasses(), Table.num(r.baselineSeconds(), 2), Table.num(r.passesPerSecond(), 2));
             t.print(out);
             out.printf("ratio %.3f (plane points/s ÷ plain forward passes/s; 1 = a point costs one forward pass)%n", r.ratio());
-            out.printf("%d samples, batch %d, %d workers, loss at centre %.4f%n", r.samples(), in.batch(), r.threads(), r.centreLoss());
+            out.printf("%d samples, batch %d, %d workers of 1 ONNX Runtime thread on both sides, loss at centre %.4f%n",
+                    r.samples(), in.batch(), r.threads(), r.centreLoss());
+            out.printf("plane: weights fed as %s; forward: the model file as is, weights constant, ORT's ALL optimizations%n",
+                    r.feed() == LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT ? "ORT's optimized graph's inputs, in its layout"
+                            : "the plain graph's inputs");
             out.flush();
         }
         return 0;

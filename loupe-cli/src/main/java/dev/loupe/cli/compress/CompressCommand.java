@@ -12,10 +12,15 @@ import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
+import dev.loupe.compress.engine.HessianTraceSource;
+import dev.loupe.compress.allocate.HessianTrace;
+import dev.loupe.landscape.engine.ModelData;
+import dev.loupe.landscape.hessian.PerLayerHessian;
 import dev.loupe.compress.gguf.GgufFileType;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.core.LoupeException;
 import dev.loupe.linalg.Backends;
 import dev.loupe.report.compress.CompressReport;
@@ -34,8 +39,10 @@ import java.util.concurrent.Callable;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = {"Prune (--sparsity S) or quantize (--bits B) the weight matrices of a checkpoint and write a copy.",
                 "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger "
-                + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S).",
-                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors).",
+                + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S)|owl|hessian.",
+                "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors)|hessian.",
+                "--allocate hessian on an ONNX classifier with --data/--labels is HAWQ-V2: each layer's loss-Hessian trace (exact "
+                + "Hessian-vector products, Hutchinson) times its squared quantization or pruning error, minimized under the size budget.",
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
                 + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
@@ -43,7 +50,10 @@ import java.util.concurrent.Callable;
                 "GGUF out (--out x.gguf, from a Hugging Face decoder folder or a .gguf): --gguf-type (default Q4_K_M, "
                 + "llama.cpp's mixture) with ggml's quantizers, importance-weighted by --calibration TEXT as llama.cpp's "
                 + "imatrix is; --allocate knapsack instead picks each linear layer's type (Q4_K/Q5_K/Q6_K/Q8_0) to minimize "
-                + "the calibration-weighted squared error within the bytes the recipe spends on them."})
+                + "the calibration-weighted squared error within the bytes the recipe spends on them. "
+                + "--method gptq --bits 4|5|8 --calibration TEXT instead runs GPTQ on the grid of ggml's Q4_0/Q5_0/Q8_0 blocks "
+                + "(float16 scales, --group a multiple of 32, default 32) and stores its codes as those blocks, so llama.cpp "
+                + "runs exactly the weights GPTQ chose (Hugging Face folder in)."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -55,8 +65,10 @@ public final class CompressCommand implements Callable<Integer> {
     Double bits;
 
     @Option(names = "--allocate", paramLabel = "HOW",
-            description = "uniform | alpha | owl (pruning) | knapsack | greedy | hessian (bits). Default uniform. hessian: the knapsack over each "
-                    + "layer's output error tr(ΔW·XᵀX/N·ΔWᵀ) at each width (HAWQ-V2's criterion with the calibration XᵀX), needs calibration data.")
+            description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits) | hessian (both). Default uniform. hessian (HAWQ-V2): the knapsack over "
+                    + "each layer's Ω = Tr(H)/n·‖Q(W) − W‖² at each width (with --sparsity: ‖P_s(W) − W‖² at sparsities 0, 5%%, ..., 95%%), Tr(H) the Hutchinson trace of the layer's block of the cross-entropy "
+                    + "Hessian over --data/--labels on an ONNX classifier (exact Hessian-vector products, as loupe hessian --per-layer; see "
+                    + "--trace-samples); with --text or --calibration (encoders, language models; bits only) the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) instead.")
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
@@ -144,8 +156,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoder;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms "
-            + "and the XᵀX of sparsegpt/gptq (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
+    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms, "
+            + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
     int calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms and the XᵀX of sparsegpt/gptq, "
@@ -163,6 +175,14 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--gguf-type", paramLabel = "TYPE", description = "With --out x.gguf: llama.cpp file type, "
             + "Q4_K_M (default), Q5_K_M, a pure type (Q4_K, Q5_K, Q6_K, Q8_0, Q5_0, Q5_1, Q4_0) or F16/BF16/F32.")
     GgufFileType ggufType;
+
+    @Option(names = "--trace-samples", paramLabel = "N", description = "With --allocate hessian on an ONNX classifier: Hutchinson "
+            + "samples at most per weight tensor for its loss-Hessian trace (PyHessian's stopping rule at tolerance 1e-3, at least 10; "
+            + "default 100), each one exact Hessian-vector product over the first --calibration-samples examples.")
+    Integer traceSamples;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the Hutchinson vectors of --allocate hessian (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -205,7 +225,10 @@ public final class CompressCommand implements Callable<Integer> {
                 new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples, norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
-        CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json));
+        if (traceSamples != null && (traceSamples < 1 || !request.hessianTraces())) {
+            throw new LoupeException("--trace-samples must be >= 1 and goes with --allocate hessian on an ONNX classifier (--data, --labels)");
+        }
+        CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json), request.hessianTraces() ? hessianTraces() : null);
         if (htmlReport != null) {
             CompressReport.write(report, htmlReport);
             spec.commandLine().getErr().println("report: " + htmlReport);
@@ -218,6 +241,15 @@ public final class CompressCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** loupe-landscape's per-tensor Hutchinson traces (exact Hessian-vector products) over --data/--labels, as loupe hessian reads them. */
+    private HessianTraceSource hessianTraces() {
+        ModelData d = new ModelData(model, new ModelData.Tensors(data, labels), null, spec.commandLine().getErr()::println);
+        int samples = traceSamples != null ? traceSamples : 100;
+        return (weights, progress) -> PerLayerHessian.traces(d, weights::contains, calibrationSamples, 500,
+                        Runtime.getRuntime().availableProcessors(), samples, 1e-3, seed, progress).stream()
+                .map(c -> new HessianTrace(c.name(), c.parameters(), c.trace(), c.traceHalfWidth95(), c.traceSamples())).toList();
     }
 
     private CompressRequest.Goal goal(int[] nmPair) {
@@ -280,15 +312,26 @@ public final class CompressCommand implements Callable<Integer> {
 
     private static void print(CompressionReport r, PrintWriter out) {
         boolean prune = r.mode() == Mode.PRUNE;
-        String metric = r.allocation().metric().isEmpty() ? "-" : r.allocation().metric();
+        String metric = r.metricName().isEmpty() ? "-" : r.metricName();
         Table t = new Table("layer", "params", metric, prune ? "target" : "bits",
                 prune ? "sparsity" : "zeros", "rel.err");
         for (LayerResult l : r.layers()) {
-            t.row(l.node().isEmpty() ? l.name() : l.node(), Table.count(l.params()), Double.isNaN(l.metric()) ? "-" : Table.num(l.metric(), prune ? 3 : 4),
+            t.row(l.node().isEmpty() ? l.name() : l.node(), Table.count(l.params()), Double.isNaN(l.metric()) ? "-"
+                            : r.sensitivity().isEmpty() ? Table.num(l.metric(), prune ? 3 : 4) : g4(l.metric()),
                     Table.num(l.target(), prune ? 4 : 0), Double.isNaN(l.sparsity()) ? "-" : Table.num(l.sparsity(), 4),
                     Double.isNaN(l.relativeError()) ? "-" : Table.num(l.relativeError(), 4));
         }
         t.print(out);
+        if (!r.sensitivity().isEmpty()) {
+            out.println();
+            Table h = new Table("layer", "n", "Tr(H) ± 95% CI", "samples", "Tr(H)/n", prune ? "sparsity" : "bits", "‖ΔW‖²", "Ω");
+            for (LayerSensitivity s : r.sensitivity()) {
+                h.row(s.name(), Table.count(s.params()), g4(s.trace()) + " ± " + g4(s.traceHalfWidth95()),
+                        String.valueOf(s.traceSamples()), g4(s.meanTrace()), Table.num(s.value(), prune ? 4 : 0),
+                        g4(s.perturbation()), g4(s.omega()));
+            }
+            h.print(out);
+        }
         out.printf(Locale.ROOT, "%s %s, allocation %s: target %s, achieved %.4f over %s parameters in %d layers%n",
                 r.mode(), r.method(), r.allocation(), Table.num(r.target(), 4), r.achieved(), Table.count(r.paramsInLayers()),
                 r.layers().size());
@@ -325,6 +368,10 @@ public final class CompressCommand implements Callable<Integer> {
         for (String n : r.notes()) {
             out.println("note: " + n);
         }
+    }
+
+    private static String g4(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static String micros(double s) {

@@ -5,6 +5,7 @@ import dev.loupe.cli.Table;
 import dev.loupe.core.LoupeException;
 import dev.loupe.landscape.direction.Directions;
 import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossPoint;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.result.LineResult;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code loupe landscape line}: loss between two checkpoints (and beyond), or along a random direction. */
@@ -52,8 +54,7 @@ public final class LandscapeLineCommand implements Callable<Integer> {
             throw new LoupeException("--points must be between 2 and 100000, got " + points);
         }
         outOpts.check(in.model, in.data, in.labels, to);
-        try (ParameterizedModel m = in.open();
-             LossEvaluator ev = new LossEvaluator(m, in.samples(m), in.loss(), in.batch(), in.threads())) {
+        try (ParameterizedModel m = in.open()) {
             float[] d;
             double[] alphas;
             String mode;
@@ -75,7 +76,12 @@ public final class LandscapeLineCommand implements Callable<Integer> {
                 alphas = Grid.including(Grid.linspace(r[0], r[1], points), 0);
                 mode = "direction";
             }
-            LossPoint[] pts = Slices.line(ev, m.theta0(), d, alphas, outOpts.progress());
+            LossPoint[] pts;
+            Samples data = in.samples(m);
+            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(d),
+                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
+                pts = Slices.line(ev, m.theta0(), d, alphas, outOpts.progress());
+            }
             double[] loss = new double[pts.length], acc = new double[pts.length];
             StringBuilder csv = new StringBuilder("alpha,loss,accuracy\n");
             for (int i = 0; i < pts.length; i++) {
@@ -83,7 +89,7 @@ public final class LandscapeLineCommand implements Callable<Integer> {
                 acc[i] = pts[i].accuracy();
                 csv.append(alphas[i]).append(',').append(loss[i]).append(',').append(acc[i]).append('\n');
             }
-            LineResult r = new LineResult(in.model.toString(), mode, ev.data().size(), in.seed, alphas, loss, acc);
+            LineResult r = new LineResult(in.model.toString(), mode, data.size(), in.seed, alphas, loss, acc);
             outOpts.emit("line", r, csv.toString(), dir -> LandscapePlotFiles.line(r, dir),
                     html -> LandscapeReport.write(LandscapeReport.line(r, in.dataName()), html),
                     spec.commandLine().getOut(), out -> {
@@ -94,7 +100,7 @@ public final class LandscapeLineCommand implements Callable<Integer> {
                         t.print(out);
                         out.printf("%s, %d samples, %d weights%n", mode.equals("checkpoints") ? "α=0: " + in.model.getFileName()
                                 + ", α=1: " + to.getFileName() : "filter-normalized random direction, seed " + in.seed,
-                                ev.data().size(), m.layout().size());
+                                data.size(), m.layout().size());
                     });
         }
         return 0;

@@ -113,7 +113,8 @@ public final class LandscapePlaneCommand implements Callable<Integer> {
             double[] xs = Grid.linspace(xr[0], xr[1], grid), ys = Grid.linspace(yr[0], yr[1], grid);
             LossPoint[] pts;
             List<PathPoint> path = new ArrayList<>();
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads())) {
+            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(dirs.d1(), dirs.d2()),
+                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
                 pts = Slices.plane(ev, m.theta0(), dirs.d1(), dirs.d2(), xs, ys, progress);
                 double[][] at = dirs.path().stream().map(q -> new double[]{q.x(), q.y()}).toArray(double[][]::new);
                 LossPoint[] onPath = Slices.sample(ev, m.theta0(), List.of(dirs.d1(), dirs.d2()), at, Progress.NONE);

@@ -80,7 +80,8 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
             SliceDirections.Chosen dirs = SliceDirections.pick(directions, dims, m, data, in, progress);
             double[][] coords = Slices.cubePoints(dims, radius, points, grid, in.seed);
             LossPoint[] pts;
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads())) {
+            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), dirs.directions(),
+                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
                 pts = Slices.sample(ev, m.theta0(), dirs.directions(), coords, progress);
             }
             double[] loss = new double[pts.length];

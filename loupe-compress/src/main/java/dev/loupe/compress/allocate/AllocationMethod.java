@@ -17,10 +17,11 @@ public enum AllocationMethod {
     /** Greedy upgrades by error reduction per added bit·parameter, over the same errors. */
     GREEDY(Mode.QUANTIZE, "squared error"),
     /**
-     * Hessian-aware (HAWQ-V2, arXiv 1911.03852): the knapsack over each layer's second-order loss increase, here the
-     * calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) ({@link HessianAware}).
+     * Hessian-aware (HAWQ-V2, arXiv 1911.03852): the knapsack over each layer's second-order loss increase
+     * ({@link HessianAware}): Ω = Tr(H)/n·‖ΔW‖² from exact per-layer Hessian traces on an ONNX classifier (bits or
+     * sparsity), else the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) (bits).
      */
-    HESSIAN(Mode.QUANTIZE, "output error tr(ΔW·XᵀX/N·ΔWᵀ)");
+    HESSIAN(null, "output error tr(ΔW·XᵀX/N·ΔWᵀ)");
 
     private final Mode only;
     private final String metric;

@@ -70,7 +70,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException("--method " + method + " quantizes; pruning takes magnitude, wanda, nm or sparsegpt");
             }
             if (!allocation.appliesTo(Mode.PRUNE)) {
-                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha or owl");
+                throw new LoupeException("--allocate " + allocation + " is for --bits; pruning takes uniform, alpha, owl or hessian");
             }
             if (method == Method.NM || (method == Method.SPARSEGPT && m != 0)) {
                 if (n < 1 || m <= n) {
@@ -126,9 +126,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param embeddings also quantize lookup tables (embeddings)
      * @param lowRank    rank of the low-rank quantization-error compensation (0: none)
      * @param actOrder   GPTQ's act-order: input channels by decreasing XᵀX diagonal
+     * @param ggmlGrid   the grid of ggml's Q4_0/Q5_0/Q8_0 blocks ({@code QuantSpec#ggmlGrid}: float16 scales, their ranges)
      */
     public record Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
-                           double outliers, boolean embeddings, int lowRank, boolean actOrder) implements Goal {
+                           double outliers, boolean embeddings, int lowRank, boolean actOrder, boolean ggmlGrid) implements Goal {
         public Quantize {
             method = method == null ? Method.RTN : method;
             allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
@@ -159,6 +160,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
             if (actOrder && method != Method.GPTQ) {
                 throw new LoupeException("--act-order is a GPTQ option; add --method gptq");
             }
+        }
+
+        /** Scales in float32. */
+        public Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
+                        double outliers, boolean embeddings, int lowRank, boolean actOrder) {
+            this(bits, method, allocation, group, asymmetric, outliers, embeddings, lowRank, actOrder, false);
         }
 
         /** Without act-order. */
@@ -276,9 +283,18 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
         if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
-            throw new LoupeException((goal.method().needsGram() ? "--method " + goal.method() : "--allocate hessian")
-                    + " needs each layer's XᵀX: calibration data on an ONNX model "
-                    + "(--data X or --text FILE) or --calibration TEXT on a language model");
+            throw new LoupeException(goal.method().needsGram() ? "--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
+                    + "(--data X or --text FILE) or --calibration TEXT on a language model"
+                    : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier (HAWQ-V2's Hessian traces), "
+                    + "--text FILE on an ONNX encoder or --calibration TEXT on a language model (the XᵀX proxy)");
+        }
+        if (goal.allocation() == AllocationMethod.HESSIAN && onnxModel && data.data() != null && data.labels() == null) {
+            throw new LoupeException(data.data(), "--allocate hessian on an ONNX classifier traces the Hessian of the cross-entropy "
+                    + "on these examples (HAWQ-V2): add --labels");
+        }
+        if (goal instanceof Prune && goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces(goal, model, data)) {
+            throw new LoupeException("--allocate hessian with --sparsity weighs each layer's pruning error by its loss-Hessian trace: "
+                    + "it needs an ONNX classifier with --data X --labels Y (there is no XᵀX form for sparsity)");
         }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
@@ -318,6 +334,23 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
                 throw new LoupeException(out, "output would overwrite the input; pick another --out or add --force");
             }
         }
+    }
+
+    /**
+     * Whether {@code --allocate hessian} reads each layer's exact loss-Hessian trace (HAWQ-V2 proper): an ONNX
+     * classifier with --data and --labels. Elsewhere (an encoder's --text, a language model) it reads the XᵀX proxy.
+     */
+    public boolean hessianTraces() {
+        return hessianTraces(goal, model, data());
+    }
+
+    private static boolean hessianTraces(Goal goal, Path model, EvalData data) {
+        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx") && data.data() != null;
+    }
+
+    /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits by the proxy. */
+    public boolean needsGram() {
+        return goal.method().needsGram() || (goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces());
     }
 
     public boolean prune() {

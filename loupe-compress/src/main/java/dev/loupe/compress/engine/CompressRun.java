@@ -3,6 +3,7 @@ package dev.loupe.compress.engine;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
@@ -16,6 +17,7 @@ import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.compress.write.OnnxOutput;
 import dev.loupe.compress.write.QuantizedLayout;
@@ -36,8 +38,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -55,6 +59,14 @@ public final class CompressRun {
 
     /** As above, reporting calibration batches and layers done to {@code progress} (the CLI's bar on stderr). */
     public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress) {
+        return run(r, backend, progress, null);
+    }
+
+    /**
+     * As above; {@code hessian} gives the per-layer loss-Hessian traces that {@code --allocate hessian} reads on an ONNX
+     * classifier ({@link CompressRequest#hessianTraces()}), null where the request needs none.
+     */
+    public static CompressionReport run(CompressRequest r, DenseBackend backend, Progress progress, HessianTraceSource hessian) {
         List<HardwareProfile> profiles = new ArrayList<>(HardwareProfiles.builtIn());
         if (r.memory().hardware() != null) {
             profiles.addAll(HardwareProfiles.load(r.memory().hardware()));
@@ -68,6 +80,7 @@ public final class CompressRun {
             notes.add(EncoderConfig.resolve(r.model(), r.data().encoder()).describe());
         }
         Compressor.Outcome outcome;
+        List<LayerSensitivity> sensitivity = List.of();
         Map<String, Double> bytesAfter = new HashMap<>();
         Workload before;
         Workload after;
@@ -104,7 +117,7 @@ public final class CompressRun {
             sizeEstimate = sizeBefore;
             boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
             // a dry run still allocates, and Hessian-aware bits are allocated from XᵀX
-            boolean grammed = r.goal().needsGram() && (!r.dryRun() || r.goal().allocation() == AllocationMethod.HESSIAN);
+            boolean grammed = r.needsGram() && (!r.dryRun() || (r.goal().allocation() == AllocationMethod.HESSIAN && !r.hessianTraces()));
             // GPTQ/SparseGPT on an LM block by block as the papers; Hessian-aware bits need every XᵀX up front
             boolean sequential = grammed && lmText && !r.dryRun() && !r.calibration().lm().oneShot()
                     && r.goal().allocation() != AllocationMethod.HESSIAN;
@@ -147,7 +160,14 @@ public final class CompressRun {
                     case OWL -> Compressor.outlierRatios(layers, norms);
                     default -> null;
                 };
-                Allocation a = Compressor.allocateSparsity(layers, o, metrics);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianSparsity(layers, o, norms, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateSparsity(layers, o, metrics);
+                }
                 Map<String, double[]> n = norms;
                 Map<String, InputGram.Gram> gs = grams;
                 List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(SafetensorsOutput.Planned.Dense::new).toList();
@@ -161,7 +181,14 @@ public final class CompressRun {
                 if (onnx) {
                     requireOnnxForm(cp, layers, o);
                 }
-                Allocation a = Compressor.allocateBits(layers, o, grams);
+                Allocation a;
+                if (r.hessianTraces()) {
+                    Compressor.HessianAllocation h = Compressor.hessianBits(layers, o, traces(r, layers, hessian, progress, notes));
+                    a = h.allocation();
+                    sensitivity = h.sensitivity();
+                } else {
+                    a = Compressor.allocateBits(layers, o, grams);
+                }
                 Map<String, InputGram.Gram> gs = grams;
                 List<SafetensorsOutput.Planned> plan = new ArrayList<>();
                 for (int i = 0; i < layers.size(); i++) {
@@ -190,7 +217,43 @@ public final class CompressRun {
                 + " activations approximated as each linear layer's fp32 input and output");
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : Checkpoints.fileBytes(r.out()), before, after,
-                profiles, notes, eval);
+                profiles, notes, eval, sensitivity);
+    }
+
+    /** Each compressed layer's loss-Hessian trace from {@code source}, by weight name; what was done goes to {@code notes}. */
+    private static Map<String, HessianTrace> traces(CompressRequest r, List<Layer> layers, HessianTraceSource source, Progress progress,
+                                                    List<String> notes) {
+        if (source == null) {
+            throw new IllegalStateException("--allocate hessian on an ONNX classifier needs a source of Hessian traces");
+        }
+        Set<String> names = new LinkedHashSet<>();
+        layers.forEach(l -> names.add(l.name()));
+        Map<String, HessianTrace> traces = new HashMap<>();
+        for (HessianTrace t : source.traces(names, progress)) {
+            traces.put(t.name(), t);
+        }
+        List<String> negative = new ArrayList<>();
+        int most = 0;
+        for (Layer l : layers) {
+            HessianTrace t = traces.get(l.name());
+            if (t == null) {
+                throw new IllegalStateException("no Hessian trace for layer '" + l.name() + "'");
+            }
+            most = Math.max(most, t.samples());
+            if (t.trace() < 0) {
+                negative.add(l.node().isEmpty() ? l.name() : l.node());
+            }
+        }
+        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · " + (r.prune() ? "‖P_s(W) − W‖² at each sparsity 0, 5 %, …, 95 % (P_s the "
+                + (((CompressRequest.Prune) r.goal()).method() == Method.WANDA ? "Wanda mask" : "magnitude mask") + ")"
+                : "‖Q_b(W) − W‖² at each width") + ", Tr(H) of each weight's block of the "
+                + "cross-entropy Hessian by Hutchinson (up to " + most + " Rademacher vectors, exact Hessian-vector products, "
+                + "loupe-landscape) over the first " + r.calibration().samples() + " examples of " + r.data().data()
+                + "; the knapsack minimizes Σ Ω within the " + (r.prune() ? "kept-weights" : "bits") + " budget");
+        if (!negative.isEmpty()) {
+            notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));
+        }
+        return traces;
     }
 
     private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
@@ -202,7 +265,7 @@ public final class CompressRun {
             throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
         return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
-                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null);
+                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null, q.ggmlGrid());
     }
 
     /**
@@ -340,7 +403,7 @@ public final class CompressRun {
     private static CompressionReport report(CompressRequest r, Compressor.Outcome o, long params, long sizeBefore, long sizeAfter,
                                             Workload before,
                                             Workload after, List<HardwareProfile> profiles, List<String> notes,
-                                            EvalResult eval) {
+                                            EvalResult eval, List<LayerSensitivity> sensitivity) {
         double num = 0;
         for (LayerResult l : o.layers()) {
             num += l.params() * (r.prune() ? (r.dryRun() ? l.target() : l.sparsity()) : l.bits());
@@ -354,7 +417,7 @@ public final class CompressRun {
                     b.seconds(), a.seconds(), a.bound()));
         }
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
-                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval);
+                r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval, sensitivity);
     }
 
     private static long opset(Checkpoint cp) {

@@ -5,6 +5,7 @@ import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.BitAllocator;
 import dev.loupe.compress.allocate.HessianAware;
+import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.allocate.HillAlpha;
 import dev.loupe.compress.allocate.LayerShare;
@@ -27,6 +28,7 @@ import dev.loupe.compress.quantize.QuantSpec;
 import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.compress.quantize.RoundToNearest;
 import dev.loupe.compress.result.LayerResult;
+import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.compress.write.LayerEdit;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
@@ -107,7 +109,8 @@ public final class Compressor {
                 yield new Allocation(AllocationMethod.OWL, a.target(), a.layers().stream()
                         .map(l -> new LayerShare(l.name(), l.params(), -l.metric(), l.value())).toList());
             }
-            case KNAPSACK, GREEDY, HESSIAN -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
+            case KNAPSACK, GREEDY -> throw new IllegalArgumentException(o.allocation() + " allocates bits, not sparsity");
+            case HESSIAN -> throw new IllegalArgumentException("Hessian-aware sparsities need traces: hessianSparsity");
         };
     }
 
@@ -203,17 +206,7 @@ public final class Compressor {
             return new Allocation(AllocationMethod.UNIFORM, bits, layers.stream()
                     .map(l -> new LayerShare(l.name(), l.params(), Double.NaN, bits)).toList());
         }
-        List<BitAllocator.Curve> curves = new ArrayList<>();
-        for (Layer l : layers) {
-            float[] w = l.outIn();
-            TreeMap<Integer, Double> err = new TreeMap<>();
-            InputGram.Gram g = o.allocation() == AllocationMethod.HESSIAN ? gram(l, grams) : null;
-            for (int b = o.minBits(); b <= o.maxBits(); b++) {
-                float[] q = quantize(w, l, spec(o, b), o.outliers()).dequantize();
-                err.put(b, g == null ? QuantError.squared(w, q) : HessianAware.outputError(w, q, l.rows(), l.cols(), g.xtx(), g.rows()));
-            }
-            curves.add(new BitAllocator.Curve(l.name(), l.params(), err));
-        }
+        List<BitAllocator.Curve> curves = errorCurves(layers, o, o.allocation() == AllocationMethod.HESSIAN ? grams : null);
         return switch (o.allocation()) {
             case KNAPSACK -> BitAllocator.knapsack(curves, o.averageBits());
             case HESSIAN -> {
@@ -223,6 +216,81 @@ public final class Compressor {
             case GREEDY -> BitAllocator.greedy(curves, o.averageBits());
             case UNIFORM, ALPHA, OWL -> throw new IllegalArgumentException(o.allocation() + " does not allocate bits");
         };
+    }
+
+    /** Each layer's error at every width: ‖Q_b(W) − W‖², or with {@code grams} the XᵀX output error. */
+    private static List<BitAllocator.Curve> errorCurves(List<Layer> layers, QuantOptions o, Map<String, InputGram.Gram> grams) {
+        List<BitAllocator.Curve> curves = new ArrayList<>();
+        for (Layer l : layers) {
+            float[] w = l.outIn();
+            TreeMap<Integer, Double> err = new TreeMap<>();
+            InputGram.Gram g = grams == null ? null : gram(l, grams);
+            for (int b = o.minBits(); b <= o.maxBits(); b++) {
+                float[] q = quantize(w, l, spec(o, b), o.outliers()).dequantize();
+                err.put(b, g == null ? QuantError.squared(w, q) : HessianAware.outputError(w, q, l.rows(), l.cols(), g.xtx(), g.rows()));
+            }
+            curves.add(new BitAllocator.Curve(l.name(), l.params(), err));
+        }
+        return curves;
+    }
+
+    /** An allocation with each layer's HAWQ-V2 terms at its choice. */
+    public record HessianAllocation(Allocation allocation, List<LayerSensitivity> sensitivity) {
+    }
+
+    /**
+     * HAWQ-V2's bits (arXiv 1911.03852): Ω_i(b) = Tr(H_i)/n_i · ‖Q_b(W_i) − W_i‖² from each layer's exact Hessian trace
+     * ({@code traces}, by weight name) and its quantization error at each width, the knapsack over Σ Ω_i
+     * ({@link HessianAware#bits}).
+     */
+    public static HessianAllocation hessianBits(List<Layer> layers, QuantOptions o, Map<String, HessianTrace> traces) {
+        List<BitAllocator.Curve> curves = errorCurves(layers, o, null);
+        Allocation a = HessianAware.bits(curves, traces, o.averageBits());
+        List<LayerSensitivity> rows = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerShare s = a.layers().get(i);
+            rows.add(sensitivity(traces.get(s.name()), s, curves.get(i).errorByBits().get((int) s.value())));
+        }
+        return new HessianAllocation(a, rows);
+    }
+
+    /**
+     * The sparsity analogue of {@link #hessianBits}: Ω_i(s) = Tr(H_i)/n_i · ‖P_s(W_i) − W_i‖² at s = 0, 5 %, …, 95 %, P_s
+     * the run's own mask (magnitude per layer, Wanda's per row from {@code norms}; SparseGPT's update depends on the
+     * mask, so its perturbation is taken as magnitude pruning's), the knapsack over Σ Ω_i ({@link HessianAware#sparsity}).
+     */
+    public static HessianAllocation hessianSparsity(List<Layer> layers, CompressRequest.Prune o, Map<String, double[]> norms,
+                                                    Map<String, HessianTrace> traces) {
+        if (o.sparsity() > HessianAware.MAX_SPARSITY) {
+            throw new LoupeException("--allocate hessian chooses each layer's sparsity from 0 to " + HessianAware.MAX_SPARSITY
+                    + " in steps of " + 1.0 / HessianAware.SPARSITY_STEPS + "; --sparsity " + o.sparsity() + " is above that");
+        }
+        List<HessianAware.PruneCurve> curves = new ArrayList<>();
+        for (Layer l : layers) {
+            float[] w = l.outIn();
+            boolean wanda = o.method() == Method.WANDA;
+            float[] scores = wanda ? Pruners.wandaScores(w, l.rows(), l.cols(), norms.get(l.name())) : Pruners.magnitudeScores(w);
+            double[] p = new double[HessianAware.SPARSITY_STEPS];
+            for (int k = 1; k < p.length; k++) {
+                Mask m = Pruners.prune(scores, l.rows(), l.cols(), k / (double) HessianAware.SPARSITY_STEPS,
+                        wanda ? Pruners.Scope.ROW : Pruners.Scope.LAYER);
+                p[k] = QuantError.squared(w, m.apply(w));
+            }
+            curves.add(new HessianAware.PruneCurve(l.name(), l.params(), p));
+        }
+        Allocation a = HessianAware.sparsity(curves, traces, o.sparsity());
+        List<LayerSensitivity> rows = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerShare s = a.layers().get(i);
+            rows.add(sensitivity(traces.get(s.name()), s,
+                    curves.get(i).perturbation()[(int) Math.round(s.value() * HessianAware.SPARSITY_STEPS)]));
+        }
+        return new HessianAllocation(a, rows);
+    }
+
+    private static LayerSensitivity sensitivity(HessianTrace t, LayerShare s, double perturbation) {
+        return new LayerSensitivity(s.name(), s.params(), t.trace(), t.traceHalfWidth95(), t.samples(), Math.max(0, t.meanTrace()),
+                s.value(), perturbation, s.metric());
     }
 
     /** Quantizes every layer at its allocated bits. */
@@ -309,7 +377,7 @@ public final class Compressor {
     }
 
     private static QuantSpec spec(QuantOptions o, int bits) {
-        return new QuantSpec(bits, o.symmetric(), o.groupSize());
+        return new QuantSpec(bits, o.symmetric(), o.groupSize(), o.ggmlGrid());
     }
 
     private static QuantizedMatrix quantize(float[] w, Layer l, QuantSpec spec, double outliers) {

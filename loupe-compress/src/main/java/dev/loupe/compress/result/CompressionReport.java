@@ -23,15 +23,31 @@ import java.util.List;
  * @param memory       roofline latency per hardware profile, before and after
  * @param notes        what a reader must know (approximations, containers wider than the bits)
  * @param eval         before/after evaluation, or null
+ * @param sensitivity  HAWQ-V2's terms per layer (exact Hessian traces), empty unless the allocation read them
  */
 public record CompressionReport(String source, String output, Mode mode, Method method, AllocationMethod allocation,
                                 double target, double achieved, List<LayerResult> layers, long paramsInLayers,
                                 long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes,
-                                EvalResult eval) {
+                                EvalResult eval, List<LayerSensitivity> sensitivity) {
     public CompressionReport {
+        sensitivity = sensitivity == null ? List.of() : List.copyOf(sensitivity);
         layers = List.copyOf(layers);
         memory = List.copyOf(memory);
         notes = List.copyOf(notes);
+    }
+
+    /** The per-layer quantity the allocation read ("" for uniform): HAWQ-V2's Ω where exact traces were read. */
+    public String metricName() {
+        return sensitivity.isEmpty() ? allocation.metric() : "Ω = Tr(H)/n·‖ΔW‖²";
+    }
+
+    /** Without Hessian sensitivities. */
+    public CompressionReport(String source, String output, Mode mode, Method method, AllocationMethod allocation,
+                             double target, double achieved, List<LayerResult> layers, long paramsInLayers,
+                             long bytesBefore, long bytesAfter, List<MemoryRow> memory, List<String> notes,
+                             EvalResult eval) {
+        this(source, output, mode, method, allocation, target, achieved, layers, paramsInLayers, bytesBefore, bytesAfter, memory,
+                notes, eval, List.of());
     }
 
     /**

@@ -30,6 +30,10 @@ import java.util.function.BiConsumer;
  * One ORT session serves every point; the data batches are turned into tensors once. Points run in
  * parallel on {@code threads} workers, each with its own direct weight buffers that ORT reads in place.
  * Results do not depend on the thread count: each point sums its batches in the same order in double.
+ *
+ * <p>The session runs ORT's own optimized graph with its weights fed in ORT's layout ({@link OptimizedFeed}: NCHWc
+ * convolutions as with constant weights) when that graph is a gather of θ and gives the plain graph's outputs at θ₀
+ * on the first batch; otherwise the model with its weights as plain inputs ({@link WeightFeed}).
  */
 public final class LossEvaluator implements AutoCloseable {
     private final ParameterizedModel model;
@@ -39,6 +43,15 @@ public final class LossEvaluator implements AutoCloseable {
     private final OrtEnvironment env = OrtSessions.environment();
     private final ModelSession session;
     private final List<Batch> batches = new ArrayList<>();
+    private final OptimizedFeed optimized;
+
+    /** How the weights reach ONNX Runtime. */
+    public enum WeightFeed {
+        /** ORT's optimized graph with its (reordered, blocked) weight tensors as inputs, filled from θ per point. */
+        OPTIMIZED_LAYOUT,
+        /** The model as written, its weights as graph inputs (no constant-weight kernels such as NCHWc Conv). */
+        GRAPH_INPUTS
+    }
 
     private record Batch(int from, int count, Map<String, OnnxTensor> x, OnnxTensor y) {
     }
@@ -48,6 +61,16 @@ public final class LossEvaluator implements AutoCloseable {
      * @param threads   points evaluated at once (each run uses one intra-op thread)
      */
     public LossEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int threads) {
+        this(model, data, kind, batchSize, threads, List.of(), WeightFeed.OPTIMIZED_LAYOUT);
+    }
+
+    /**
+     * As above, for points θ₀ + Σ cₖ·dₖ only: a weight tensor that is zero in every direction of {@code directions}
+     * stays at θ₀ and is a constant to ORT (BatchNormalization folds into its Conv), and {@code theta} passed in must
+     * hold θ₀ there. {@code feed} asks for a weight feed; {@link #weightFeed()} says which one is used.
+     */
+    public LossEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int threads,
+                         List<float[]> directions, WeightFeed feed) {
         this.model = model;
         this.data = data;
         this.kind = kind;
@@ -58,15 +81,66 @@ public final class LossEvaluator implements AutoCloseable {
         if (kind == LossKind.CROSS_ENTROPY && data.labels() == null || kind == LossKind.MSE && data.targets() == null) {
             throw new LoupeException("loss " + kind + " needs " + (kind == LossKind.MSE ? "float targets" : "class labels"));
         }
-        session = OrtSessions.open(model.forwardModel(), model.file(), SessionSettings.singleThreaded().optimized());
+        ModelSession plain = OrtSessions.open(model.forwardModel(), model.file(), SessionSettings.singleThreaded().optimized());
         try {
             for (int from = 0; from < data.size(); from += Math.max(1, batchSize)) {
                 int count = Math.min(Math.max(1, batchSize), data.size() - from);
                 batches.add(new Batch(from, count, BatchInputs.of(env, model, data, from, count), labelsTensor(from, count)));
             }
         } catch (OrtException e) {
+            plain.close();
             close();
             throw new LoupeException(model.file(), "ONNX Runtime rejected the rewritten model: " + e.getMessage(), e);
+        }
+        OptimizedFeed opt = feed == WeightFeed.OPTIMIZED_LAYOUT ? OptimizedFeed.of(model, frozen(model.layout(), directions)).orElse(null) : null;
+        ModelSession fast = opt == null ? null : OrtSessions.open(opt.model(), model.file(), SessionSettings.singleThreaded());
+        if (fast != null && agree(plain, fast, opt)) {
+            plain.close();
+            session = fast;
+            optimized = opt;
+        } else {
+            if (fast != null) {
+                fast.close();
+            }
+            session = plain;
+            optimized = null;
+        }
+    }
+
+    /** The weight feed in use. */
+    public WeightFeed weightFeed() {
+        return optimized != null ? WeightFeed.OPTIMIZED_LAYOUT : WeightFeed.GRAPH_INPUTS;
+    }
+
+    /** Tensors zero in every direction (none without directions). */
+    private static boolean[] frozen(ParameterLayout l, List<float[]> directions) {
+        boolean[] frozen = new boolean[l.count()];
+        for (int i = 0; i < l.count() && !directions.isEmpty(); i++) {
+            frozen[i] = true;
+            for (float[] d : directions) {
+                for (int p = l.offset(i); p < l.offset(i + 1) && frozen[i]; p++) {
+                    frozen[i] = d[p] == 0;
+                }
+            }
+        }
+        return frozen;
+    }
+
+    /**
+     * Whether the optimized session gives the plain one's outputs at θ₀ on the first batch, to float32 rounding of
+     * reordered sums (a wrong gather gives differences of the order of the outputs themselves).
+     */
+    private boolean agree(ModelSession plain, ModelSession fast, OptimizedFeed opt) {
+        try (Worker p = new Worker(null); Worker f = new Worker(opt)) {
+            float[] a = p.outputs(plain, model.theta0(), batches.get(0)), b = f.outputs(fast, model.theta0(), batches.get(0));
+            double scale = 1, diff = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(a[i]));
+                diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            }
+            return a.length == b.length && diff <= 1e-4 * scale;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -124,16 +198,26 @@ public final class LossEvaluator implements AutoCloseable {
 
     /** One worker's weight tensors, backed by direct buffers that are rewritten per point. */
     private final class Worker implements AutoCloseable {
+        private final OptimizedFeed feed;
         private final FloatBuffer[] buffers;
         private final Map<String, OnnxTensor> inputs = new HashMap<>();
 
         Worker() {
+            this(optimized);
+        }
+
+        /** With {@code feed} null: the plain model's inputs, one per weight tensor. */
+        Worker(OptimizedFeed feed) {
+            this.feed = feed;
             ParameterLayout l = model.layout();
-            buffers = new FloatBuffer[l.count()];
+            int n = feed == null ? l.count() : feed.feeds().size();
+            buffers = new FloatBuffer[n];
             try {
-                for (int i = 0; i < l.count(); i++) {
-                    buffers[i] = direct(l.length(i));
-                    inputs.put(l.names().get(i), OnnxTensor.createTensor(env, buffers[i], l.shapes().get(i)));
+                for (int i = 0; i < n; i++) {
+                    OptimizedFeed.Feed f = feed == null ? null : feed.feeds().get(i);
+                    buffers[i] = direct(f == null ? l.length(i) : f.length());
+                    inputs.put(f == null ? l.names().get(i) : f.name(),
+                            OnnxTensor.createTensor(env, buffers[i], f == null ? l.shapes().get(i) : f.shape()));
                 }
             } catch (OrtException e) {
                 close();
@@ -141,21 +225,43 @@ public final class LossEvaluator implements AutoCloseable {
             }
         }
 
-        LossPoint evaluate(float[] theta) {
+        private void load(float[] theta) {
             ParameterLayout l = model.layout();
-            for (int i = 0; i < l.count(); i++) {
-                buffers[i].clear();
-                buffers[i].put(theta, l.offset(i), l.length(i));
+            for (int i = 0; i < buffers.length; i++) {
+                if (feed != null) {
+                    feed.feeds().get(i).fill(theta, buffers[i]);
+                } else {
+                    buffers[i].clear();
+                    buffers[i].put(theta, l.offset(i), l.length(i));
+                }
             }
+        }
+
+        private Map<String, OnnxTensor> feed(Batch b) {
+            Map<String, OnnxTensor> in = new HashMap<>(inputs);
+            in.putAll(b.x());
+            if (b.y() != null) {
+                in.put(model.dataInputs().get(1).name(), b.y());
+            }
+            return in;
+        }
+
+        /** The first output of session {@code s} on one batch at θ. */
+        float[] outputs(ModelSession s, float[] theta, Batch b) {
+            load(theta);
+            try (OrtSession.Result r = s.run(feed(b))) {
+                return floats(r.get(0));
+            } catch (OrtException e) {
+                throw new LoupeException(model.file(), "ONNX Runtime failed: " + e.getMessage(), e);
+            }
+        }
+
+        LossPoint evaluate(float[] theta) {
+            load(theta);
             double sum = 0;
             int[] correct = new int[1];
-            Map<String, OnnxTensor> feed = new HashMap<>(inputs);
             for (Batch b : batches) {
-                feed.putAll(b.x());
-                if (b.y() != null) {
-                    feed.put(model.dataInputs().get(1).name(), b.y());
-                }
-                try (OrtSession.Result r = session.run(feed)) {
+                try (OrtSession.Result r = session.run(feed(b))) {
                     float[] out = floats(r.get(0));
                     sum += switch (kind) {
                         case CROSS_ENTROPY -> BatchLoss.crossEntropySum(out, data.labels(), b.from(), b.count(), correct);

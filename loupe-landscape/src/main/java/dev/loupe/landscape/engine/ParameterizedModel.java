@@ -166,7 +166,8 @@ public record ParameterizedModel(Path file, List<Node> nodes, List<ValueType> da
         return 0;
     }
 
-    private static int code(Tensor t) {
+    /** The ONNX TensorProto data type of {@code t}. */
+    static int code(Tensor t) {
         return switch (t.dtype()) {
             case F32 -> 1;
             case U8 -> 2;

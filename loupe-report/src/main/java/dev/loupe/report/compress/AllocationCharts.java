@@ -87,7 +87,7 @@ final class AllocationCharts {
     }
 
     static String metricName(CompressionReport r) {
-        String m = r.allocation().metric();
+        String m = r.metricName();
         return m.isEmpty() ? "metric" : m;
     }
 

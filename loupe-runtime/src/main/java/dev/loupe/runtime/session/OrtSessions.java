@@ -111,6 +111,9 @@ public final class OrtSessions {
             if (s.profile() != null) {
                 o.enableProfiling(s.profile().toString());
             }
+            if (s.optimizedModel() != null) {
+                o.setOptimizedModelFilePath(s.optimizedModel().toString());
+            }
             o.setSessionLogLevel(logLevel());
             return new ModelSession(creator.create(ENV, o), source);
         }
