@@ -121,7 +121,9 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--norms", paramLabel = "FILE", description = "Wanda input-channel norms, JSON {layer: [norms]}.")
     Path norms;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model: .onnx for an ONNX input, "
+            + ".safetensors, NAME.safetensors.index.json for Hugging Face shards (see --max-shard-size), or .gguf. Safetensors "
+            + "output is written layer by layer as each is compressed, so the heap holds one layer.")
     Path out;
 
     @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "With --out NAME.safetensors.index.json "
