@@ -4,6 +4,10 @@
 # perplexity (node-llama-cpp 3.21.1, peers/llama-cpp) and by Loupe's own evaluation of the same file (n_ctx 128,
 # llama.cpp's convention, fixtures/lm/heldout.txt). Run from the repository root; NLC_DIR as peers/llama-cpp/README.md.
 #   bash loupe-compress/scripts/compare-gguf.sh [OUT_DIR]
+# With "gptq" as second argument: GPTQ stored exactly as Q4_0/Q5_0 (compress --method gptq --out x.gguf) against ggml's
+# own round-to-nearest Q4_0/Q5_0 of the same model (loupe convert --type, the bytes of llama-quantize), on the
+# Hugging Face fixtures, the same two perplexities per file.
+#   bash loupe-compress/scripts/compare-gguf.sh /tmp/loupe-gguf-gptq gptq
 set -euo pipefail
 out="${1:-/tmp/loupe-gguf-compare}"
 mkdir -p "$out"
@@ -21,6 +25,18 @@ row() {  # name model ids file
 }
 echo "| model | file | bytes | llama.cpp ppl | Loupe ppl |"
 echo "|---|---|---|---|---|"
+if [ "${2:-}" = gptq ]; then
+    for m in llama qwen2 gpt2; do
+        for b in 4 5; do
+            t=$([ $b = 4 ] && echo Q4_0 || echo Q5_0)
+            ./loupe convert fixtures/lm/$m --out "$out/$m-$t.gguf" --type $t --quiet >/dev/null
+            ./loupe compress fixtures/lm/$m --out "$out/$m-gptq-$t.gguf" --method gptq --bits $b --calibration "$calib" --quiet >/dev/null
+            row "$m-$t" "$m" "fixtures/lm/manifest.json:$m" "$out/$m-$t.gguf"
+            row "$m-gptq-$t" "$m" "fixtures/lm/manifest.json:$m" "$out/$m-gptq-$t.gguf"
+        done
+    done
+    exit 0
+fi
 for m in llama llama256; do
     if [ "$m" = llama ]; then src=fixtures/lm/llama; ids=fixtures/lm/manifest.json:llama; else src=fixtures/lm/gguf/llama256-q8_0.gguf; ids=fixtures/lm/llama256-manifest.json:llama256; fi
     ./loupe convert "$src" --out "$out/$m-Q8_0.gguf" --type Q8_0 --quiet >/dev/null

@@ -49,6 +49,45 @@ class TestCompressGguf {
     }
 
     @Test
+    void gptqWidthsWithoutAGgufBlockAreOneLineExit2() throws java.io.IOException {
+        Path out = dir.resolve("x.gguf");
+        for (String[] bad : new String[][] {{"--bits", "3"}, {"--bits", "4", "--group", "48"}, {"--bits", "4", "--gguf-type", "Q8_0"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", Fixtures.dir().resolve("lm/llama").toString(),
+                    "--out", out.toString(), "--method", "gptq", "--calibration", Fixtures.dir().resolve("lm/calibration.txt").toString()));
+            args.addAll(java.util.List.of(bad));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(0, files.count(), "nothing written, no temporary left");
+        }
+    }
+
+    @Test
+    void aGarbageSentencePieceModelIsOneLineExit2() throws java.io.IOException {
+        Path folder = dir.resolve("spm");
+        Files.createDirectories(folder);
+        for (String f : java.util.List.of("config.json", "tokenizer_config.json", "model.safetensors")) {
+            Files.copy(Fixtures.dir().resolve("lm/llama-spm/" + f), folder.resolve(f));
+        }
+        byte[] garbage = new byte[2000];
+        new java.util.Random(3).nextBytes(garbage);
+        Files.write(folder.resolve("tokenizer.model"), garbage);
+        Path out = dir.resolve("x.gguf");
+        for (String cmd : new String[] {"convert", "compress"}) {
+            CliRun r = CliRun.of(cmd, folder.toString(), "--out", out.toString());
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("not a valid SentencePiece model file"), r.err());
+            assertFalse(Files.exists(out));
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(1, files.count(), "only the input folder");
+        }
+    }
+
+    @Test
     void bitsDoNotApplyToGguf() {
         Path out = dir.resolve("x.gguf");
         CliRun r = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", out.toString(), "--bits", "4");

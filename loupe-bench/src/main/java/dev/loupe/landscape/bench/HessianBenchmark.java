@@ -4,6 +4,7 @@ import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.grad.MultiplyAdds;
 
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -26,9 +27,11 @@ public final class HessianBenchmark {
      * tangent-independent part), {@code hvp} per Hessian-vector product at the point.
      *
      * @param profile ONNX Runtime's trace of the HVP runs, or null
+     * @param macs     the model's multiply-adds per sample in a forward pass and in an HVP's tangent passes, or null
+     *                 when not statically known: the floor of {@link #hvpRatio} at equal speed per multiply-add
      */
     public record Result(int samples, int batch, int threads, int forwardPasses, Span forward, int gradients,
-                         Span gradient, Span prepare, int hvps, Span hvp, String profile) {
+                         Span gradient, Span prepare, int hvps, Span hvp, String profile, MultiplyAdds.Counts macs) {
         public double forwardSeconds() {
             return forward.wall();
         }
@@ -97,6 +100,7 @@ public final class HessianBenchmark {
             }
         }
         fwd = fwd.plus(ForwardBaseline.time(m, data, batch, 1, threads, passes - passes / 2));
-        return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace);
+        return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace,
+                MultiplyAdds.of(m).orElse(null));
     }
 }

@@ -53,7 +53,14 @@ public final class HessianBenchCommand implements Callable<Integer> {
             row(t, "Hessian-vector product", r.hvps(), r.hvp(), r);
             t.print(out);
             out.printf("HVP/forward %.2f wall, %.2f CPU (one Hessian-vector product costs this many forward passes)%n", r.hvpRatio(), r.hvpCpuRatio());
-            out.printf("%d samples, batch %d, %d ONNX Runtime threads%n", r.samples(), r.batch(), r.threads());
+            out.printf("forward pass: ONNX Runtime on the unmodified model file (weights as initializers, all graph optimizations), "
+                    + "%d samples in batches of %d, %d ONNX Runtime threads, the same as the HVPs, timed in this run (half before, half after)%n",
+                    r.samples(), r.batch(), r.threads());
+            if (r.macs() != null) {
+                out.printf("multiply-add floor: an HVP's tangent passes do %.2f forward passes of Conv/Gemm/MatMul work "
+                        + "(%,d against %,d per sample); below it only with faster kernels than the forward pass's%n",
+                        r.macs().ratio(), r.macs().tangent(), r.macs().forward());
+            }
             if (r.profile() != null) {
                 out.printf("profile: %s%n", r.profile());
             }

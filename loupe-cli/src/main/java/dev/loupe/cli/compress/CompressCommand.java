@@ -51,7 +51,10 @@ import java.util.concurrent.Callable;
                 "GGUF out (--out x.gguf, from a Hugging Face decoder folder or a .gguf): --gguf-type (default Q4_K_M, "
                 + "llama.cpp's mixture) with ggml's quantizers, importance-weighted by --calibration TEXT as llama.cpp's "
                 + "imatrix is; --allocate knapsack instead picks each linear layer's type (Q4_K/Q5_K/Q6_K/Q8_0) to minimize "
-                + "the calibration-weighted squared error within the bytes the recipe spends on them."})
+                + "the calibration-weighted squared error within the bytes the recipe spends on them. "
+                + "--method gptq --bits 4|5|8 --calibration TEXT instead runs GPTQ on the grid of ggml's Q4_0/Q5_0/Q8_0 blocks "
+                + "(float16 scales, --group a multiple of 32, default 32) and stores its codes as those blocks, so llama.cpp "
+                + "runs exactly the weights GPTQ chose (Hugging Face folder in)."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -120,7 +123,9 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--norms", paramLabel = "FILE", description = "Wanda input-channel norms, JSON {layer: [norms]}.")
     Path norms;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the compressed model: .onnx for an ONNX input, "
+            + ".safetensors, NAME.safetensors.index.json for Hugging Face shards (see --max-shard-size), or .gguf. Safetensors "
+            + "output is written layer by layer as each is compressed, so the heap holds one layer.")
     Path out;
 
     @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "With --out NAME.safetensors.index.json "

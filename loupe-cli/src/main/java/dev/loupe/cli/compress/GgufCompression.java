@@ -4,7 +4,9 @@ import dev.loupe.cli.ConvertCommand;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
+import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.engine.GptqGguf;
 import dev.loupe.compress.gguf.GgufAllocator;
 import dev.loupe.compress.gguf.GgufCompressor;
 import dev.loupe.compress.gguf.GgufFileType;
@@ -23,10 +25,14 @@ final class GgufCompression {
         if (!c.model.toString().endsWith(".gguf")) {
             HfToGguf.requireFolder(c.model);
         }
+        if (c.method == Method.GPTQ) {
+            return gptq(c, w);
+        }
         if (c.bits != null || c.sparsity != null || c.method != null || c.nm != null || c.group != null || c.asymmetric
                 || c.actOrder || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
             throw new LoupeException("--out x.gguf takes --gguf-type, --allocate knapsack, --calibration, --context and "
-                    + "--calibration-samples; ggml's quantizers replace --bits/--sparsity/--method and the others");
+                    + "--calibration-samples (ggml's quantizers), or --method gptq --bits 4|5|8 [--group N] [--act-order] "
+                    + "--calibration TEXT; --sparsity and the other options do not apply");
         }
         if (c.allocate != null && c.allocate != AllocationMethod.UNIFORM && c.allocate != AllocationMethod.KNAPSACK) {
             throw new LoupeException("--allocate " + c.allocate + " does not apply to GGUF output (uniform = llama.cpp's recipe, or knapsack)");
@@ -55,6 +61,39 @@ final class GgufCompression {
             w.printf(Locale.ROOT, "importances (imatrix) of %d linear layers from %d calibration tokens%n", r.importanceLayers(),
                     r.calibrationTokens());
         }
+        ConvertCommand.printWritten(r.written(), w);
+        w.flush();
+        return 0;
+    }
+
+    /** GPTQ's weights stored exactly as Q4_0/Q5_0/Q8_0 blocks ({@link GptqGguf}). */
+    private static int gptq(CompressCommand c, PrintWriter w) {
+        if (c.bits == null || c.sparsity != null || c.nm != null || c.asymmetric || c.embeddings || c.outliers != 0
+                || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null
+                || (c.allocate != null && c.allocate != AllocationMethod.UNIFORM)) {
+            throw new LoupeException("--method gptq --out x.gguf takes --bits 4|5|8, --group, --act-order, --calibration, "
+                    + "--context and --calibration-samples (symmetric codes, uniform bits)");
+        }
+        if (c.bits != Math.rint(c.bits)) {
+            throw new LoupeException("--method gptq --out x.gguf needs whole --bits (4, 5 or 8), got " + c.bits);
+        }
+        GgufFileType type = GptqGguf.fileType((int) Math.round(c.bits));
+        if (c.ggufType != null && c.ggufType != type) {
+            throw new LoupeException("--bits " + Math.round(c.bits) + " is stored as " + type + "; drop --gguf-type " + c.ggufType);
+        }
+        OutputPaths.file(c.out, c.model, c.calibration);
+        GptqGguf.Result r = GptqGguf.run(new GptqGguf.Request(c.model, c.out, (int) Math.round(c.bits), c.group, c.actOrder,
+                c.calibration, c.context, c.calibrationSamples), c.quiet.progress(c.json));
+        if (c.json) {
+            Output.json(r, w);
+            w.flush();
+            return 0;
+        }
+        int group = c.group == null ? GptqGguf.DEFAULT_GROUP : c.group;
+        double worst = r.gptq().layers().stream().mapToDouble(l -> l.relativeError()).max().orElse(Double.NaN);
+        w.printf(Locale.ROOT, "GPTQ %d-bit, %s: %d linear layers stored as %s blocks exactly as GPTQ chose them "
+                + "(worst relative weight error %.4f)%n", Math.round(c.bits), group == 0 ? "per channel" : "group " + group,
+                r.gptq().layers().size(), type, worst);
         ConvertCommand.printWritten(r.written(), w);
         w.flush();
         return 0;

@@ -126,9 +126,10 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param embeddings also quantize lookup tables (embeddings)
      * @param lowRank    rank of the low-rank quantization-error compensation (0: none)
      * @param actOrder   GPTQ's act-order: input channels by decreasing XᵀX diagonal
+     * @param ggmlGrid   the grid of ggml's Q4_0/Q5_0/Q8_0 blocks ({@code QuantSpec#ggmlGrid}: float16 scales, their ranges)
      */
     public record Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
-                           double outliers, boolean embeddings, int lowRank, boolean actOrder) implements Goal {
+                           double outliers, boolean embeddings, int lowRank, boolean actOrder, boolean ggmlGrid) implements Goal {
         public Quantize {
             method = method == null ? Method.RTN : method;
             allocation = allocation == null ? AllocationMethod.UNIFORM : allocation;
@@ -159,6 +160,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
             if (actOrder && method != Method.GPTQ) {
                 throw new LoupeException("--act-order is a GPTQ option; add --method gptq");
             }
+        }
+
+        /** Scales in float32. */
+        public Quantize(double bits, Method method, AllocationMethod allocation, Integer group, boolean asymmetric,
+                        double outliers, boolean embeddings, int lowRank, boolean actOrder) {
+            this(bits, method, allocation, group, asymmetric, outliers, embeddings, lowRank, actOrder, false);
         }
 
         /** Without act-order. */

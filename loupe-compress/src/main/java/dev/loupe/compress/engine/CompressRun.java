@@ -267,7 +267,7 @@ public final class CompressRun {
             throw new LoupeException(model, "the safetensors layout is per channel or group-wise; use --group 0 or a size");
         }
         return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
-                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null);
+                q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null, q.ggmlGrid());
     }
 
     /**

@@ -377,7 +377,7 @@ public final class Compressor {
     }
 
     private static QuantSpec spec(QuantOptions o, int bits) {
-        return new QuantSpec(bits, o.symmetric(), o.groupSize());
+        return new QuantSpec(bits, o.symmetric(), o.groupSize(), o.ggmlGrid());
     }
 
     private static QuantizedMatrix quantize(float[] w, Layer l, QuantSpec spec, double outliers) {

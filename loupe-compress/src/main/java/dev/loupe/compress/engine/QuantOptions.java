@@ -15,15 +15,22 @@ import dev.loupe.compress.allocate.AllocationMethod;
  * @param maxBits     most bits an allocated layer may get
  * @param lowRank     rank of the quantization-error compensation (0: none)
  * @param gptq        GPTQ's settings when each layer is quantized by GPTQ from its XᵀX, null for round-to-nearest
+ * @param ggmlGrid  the grid of ggml's Q4_0/Q5_0/Q8_0 blocks ({@code QuantSpec#ggmlGrid})
  */
 public record QuantOptions(double averageBits, AllocationMethod allocation, int groupSize, boolean symmetric, double outliers,
-                           int minBits, int maxBits, int lowRank, Gptq gptq) {
+                           int minBits, int maxBits, int lowRank, Gptq gptq, boolean ggmlGrid) {
     /** GPTQ's own settings (the grid comes from the enclosing options). */
     public record Gptq(boolean actOrder, int blockSize, double dampening) {
         /** The paper's block size and dampening. */
         public static Gptq of(boolean actOrder) {
             return new Gptq(actOrder, dev.loupe.compress.gptq.GptqSpec.DEFAULT_BLOCK, dev.loupe.compress.obs.InverseHessian.DEFAULT_DAMPENING);
         }
+    }
+
+    /** Scales in float32. */
+    public QuantOptions(double averageBits, AllocationMethod allocation, int groupSize, boolean symmetric, double outliers,
+                        int minBits, int maxBits, int lowRank, Gptq gptq) {
+        this(averageBits, allocation, groupSize, symmetric, outliers, minBits, maxBits, lowRank, gptq, false);
     }
 
     /** Round-to-nearest. */

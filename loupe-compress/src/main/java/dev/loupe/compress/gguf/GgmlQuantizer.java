@@ -200,7 +200,7 @@ public final class GgmlQuantizer {
     }
 
     /** block_q5_0 (d, qh, qs) or block_q5_1 (d, m, qh, qs) from 5-bit levels. */
-    private static void putQ5(short d, Short m, int[] l, ByteBuffer out) {
+    static void putQ5(short d, Short m, int[] l, ByteBuffer out) {
         out.putShort(d);
         if (m != null) {
             out.putShort(m);

@@ -9,6 +9,7 @@ import dev.loupe.core.format.gguf.GgufMetadata;
 import dev.loupe.core.format.gguf.GgufValue;
 import dev.loupe.core.format.gguf.GgufValues;
 import dev.loupe.core.format.gguf.GgufWriter;
+import dev.loupe.core.format.sentencepiece.SentencePieceModel;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
@@ -65,15 +66,20 @@ public final class HfToGguf {
      * importances (one per column) when given.
      */
     public static Result convert(Path dir, Path out, GgufOptions options, Progress progress) {
+        return convert(dir, out, options, null, progress);
+    }
+
+    /**
+     * As above; the weights {@code grid} holds (null: none) are stored as its type's blocks exactly as its quantizer
+     * chose them ({@link GridBlocks}), their rows arranged like the values (q/k permutation, GPT-2's transpose).
+     */
+    public static Result convert(Path dir, Path out, GgufOptions options, GridWeights grid, Progress progress) {
         GgufFileType type = options.type();
         requireFolder(dir);
         LmConfig cfg = HfConfigReader.read(dir);
         JsonNode config = json(dir.resolve("config.json"), true);
         JsonNode tokCfg = json(dir.resolve("tokenizer_config.json"), false);
-        Path tokFile = dir.resolve("tokenizer.json");
-        JsonNode tok = json(tokFile, true);
-        int eos = config.path("eos_token_id").isInt() ? config.get("eos_token_id").asInt() : -1;
-        boolean addBos = tokCfg != null && tokCfg.path("add_bos_token").asBoolean(false);
+        Map<String, GgufValue> vocab = vocab(dir, cfg, config, tokCfg);
         try (Checkpoint cp = Checkpoints.open(dir)) {
             Map<String, Tensor> byName = cp.tensors().stream().collect(Collectors.toMap(Tensor::name, t -> t, (a, b) -> a));
             List<Plan> plans = plans(cfg, byName);
@@ -88,22 +94,54 @@ public final class HfToGguf {
                 }
                 long[] shape = p.layout() == Layout.ROPE_FREQS ? new long[]{cfg.headDim() / 2}
                         : p.layout() == Layout.TRANSPOSE ? new long[]{src.shape()[1], src.shape()[0]} : src.shape();
-                DType stored = options.typeOf(p.name(), shape, cfg.layers(), tied);
-                fallbacks += options.fellBack(p.name(), shape, cfg.layers(), tied) ? 1 : 0;
+                boolean onGrid = grid != null && grid.has(p.source());
+                int cols = (int) shape[shape.length - 1];
+                if (onGrid && cols % 32 != 0) {
+                    throw new LoupeException(dir, "tensor '" + p.source() + "' has rows of " + cols + ", not whole 32-element "
+                            + grid.type() + " blocks; its quantized codes have no GGUF form");
+                }
+                DType stored = onGrid ? grid.type().weightType() : options.typeOf(p.name(), shape, cfg.layers(), tied);
+                fallbacks += !onGrid && options.fellBack(p.name(), shape, cfg.layers(), tied) ? 1 : 0;
                 float[] importance = stored.isQuantized() ? options.importanceOf(p.name(), p.source()) : null;
                 counts.merge(stored, 1, Integer::sum);
                 entries.add(GgufWriter.Entry.ofShape(p.name(), stored, shape, o -> {
-                    GgmlQuantizer.writeRows(o, stored, values(p, src, cfg), (int) shape[shape.length - 1], importance);
+                    if (onGrid) {
+                        var sc = grid.scales(p.source());
+                        GridBlocks.writeRows(o, stored, arrange(p, grid.values(p.source()), src.shape(), cfg), cols,
+                                arrangeScales(p, sc.scales(), (sc.cols() + sc.group() - 1) / sc.group(), cfg), sc.group());
+                    } else {
+                        GgmlQuantizer.writeRows(o, stored, values(p, src, cfg), cols, importance);
+                    }
                     progress.advance(1);
                 }));
             }
-            GgufMetadata meta = metadata(dir, cfg, config, type, HfVocab.metadata(tokFile, tok, cfg.vocabSize(), cfg.bosId(), eos, addBos));
+            GgufMetadata meta = metadata(dir, cfg, config, type, vocab);
             progress.start("writing " + type + " GGUF", entries.size());
             GgufWriter.write(out, meta, entries);
             progress.done();
             return new Result(out, type, cfg.architecture().ggufName(), entries.size(),
                     entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts, fallbacks);
         }
+    }
+
+    /**
+     * The vocabulary keys: a LLaMA folder's SentencePiece {@code tokenizer.model} when it has one (convert_hf_to_gguf.py's
+     * {@code LlamaModel.set_vocab} tries it first), else the byte-level BPE {@code tokenizer.json}.
+     */
+    private static Map<String, GgufValue> vocab(Path dir, LmConfig cfg, JsonNode config, JsonNode tokCfg) {
+        Path spFile = dir.resolve("tokenizer.model");
+        Path tokFile = dir.resolve("tokenizer.json");
+        if (cfg.architecture().ggufName().equals("llama") && Files.isRegularFile(spFile)) {
+            return SpmVocab.metadata(SentencePieceModel.read(spFile), cfg.vocabSize(), config, tokCfg,
+                    json(dir.resolve("added_tokens.json"), false));
+        }
+        if (!Files.isRegularFile(tokFile)) {
+            throw new LoupeException(dir, "has no tokenizer.json" + (cfg.architecture().ggufName().equals("llama")
+                    ? " or SentencePiece tokenizer.model" : "") + " (GGUF output needs the model's vocabulary)");
+        }
+        int eos = config.path("eos_token_id").isInt() ? config.get("eos_token_id").asInt() : -1;
+        boolean addBos = tokCfg != null && tokCfg.path("add_bos_token").asBoolean(false);
+        return HfVocab.metadata(tokFile, json(tokFile, true), cfg.vocabSize(), cfg.bosId(), eos, addBos);
     }
 
     /** Refuses, with one line, what is not a Hugging Face decoder folder (an ONNX classifier, a file). */
@@ -170,12 +208,29 @@ public final class HfToGguf {
 
     /** The tensor's values in GGUF's row order. */
     private static float[] values(Plan p, Tensor src, LmConfig c) {
+        return p.layout() == Layout.ROPE_FREQS ? ropeFreqFactors(c) : arrange(p, src.toFloats(), src.shape(), c);
+    }
+
+    /** Source values {@code w} of stored shape {@code shape} in GGUF's row order. */
+    private static float[] arrange(Plan p, float[] w, long[] shape, LmConfig c) {
         return switch (p.layout()) {
-            case AS_IS -> src.toFloats();
-            case PERMUTE_Q -> permute(src.toFloats(), src.rank() == 1 ? 1 : (int) src.shape()[1], c.heads());
-            case PERMUTE_K -> permute(src.toFloats(), src.rank() == 1 ? 1 : (int) src.shape()[1], c.kvHeads());
-            case TRANSPOSE -> transpose(src.toFloats(), (int) src.shape()[0], (int) src.shape()[1]);
-            case ROPE_FREQS -> ropeFreqFactors(c);
+            case AS_IS -> w;
+            case PERMUTE_Q -> permute(w, shape.length == 1 ? 1 : (int) shape[1], c.heads());
+            case PERMUTE_K -> permute(w, shape.length == 1 ? 1 : (int) shape[1], c.kvHeads());
+            case TRANSPOSE -> transpose(w, (int) shape[0], (int) shape[1]);
+            case ROPE_FREQS -> throw new IllegalArgumentException("rope_freqs has no source values");
+        };
+    }
+
+    /**
+     * A weight's [out, groups] scales in GGUF's row order: rows move with the q/k permutation; GPT-2's scales are
+     * already over the [out, in] matrix that the transpose produces.
+     */
+    private static float[] arrangeScales(Plan p, float[] scales, int groups, LmConfig c) {
+        return switch (p.layout()) {
+            case PERMUTE_Q -> permute(scales, groups, c.heads());
+            case PERMUTE_K -> permute(scales, groups, c.kvHeads());
+            default -> scales;
         };
     }
 

@@ -19,11 +19,13 @@ import java.util.Map;
  * USER_DEFINED for other added tokens, NORMAL otherwise; merges as "a b"; the pre-tokenizer by name.
  */
 final class HfVocab {
-    /** llama.cpp's {@code llama_token_type}. */
-    private static final int NORMAL = 1;
-    private static final int CONTROL = 3;
-    private static final int USER_DEFINED = 4;
-    private static final int UNUSED = 5;
+    /** llama.cpp's {@code llama_token_type} (gguf-py TokenType), for this and {@link SpmVocab}. */
+    static final int NORMAL = 1;
+    static final int UNKNOWN = 2;
+    static final int CONTROL = 3;
+    static final int USER_DEFINED = 4;
+    static final int UNUSED = 5;
+    static final int BYTE = 6;
     /** Llama 3's pre-tokenizer split (tokenizer.json {@code Split.pattern.Regex}), which llama.cpp calls llama-bpe. */
     private static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     /** Qwen2's: Llama 3's with single digits. */

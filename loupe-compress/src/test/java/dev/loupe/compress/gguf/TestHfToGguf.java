@@ -143,6 +143,59 @@ class TestHfToGguf {
         }
     }
 
+    /**
+     * A LLaMA folder with a SentencePiece tokenizer.model and no tokenizer.json (fixtures/lm/llama-spm): the vocabulary
+     * keys equal what convert_hf_to_gguf.py derives through SentencePiece itself (spm-reference.json), and stock
+     * llama.cpp, loading the file, tokenizes the held-out text to SentencePiece's own ids (stored peer run) while
+     * Loupe's perplexity of the file matches llama.cpp's.
+     */
+    @Test
+    void sentencePieceVocabularyAsConvertHfToGgufWritesIt() throws IOException {
+        JsonNode ref = new ObjectMapper().readTree(lm("llama-spm/spm-reference.json").toFile());
+        Path out = dir.resolve("llama-spm.gguf");
+        HfToGguf.convert(lm("llama-spm"), out, GgufFileType.Q8_0, Progress.NONE);
+        try (GgufCheckpoint g = new GgufReader().open(out)) {
+            var meta = g.ggufMetadata();
+            assertEquals("llama", meta.string("tokenizer.ggml.model").orElseThrow());
+            assertEquals("default", meta.string("tokenizer.ggml.pre").orElseThrow());
+            List<String> tokens = new ArrayList<>();
+            ref.get("tokens").forEach(t -> tokens.add(t.asText()));
+            var stored = (GgufValue.ValueArray) meta.get("tokenizer.ggml.tokens").orElseThrow();
+            assertEquals(tokens, stored.values().stream().map(v -> ((GgufValue.Str) v).value()).toList());
+            var scores = (GgufValue.FixedArray) meta.get("tokenizer.ggml.scores").orElseThrow();
+            var types = (GgufValue.FixedArray) meta.get("tokenizer.ggml.token_type").orElseThrow();
+            assertEquals(512, scores.count());
+            assertEquals(512, types.count());
+            for (int i = 0; i < 512; i++) {
+                assertEquals((float) ref.get("scores").get(i).asDouble(), (float) ((GgufValue.Real) scores.get(i)).value(), "score " + i);
+                assertEquals(ref.get("token_type").get(i).asLong(), ((GgufValue.Int) types.get(i)).value(), "type " + i);
+            }
+            assertEquals(1L, meta.integer("tokenizer.ggml.bos_token_id").orElseThrow());
+            assertEquals(2L, meta.integer("tokenizer.ggml.eos_token_id").orElseThrow());
+            assertEquals(new GgufValue.Bool(true), meta.get("tokenizer.ggml.add_bos_token").orElseThrow());
+            assertEquals(new GgufValue.Bool(false), meta.get("tokenizer.ggml.add_eos_token").orElseThrow());
+        }
+        JsonNode peer = new ObjectMapper().readTree(lm("llama-cpp/loupe-llama-spm-q8_0-ctx128.json").toFile());
+        assertTrue(peer.path("llama_cpp_tokenizer_agrees").asBoolean(), "llama.cpp tokenized as SentencePiece does");
+        assertPerplexityMatches(out, peer, "llama-spm");
+    }
+
+    @Test
+    void aTruncatedTokenizerModelIsOneLineAndNothingWritten() throws IOException {
+        Path folder = dir.resolve("spm");
+        Files.createDirectories(folder);
+        for (String f : List.of("config.json", "tokenizer_config.json", "model.safetensors")) {
+            Files.copy(lm("llama-spm/" + f), folder.resolve(f));
+        }
+        byte[] model = Files.readAllBytes(lm("llama-spm/tokenizer.model"));
+        Files.write(folder.resolve("tokenizer.model"), Arrays.copyOf(model, model.length / 2));
+        Path out = dir.resolve("x.gguf");
+        LoupeException e = assertThrows(LoupeException.class, () -> HfToGguf.convert(folder, out, GgufFileType.Q8_0, Progress.NONE));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains("tokenizer.model") && e.getMessage().contains("SentencePiece"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void anOnnxClassifierIsNotAGgufArchitecture() {
         Path out = dir.resolve("x.gguf");

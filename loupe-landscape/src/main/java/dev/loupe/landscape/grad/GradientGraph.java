@@ -56,17 +56,7 @@ public final class GradientGraph {
     static Emit emitter(ParameterizedModel m, LossKind kind, int classesOrWidth, float[] at) {
         ParameterLayout layout = m.layout();
         StaticShapes shapes = shapes(m);
-        Set<String> live = new HashSet<>(layout.names()); // values a gradient flows to a weight from
-        for (Node n : m.nodes()) {
-            boolean fed = false;
-            for (int i = 0; i < n.inputs().size(); i++) {
-                fed |= live.contains(n.inputs().get(i)) && Differentiable.through(n, i);
-            }
-            if (fed) {
-                BackwardRules.check(n);
-                live.addAll(n.outputs());
-            }
-        }
+        Set<String> live = live(m, BackwardRules::check);
         // MaxPool's backward needs the argmax: ask the forward node for its Indices output too
         OnnxModelBuilder b = m.builder(n -> n.opType().equals("MaxPool") && live.contains(n.outputs().getFirst())
                 && n.outputs().size() == 1
@@ -124,6 +114,25 @@ public final class GradientGraph {
             b.output(gradName(p), OnnxModelBuilder.FLOAT, layout.shapes().get(p));
         }
         return e;
+    }
+
+    /**
+     * The values a gradient flows to a weight from: the weights and every value computed from one through a
+     * differentiable input; {@code fed} sees each node computing such a value, in graph order.
+     */
+    static Set<String> live(ParameterizedModel m, java.util.function.Consumer<Node> fed) {
+        Set<String> live = new HashSet<>(m.layout().names());
+        for (Node n : m.nodes()) {
+            boolean any = false;
+            for (int i = 0; i < n.inputs().size(); i++) {
+                any |= live.contains(n.inputs().get(i)) && Differentiable.through(n, i);
+            }
+            if (any) {
+                fed.accept(n);
+                live.addAll(n.outputs());
+            }
+        }
+        return live;
     }
 
     /** Dims and small constants of every value of the forward graph, as far as they can be inferred statically. */

@@ -45,8 +45,8 @@ class ConvOpGradientTest {
                         .weight("w", -0.5, 0.5, 4, 3, 3, 2).weight("b", -1, 1, 4)
                         .node("Conv", Map.of("pads", new long[]{2, 0, 1, 1}), "h", "x", "w", "b")),
                 new Case("conv 3x3 stride 1 pads 1, bias, input not a weight (first layer at a point: bias folded into the GEMM)",
-                        m -> m.constant("x", wave(2 * 2 * 5 * 6), 2, 2, 5, 6).weight("w", -0.5, 0.5, 3, 2, 3, 3).weight("b", -1, 1, 3)
-                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
+                        m -> m.constant("c_x", wave(2 * 2 * 5 * 6), 2, 2, 5, 6).weight("w", -0.5, 0.5, 3, 2, 3, 3).weight("b", -1, 1, 3)
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "c_x", "w", "b")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
                         .node("Conv", Map.of("group", 2L, "pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("depthwise conv stride 2, pads 1", m -> m.weight("x", -1, 1, 2, 3, 6, 5).weight("w", -0.5, 0.5, 3, 1, 3, 3)

@@ -17,9 +17,10 @@ import java.nio.file.Path;
  * offsets of every field (raw_data becomes a zero-copy slice of the map, the writer splices byte
  * ranges), and CodedInputStream works on int positions over a ByteBuffer and would copy bytes
  * fields. The wire format is five cases; every length is checked against the enclosing message
- * before anything is allocated, so a hostile file fails with a LoupeException.
+ * before anything is allocated, so a hostile file fails with a LoupeException. The project's one protobuf reader:
+ * ONNX's ModelProto here, SentencePiece's ModelProto ({@code format.sentencepiece}) through the public methods.
  */
-final class ProtoReader {
+public final class ProtoReader {
     static final int VARINT = 0;
     static final int FIXED64 = 1;
     static final int LEN = 2;
@@ -30,6 +31,7 @@ final class ProtoReader {
 
     private final MemorySegment seg;
     private final Path file;
+    private final String format;
     private final String what;
     private final long end;
     private long pos;
@@ -37,20 +39,29 @@ final class ProtoReader {
     private int tag;
 
     ProtoReader(MemorySegment seg, Path file, String what, long start, long end) {
+        this(seg, file, "ONNX", what, start, end);
+    }
+
+    /**
+     * A reader over {@code seg[start, end)} of {@code file}, a {@code format} file (errors read "not a valid FORMAT
+     * file: WHAT at byte N: problem").
+     */
+    public ProtoReader(MemorySegment seg, Path file, String format, String what, long start, long end) {
         this.seg = seg;
         this.file = file;
+        this.format = format;
         this.what = what;
         this.pos = start;
         this.end = end;
     }
 
     /** A reader over the content of the length-delimited field just read by {@link #lengthDelimited()}. */
-    ProtoReader sub(String subWhat, long[] range) {
-        return new ProtoReader(seg, file, subWhat, range[0], range[1]);
+    public ProtoReader sub(String subWhat, long[] range) {
+        return new ProtoReader(seg, file, format, subWhat, range[0], range[1]);
     }
 
     /** Advances to the next field; false at the end of the message. */
-    boolean next() {
+    public boolean next() {
         if (pos >= end) {
             return false;
         }
@@ -68,11 +79,11 @@ final class ProtoReader {
         return true;
     }
 
-    int field() {
+    public int field() {
         return tag >>> 3;
     }
 
-    int wireType() {
+    public int wireType() {
         return tag & 7;
     }
 
@@ -107,7 +118,7 @@ final class ProtoReader {
         throw fail("varint overflows 64 bits");
     }
 
-    int int32() {
+    public int int32() {
         expect(VARINT);
         return (int) varint();
     }
@@ -117,7 +128,7 @@ final class ProtoReader {
         return varint();
     }
 
-    int fixed32() {
+    public int fixed32() {
         expect(FIXED32);
         need(4);
         int v = seg.get(I32, pos);
@@ -126,7 +137,7 @@ final class ProtoReader {
     }
 
     /** The current LEN field's content as {@code [start, end)}, and skips past it. */
-    long[] lengthDelimited() {
+    public long[] lengthDelimited() {
         expect(LEN);
         long len = varint();
         if (len < 0 || len > end - pos) {
@@ -139,7 +150,7 @@ final class ProtoReader {
     }
 
     /** A UTF-8 string field; invalid UTF-8 is an error (names must be text). */
-    String string(int maxBytes) {
+    public String string(int maxBytes) {
         return string(maxBytes, true);
     }
 
@@ -163,7 +174,7 @@ final class ProtoReader {
     }
 
     /** Skips the current field's value whatever its wire type. */
-    void skip() {
+    public void skip() {
         switch (wireType()) {
             case VARINT -> varint();
             case FIXED64 -> advance(8);
@@ -201,8 +212,8 @@ final class ProtoReader {
         return seg;
     }
 
-    LoupeException fail(String problem) {
-        return new LoupeException(file, "not a valid ONNX file: " + what + " at byte " + pos + ": " + problem);
+    public LoupeException fail(String problem) {
+        return new LoupeException(file, "not a valid " + format + " file: " + what + " at byte " + pos + ": " + problem);
     }
 
     private void expect(int wire) {

@@ -74,6 +74,35 @@ public final class LoupeQuantized {
         return out;
     }
 
+    /**
+     * One weight's scales as stored: {@code scales} is [rows, ceil(cols / group)] over the codes' [rows, cols] matrix
+     * (the [out, in] orientation, also for a weight stored transposed), {@code group} consecutive columns each.
+     */
+    public record GroupScales(int rows, int cols, int group, float[] scales) {
+    }
+
+    /** The scales of the quantized weight {@code name}. */
+    public static GroupScales groupScales(Checkpoint cp, String name) {
+        Layout l = layout(cp, name);
+        Tensor sc = need(cp, name + ".scales", DType.F32);
+        int groups = (l.cols() + l.group() - 1) / l.group();
+        if (sc.numel() != (long) l.rows() * groups) {
+            throw new LoupeException(cp.source(), "'" + name + "': scales do not match " + l.rows() + "x" + groups);
+        }
+        return new GroupScales(l.rows(), l.cols(), l.group(), sc.toFloats());
+    }
+
+    /** The names of the quantized weights in {@code cp} (as the original checkpoint named them). */
+    public static List<String> quantizedNames(Checkpoint cp) {
+        List<String> names = new ArrayList<>();
+        for (String k : cp.metadata().keySet()) {
+            if (k.startsWith(LAYER_KEY_PREFIX) && !k.equals(FORMAT_KEY)) {
+                names.add(k.substring(LAYER_KEY_PREFIX.length()));
+            }
+        }
+        return names;
+    }
+
     /** The dequantized weight {@code name} (row-major, in its original stored shape). */
     public static float[] dequantize(Checkpoint cp, String name) {
         Layout l = layout(cp, name);
@@ -132,13 +161,8 @@ public final class LoupeQuantized {
      */
     public static Checkpoint dequantized(Checkpoint cp) {
         Map<String, String> meta = new LinkedHashMap<>(cp.metadata());
-        List<String> names = new ArrayList<>();
-        for (String k : cp.metadata().keySet()) {
-            if (k.startsWith(LAYER_KEY_PREFIX) && !k.equals(FORMAT_KEY)) {
-                names.add(k.substring(LAYER_KEY_PREFIX.length()));
-                meta.remove(k);
-            }
-        }
+        List<String> names = quantizedNames(cp);
+        names.forEach(n -> meta.remove(LAYER_KEY_PREFIX + n));
         meta.remove(FORMAT_KEY);
         java.util.Set<String> hidden = new java.util.HashSet<>();
         for (String n : names) {

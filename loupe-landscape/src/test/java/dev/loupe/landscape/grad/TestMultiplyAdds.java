@@ -1,0 +1,42 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.landscape.TinyMlp;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Multiply-add counts against hand-worked ones (products per sample × forward products of each layer's tangent). */
+class TestMultiplyAdds {
+    @TempDir
+    Path dir;
+
+    @Test
+    void mlpFirstLayerCostsTwoProductsAndHiddenLayerSix() throws Exception {
+        try (ParameterizedModel m = ParameterizedModel.open(new TinyMlp(1).write(dir))) {
+            MultiplyAdds.Counts c = MultiplyAdds.of(m).orElseThrow();
+            // Gemm 4→3 on the data: 12, tangent Ḃ·x and dẎ·xᵀ: 2·12; MatMul 3→2 on a hidden value: 6, tangent 6·6
+            assertEquals(12 + 6, c.forward());
+            assertEquals(2 * 12 + 6 * 6, c.tangent());
+        }
+    }
+
+    @Test
+    void convolutionsCountOutputsTimesKernelVolume() throws Exception {
+        // c_x [1, 2, 5, 6] fixed; conv a: 3×2×3×3, stride 2, pads 1 → [1, 3, 3, 3]; conv b: 4×3×2×2 → [1, 4, 2, 2]
+        OpModel om = new OpModel(13, 3).constant("c_x", new float[60], 1, 2, 5, 6).weight("wa", -1, 1, 3, 2, 3, 3)
+                .weight("wb", -1, 1, 4, 3, 2, 2)
+                .node("Conv", Map.of("strides", new long[]{2, 2}, "pads", new long[]{1, 1, 1, 1}), "a", "c_x", "wa")
+                .node("Conv", "h", "a", "wb");
+        try (ParameterizedModel m = OpModel.open(om.write(dir, "convs"))) {
+            MultiplyAdds.Counts c = MultiplyAdds.of(m).orElseThrow();
+            long a = 3 * 3 * 3 * (2 * 3 * 3), b = 4 * 2 * 2 * (3 * 2 * 2);
+            assertEquals(a + b, c.forward());
+            assertEquals(2 * a + 6 * b, c.tangent());
+        }
+    }
+}
