@@ -33,7 +33,7 @@ public class Fp32Errors {
         OpenBlasBackend blas = Backends.openBlas().withThreadsPerCall(1);
         EsdCalculator single = new EsdCalculator(blas, Precision.FP32);
         EsdCalculator dbl = new EsdCalculator(blas, Precision.FP64);
-        System.out.println("layer\tN\tM\tabs/(eps*lmax)\trel/(eps*sqrtN)\trel_xmin/(eps*sqrtN)\terr/model\talpha64\tdalpha\tdhill\talpha_bound\tauto");
+        System.out.println("layer\tN\tM\tabs/(eps*lmax)\trel/(eps*sqrtN)\trel_xmin/(eps*sqrtN)\terr/model\talpha64\tn\tdalpha\tdhill\tfirst_order\tmax_rel_tail/(eps*sqrtN)\talpha_bound\tauto");
         for (String file : files) {
             try (Checkpoint cp = Checkpoints.open(Path.of(file))) {
                 for (WeightMatrix m : LayerDiscovery.discover(cp, ConvMode.SLICES).matrices()) {
@@ -61,12 +61,28 @@ public class Fp32Errors {
                     PowerLawFit f64 = PowerLawFitter.fit(y, false);
                     int ix = f64.ok() ? Arrays.binarySearch(y, f64.xmin()) : -1;
                     double relX = ix >= 0 ? Math.abs(x[ix] - y[ix]) / y[ix] / (EPS * Math.sqrt(m.N())) : Double.NaN;
+                    // the exact first-order change (α−1)²·|mean over the tail of ρᵢ − ρ(xmin)|, ρ = fp32/fp64 − 1,
+                    // and the largest relative error over the fp64 tail
+                    double firstOrder = Double.NaN;
+                    double relTail = 0;
+                    int nTail = 0;
+                    if (ix >= 0) {
+                        double sum = 0;
+                        double rx = (x[ix] - y[ix]) / y[ix];
+                        for (int i = ix; i < n; i++) {
+                            double ri = (x[i] - y[i]) / y[i];
+                            sum += ri - rx;
+                            relTail = Math.max(relTail, Math.abs(ri) / (EPS * Math.sqrt(m.N())));
+                        }
+                        nTail = n - ix;
+                        firstOrder = (f64.alpha() - 1) * (f64.alpha() - 1) * Math.abs(sum) / nTail;
+                    }
                     double bound = f32.ok() ? SinglePrecisionCheck.alphaErrorBound(x, f32.alpha(), f32.xmin(), f32.xmax(), a, r)
                             : Double.NaN;
                     String why = SinglePrecisionCheck.unresolved(x, m.N(), f32, HillEstimator.plAlphaHill(x), null);
-                    System.out.printf(java.util.Locale.ROOT, "%s\t%d\t%d\t%.3g\t%.3g\t%.3g\t%.3f\t%.6f\t%.2e\t%.2e\t%.3g\t%s%n",
-                            m.name(), m.N(), m.M(), abs, rel, relX, model, f64.alpha(), f32.alpha() - f64.alpha(),
-                            HillEstimator.plAlphaHill(x) - HillEstimator.plAlphaHill(y), bound,
+                    System.out.printf(java.util.Locale.ROOT, "%s\t%d\t%d\t%.3g\t%.3g\t%.3g\t%.3f\t%.6f\t%d\t%.2e\t%.2e\t%.2e\t%.3g\t%.3g\t%s%n",
+                            m.name(), m.N(), m.M(), abs, rel, relX, model, f64.alpha(), nTail, f32.alpha() - f64.alpha(),
+                            HillEstimator.plAlphaHill(x) - HillEstimator.plAlphaHill(y), firstOrder, relTail, bound,
                             why == null ? "fp32" : "fp64 (" + why + ")");
                 }
             }

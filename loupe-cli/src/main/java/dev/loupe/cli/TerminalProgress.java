@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A one-line progress bar with ETA on stderr, redrawn at most 4 times a second. Hand-written (40
  * lines) rather than me.tongfei:progressbar, which would bring JLine for what a carriage return does.
- * Use {@link #forTerminal} so it stays silent when stderr is not a terminal.
+ * Use {@link #forTerminal} so it stays silent when stderr is not a terminal, or {@link #forLongRun} for
+ * work of many minutes, whose log (stderr redirected to a file) should still show how far it got.
  */
 public final class TerminalProgress implements Progress {
     private final PrintStream err;
@@ -19,10 +20,34 @@ public final class TerminalProgress implements Progress {
     private volatile long startNanos;
     private volatile long lastDraw;
     private final String rateUnit;
+    /** Seconds between full lines when stderr is not a terminal; 0 = a redrawn bar. */
+    private final double lineEvery;
+    /** Calls of {@link #advance}: the items done (layers, when each advance is one layer). */
+    private final AtomicLong steps = new AtomicLong();
+    private volatile long lastDrawnSteps = -1;
+    private final String stepUnit;
+    private final long totalSteps;
 
     private TerminalProgress(PrintStream err, String rateUnit) {
+        this(err, rateUnit, 0, null, 0);
+    }
+
+    TerminalProgress(PrintStream err, String rateUnit, double lineEvery, String stepUnit, long totalSteps) {
         this.err = err;
         this.rateUnit = rateUnit;
+        this.lineEvery = lineEvery;
+        this.stepUnit = stepUnit;
+        this.totalSteps = totalSteps;
+    }
+
+    /**
+     * For runs of many minutes: the bar on a terminal; otherwise one line every {@code everySeconds} (and at
+     * the end) with the advances counted as {@code stepUnit} of {@code totalSteps} (e.g. layers; each advance
+     * one of them), the percentage of the work, the elapsed time and the ETA. Silent when {@code quiet}.
+     */
+    public static Progress forLongRun(boolean quiet, String stepUnit, long totalSteps, double everySeconds) {
+        return quiet ? Progress.NONE : new TerminalProgress(System.err, null, stderrIsTerminal() ? 0 : everySeconds,
+                stepUnit, totalSteps);
     }
 
     /** A bar when stderr is a terminal and not {@code quiet}; otherwise {@link Progress#NONE}. */
@@ -53,6 +78,7 @@ public final class TerminalProgress implements Progress {
         this.task = task;
         this.total = Math.max(1, total);
         done.set(0);
+        steps.set(0);
         startNanos = System.nanoTime();
         draw(true);
     }
@@ -60,19 +86,24 @@ public final class TerminalProgress implements Progress {
     @Override
     public void advance(long units) {
         done.addAndGet(units);
+        steps.incrementAndGet();
         draw(false);
     }
 
     @Override
     public void done() {
-        draw(true);
-        err.print("\r" + " ".repeat(78) + "\r");
+        if (lineEvery == 0 || lastDrawnSteps != steps.get()) {
+            draw(true);
+        }
+        if (lineEvery == 0) {
+            err.print("\r" + " ".repeat(78) + "\r");
+        }
         err.flush();
     }
 
     private synchronized void draw(boolean force) {
         long now = System.nanoTime();
-        if (!force && now - lastDraw < 250_000_000L) {
+        if (!force && now - lastDraw < (lineEvery > 0 ? lineEvery * 1e9 : 250_000_000L)) {
             return;
         }
         lastDraw = now;
@@ -81,9 +112,17 @@ public final class TerminalProgress implements Progress {
         int fill = (int) Math.round(f * w);
         double elapsed = (now - startNanos) / 1e9;
         String eta = f > 0.001 && f < 1 ? "ETA " + clock(elapsed * (1 - f) / f) : "";
+        String items = stepUnit == null ? "" : String.format(Locale.ROOT, " %d/%d %s", steps.get(), totalSteps, stepUnit);
+        if (lineEvery > 0) {
+            lastDrawnSteps = steps.get();
+            err.print(String.format(Locale.ROOT, "%s:%s, %.0f%% of the work, elapsed %s%s%n", task, items, 100 * f,
+                    clock(elapsed), eta.isEmpty() ? "" : ", " + eta));
+            err.flush();
+            return;
+        }
         String rate = rateUnit != null && elapsed > 0 ? String.format(Locale.ROOT, " %.1f %s/s", done.get() / elapsed, rateUnit) : "";
-        err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%% %s %s%s  ", task, "#".repeat(fill), ".".repeat(w - fill),
-                100 * f, clock(elapsed), eta, rate));
+        err.print(String.format(Locale.ROOT, "\r%s [%s%s] %3.0f%%%s %s %s%s  ", task, "#".repeat(fill), ".".repeat(w - fill),
+                100 * f, items, clock(elapsed), eta, rate));
         err.flush();
     }
 

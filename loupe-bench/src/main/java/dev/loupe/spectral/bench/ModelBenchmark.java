@@ -65,9 +65,10 @@ public final class ModelBenchmark {
     /**
      * @param wallSeconds   the end-to-end inspection (open, decode, ESD, fits), one run
      * @param sgemmGflops   the same-run sgemm 4096³ rate (this machine's peak in single precision)
+     * @param recomputedFp64 the layers {@code --precision auto} recomputed in double
      */
     public record Result(int blocks, long bytes, double writeSeconds, double wallSeconds, double cpuSeconds, int layers,
-                         int recomputedFp64, long peakHeapBytes, long maxHeapBytes, int threads, String precision,
+                         List<String> recomputedFp64, long peakHeapBytes, long maxHeapBytes, int threads, String precision,
                          List<Part> parts, double sgemmGflops, String loadBefore, String loadAfter) {
         public double modelFlops() {
             return parts.stream().mapToDouble(p -> p.count() * (p.gramFlops() + p.tridiagonalFlops())).sum();
@@ -95,6 +96,11 @@ public final class ModelBenchmark {
         t.add(Map.entry("model.norm.weight", new long[] {D}));
         t.add(Map.entry("lm_head.weight", new long[] {VOCAB, D}));
         return t;
+    }
+
+    /** The 2-D tensors of a {@code blocks}-block model (7 per block, embeddings and head): the layers inspected. */
+    public static int matrixCount(int blocks) {
+        return (int) tensors(blocks).stream().filter(e -> e.getValue().length == 2).count();
     }
 
     /** Writes the sharded checkpoint (one shard per block, embeddings and head in the first and last) and its index. */
@@ -187,8 +193,9 @@ public final class ModelBenchmark {
         }
         double cpu = InspectBenchmark.processCpuSeconds() - cpu0;
         String loadAfter = InspectBenchmark.loadAverage();
-        int redone = (int) r[0].layers().stream()
-                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("recomputed in fp64"))).count();
+        List<String> redone = r[0].layers().stream()
+                .filter(m -> m.notes().stream().anyMatch(n -> n.startsWith("recomputed in fp64")))
+                .map(m -> m.layer().name()).toList();
         List<Part> parts = new ArrayList<>();
         DenseBackend one = backend.withMaxThreads(1);
         try (Checkpoint cp = Checkpoints.open(dir)) {

@@ -98,10 +98,11 @@ public final class InspectBenchCommand implements Callable<Integer> {
         Precision p = precisions.getFirst();
         try (ScratchDir dir = ScratchDir.create("loupe-bench-model")) {
             long[] bytes = new long[1];
+            // minutes of work, often with stderr in a log: a line every 30 s there, the bar on a terminal
             double write = dev.loupe.core.bench.Stopwatch.seconds(() -> bytes[0] = ModelBenchmark.write(dir.path(), blocks,
-                    TerminalProgress.forTerminal(false)));
+                    TerminalProgress.forLongRun(false, "shards", blocks, 30)));
             ModelBenchmark.Result r = ModelBenchmark.run(dir.path(), blocks, bytes[0], write, backend, t, p,
-                    TerminalProgress.forTerminal(false));
+                    TerminalProgress.forLongRun(false, "layers", ModelBenchmark.matrixCount(blocks), 30));
             out.printf(Locale.ROOT, "backend %s, %d cores, %d layers in parallel, precision %s%n", backend.name(),
                     Runtime.getRuntime().availableProcessors(), t, r.precision());
             out.printf(Locale.ROOT, "checkpoint: %d blocks + embeddings + head, %d layers, %s BF16 in %d shards, written in %.0f s%n",
@@ -109,13 +110,23 @@ public final class InspectBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "inspect end to end: %.1f s wall (%.1f min), %.0f s process CPU, peak heap %s of %s, "
                             + "%d layers recomputed in fp64; load average before %s, after %s%n", r.wallSeconds(),
                     r.wallSeconds() / 60, r.cpuSeconds(), Table.bytes(r.peakHeapBytes()), Table.bytes(r.maxHeapBytes()),
-                    r.recomputedFp64(), r.loadBefore(), r.loadAfter());
+                    r.recomputedFp64().size(), r.loadBefore(), r.loadAfter());
+            if (!r.recomputedFp64().isEmpty()) {
+                int show = Math.min(8, r.recomputedFp64().size());
+                out.printf(Locale.ROOT, "recomputed in fp64: %s%s%n", String.join(", ", r.recomputedFp64().subList(0, show)),
+                        show < r.recomputedFp64().size() ? ", ... (" + (r.recomputedFp64().size() - show) + " more)" : "");
+            }
             Table tb = new Table("shape", "count", "decode s", "Gram s", "eigenvalues s", "fits s", "Gram GFLOP",
                     "tridiag GFLOP", "x count: s");
             double modeled = 0;
+            double[] split = new double[4];
             for (ModelBenchmark.Part x : r.parts()) {
                 double each = x.decodeSeconds() + x.gramSeconds() + x.eigenSeconds() + x.fitSeconds();
                 modeled += each * x.count();
+                split[0] += x.decodeSeconds() * x.count();
+                split[1] += x.gramSeconds() * x.count();
+                split[2] += x.eigenSeconds() * x.count();
+                split[3] += x.fitSeconds() * x.count();
                 tb.row(x.shape(), Integer.toString(x.count()), Table.num(x.decodeSeconds(), 2), Table.num(x.gramSeconds(), 2),
                         Table.num(x.eigenSeconds(), 2), Table.num(x.fitSeconds(), 2), Table.num(x.gramFlops() / 1e9, 0),
                         Table.num(x.tridiagonalFlops() / 1e9, 0), Table.num(each * x.count(), 0));
@@ -124,6 +135,10 @@ public final class InspectBenchCommand implements Callable<Integer> {
             double flops = r.modelFlops();
             out.printf(Locale.ROOT, "parts x counts = %.0f s of one-thread work (%.0f s on %d threads if perfectly parallel) "
                     + "vs %.0f s measured%n", modeled, modeled / t, t, r.wallSeconds());
+            out.printf(Locale.ROOT, "split of that work: read+decode %.0f s (%.0f %%), Gram %.0f s (%.0f %%), eigenvalues "
+                            + "(tridiagonalization + sterf) %.0f s (%.0f %%), fits and weight statistics %.0f s (%.0f %%)%n",
+                    split[0], 100 * split[0] / modeled, split[1], 100 * split[1] / modeled, split[2],
+                    100 * split[2] / modeled, split[3], 100 * split[3] / modeled);
             out.printf(Locale.ROOT, "model: %.1f TFLOP (Gram + tridiagonalization) in %.0f s = %.1f GFLOP/s; same-run sgemm "
                             + "4096^3 on %d threads: %.1f GFLOP/s, so %.0f %% of it%n", flops / 1e12, r.wallSeconds(),
                     flops / r.wallSeconds() / 1e9, t, r.sgemmGflops(), 100 * flops / r.wallSeconds() / 1e9 / r.sgemmGflops());

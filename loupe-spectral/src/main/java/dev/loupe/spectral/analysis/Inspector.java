@@ -32,7 +32,8 @@ import java.util.concurrent.Future;
 /**
  * {@code loupe inspect}'s engine: discover layers, analyze them on {@code threads} workers (largest
  * first, so the long ones do not end up last; a worker with no layer left takes the weight statistics
- * of layers still running, {@link SideWork}), assemble the result in model order.
+ * of layers still running, {@link SideWork}; each worker, as it starts a layer, has the one it will take
+ * next paged in, {@link ReadAhead}), assemble the result in model order.
  */
 public final class Inspector {
     private final DenseBackend backend;
@@ -104,7 +105,7 @@ public final class Inspector {
             t.setDaemon(true);
             return t;
         });
-        try {
+        try (ReadAhead readAhead = new ReadAhead()) {
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < ms.size(); i++) {
                 order.add(i);
@@ -114,8 +115,14 @@ public final class Inspector {
             Future<LayerAnalyzer.Outcome>[] futures = new Future[ms.size()];
             SideWork side = new SideWork();
             CountDownLatch layersLeft = new CountDownLatch(ms.size());
-            for (int i : order) {
+            for (int k = 0; k < order.size(); k++) {
+                int i = order.get(k);
+                // the pool starts layers in this order: the layer `threads` places on is this worker's next one
+                WeightMatrix next = k + options.threads() < order.size() ? ms.get(order.get(k + options.threads())) : null;
                 futures[i] = pool.submit(() -> {
+                    if (next != null) {
+                        readAhead.prefetch(next);
+                    }
                     try {
                         String sketch = sketchReason(ms.get(i), budget.totalBytes());
                         long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));

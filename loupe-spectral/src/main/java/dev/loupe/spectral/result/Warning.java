@@ -20,6 +20,8 @@ public enum Warning {
 
     /** WeightWatcher's {@code DEFAULT_MIN_EVALS}: smaller ESDs are not analyzed there. */
     public static final int MIN_EIGENVALUES = 10;
+    /** Above this alpha a layer is {@link #UNDER_TRAINED}. */
+    public static final double UNDER_TRAINED_ALPHA = 6;
 
     private final String label;
 
@@ -38,7 +40,7 @@ public enum Warning {
         if (fit.alpha() < 2) {
             return OVER_TRAINED;
         }
-        return fit.alpha() > 6 ? UNDER_TRAINED : NONE;
+        return fit.alpha() > UNDER_TRAINED_ALPHA ? UNDER_TRAINED : NONE;
     }
 
     /** The word printed in tables and CSV ("" for none). */

@@ -42,11 +42,10 @@ public final class WeightStatistics {
             }
         }
         double[] ggd = GeneralizedGaussian.fit(w, mean);
+        double[] perChannel = Quantization.relativeErrors(w, rows, cols, 8, 4, cols);
+        double[] group128 = Quantization.relativeErrors(w, rows, cols, 8, 4, 128);
         return new WeightStats(mean, std, kurt, ggd[0], ggd[1], (double) over3 / n, (double) over6 / n,
-                Quantization.relativeError(w, rows, cols, 8, cols),
-                Quantization.relativeError(w, rows, cols, 4, cols),
-                Quantization.relativeError(w, rows, cols, 8, 128),
-                Quantization.relativeError(w, rows, cols, 4, 128));
+                perChannel[0], perChannel[1], group128[0], group128[1]);
     }
 
     /** A linear histogram of the weights over [min, max] in {@code bins} bins. */

@@ -111,6 +111,45 @@ class TestSinglePrecisionCheck {
     }
 
     @Test
+    void toleranceIsAFractionOfTheStandardErrorOnlyPastTheUnderTrainedVerdict() {
+        // alpha 16 over n = 100: σ = 15/10 = 1.5, tolerance 0.05·1.5 = 0.075 (16 − 0.075 > 6)
+        assertEquals(0.075, SinglePrecisionCheck.alphaTolerance(fit(16, 1.5)), 1e-15);
+        // alpha 6.05, σ = 2: 6.05 − 0.1 < 6, the verdict could flip, so the fixed 0.005
+        assertEquals(0.005, SinglePrecisionCheck.alphaTolerance(fit(6.05, 2)), 0);
+        // alpha 8, σ = 0.05: 5 % of σ is below 0.005
+        assertEquals(0.005, SinglePrecisionCheck.alphaTolerance(fit(8, 0.05)), 0);
+        // alpha 3, σ = 1 (a short tail within the fit's range): the fixed 0.005
+        assertEquals(0.005, SinglePrecisionCheck.alphaTolerance(fit(3, 1)), 0);
+    }
+
+    private static PowerLawFit fit(double alpha, double sigma) {
+        return new PowerLawFit(alpha, 1, 2, 0.1, sigma, 10, "success", alpha, 0);
+    }
+
+    @Test
+    void highAlphaTailStaysUnlessItsBottomIsNearTheAbsoluteError() {
+        // a steep tail (Pareto(16), 200 eigenvalues) at the top of a flat bulk, like the generated 7B model's layers
+        // (alpha 15–36, n 100–200): its bound (α−1)²·(a/xmin + r·…) exceeds 0.005, not 5 % of σ ≈ 1
+        double[] ev = new double[4096];
+        double[] tail = pareto(200, 16);
+        for (int i = 0; i < 3896; i++) {
+            ev[i] = tail[0] * (0.02 + 0.9 * i / 3896.0);
+        }
+        System.arraycopy(tail, 0, ev, 3896, 200);
+        PowerLawFit f = PowerLawFitter.fit(ev, false);
+        double bound = SinglePrecisionCheck.alphaErrorBound(ev, f.alpha(), f.xmin(), f.xmax(),
+                SinglePrecisionCheck.resolution(ev[4095]), SinglePrecisionCheck.relativeResolution(4096));
+        assertTrue(f.alpha() > 10 && bound > SinglePrecisionCheck.ALPHA_TOLERANCE, f + " bound " + bound);
+        assertNull(decide(ev, 4096, 1));
+        // the same tail under a spike 1e4 times its top: xmin is now ~1e3 absolute errors from zero and alpha
+        // could move by more than 5 % of σ, so it falls back
+        ev[4095] = 1e4 * tail[199];
+        String why = decide(ev, 4096, 1);
+        assertNotNull(why);
+        assertTrue(why.contains("could move"), why);
+    }
+
+    @Test
     void bulkEdgeNearZeroFallsBack() {
         // an MP bulk at 1e-5 of lambda_max plus 3 spikes: the tail fit is fine but spikes are counted against
         // a bulk edge only ~16 absolute errors (8·ε₃₂·1 = 9.5e-7) from zero
@@ -192,6 +231,27 @@ class TestSinglePrecisionCheck {
             InspectOptions o = new InspectOptions(p, ConvMode.SLICES, false, true, false, 0, 1);
             return new Inspector(Backends.best(), o).inspect(cp, Progress.NONE, "test", false).layers();
         }
+    }
+
+    @Test
+    void highAlphaGaussianLayerStaysInSinglePrecision(@TempDir Path dir) {
+        // N(0, 0.02) 2048×512, like WeightWatcher's synth.gauss_2048x512 (alpha 15.7), which the fixed 0.005
+        // tolerance sent to double; fp32 must stay within the tolerance (and the 0.01 target) of fp64
+        SplittableRandom r = new SplittableRandom(21);
+        float[] gauss = new float[2048 * 512];
+        for (int i = 0; i < gauss.length; i++) {
+            gauss[i] = (float) (0.02 * r.nextGaussian());
+        }
+        Path file = dir.resolve("g.safetensors");
+        SafetensorsWriter.write(file, List.of(f32("gauss", gauss, 2048, 512)), Map.of());
+        LayerMetrics auto = inspect(file, Precision.AUTO).getFirst();
+        LayerMetrics fp32 = inspect(file, Precision.FP32).getFirst();
+        LayerMetrics fp64 = inspect(file, Precision.FP64).getFirst();
+        PowerLawFit f = fp32.fit();
+        assertTrue(f.alpha() > 10, f.toString());
+        assertTrue(auto.notes().stream().noneMatch(s -> s.startsWith("recomputed")), auto.notes().toString());
+        assertEquals(fp32.alpha(), auto.alpha(), 0);
+        assertEquals(fp64.alpha(), auto.alpha(), Math.min(0.01, SinglePrecisionCheck.alphaTolerance(f)));
     }
 
     @Test
