@@ -191,8 +191,9 @@ public final class ModelCompressBenchmark {
     }
 
     /**
-     * The largest heap in use right after a collection while open (the live set plus what the collector chose to leave),
-     * from the GC beans' notifications: closer to what a run needs than the pools' peaks, which include garbage.
+     * The largest heap in use right after a full collection while open (the live set at that moment), from the GC
+     * beans' notifications, and how many full collections there were: closer to what a run needs than the pools'
+     * peaks, which include garbage the collector had no reason to free yet. None when the heap never filled.
      */
     private static final class AfterGc implements AutoCloseable {
         private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
@@ -207,8 +208,10 @@ public final class ModelCompressBenchmark {
                             (javax.management.openmbean.CompositeData) n.getUserData());
                     long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
                             .mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
-                    max.accumulateAndGet(used, Math::max);
-                    count.incrementAndGet();
+                    if (info.getGcAction().contains("major")) { // a full collection: what is left is the live set
+                        max.accumulateAndGet(used, Math::max);
+                        count.incrementAndGet();
+                    }
                 }
             };
             for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -120,11 +120,11 @@ public final class CompressBenchCommand implements Callable<Integer> {
                     + "max heap %s, %d cores%n", r.blocks(), Table.bytes(r.inputBytes()), r.inputShards(), r.writeSeconds(),
                     Table.bytes(r.maxHeapBytes()), Runtime.getRuntime().availableProcessors());
             Table t = new Table("job", "layers", "wall s", "CPU s", "layer loop s", "rest s", "peak heap", "old gen peak",
-                    "max after GC", "GCs", "output", "files", "load before", "load after");
+                    "live after full GC", "full GCs", "output", "files", "load before", "load after");
             for (ModelCompressBenchmark.Run x : r.runs()) {
                 t.row(x.job().label(), Integer.toString(x.layers()), Table.num(x.wallSeconds(), 1), Table.num(x.cpuSeconds(), 1),
                         Table.num(x.loopSeconds(), 1), Table.num(x.wallSeconds() - x.loopSeconds(), 1), Table.bytes(x.peakHeapBytes()),
-                        Table.bytes(x.oldGenPeakBytes()), Table.bytes(x.liveAfterGcBytes()), Integer.toString(x.collections()),
+                        Table.bytes(x.oldGenPeakBytes()), x.collections() == 0 ? "-" : Table.bytes(x.liveAfterGcBytes()), Integer.toString(x.collections()),
                         Table.bytes(x.outputBytes()), Integer.toString(x.outputFiles()),
                         x.loadBefore(), x.loadAfter());
             }
@@ -140,8 +140,8 @@ public final class CompressBenchCommand implements Callable<Integer> {
             out.println();
             p.print(out);
             out.printf(Locale.ROOT, "peak heap: the heap pools' peaks summed (reset before each job; an upper bound); old gen peak: "
-                    + "the old generation's; max after GC: the most heap in use right after any collection (the live set, "
-                    + "plus what the collector left); layer loop: read, compress and write every layer (the rest: opening, allocation, copying "
+                    + "the old generation's; live after full GC: the most heap in use right after a "
+                    + "full collection (the live set then; none when the heap never filled); layer loop: read, compress and write every layer (the rest: opening, allocation, copying "
                     + "the tensors left as they are, renames); parts x count: one layer of each shape timed in this run; the loop "
                     + "minus their sum is I/O and page faults. Process peak RSS (VmHWM, mapped file pages included): %s%n",
                     Table.bytes(r.vmHwmBytes()));
