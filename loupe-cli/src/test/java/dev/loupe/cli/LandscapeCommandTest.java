@@ -53,6 +53,20 @@ class LandscapeCommandTest {
     }
 
     /** The centre of the plane is the model itself; files and plots land in --out. */
+    /**
+     * {@code bench landscape} on the fixture CNN takes the weights-in-ORT's-layout feed (NCHWc convolutions) and says
+     * so; its plane's centre is the model (torch's loss in the manifest, printed to 4 decimals).
+     */
+    @Test
+    void benchLandscapeUsesOrtsLayoutAndItsCentreIsTheModel() throws Exception {
+        Path f = Fixtures.dir();
+        CliRun r = CliRun.of(data("bench", "landscape", f.resolve("models/cnn.onnx").toString(), "--grid", "3", "--samples", "2000"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("plane: weights fed as ORT's optimized graph's inputs"), r.out());
+        double want = manifestEntry("models/cnn.onnx").path("mean_cross_entropy").asDouble();
+        assertTrue(r.out().contains(String.format("loss at centre %.4f", want)), want + " in " + r.out());
+    }
+
     @Test
     void planeCentreIsTheModelAndOutputsAreWritten() throws Exception {
         Path f = Fixtures.dir();

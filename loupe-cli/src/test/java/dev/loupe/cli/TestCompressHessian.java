@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code loupe compress --allocate hessian} on an ONNX classifier: HAWQ-V2 from loupe-landscape's per-layer traces. */
+/** {@code loupe compress --allocate hessian} on an ONNX classifier or encoder: HAWQ-V2 from loupe-landscape's per-layer traces. */
 class TestCompressHessian {
     @TempDir
     Path dir;
@@ -133,12 +133,65 @@ class TestCompressHessian {
             assertFalse(Files.exists(out), "wrote " + out + " for " + String.join(" ", cases[i]));
         }
         CliRun t = CliRun.of("compress", MLP, "--sparsity", "0.5", "--allocate", "hessian", "--text", fixture("text/fortunes-min.txt"),
-                "--out", out.toString());
+                "--trace-samples", "0", "--out", out.toString());
         assertEquals(2, t.exit(), t.err());
         assertTrue(t.err().contains("no XᵀX form for sparsity"), t.err());
         CliRun r = CliRun.of("compress", MLP, "--bits", "3", "--trace-samples", "5", "--out", out.toString());
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("--trace-samples"), r.err());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * On all-MiniLM-L6-v2 with --text, the traces are those of {@code loupe hessian --text --per-layer} (the
+     * self-distillation MSE; same sentences, vectors and seed: bit for bit), on the first layer's query and key
+     * matrices (--skip leaves the other 34 as they are) over 4 sentences with 3 vectors each, to keep it to seconds.
+     */
+    @Test
+    void encoderTracesAreHessianTextPerLayers() throws Exception {
+        String minilm = dev.loupe.core.bundled.BundledModels.miniLm().toString();
+        String text = fixture("text/fortunes-min.txt");
+        CliRun c = CliRun.of("compress", minilm, "--bits", "4", "--allocate", "hessian", "--text", text, "--calibration-samples", "4",
+                "--trace-samples", "3", "--seed", "5", "--skip", "^(?!onnx::MatMul_78[78]$)onnx::", "--dry-run", "--json", "--quiet");
+        assertEquals(0, c.exit(), c.err());
+        JsonNode got = new ObjectMapper().readTree(c.out());
+        CliRun h = CliRun.of("hessian", minilm, "--text", text, "--samples", "4", "--weights", "^onnx::MatMul_78[78]$", "--per-layer",
+                "--trace-samples", "3", "--max-iter", "1", "--density-steps", "0", "--seed", "5", "--json");
+        assertEquals(0, h.exit(), h.err());
+        JsonNode ref = new ObjectMapper().readTree(h.out()).path("layers");
+        JsonNode sens = got.path("sensitivity");
+        assertEquals(2, sens.size());
+        assertEquals(2, ref.size());
+        for (int i = 0; i < 2; i++) {
+            JsonNode s = sens.get(i), r = ref.get(i);
+            assertEquals(r.path("name").asText(), s.path("name").asText());
+            assertEquals(147_456, s.path("params").asLong());
+            assertTrue(s.path("trace").asDouble() > 0, s.toString()); // Gauss-Newton: positive semi-definite
+            assertEquals(r.path("trace").asDouble(), s.path("trace").asDouble(), 0.0, s.toString());
+            assertEquals(r.path("traceHalfWidth95").asDouble(), s.path("traceHalfWidth95").asDouble(), 0.0);
+            assertEquals(3, s.path("traceSamples").asInt());
+            assertEquals(s.path("trace").asDouble() / 147_456 * s.path("perturbation").asDouble(), s.path("omega").asDouble(),
+                    1e-12 * s.path("omega").asDouble());
+        }
+        assertTrue(got.path("notes").toString().contains("self-distillation"), got.path("notes").toString());
+    }
+
+    /** --allocate hessian --text on a model that is no sentence encoder: one line, exit 2, nothing written. */
+    @Test
+    void textTracesOnANonEncoderIsAUserErrorAndWritesNothing() {
+        Path out = dir.resolve("e.onnx");
+        String tokenizer = dev.loupe.core.bundled.BundledModels.miniLmTokenizer().toString();
+        String[][] cases = {{"--bits", "4"}, {"--sparsity", "0.5"}, {"--bits", "4", "--tokenizer", tokenizer}};
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", MLP, "--allocate", "hessian", "--text",
+                    fixture("text/fortunes-min.txt"), "--out", out.toString()));
+            args.addAll(java.util.List.of(c));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), r.err());
+            assertEquals("", r.out());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("loupe: ") && r.err().contains("mlp.onnx"), r.err());
+            assertFalse(Files.exists(out));
+        }
     }
 }

@@ -28,14 +28,9 @@ final class ForwardBaseline {
     }
 
     /**
-     * Seconds for {@code passes} full forward passes over the samples, on {@code workers} parallel workers of
-     * {@code intraThreads} ONNX Runtime threads each.
+     * Wall and process CPU seconds for {@code passes} full forward passes over the samples, on {@code workers} parallel
+     * workers of {@code intraThreads} ONNX Runtime threads each.
      */
-    static double seconds(ParameterizedModel m, Samples data, int batch, int workers, int intraThreads, int passes) {
-        return time(m, data, batch, workers, intraThreads, passes).wall();
-    }
-
-    /** Wall and process CPU seconds of the passes (as {@link #seconds}). */
     static Span time(ParameterizedModel m, Samples data, int batch, int workers, int intraThreads, int passes) {
         OrtEnvironment env = OrtSessions.environment();
         try {

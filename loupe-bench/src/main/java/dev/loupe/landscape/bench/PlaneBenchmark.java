@@ -28,9 +28,16 @@ public final class PlaneBenchmark {
     private PlaneBenchmark() {
     }
 
-    public record Result(int points, double seconds, double pointsPerSecond, int baselinePasses,
-                         double baselineSeconds, double passesPerSecond, double ratio, int samples, int threads,
+    /** Wall and process CPU seconds of the plane and of the baseline; ratios of points/s to passes/s in each. */
+    public record Result(int points, Span plane, int baselinePasses, Span baseline, int samples, int threads,
                          double centreLoss, LossEvaluator.WeightFeed feed) {
+        public double ratio() {
+            return points / plane.wall() / (baselinePasses / baseline.wall());
+        }
+
+        public double cpuRatio() {
+            return points / plane.cpu() / (baselinePasses / baseline.cpu());
+        }
     }
 
     public static Result run(ParameterizedModel m, Samples data, int grid, int batch, int threads,
@@ -41,18 +48,20 @@ public final class PlaneBenchmark {
         try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed)) {
             // warm-up: JIT and ORT arenas, a few points
             Slices.sample(ev, m.theta0(), List.of(d1, d2), new double[threads * 2][2], Progress.NONE);
-            // the baseline runs before and after the plane, so a load that drifts during the run (shared
-            // machines) weighs on both sides alike
+            // the baseline runs before and after the plane, so a load that drifts during the run (shared machines)
+            // weighs on both sides alike; each half lasts at least a second, else a fast model's baseline is a few
+            // milliseconds of noise
             int half = Math.max(threads * 4, 20);
-            double base = ForwardBaseline.seconds(m, data, batch, threads, 1, half);
-            long t0 = System.nanoTime();
+            Span base = ForwardBaseline.time(m, data, batch, threads, 1, half);
+            if (base.wall() < 1) {
+                half = (int) Math.min(100_000, Math.ceil(half / Math.max(base.wall(), 1e-3)));
+                base = ForwardBaseline.time(m, data, batch, threads, 1, half);
+            }
+            Span.Start t0 = Span.start();
             var pts = Slices.plane(ev, m.theta0(), d1, d2, axis, axis, Progress.NONE);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            base += ForwardBaseline.seconds(m, data, batch, threads, 1, half);
-            int baseCount = 2 * half;
-            double pps = pts.length / secs;
-            double fps = baseCount / base;
-            return new Result(pts.length, secs, pps, baseCount, base, fps, pps / fps, data.size(), threads,
+            Span plane = t0.stop();
+            base = base.plus(ForwardBaseline.time(m, data, batch, threads, 1, half));
+            return new Result(pts.length, plane, 2 * half, base, data.size(), threads,
                     pts[(grid / 2) * grid + grid / 2].loss(), ev.weightFeed());
         }
     }

@@ -39,11 +39,15 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
         try (ParameterizedModel m = in.open()) {
             PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads(), feed);
             PrintWriter out = spec.commandLine().getOut();
-            Table t = new Table("work", "count", "seconds", "per second");
-            t.row("plane points", r.points(), Table.num(r.seconds(), 2), Table.num(r.pointsPerSecond(), 2));
-            t.row("forward passes", r.baselinePasses(), Table.num(r.baselineSeconds(), 2), Table.num(r.passesPerSecond(), 2));
+            Table t = new Table("work", "count", "seconds", "per second", "CPU seconds", "per CPU second");
+            t.row("plane points", r.points(), Table.num(r.plane().wall(), 2), Table.num(r.points() / r.plane().wall(), 2),
+                    Table.num(r.plane().cpu(), 2), Table.num(r.points() / r.plane().cpu(), 2));
+            t.row("forward passes", r.baselinePasses(), Table.num(r.baseline().wall(), 2),
+                    Table.num(r.baselinePasses() / r.baseline().wall(), 2), Table.num(r.baseline().cpu(), 2),
+                    Table.num(r.baselinePasses() / r.baseline().cpu(), 2));
             t.print(out);
-            out.printf("ratio %.3f (plane points/s ÷ plain forward passes/s; 1 = a point costs one forward pass)%n", r.ratio());
+            out.printf("ratio %.3f wall, %.3f CPU (plane points/s ÷ plain forward passes/s; 1 = a point costs one forward pass)%n",
+                    r.ratio(), r.cpuRatio());
             out.printf("%d samples, batch %d, %d workers of 1 ONNX Runtime thread on both sides, loss at centre %.4f%n",
                     r.samples(), in.batch(), r.threads(), r.centreLoss());
             out.printf("plane: weights fed as %s; forward: the model file as is, weights constant, ORT's ALL optimizations%n",

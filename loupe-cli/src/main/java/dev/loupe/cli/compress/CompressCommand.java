@@ -41,8 +41,9 @@ import java.util.concurrent.Callable;
                 "Pruning: --method magnitude|wanda|nm|sparsegpt, --allocate uniform|alpha (AlphaPruning: layers with larger "
                 + "PL_Alpha_Hill are pruned more; the parameter-weighted mean stays S)|owl|hessian.",
                 "Quantization: --method rtn|gptq, --allocate uniform|knapsack|greedy (bits per layer from measured errors)|hessian.",
-                "--allocate hessian on an ONNX classifier with --data/--labels is HAWQ-V2: each layer's loss-Hessian trace (exact "
-                + "Hessian-vector products, Hutchinson) times its squared quantization or pruning error, minimized under the size budget.",
+                "--allocate hessian on an ONNX classifier with --data/--labels, or an ONNX sentence encoder with --text, is HAWQ-V2: each "
+                + "layer's loss-Hessian trace (exact Hessian-vector products, Hutchinson; for an encoder the self-distillation loss of "
+                + "loupe hessian --text) times its squared quantization or pruning error, minimized under the size budget.",
                 "SparseGPT and GPTQ update the remaining weights to compensate, from each layer's XᵀX over --data/--text.",
                 "ONNX in, ONNX out: MatMul/Gemm weights at <= 4 bits (or group-wise) as com.microsoft MatMulNBits and "
                 + "<= 4-bit embedding tables as GatherBlockQuantized (ONNX Runtime contrib ops, two 4-bit codes per byte), "
@@ -66,9 +67,10 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--allocate", paramLabel = "HOW",
             description = "uniform | alpha | owl (pruning) | knapsack | greedy (bits) | hessian (both). Default uniform. hessian (HAWQ-V2): the knapsack over "
-                    + "each layer's Ω = Tr(H)/n·‖Q(W) − W‖² at each width (with --sparsity: ‖P_s(W) − W‖² at sparsities 0, 5%%, ..., 95%%), Tr(H) the Hutchinson trace of the layer's block of the cross-entropy "
-                    + "Hessian over --data/--labels on an ONNX classifier (exact Hessian-vector products, as loupe hessian --per-layer; see "
-                    + "--trace-samples); with --text or --calibration (encoders, language models; bits only) the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) instead.")
+                    + "each layer's Ω = Tr(H)/n·‖Q(W) − W‖² at each width (with --sparsity: ‖P_s(W) − W‖² at sparsities 0, 5%%, ..., 95%%), Tr(H) the Hutchinson trace of the layer's block of the loss "
+                    + "Hessian (exact Hessian-vector products, as loupe hessian --per-layer; see --trace-samples): the cross-entropy over --data/--labels on an ONNX classifier, "
+                    + "the MSE of the pooled embeddings against the model's own over --text on an ONNX sentence encoder (self-distillation, Gauss-Newton). "
+                    + "With --calibration (language models) or --trace-samples 0 (bits only) the calibration XᵀX proxy tr(ΔW·XᵀX/N·ΔWᵀ) instead.")
     AllocationMethod allocate;
 
     @Option(names = "--method", paramLabel = "M",
@@ -158,9 +160,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoder;
 
-    @Option(names = "--calibration-samples", paramLabel = "N", defaultValue = "128", description = "Examples (or sentences) used for Wanda's norms, "
-            + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default ${DEFAULT-VALUE}); for a language model, windows of --context tokens of --calibration.")
-    int calibrationSamples;
+    @Option(names = "--calibration-samples", paramLabel = "N", description = "Examples (or sentences) used for Wanda's norms, "
+            + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default 128; " + TEXT_TRACE_SENTENCES
+            + " sentences with --text --allocate hessian, whose exact traces cost a Hessian-vector product through the encoder per vector); "
+            + "for a language model, windows of --context tokens of --calibration.")
+    Integer calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "TEXT", description = "Decoder language model (Hugging Face folder): calibration text for Wanda's norms and the XᵀX of sparsegpt/gptq, "
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
@@ -178,10 +182,16 @@ public final class CompressCommand implements Callable<Integer> {
             + "Q4_K_M (default), Q5_K_M, a pure type (Q4_K, Q5_K, Q6_K, Q8_0, Q5_0, Q5_1, Q4_0) or F16/BF16/F32.")
     GgufFileType ggufType;
 
-    @Option(names = "--trace-samples", paramLabel = "N", description = "With --allocate hessian on an ONNX classifier: Hutchinson "
-            + "samples at most per weight tensor for its loss-Hessian trace (PyHessian's stopping rule at tolerance 1e-3, at least 10; "
-            + "default 100), each one exact Hessian-vector product over the first --calibration-samples examples.")
+    @Option(names = "--trace-samples", paramLabel = "N", description = "With --allocate hessian on an ONNX model: Hutchinson "
+            + "samples at most per weight tensor for its loss-Hessian trace (PyHessian's stopping rule at tolerance 1e-3 after 10; "
+            + "default 100 with --data, " + TEXT_TRACE_VECTORS + " with --text, where MiniLM's 36 tensors then take 288 products over "
+            + TEXT_TRACE_SENTENCES + " sentences, minutes on two cores), each one exact Hessian-vector product over the first "
+            + "--calibration-samples examples; the CI of each trace is printed. 0: the calibration XᵀX proxy instead (bits only).")
     Integer traceSamples;
+
+    /** Defaults of the exact traces over --text: a sentence encoder's Hessian-vector product is ~100× an MLP's. */
+    static final int TEXT_TRACE_SENTENCES = 16;
+    static final int TEXT_TRACE_VECTORS = 8;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the Hutchinson vectors of --allocate hessian (default ${DEFAULT-VALUE}).")
     long seed;
@@ -224,11 +234,14 @@ public final class CompressCommand implements Callable<Integer> {
             throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples, norms,
-                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot)),
+                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples(), norms,
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
+                        traceSamples != null && traceSamples == 0),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
-        if (traceSamples != null && (traceSamples < 1 || !request.hessianTraces())) {
-            throw new LoupeException("--trace-samples must be >= 1 and goes with --allocate hessian on an ONNX classifier (--data, --labels)");
+        if (traceSamples != null && (traceSamples < 0 || (traceSamples > 0 && !request.hessianTraces())
+                || (traceSamples == 0 && request.goal().allocation() != AllocationMethod.HESSIAN))) {
+            throw new LoupeException("--trace-samples must be >= 0 and goes with --allocate hessian on an ONNX classifier (--data, --labels) "
+                    + "or encoder (--text)");
         }
         CompressionReport report = CompressRun.run(request, Backends.best(), quiet.progress(json), request.hessianTraces() ? hessianTraces() : null);
         if (htmlReport != null) {
@@ -245,11 +258,21 @@ public final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** loupe-landscape's per-tensor Hutchinson traces (exact Hessian-vector products) over --data/--labels, as loupe hessian reads them. */
+    /** --calibration-samples, or its default: fewer sentences where an encoder's exact Hessian traces are taken over them. */
+    int calibrationSamples() {
+        return calibrationSamples != null ? calibrationSamples
+                : text != null && allocate == AllocationMethod.HESSIAN && (traceSamples == null || traceSamples > 0) ? TEXT_TRACE_SENTENCES : 128;
+    }
+
+    /**
+     * loupe-landscape's per-tensor Hutchinson traces (exact Hessian-vector products) as loupe hessian reads them: the
+     * cross-entropy over --data/--labels, or over --text the self-distillation MSE of the embeddings (its batch of 16).
+     */
     private HessianTraceSource hessianTraces() {
-        ModelData d = new ModelData(model, new ModelData.Tensors(data, labels), null, spec.commandLine().getErr()::println);
-        int samples = traceSamples != null ? traceSamples : 100;
-        return (weights, progress) -> PerLayerHessian.traces(d, weights::contains, calibrationSamples, 500,
+        ModelData d = new ModelData(model, text != null ? new ModelData.Text(text, null, encoder.choices()) : new ModelData.Tensors(data, labels),
+                null, note -> { }); // the encoder choice is already among the report's notes
+        int samples = traceSamples != null ? traceSamples : text != null ? TEXT_TRACE_VECTORS : 100;
+        return (weights, progress) -> PerLayerHessian.traces(d, weights::contains, calibrationSamples(), text != null ? 16 : 500,
                         Runtime.getRuntime().availableProcessors(), samples, 1e-3, seed, progress).stream()
                 .map(c -> new HessianTrace(c.name(), c.parameters(), c.trace(), c.traceHalfWidth95(), c.traceSamples())).toList();
     }

@@ -40,7 +40,7 @@ final class GgufCompression {
         OutputPaths.file(c.out, c.model, c.calibration);
         GgufFileType type = c.ggufType == null ? GgufFileType.Q4_K_M : c.ggufType;
         GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(c.model, c.out, type, c.calibration, c.context,
-                c.calibrationSamples, c.allocate == AllocationMethod.KNAPSACK), c.quiet.progress(c.json));
+                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK), c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();

@@ -193,12 +193,18 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param samples examples (or sentences) used to collect Wanda's norms
      * @param norms   JSON file of Wanda input-channel norms (layer name → array), or null
      * @param lm      decoder-LM calibration text and window length, or null (not a language model)
+     * @param gramProxy {@code --allocate hessian} on an ONNX model by the calibration XᵀX proxy instead of exact Hessian
+     *                  traces ({@code --trace-samples 0}; bits only)
      */
-    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm) {
+    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm, boolean gramProxy) {
         public static final Data NONE = new Data(null, false, 128, null, null);
 
         public Data(EvalData data, boolean eval, int samples, Path norms) {
             this(data, eval, samples, norms, null);
+        }
+
+        public Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm) {
+            this(data, eval, samples, norms, lm, false);
         }
 
         public Data {
@@ -285,16 +291,16 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
             throw new LoupeException(goal.method().needsGram() ? "--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
                     + "(--data X or --text FILE) or --calibration TEXT on a language model"
-                    : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier (HAWQ-V2's Hessian traces), "
-                    + "--text FILE on an ONNX encoder or --calibration TEXT on a language model (the XᵀX proxy)");
+                    : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier or --text FILE on an ONNX encoder "
+                    + "(HAWQ-V2's Hessian traces), or --calibration TEXT on a language model (the XᵀX proxy)");
         }
         if (goal.allocation() == AllocationMethod.HESSIAN && onnxModel && data.data() != null && data.labels() == null) {
             throw new LoupeException(data.data(), "--allocate hessian on an ONNX classifier traces the Hessian of the cross-entropy "
                     + "on these examples (HAWQ-V2): add --labels");
         }
-        if (goal instanceof Prune && goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces(goal, model, data)) {
+        if (goal instanceof Prune && goal.allocation() == AllocationMethod.HESSIAN && !hessianTraces(goal, model, calibration)) {
             throw new LoupeException("--allocate hessian with --sparsity weighs each layer's pruning error by its loss-Hessian trace: "
-                    + "it needs an ONNX classifier with --data X --labels Y (there is no XᵀX form for sparsity)");
+                    + "it needs an ONNX classifier with --data X --labels Y or an ONNX encoder with --text FILE (there is no XᵀX form for sparsity)");
         }
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
@@ -338,14 +344,16 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
 
     /**
      * Whether {@code --allocate hessian} reads each layer's exact loss-Hessian trace (HAWQ-V2 proper): an ONNX
-     * classifier with --data and --labels. Elsewhere (an encoder's --text, a language model) it reads the XᵀX proxy.
+     * classifier with --data and --labels (cross-entropy) or an ONNX sentence encoder with --text (the self-distillation
+     * MSE of its embeddings), unless {@link Data#gramProxy()} asks for the XᵀX proxy. A language model reads the proxy.
      */
     public boolean hessianTraces() {
-        return hessianTraces(goal, model, data());
+        return hessianTraces(goal, model, calibration);
     }
 
-    private static boolean hessianTraces(Goal goal, Path model, EvalData data) {
-        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx") && data.data() != null;
+    private static boolean hessianTraces(Goal goal, Path model, Data calibration) {
+        return goal.allocation() == AllocationMethod.HESSIAN && model.getFileName().toString().endsWith(".onnx") && !calibration.gramProxy()
+                && (calibration.data().data() != null || calibration.data().text() != null);
     }
 
     /** Whether the run needs each layer's calibration XᵀX: a second-order method, or Hessian-aware bits by the proxy. */

@@ -224,7 +224,7 @@ public final class CompressRun {
     private static Map<String, HessianTrace> traces(CompressRequest r, List<Layer> layers, HessianTraceSource source, Progress progress,
                                                     List<String> notes) {
         if (source == null) {
-            throw new IllegalStateException("--allocate hessian on an ONNX classifier needs a source of Hessian traces");
+            throw new IllegalStateException("--allocate hessian on an ONNX model needs a source of Hessian traces");
         }
         Set<String> names = new LinkedHashSet<>();
         layers.forEach(l -> names.add(l.name()));
@@ -247,8 +247,10 @@ public final class CompressRun {
         notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · " + (r.prune() ? "‖P_s(W) − W‖² at each sparsity 0, 5 %, …, 95 % (P_s the "
                 + (((CompressRequest.Prune) r.goal()).method() == Method.WANDA ? "Wanda mask" : "magnitude mask") + ")"
                 : "‖Q_b(W) − W‖² at each width") + ", Tr(H) of each weight's block of the "
-                + "cross-entropy Hessian by Hutchinson (up to " + most + " Rademacher vectors, exact Hessian-vector products, "
-                + "loupe-landscape) over the first " + r.calibration().samples() + " examples of " + r.data().data()
+                + (r.data().text() != null ? "Hessian of the self-distillation loss (MSE of the pooled embeddings against the model's own; "
+                + "Gauss-Newton (2/dim)·JᵀJ)" : "cross-entropy Hessian") + " by Hutchinson (up to " + most
+                + " Rademacher vectors per tensor, exact Hessian-vector products, loupe-landscape) over the first " + r.calibration().samples()
+                + (r.data().text() != null ? " sentences of " + r.data().text() : " examples of " + r.data().data())
                 + "; the knapsack minimizes Σ Ω within the " + (r.prune() ? "kept-weights" : "bits") + " budget");
         if (!negative.isEmpty()) {
             notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));

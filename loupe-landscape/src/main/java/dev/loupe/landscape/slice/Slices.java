@@ -41,17 +41,36 @@ public final class Slices {
                 throw new IllegalArgumentException("direction length " + d.length + " != " + theta0.length);
             }
         }
+        float[][] ds = dirs.toArray(float[][]::new);
         progress.start("loss landscape", coords.length);
         try {
             return ev.evaluateAll(coords.length, (i, theta) -> {
                 double[] c = coords[i];
-                for (int p = 0; p < theta.length; p++) {
-                    double v = theta0[p];
-                    for (int k = 0; k < c.length; k++) {
-                        v += c[k] * dirs.get(k)[p];
+                // the same double sums in the same order as the general loop, without a list lookup per weight
+                if (c.length == 2) {
+                    float[] d0 = ds[0], d1 = ds[1];
+                    double c0 = c[0], c1 = c[1];
+                    for (int p = 0; p < theta.length; p++) {
+                        double v = theta0[p];
+                        v += c0 * d0[p];
+                        v += c1 * d1[p];
+                        theta[p] = (float) v;
                     }
-                    theta[p] = (float) v;
+                } else {
+                    for (int p = 0; p < theta.length; p++) {
+                        double v = theta0[p];
+                        for (int k = 0; k < c.length; k++) {
+                            v += c[k] * ds[k][p];
+                        }
+                        theta[p] = (float) v;
+                    }
+                }
+                for (int p = 0; p < theta.length; p++) {
                     if (!Float.isFinite(theta[p])) { // --extend 1e300 gave NaN losses with exit 0
+                        double v = theta0[p];
+                        for (int k = 0; k < c.length; k++) {
+                            v += c[k] * ds[k][p];
+                        }
                         throw new LoupeException("at " + java.util.Arrays.toString(c) + " weight " + p + " is " + v
                                 + ", beyond float32: the point is too far from the model (reduce --extend, --range or --radius)");
                     }
