@@ -83,7 +83,7 @@ final class GgufCompression {
         }
         OutputPaths.file(c.out, c.model, c.calibration);
         GptqGguf.Result r = GptqGguf.run(new GptqGguf.Request(c.model, c.out, (int) Math.round(c.bits), c.group, c.actOrder,
-                c.calibration, c.context, c.calibrationSamples), c.quiet.progress(c.json));
+                c.calibration, c.context, c.calibrationSamples()), c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();
