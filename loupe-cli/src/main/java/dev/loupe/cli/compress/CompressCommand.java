@@ -12,6 +12,7 @@ import dev.loupe.compress.allocate.EsdMetric;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
+import dev.loupe.cli.landscape.ModelDataOptions;
 import dev.loupe.compress.engine.HessianTraceSource;
 import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.landscape.engine.ModelData;
@@ -266,13 +267,13 @@ public final class CompressCommand implements Callable<Integer> {
 
     /**
      * loupe-landscape's per-tensor Hutchinson traces (exact Hessian-vector products) as loupe hessian reads them: the
-     * cross-entropy over --data/--labels, or over --text the self-distillation MSE of the embeddings (its batch of 16).
+     * cross-entropy over --data/--labels, or over --text the self-distillation MSE of the embeddings, in loupe hessian's batches.
      */
     private HessianTraceSource hessianTraces() {
         ModelData d = new ModelData(model, text != null ? new ModelData.Text(text, null, encoder.choices()) : new ModelData.Tensors(data, labels),
                 null, note -> { }); // the encoder choice is already among the report's notes
         int samples = traceSamples != null ? traceSamples : text != null ? TEXT_TRACE_VECTORS : 100;
-        return (weights, progress) -> PerLayerHessian.traces(d, weights::contains, calibrationSamples(), text != null ? 16 : 500,
+        return (weights, progress) -> PerLayerHessian.traces(d, weights::contains, calibrationSamples(), ModelDataOptions.defaultBatch(text != null),
                         Runtime.getRuntime().availableProcessors(), samples, 1e-3, seed, progress).stream()
                 .map(c -> new HessianTrace(c.name(), c.parameters(), c.trace(), c.traceHalfWidth95(), c.traceSamples())).toList();
     }

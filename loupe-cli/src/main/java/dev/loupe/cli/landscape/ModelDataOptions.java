@@ -77,7 +77,15 @@ public final class ModelDataOptions {
     }
 
     public int batch() {
-        return batch != null ? batch : text != null ? TEXT_BATCH : 500;
+        return batch != null ? batch : defaultBatch(text != null);
+    }
+
+    /**
+     * Samples per ONNX Runtime run when --batch is not given: 500 images, or 16 sentences of a sentence encoder. Also
+     * what compress --allocate hessian runs its traces with, so they equal loupe hessian --per-layer's.
+     */
+    public static int defaultBatch(boolean text) {
+        return text ? TEXT_BATCH : 500;
     }
 
     /** The data file named in reports. */
