@@ -161,6 +161,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoder;
 
+    @Option(names = "--calibration-data", paramLabel = "X", description = "ONNX classifier: features (IDX[.gz], .npy, .csv; no labels "
+            + "are read) to calibrate on instead of --data, e.g. training images, so that --eval on --data measures held-out examples. "
+            + "Its first --calibration-samples examples give Wanda's norms and the XᵀX of sparsegpt/gptq.")
+    Path calibrationData;
+
     @Option(names = "--calibration-samples", paramLabel = "N", description = "Examples (or sentences) used for Wanda's norms, "
             + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default 128; " + TEXT_TRACE_SENTENCES
             + " sentences with --text --allocate hessian, whose exact traces cost a Hessian-vector product through the encoder per vector); "
@@ -171,8 +176,9 @@ public final class CompressCommand implements Callable<Integer> {
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 
-    @Option(names = "--one-shot", description = "Decoder language model with sparsegpt/gptq: take every layer's XᵀX from one pass through the "
-            + "uncompressed model, instead of block by block through the blocks already compressed (the default, as the GPTQ and SparseGPT papers).")
+    @Option(names = "--one-shot", description = "With sparsegpt/gptq: take every layer's XᵀX from one pass through the "
+            + "uncompressed model, instead of block by block (decoder language model) or layer by layer (ONNX model) through the "
+            + "layers already compressed (the default, as the GPTQ and SparseGPT papers).")
     boolean oneShot;
 
     @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
@@ -225,18 +231,18 @@ public final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
-        OutputPaths.file(htmlReport, model, data, labels, text, encoder.tokenizer(), norms, hardware, calibration);
+        OutputPaths.file(htmlReport, model, data, labels, text, encoder.tokenizer(), norms, hardware, calibration, calibrationData);
         if (out != null) {
             // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
             OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, encoder.tokenizer(), norms, hardware,
-                    calibration);
+                    calibration, calibrationData);
         }
-        if (oneShot && calibration == null) {
-            throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
+        if (oneShot && (method == null || !method.needsGram())) {
+            throw new LoupeException("--one-shot is about the XᵀX of --method sparsegpt or gptq");
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples(), norms,
-                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
+                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices(), calibrationData), eval, calibrationSamples(), norms,
+                        calibration == null && context == null && !oneShot ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
                         traceSamples != null && traceSamples == 0),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
         if (traceSamples != null && (traceSamples < 0 || (traceSamples > 0 && !request.hessianTraces())
