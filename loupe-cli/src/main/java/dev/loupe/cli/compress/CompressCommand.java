@@ -1,5 +1,6 @@
 package dev.loupe.cli.compress;
 
+import dev.loupe.cli.ByteSizeConverter;
 import dev.loupe.cli.EncoderOptions;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
@@ -23,6 +24,7 @@ import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.safetensors.ByteSize;
 import dev.loupe.linalg.Backends;
 import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
@@ -129,10 +131,10 @@ public final class CompressCommand implements Callable<Integer> {
             + "output is written layer by layer as each is compressed, so the heap holds one layer.")
     Path out;
 
-    @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "With --out NAME.safetensors.index.json "
+    @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", converter = ByteSizeConverter.class, description = "With --out NAME.safetensors.index.json "
             + "(Hugging Face shards NAME-00001-of-0000N.safetensors and their index): the largest shard, as Hugging Face's "
-            + "max_shard_size (5GB = 5e9 bytes, 500MB, 2GiB = 2^31; default ${DEFAULT-VALUE}).")
-    String maxShardSize;
+            + "max_shard_size (5GB = 5e9 bytes, 500MB, 2GiB = 2^31, or a byte count; default ${DEFAULT-VALUE}).")
+    ByteSize maxShardSize;
 
     @Option(names = "--force", description = "Allow --out to be the input (replaced atomically).")
     boolean force;
@@ -238,7 +240,7 @@ public final class CompressCommand implements Callable<Integer> {
                 new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples(), norms,
                         calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
                         traceSamples != null && traceSamples == 0),
-                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
+                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, maxShardSize.bytes()));
         if (traceSamples != null && (traceSamples < 0 || (traceSamples > 0 && !request.hessianTraces())
                 || (traceSamples == 0 && request.goal().allocation() != AllocationMethod.HESSIAN))) {
             throw new LoupeException("--trace-samples must be >= 0 and goes with --allocate hessian on an ONNX classifier (--data, --labels) "
@@ -300,28 +302,6 @@ public final class CompressCommand implements Callable<Integer> {
         }
         return new CompressRequest.Prune(sparsity, method, allocate, nmPair[0], nmPair[1], epsilon,
                 blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
-    }
-
-    /** A size as Hugging Face's {@code convert_file_size_to_int} reads it: a plain byte count, or KB/MB/GB (powers of 10) and KiB/MiB/GiB (of 2). */
-    static long bytes(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(b|kb|mb|gb|kib|mib|gib)?\\s*").matcher(s);
-        if (m.matches()) {
-            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-            double scale = switch (unit) {
-                case "kb" -> 1e3;
-                case "mb" -> 1e6;
-                case "gb" -> 1e9;
-                case "kib" -> 1L << 10;
-                case "mib" -> 1L << 20;
-                case "gib" -> 1L << 30;
-                default -> 1;
-            };
-            long v = (long) (Double.parseDouble(m.group(1)) * scale);
-            if (v >= 1) {
-                return v;
-            }
-        }
-        throw new LoupeException("--max-shard-size must be a size such as 5GB, 500MB or 2GiB, got '" + s + "'");
     }
 
     private static int[] parseNm(String s) {
