@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * The windows carried one block at a time give each block's input statistics as the whole-model forward pass does:
  * block 0 as in the model itself, and block 1, after block 0's weights were replaced by other ones, as the whole
  * forward pass of a second model that stores those other weights gives them (Calibrator.collect, independent of the
- * per-block API). LLaMA and GPT-2 (whose Conv1D weights are stored [in, out]).
+ * per-block API); one pass per block ({@code pass}) gives every block's statistics as the whole pass does. LLaMA and GPT-2 (whose Conv1D weights are stored [in, out]).
  */
 class TestBlockSequence {
     @TempDir
@@ -63,6 +63,11 @@ class TestBlockSequence {
                 CalibrationStats block1 = seq.observe(n -> n.contains("layers.1.") || n.contains("h.1."));
                 List<Linear> second = lm.weights().blocks().get(1).linears();
                 assertSame(whole, block1, second, tag + " block 1 after the edit");
+                // one pass per block, the windows carried on through the block as it is: every block as the whole pass gives it
+                BlockSequence once = BlockSequence.start(lm, tokens, all);
+                for (int k = 0; k < m.layers; k++) {
+                    assertSame(plain, once.pass(n -> true), lm.weights().blocks().get(k).linears(), tag + " one pass, block " + k);
+                }
                 LayerInputs before = plain.layers().get(second.getFirst().name());
                 assertFalse(java.util.Arrays.equals(before.gram(), block1.layers().get(second.getFirst().name()).gram()),
                         tag + ": the edit changed block 1's inputs");

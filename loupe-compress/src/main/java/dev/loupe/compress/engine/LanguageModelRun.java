@@ -7,7 +7,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.lm.LanguageModel;
 import dev.loupe.lm.calibrate.CalibrationOptions;
-import dev.loupe.lm.calibrate.Calibrator;
+import dev.loupe.lm.calibrate.BlockSequence;
 import dev.loupe.lm.forward.LinearObserver;
 import dev.loupe.lm.perplexity.Convention;
 import dev.loupe.lm.perplexity.EvalRequest;
@@ -37,7 +37,14 @@ final class LanguageModelRun {
         try (LanguageModel lm = LanguageModel.open(r.model())) {
             int[] ids = lm.tokenize(TextInput.read(c.text()));
             int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
-            return Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.calibration().samples()), Progress.NONE).wandaNorms();
+            // block by block, each block's matrices decoded once for all windows (a whole-model pass per window decodes
+            // every BF16 matrix once per window); the same sums, the blocks run once each
+            BlockSequence seq = BlockSequence.start(lm, ids, CalibrationOptions.normsOnly(ctx, r.calibration().samples()));
+            Map<String, double[]> norms = new java.util.LinkedHashMap<>();
+            while (seq.next() < seq.blocks().size()) {
+                norms.putAll(seq.pass(name -> false).wandaNorms());
+            }
+            return norms;
         }
     }
 

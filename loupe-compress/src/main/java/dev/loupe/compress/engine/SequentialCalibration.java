@@ -70,7 +70,7 @@ final class SequentialCalibration {
         }
         Map<String, LayerResult> results = new HashMap<>();
         double[] kernelWrite = new double[2];
-        Times t = walk(r, layers, progress, (block, grams) -> {
+        Times t = walk(r, layers, progress, throughCompressed, (block, grams) -> {
             long t0 = System.nanoTime();
             Allocation part = new Allocation(a.method(), a.target(), block.stream().map(l -> shares.get(l.name())).toList());
             Compressor.Outcome o = compress.apply(block, part, grams);
@@ -110,7 +110,7 @@ final class SequentialCalibration {
      * by block, holding one block's XᵀX at a time (e.g. Hessian-aware allocation's per-layer error curves).
      */
     static void eachBlock(CompressRequest r, List<Layer> layers, Progress progress, BiConsumer<List<Layer>, Map<String, InputGram.Gram>> use) {
-        walk(r, layers, progress, (block, grams) -> {
+        walk(r, layers, progress, false, (block, grams) -> {
             use.accept(block, grams);
             return Map.of();
         });
@@ -121,7 +121,11 @@ final class SequentialCalibration {
         Map<String, float[]> apply(List<Layer> block, Map<String, InputGram.Gram> grams);
     }
 
-    private static Times walk(CompressRequest r, List<Layer> layers, Progress progress, BlockStep step) {
+    /**
+     * Runs {@code step} on each block with layers to compress; {@code replaces}: it may change the block, so the windows
+     * go on through the block once it is done (two passes of the block), else in the pass that observes it.
+     */
+    private static Times walk(CompressRequest r, List<Layer> layers, Progress progress, boolean replaces, BlockStep step) {
         CompressRequest.LmCalibration c = r.calibration().lm();
         try (LanguageModel lm = LanguageModel.open(r.model())) {
             List<List<Layer>> byBlock = byBlock(r, lm.weights().blocks(), layers);
@@ -141,7 +145,7 @@ final class SequentialCalibration {
                         java.util.Set<String> names = new java.util.HashSet<>();
                         block.forEach(l -> names.add(l.name()));
                         Map<String, InputGram.Gram> grams = new HashMap<>();
-                        seq.observe(names::contains).layers().forEach((name, in) -> {
+                        (replaces ? seq.observe(names::contains) : seq.pass(names::contains)).layers().forEach((name, in) -> {
                             if (names.contains(name) && in.gram() != null) {
                                 grams.put(name, new InputGram.Gram(in.gram(), in.in(), in.rows()));
                             }
@@ -155,7 +159,7 @@ final class SequentialCalibration {
                             }
                         }
                     }
-                    if (k + 1 < last) {
+                    if (seq.next() == k && k + 1 < last) {
                         seq.advance();
                     }
                     progress.advance(1);

@@ -72,17 +72,34 @@ public final class BlockSequence {
      * (as {@link Calibrator#collect} would give them for this block); the windows stay in front of the block.
      */
     public CalibrationStats observe(Predicate<String> gramFor) {
+        return run(gramFor, false);
+    }
+
+    /**
+     * {@link #observe} and {@link #advance} in one pass, for a caller that leaves the block as it is (one-shot
+     * statistics, Wanda's norms): each block runs once, as in the whole-model forward pass.
+     */
+    public CalibrationStats pass(Predicate<String> gramFor) {
+        return run(gramFor, true);
+    }
+
+    private CalibrationStats run(Predicate<String> gramFor, boolean inPlace) {
         bind();
         Calibrator c = new Calibrator(new CalibrationOptions(ctx, hidden.length, gramFor));
-        float[] x = new float[hidden[0].length];
+        float[] x = inPlace ? null : new float[hidden[0].length];
         long t0 = System.nanoTime();
         for (float[] h : hidden) {
-            System.arraycopy(h, 0, x, 0, h.length);
+            if (!inPlace) {
+                System.arraycopy(h, 0, x, 0, h.length);
+            }
             c.newWindow();
-            forward.block(next, x, ctx, c);
+            forward.block(next, inPlace ? h : x, ctx, c);
         }
         forwardNanos += System.nanoTime() - t0;
         accumulateSeconds += c.accumulateSeconds();
+        if (inPlace) {
+            moveOn();
+        }
         return c.stats(hidden.length, ctx);
     }
 
@@ -103,6 +120,10 @@ public final class BlockSequence {
             forward.block(next, h, ctx, dev.loupe.lm.forward.LinearObserver.NONE);
         }
         forwardNanos += System.nanoTime() - t0;
+        moveOn();
+    }
+
+    private void moveOn() {
         forward.releaseBlock(next);
         bound = false;
         next++;

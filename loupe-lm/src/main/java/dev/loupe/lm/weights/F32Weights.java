@@ -30,14 +30,14 @@ public final class F32Weights {
     private final Map<Tensor, float[]> bound = new IdentityHashMap<>();
     private final boolean keep;
     private float[] scratch;
+    /** The largest decoded matrix: the scratch buffer's size, allocated at first use (a block-at-a-time caller never needs it). */
+    private final long scratchSize;
 
     public F32Weights(LmWeights w, long cacheBytes) {
         List<Tensor> decoded = matrices(w).stream().filter(t -> !isMappedF32(t)).toList();
         long bytes = decoded.stream().mapToLong(t -> 4 * t.numel()).sum();
         keep = bytes <= cacheBytes;
-        if (!keep) {
-            scratch = new float[(int) decoded.stream().mapToLong(Tensor::numel).max().orElse(0)];
-        }
+        scratchSize = keep ? 0 : decoded.stream().mapToLong(Tensor::numel).max().orElse(0);
     }
 
     /** Whether decoded copies are kept (small or F32 models) rather than decoded per use. */
@@ -60,6 +60,9 @@ public final class F32Weights {
         }
         if (keep) {
             return MemorySegment.ofArray(cache.computeIfAbsent(t, F32Weights::decode));
+        }
+        if (scratch == null) {
+            scratch = new float[Math.toIntExact(scratchSize)];
         }
         decodeInto(t, scratch);
         return MemorySegment.ofArray(scratch).asSlice(0, 4 * t.numel());
