@@ -57,7 +57,10 @@ import java.util.concurrent.Callable;
                 + "the calibration-weighted squared error within the bytes the recipe spends on them. "
                 + "--method gptq --bits 4|5|8 --calibration TEXT instead runs GPTQ on the grid of ggml's Q4_0/Q5_0/Q8_0 blocks "
                 + "(float16 scales, --group a multiple of 32, default 32) and stores its codes as those blocks, so llama.cpp "
-                + "runs exactly the weights GPTQ chose (Hugging Face folder in)."})
+                + "runs exactly the weights GPTQ chose (Hugging Face folder in). --method gptq --calibration TEXT without --bits "
+                + "runs GPTQ on each tensor's grid of the --gguf-type recipe (K-quants included; with --allocate knapsack, of "
+                + "the allocated type): scales and mins fixed first by ggml's importance-weighted quantizer, then each weight "
+                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
