@@ -71,7 +71,9 @@ class TestCompressCommand {
             assertEquals(32 * 40, dev.loupe.core.format.safetensors.LoupeQuantized.dequantize(cp, "fc1.weight").length);
         }
         assertOneLineError(CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "5 parsecs"),
-                "--max-shard-size");
+                "--max-shard-size': '5 parsecs' is not a size");
+        assertOneLineError(CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "0.0001KB"),
+                "--max-shard-size': '0.0001KB' is not a size");
     }
 
     @Test

@@ -25,14 +25,16 @@ final class GgufCompression {
         if (!c.model.toString().endsWith(".gguf")) {
             HfToGguf.requireFolder(c.model);
         }
-        if (c.method == Method.GPTQ) {
+        boolean kGptq = c.method == Method.GPTQ && c.bits == null;
+        if (c.method == Method.GPTQ && !kGptq) {
             return gptq(c, w);
         }
-        if (c.bits != null || c.sparsity != null || c.method != null || c.nm != null || c.group != null || c.asymmetric
-                || c.actOrder || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
+        if (c.bits != null || c.sparsity != null || (c.method != null && !kGptq) || c.nm != null || c.group != null || c.asymmetric
+                || (c.actOrder && !kGptq) || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
             throw new LoupeException("--out x.gguf takes --gguf-type, --allocate knapsack, --calibration, --context and "
-                    + "--calibration-samples (ggml's quantizers), or --method gptq --bits 4|5|8 [--group N] [--act-order] "
-                    + "--calibration TEXT; --sparsity and the other options do not apply");
+                    + "--calibration-samples (ggml's quantizers; --method gptq [--act-order] for GPTQ on each tensor's grid), or "
+                    + "--method gptq --bits 4|5|8 [--group N] [--act-order] --calibration TEXT; --sparsity and the other options "
+                    + "do not apply");
         }
         if (c.allocate != null && c.allocate != AllocationMethod.UNIFORM && c.allocate != AllocationMethod.KNAPSACK) {
             throw new LoupeException("--allocate " + c.allocate + " does not apply to GGUF output (uniform = llama.cpp's recipe, or knapsack)");
@@ -40,7 +42,7 @@ final class GgufCompression {
         OutputPaths.file(c.out, c.model, c.calibration);
         GgufFileType type = c.ggufType == null ? GgufFileType.Q4_K_M : c.ggufType;
         GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(c.model, c.out, type, c.calibration, c.context,
-                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK), c.quiet.progress(c.json));
+                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK, kGptq, c.actOrder), c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();
@@ -56,6 +58,9 @@ final class GgufCompression {
             t.print(w);
             w.printf(Locale.ROOT, "allocation: %s of %s budget (what %s spends on these tensors); calibration-weighted "
                     + "squared error %.4g -> %.4g%n", Table.bytes(a.bytes()), Table.bytes(a.budgetBytes()), type, a.errorRecipe(), a.error());
+        }
+        if (r.gptqTensors() > 0) {
+            w.printf(Locale.ROOT, "GPTQ on each tensor's ggml grid (scales and mins from ggml's quantizer): %d tensors%n", r.gptqTensors());
         }
         if (r.importanceLayers() > 0) {
             w.printf(Locale.ROOT, "importances (imatrix) of %d linear layers from %d calibration tokens%n", r.importanceLayers(),

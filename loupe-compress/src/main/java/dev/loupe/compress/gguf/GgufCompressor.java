@@ -31,12 +31,22 @@ import java.util.Map;
  * tensors by their GGUF names and in GGUF's row order.
  */
 public final class GgufCompressor {
-    /** What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe. */
-    public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
+    /**
+     * What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe;
+     * {@code gptq}: every calibrated tensor by GPTQ on its type's grid ({@link GgmlGptq}), columns by decreasing XᵀX
+     * diagonal with {@code actOrder}.
+     */
+    public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate,
+                          boolean gptq, boolean actOrder) {
+        /** ggml's quantizers only. */
+        public Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
+            this(model, out, type, calibration, context, samples, allocate, false, false);
+        }
     }
 
-    /** What was written, the importances' layer count, and the allocation if one was made. */
-    public record Result(HfToGguf.Result written, int importanceLayers, long calibrationTokens, GgufAllocator.Result allocation) {
+    /** What was written, the importances' layer count, the allocation if one was made, and how many tensors GPTQ wrote. */
+    public record Result(HfToGguf.Result written, int importanceLayers, long calibrationTokens, GgufAllocator.Result allocation,
+                         int gptqTensors) {
     }
 
     private GgufCompressor() {
@@ -45,6 +55,9 @@ public final class GgufCompressor {
     public static Result run(Request r, Progress progress) {
         if (r.allocate() && r.calibration() == null) {
             throw new LoupeException("GGUF allocation needs --calibration TEXT (its error weights are the calibration's mean squared inputs)");
+        }
+        if (r.gptq() && r.calibration() == null) {
+            throw new LoupeException("--method gptq needs --calibration TEXT (each layer's XᵀX comes from it)");
         }
         boolean gguf = r.model().toString().endsWith(".gguf");
         Path tmp = null;
@@ -56,15 +69,20 @@ public final class GgufCompressor {
                 src = tmp;
             }
             Map<String, float[]> importance = new LinkedHashMap<>();
+            Map<String, double[]> grams = new LinkedHashMap<>();
             long tokens = 0;
             if (r.calibration() != null) {
                 try (LanguageModel lm = LanguageModel.open(src)) {
                     int[] ids = lm.tokenize(TextInput.read(r.calibration()));
                     int ctx = new EvalRequest(r.calibration(), Convention.SLIDING_WINDOW, r.context(), null).context(lm);
-                    CalibrationStats stats = Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.samples()), progress);
+                    // one-shot XᵀX, every layer's input from the float model (llama.cpp's imatrix is collected the same way)
+                    CalibrationStats stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> r.gptq()), progress);
                     tokens = stats.tokens();
                     for (Map.Entry<String, LayerInputs> e : stats.layers().entrySet()) {
                         importance.put(e.getKey(), meanSquares(e.getValue()));
+                        if (r.gptq()) {
+                            grams.put(e.getKey(), gram(e.getKey(), e.getValue()));
+                        }
                     }
                 }
             }
@@ -80,8 +98,9 @@ public final class GgufCompressor {
                     overrides = allocation.types();
                 }
             }
-            HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(), new GgufOptions(r.type(), overrides, importance), progress);
-            return new Result(written, importance.size(), tokens, allocation);
+            HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(),
+                    new GgufOptions(r.type(), overrides, importance, grams, r.actOrder()), progress);
+            return new Result(written, importance.size(), tokens, allocation, grams.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -93,6 +112,15 @@ public final class GgufCompressor {
                 }
             }
         }
+    }
+
+    /** A layer's XᵀX, refused when fewer calibration tokens than inputs leave it singular where the data never went. */
+    private static double[] gram(String name, LayerInputs in) {
+        if (in.rows() < in.in()) {
+            throw new LoupeException("tensor '" + name + "': " + in.rows() + " calibration tokens for its " + in.in()
+                    + " inputs are too few to estimate XᵀX; give more calibration text (--calibration-samples)");
+        }
+        return in.gram();
     }
 
     /** llama.cpp's imatrix entry: Σ x² / tokens per input column. */

@@ -8,12 +8,23 @@ import java.util.Map;
  * How to write a GGUF file: the file type (default weight type, {@code general.file_type}, llama.cpp's mixture rules),
  * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name or by the
  * source checkpoint's tensor name (one weight per input column: llama.cpp's imatrix, the mean squared activation of
- * each input, i.e. the calibration XᵀX diagonal over the token count).
+ * each input, i.e. the calibration XᵀX diagonal over the token count), and optionally per-tensor XᵀX by GGUF name for
+ * GPTQ on the stored type's grid ({@link GgmlGptq}).
+ *
+ * @param gptq     XᵀX ([in, in] row-major) of the tensors GPTQ quantizes; the others are rounded by ggml's quantizer
+ * @param actOrder GPTQ's columns by decreasing XᵀX diagonal
  */
-public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
+public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance,
+                          Map<String, double[]> gptq, boolean actOrder) {
     public GgufOptions {
         overrides = Map.copyOf(overrides);
         importance = Map.copyOf(importance);
+        gptq = Map.copyOf(gptq);
+    }
+
+    /** ggml's quantizers only (no GPTQ). */
+    public GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
+        this(type, overrides, importance, Map.of(), false);
     }
 
     public static GgufOptions of(GgufFileType type) {

@@ -1,5 +1,7 @@
 package dev.loupe.compress.gguf;
 
+import dev.loupe.compress.gptq.GptqSpec;
+import dev.loupe.compress.obs.InverseHessian;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.format.gguf.GgufCheckpoint;
 import dev.loupe.core.format.gguf.GgufMetadata;
@@ -24,7 +26,8 @@ import java.util.Set;
  * A GGUF file re-quantized to other types, as llama-quantize does with {@code --allow-requantize}: metadata copied
  * with {@code general.file_type} and {@code general.quantization_version} set, every tensor llama.cpp would quantize
  * dequantized (Loupe's GGUF reader, ggml's {@code dequantize_row_*} arithmetic) and quantized to the options' type;
- * the others (norms, rope factors) copied byte for byte. One tensor in memory at a time.
+ * the others (norms, rope factors) copied byte for byte; a tensor with an XᵀX in the options is quantized by GPTQ on its
+ * type's grid ({@link GgmlGptq}). One tensor in memory at a time.
  */
 public final class GgufRequantizer {
     /** Architectures llama.cpp runs whose tensor names {@link LlamaQuantRules} knows. */
@@ -55,7 +58,10 @@ public final class GgufRequantizer {
                 counts.merge(stored, 1, Integer::sum);
                 float[] importance = stored.isQuantized() ? options.importanceOf(t.name(), null) : null;
                 entries.add(GgufWriter.Entry.ofShape(t.name(), stored, shape, o -> {
-                    if (quantize) {
+                    double[] xtx = options.gptq().get(t.name());
+                    if (quantize && xtx != null && GgmlGptq.supports(stored)) {
+                        o.write(gptq(t.name(), stored, t.toFloats(), (int) shape[shape.length - 1], importance, xtx, options.actOrder()));
+                    } else if (quantize) {
                         GgmlQuantizer.writeRows(o, stored, t.toFloats(), (int) shape[shape.length - 1], importance);
                     } else {
                         o.write(t.storedBytes().toArray(ValueLayout.JAVA_BYTE));
@@ -72,5 +78,16 @@ public final class GgufRequantizer {
             return new HfToGguf.Result(out, options.type(), arch, entries.size(),
                     entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts, fallbacks);
         }
+    }
+
+    /** GPTQ's blocks of one tensor on {@code type}'s grid, with the references' dampening and lazy-batch size. */
+    private static byte[] gptq(String name, DType type, float[] w, int cols, float[] importance, double[] xtx, boolean actOrder) {
+        InverseHessian h;
+        try {
+            h = InverseHessian.of(xtx, cols, InverseHessian.DEFAULT_DAMPENING, actOrder);
+        } catch (LoupeException e) {
+            throw new LoupeException("tensor '" + name + "': " + e.getMessage());
+        }
+        return GgmlGptq.quantize(type, w, w.length / cols, cols, importance, h, GptqSpec.DEFAULT_BLOCK).blocks();
     }
 }

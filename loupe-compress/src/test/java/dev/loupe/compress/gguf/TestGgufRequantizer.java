@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * GGUF -> GGUF: the same tensors as converting the Hugging Face folder, and the Done-when check of issue 14 with real
  * K-quant super-blocks: the 256-wide fixture LLaMA (fixtures/lm/make_kquant_fixture.py) as Q4_K_M, as Q4_K_M with
- * importances from the calibration text, and as Loupe's allocated mixture, each file's perplexity by Loupe against
+ * importances from the calibration text, as Loupe's allocated mixture, and as Q4_K_M by GPTQ on each tensor's fixed
+ * K-quant grid ({@link GgmlGptq}), each file's perplexity by Loupe against
  * llama.cpp's on the same file (stored: fixtures/lm/llama-cpp/loupe-llama256-*-ctx128.json, node-llama-cpp 3.21.1).
  */
 class TestGgufRequantizer {
@@ -56,15 +57,17 @@ class TestGgufRequantizer {
      * and Loupe's own evaluation of the same file agree within 0.1 % (the issue asks 1 %).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"q4_k_m", "q4_k_m-imatrix", "knapsack-imatrix"})
+    @ValueSource(strings = {"q4_k_m", "q4_k_m-imatrix", "knapsack-imatrix", "gptq-q4_k_m"})
     void llamaCppPerplexityOfTheK256FileMatchesLoupe(String variant) throws IOException {
         JsonNode peer = new ObjectMapper().readTree(Fixtures.dir().resolve("lm/llama-cpp/loupe-llama256-" + variant + "-ctx128.json").toFile());
         Path src = Fixtures.dir().resolve("lm/gguf/llama256-q8_0.gguf");
         Path out = dir.resolve(variant + ".gguf");
-        boolean imatrix = variant.endsWith("-imatrix");
-        if (imatrix) {
-            GgufCompressor.run(new GgufCompressor.Request(src, out, GgufFileType.Q4_K_M, Fixtures.dir().resolve("lm/calibration.txt"),
-                    null, 128, variant.startsWith("knapsack")), Progress.NONE);
+        boolean calibrated = variant.endsWith("-imatrix") || variant.startsWith("gptq");
+        if (calibrated) {
+            GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(src, out, GgufFileType.Q4_K_M,
+                    Fixtures.dir().resolve("lm/calibration.txt"), null, 128, variant.startsWith("knapsack"), variant.startsWith("gptq"),
+                    false), Progress.NONE);
+            assertEquals(variant.startsWith("gptq") ? 7 : 0, r.gptqTensors());
         } else {
             GgufRequantizer.requantize(src, out, GgufOptions.of(GgufFileType.Q4_K_M), Progress.NONE);
         }
