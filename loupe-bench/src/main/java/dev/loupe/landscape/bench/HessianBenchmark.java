@@ -72,7 +72,7 @@ public final class HessianBenchmark {
      * Batched products: {@code k} directions per ONNX Runtime run, {@code products} of them timed (whole runs),
      * {@code perVector} the wall and CPU seconds per direction, {@code prepare} the setup (graph with both passes).
      */
-    public record Batched(int k, int products, Span perVector, Span prepare) {
+    public record Batched(int k, int products, Span perVector, Span prepare, String profile) {
     }
 
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
@@ -116,7 +116,8 @@ public final class HessianBenchmark {
         }
         java.util.List<Batched> timed = new java.util.ArrayList<>();
         for (int k : batches) {
-            timed.add(batched(m, data, kind, batch, threads, hvps, k));
+            timed.add(batched(m, data, kind, batch, threads, hvps, k,
+                    profile == null ? null : profile.resolveSibling(profile.getFileName() + "_k" + k)));
         }
         fwd = fwd.plus(ForwardBaseline.time(m, data, batch, 1, threads, passes - passes / 2));
         return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace,
@@ -124,10 +125,11 @@ public final class HessianBenchmark {
     }
 
     /** At least {@code hvps} products in runs of {@code k} independent Gaussian directions (each run's outputs the next run's directions). */
-    private static Batched batched(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, int k) {
+    private static Batched batched(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, int k,
+                                   Path profile) {
         float[] theta = m.theta0();
         Span.Start t0 = Span.start();
-        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, null, k)) {
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile, k)) {
             Span prep = t0.stop();
             SplittableRandom rnd = new SplittableRandom(k);
             java.util.List<double[]> vs = new java.util.ArrayList<>();
@@ -144,7 +146,8 @@ public final class HessianBenchmark {
             for (int r = 0; r < runs; r++) {
                 vs = g.hessianVectorProducts(theta, vs);
             }
-            return new Batched(k, runs * k, t0.stop().per(runs * k), prep);
+            Span per = t0.stop().per(runs * k);
+            return new Batched(k, runs * k, per, prep, profile == null ? null : g.endProfiling());
         }
     }
 }

@@ -32,7 +32,7 @@ public final class HessianBenchCommand implements Callable<Integer> {
                     + "default: 4, 8 and the default batch `loupe hessian` picks from memory); 1 alone times single products only.")
     int[] hvpBatches;
 
-    @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json.")
+    @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json, and of each batched pass to PREFIX_k<K>_<date>.json.")
     Path profile;
 
     @CommandLine.Spec
@@ -85,6 +85,11 @@ public final class HessianBenchCommand implements Callable<Integer> {
             }
             if (r.profile() != null) {
                 out.printf("profile: %s%n", r.profile());
+            }
+            for (HessianBenchmark.Batched b : r.batched()) {
+                if (b.profile() != null) {
+                    out.printf("profile of the %d-direction runs: %s%n", b.k(), b.profile());
+                }
             }
             out.flush();
         }

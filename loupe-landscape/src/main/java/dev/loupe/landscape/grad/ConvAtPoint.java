@@ -227,25 +227,23 @@ final class ConvAtPoint {
 
     /** [(k,) O, K·C] as a kernel [(k,) O, C, kh, kw]. */
     private static String fromOkc(String m, long[] wd, GradientGraph.Emit e) {
-        OnnxModelBuilder b = e.b;
-        int k = e.vectors;
-        if (k == 1) {
-            String t = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(wd[0], wd[2] * wd[3], wd[1])));
-            return b.op("Reshape", t, e.ints(wd));
-        }
-        String t = b.op("Transpose", Map.of("perm", new long[]{0, 1, 3, 2}), b.op("Reshape", m, e.ints(k, wd[0], wd[2] * wd[3], wd[1])));
-        return b.op("Reshape", t, e.ints(HvpGraph.withVectors(k, wd)));
+        return toKernel(m, new long[]{wd[0], wd[2] * wd[3], wd[1]}, new long[]{0, 2, 1}, wd, e);
     }
 
     /** [(k,) C, K·O] as a kernel [(k,) O, C, kh, kw]. */
     private static String fromCko(String m, long[] wd, GradientGraph.Emit e) {
+        return toKernel(m, new long[]{wd[1], wd[2] * wd[3], wd[0]}, new long[]{2, 0, 1}, wd, e);
+    }
+
+    /** m viewed as {@code dims} (three axes), permuted by {@code perm} to [O, C, K] and shaped as the kernel; each of k directions alike. */
+    private static String toKernel(String m, long[] dims, long[] perm, long[] wd, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
         int k = e.vectors;
         if (k == 1) {
-            String t = b.op("Transpose", Map.of("perm", new long[]{2, 0, 1}), b.op("Reshape", m, e.ints(wd[1], wd[2] * wd[3], wd[0])));
-            return b.op("Reshape", t, e.ints(wd));
+            return b.op("Reshape", b.op("Transpose", Map.of("perm", perm), b.op("Reshape", m, e.ints(dims))), e.ints(wd));
         }
-        String t = b.op("Transpose", Map.of("perm", new long[]{0, 3, 1, 2}), b.op("Reshape", m, e.ints(k, wd[1], wd[2] * wd[3], wd[0])));
+        long[] p = {0, perm[0] + 1, perm[1] + 1, perm[2] + 1};
+        String t = b.op("Transpose", Map.of("perm", p), b.op("Reshape", m, e.ints(k, dims[0], dims[1], dims[2])));
         return b.op("Reshape", t, e.ints(HvpGraph.withVectors(k, wd)));
     }
 

@@ -70,8 +70,9 @@ final class PreparedHvp implements AutoCloseable {
         }
         PreparedHvp p = new PreparedHvp();
         try {
-            for (int k : split.counts()) { // only the first pass profiles: one trace file
-                SessionSettings s = p.perVector.isEmpty() ? settings : settings.withProfiling(null);
+            int last = split.counts().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            for (int k : split.counts()) { // only the pass of most directions profiles: one trace file
+                SessionSettings s = k == last ? settings : settings.withProfiling(null);
                 p.perVector.put(k, OrtSessions.open(split.perVector(k, params, types, tangentShapes), file, s));
             }
         } catch (RuntimeException e) {
@@ -137,7 +138,7 @@ final class PreparedHvp implements AutoCloseable {
     }
 
     String endProfiling() throws OrtException {
-        return perVector.values().iterator().next().endProfiling();
+        return ((java.util.TreeMap<Integer, ModelSession>) perVector).lastEntry().getValue().endProfiling();
     }
 
     @Override

@@ -78,31 +78,27 @@ final class Lockstep {
 
     /** h with a progress tick per product (what the lockstep group does per answered direction). */
     private static HessianVectorProduct counting(HessianVectorProduct h, Progress progress) {
-        return new HessianVectorProduct() {
-            @Override
-            public int dimension() {
-                return h.dimension();
-            }
-
-            @Override
-            public double[] apply(double[] v) {
-                double[] hv = h.apply(v);
-                progress.advance(1);
-                return hv;
-            }
-        };
+        return operator(h.dimension(), v -> {
+            double[] hv = h.apply(v);
+            progress.advance(1);
+            return hv;
+        });
     }
 
     private HessianVectorProduct operator() {
+        return operator(h.dimension(), this::submit);
+    }
+
+    private static HessianVectorProduct operator(int dimension, java.util.function.UnaryOperator<double[]> product) {
         return new HessianVectorProduct() {
             @Override
             public int dimension() {
-                return h.dimension();
+                return dimension;
             }
 
             @Override
             public double[] apply(double[] v) {
-                return submit(v);
+                return product.apply(v);
             }
         };
     }
