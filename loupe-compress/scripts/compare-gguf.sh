@@ -1,6 +1,7 @@
 #!/bin/bash
-# GGUF rows of the honest table: llama.cpp's Q4_K_M (without and with an importance matrix from the calibration text)
-# against Loupe's allocated mixture at the same bytes (--allocate knapsack), each file measured by stock llama.cpp's
+# GGUF rows of the honest table: llama.cpp's Q4_K_M (without and with an importance matrix from the calibration text,
+# and by GPTQ on each tensor's fixed grid: --method gptq) against Loupe's allocated mixture at the same bytes
+# (--allocate knapsack, rounded by ggml's quantizer or by GPTQ), each file measured by stock llama.cpp's
 # perplexity (node-llama-cpp 3.21.1, peers/llama-cpp) and by Loupe's own evaluation of the same file (n_ctx 128,
 # llama.cpp's convention, fixtures/lm/heldout.txt). Run from the repository root; NLC_DIR as peers/llama-cpp/README.md.
 #   bash loupe-compress/scripts/compare-gguf.sh [OUT_DIR]
@@ -37,13 +38,17 @@ if [ "${2:-}" = gptq ]; then
     done
     exit 0
 fi
-for m in llama llama256; do
-    if [ "$m" = llama ]; then src=fixtures/lm/llama; ids=fixtures/lm/manifest.json:llama; else src=fixtures/lm/gguf/llama256-q8_0.gguf; ids=fixtures/lm/llama256-manifest.json:llama256; fi
+for m in ${MODELS:-llama llama256 qwen2 gpt2}; do
+    if [ "$m" = llama256 ]; then src=fixtures/lm/gguf/llama256-q8_0.gguf; ids=fixtures/lm/llama256-manifest.json:llama256
+    else src=fixtures/lm/$m; ids=fixtures/lm/manifest.json:$m; fi
     ./loupe convert "$src" --out "$out/$m-Q8_0.gguf" --type Q8_0 --quiet >/dev/null
     ./loupe convert "$src" --out "$out/$m-Q4_K_M.gguf" --type Q4_K_M --quiet >/dev/null
     ./loupe compress "$src" --out "$out/$m-Q4_K_M+imatrix.gguf" --calibration "$calib" >/dev/null
+    ./loupe compress "$src" --out "$out/$m-Q4_K_M+gptq.gguf" --calibration "$calib" --method gptq >/dev/null
     ./loupe compress "$src" --out "$out/$m-knapsack+imatrix.gguf" --calibration "$calib" --allocate knapsack > "$out/$m-knapsack.txt"
-    for k in Q8_0 Q4_K_M Q4_K_M+imatrix knapsack+imatrix; do
+    ./loupe compress "$src" --out "$out/$m-knapsack+gptq.gguf" --calibration "$calib" --allocate knapsack --method gptq \
+        > "$out/$m-knapsack-gptq.txt"
+    for k in Q8_0 Q4_K_M Q4_K_M+imatrix Q4_K_M+gptq knapsack+imatrix knapsack+gptq; do
         row "$m-$k" "$m" "$ids" "$out/$m-$k.gguf"
     done
 done

@@ -65,6 +65,21 @@ class LandscapeCommandTest {
         assertTrue(r.out().contains("plane: weights fed as ORT's optimized graph's inputs"), r.out());
         double want = manifestEntry("models/cnn.onnx").path("mean_cross_entropy").asDouble();
         assertTrue(r.out().contains(String.format("loss at centre %.4f", want)), want + " in " + r.out());
+        assertTrue(r.out().contains("plane: every point runs the whole graph"), r.out());
+    }
+
+    /**
+     * On the MLP, {@code bench landscape} computes fc1 once per batch and says so; the centre is still the model
+     * (torch's loss in the manifest).
+     */
+    @Test
+    void benchLandscapeOnTheMlpPrecomputesItsFirstLayer() throws Exception {
+        Path f = Fixtures.dir();
+        CliRun r = CliRun.of(data("bench", "landscape", f.resolve("models/mlp.onnx").toString(), "--grid", "3", "--samples", "2000"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("plane: first layer '/fc1/Gemm' (Gemm, 784 multiply-adds per output)"), r.out());
+        double want = manifestEntry("models/mlp.onnx").path("mean_cross_entropy").asDouble();
+        assertTrue(r.out().contains(String.format("loss at centre %.4f", want)), want + " in " + r.out());
     }
 
     @Test

@@ -35,6 +35,29 @@ class TestCompressGguf {
         }
     }
 
+    /** GPTQ on the allocated types' fixed grids (the 64-wide fixture: Q4_K/Q6_K fall back to Q5_0/Q5_1/Q8_0). */
+    @Test
+    void gptqOnTheAllocatedMixture() throws java.io.IOException {
+        Path out = dir.resolve("llama.gguf");
+        CliRun r = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", out.toString(), "--calibration",
+                Fixtures.dir().resolve("lm/calibration.txt").toString(), "--calibration-samples", "4", "--allocate", "knapsack",
+                "--method", "gptq");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("GPTQ on each tensor's ggml grid (scales and mins from ggml's quantizer): 14 tensors"), r.out());
+        try (GgufCheckpoint c = new GgufReader().open(out)) {
+            assertEquals(22, c.tensors().size());
+            assertEquals(15L, c.ggufMetadata().integer("general.file_type").orElseThrow());
+        }
+        Path none = dir.resolve("none.gguf");
+        CliRun bad = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", none.toString(), "--method", "gptq");
+        assertEquals(2, bad.exit(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--calibration"), bad.err());
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(1, files.count(), "the GPTQ file only: no temporary, nothing for the refused run");
+        }
+    }
+
     @Test
     void anOnnxClassifierToGgufIsOneLineExit2NothingWritten() throws java.io.IOException {
         Path out = dir.resolve("x.gguf");
@@ -84,6 +107,22 @@ class TestCompressGguf {
         }
         try (var files = java.nio.file.Files.list(dir)) {
             assertEquals(1, files.count(), "only the input folder");
+        }
+    }
+
+    /** SparseGPT's zeros need a type that stores 0 exactly; N:M needs M to divide its 128-column blocks. */
+    @Test
+    void sparseGptIntoAKQuantOrABadNmIsOneLineExit2() {
+        Path out = dir.resolve("x.gguf");
+        String cal = Fixtures.dir().resolve("lm/calibration.txt").toString();
+        for (String[] bad : new String[][] {{"--sparsity", "0.5"}, {"--nm", "2:3", "--gguf-type", "F16"}, {"--gguf-type", "F16"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", Fixtures.dir().resolve("lm/llama").toString(),
+                    "--out", out.toString(), "--method", "sparsegpt", "--calibration", cal));
+            args.addAll(java.util.List.of(bad));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(Files.exists(out));
         }
     }
 

@@ -46,7 +46,8 @@ import java.util.stream.Stream;
 public final class ModelCompressBenchmark {
     /** One way to compress the whole model. */
     public enum Job {
-        RTN4("rtn int4 g128"), MAGNITUDE50("magnitude 50%"), KNAPSACK4("rtn knapsack 4.0 bits g128");
+        RTN4("rtn int4 g128"), MAGNITUDE50("magnitude 50%"), KNAPSACK4("rtn knapsack 4.0 bits g128"),
+        GPTQ4("gptq int4 g128"), SPARSEGPT50("sparsegpt 50%"), WANDA50("wanda 50%");
 
         private final String label;
 
@@ -58,8 +59,16 @@ public final class ModelCompressBenchmark {
             return label;
         }
 
+        /** Whether the job runs the LM forward pass on calibration text (XᵀX or Wanda's norms). */
+        public boolean calibrated() {
+            return this == GPTQ4 || this == SPARSEGPT50 || this == WANDA50;
+        }
+
         CompressRequest.Goal goal() {
             return switch (this) {
+                case GPTQ4 -> new CompressRequest.Quantize(4, Method.GPTQ, AllocationMethod.UNIFORM, 128, false, 0, false, 0);
+                case SPARSEGPT50 -> new CompressRequest.Prune(0.5, Method.SPARSEGPT, AllocationMethod.UNIFORM, 0, 0, 0.3, null, null);
+                case WANDA50 -> new CompressRequest.Prune(0.5, Method.WANDA, AllocationMethod.UNIFORM, 0, 0, 0.3, null, null);
                 case RTN4 -> new CompressRequest.Quantize(4, Method.RTN, AllocationMethod.UNIFORM, 128, false, 0, false, 0);
                 case KNAPSACK4 -> new CompressRequest.Quantize(4, Method.RTN, AllocationMethod.KNAPSACK, 128, false, 0, false, 0);
                 case MAGNITUDE50 -> new CompressRequest.Prune(0.5, Method.MAGNITUDE, AllocationMethod.UNIFORM, 0, 0, 0.3, null, null);
@@ -71,15 +80,29 @@ public final class ModelCompressBenchmark {
     public record Part(String shape, int count, double decodeSeconds, double kernelSeconds, double encodeSeconds) {
     }
 
-    /** One job's figures. */
+    /** One job's figures; {@code blockTimes}: the engine's block-by-block timing line (calibrated jobs), else null. */
     public record Run(Job job, double wallSeconds, double cpuSeconds, double loopSeconds, long peakHeapBytes,
                       long oldGenPeakBytes, long liveAfterGcBytes, int collections, long outputBytes, int outputFiles, int layers, List<Part> parts,
-                      String loadBefore, String loadAfter) {
+                      String loadBefore, String loadAfter, String blockTimes) {
     }
 
-    /** The checkpoint and every job. */
+    /**
+     * The calibration of the jobs that need one: {@code windows} windows of {@code context} tokens of {@code text}
+     * (repeated as often as it takes to fill them: the weights are random, only the amount of work matters).
+     */
+    public record Calibration(Path text, int context, int windows) {
+        /**
+         * The fewest windows of {@code context} tokens that give GPTQ/SparseGPT as many calibration tokens as the
+         * widest layer (down_proj, 11008) has inputs, which they require (a smaller XᵀX is singular).
+         */
+        public static int fewestWindows(int context) {
+            return (ModelBenchmark.F + context - 1) / context;
+        }
+    }
+
+    /** The checkpoint and every job; {@code calibration}: what calibrated jobs ran on, with {@code repeats} of its text. */
     public record Result(int blocks, long inputBytes, int inputShards, double writeSeconds, long maxHeapBytes,
-                         List<Run> runs, long vmHwmBytes) {
+                         List<Run> runs, long vmHwmBytes, Calibration calibration, int repeats) {
     }
 
     private ModelCompressBenchmark() {
@@ -89,7 +112,8 @@ public final class ModelCompressBenchmark {
      * Writes the checkpoint into {@code dir}/model (ModelBenchmark's generator), then runs each job into
      * {@code dir}/out (deleted after each job, for the disk), {@code log} hearing each phase.
      */
-    public static Result run(Path dir, int blocks, List<Job> jobs, DenseBackend backend, Progress progress, Consumer<String> log) {
+    public static Result run(Path dir, int blocks, List<Job> jobs, Calibration calibration, DenseBackend backend, Progress progress,
+                             Consumer<String> log) {
         Path model = dir.resolve("model");
         long[] bytes = new long[1];
         log.accept("writing the " + blocks + "-block LLaMA-7B-shaped BF16 checkpoint to " + model);
@@ -103,16 +127,30 @@ public final class ModelCompressBenchmark {
         });
         log.accept(String.format(java.util.Locale.ROOT, "checkpoint written: %.2f GB in %.0f s", bytes[0] / 1e9, write));
         Path index = model.resolve("model.safetensors.index.json");
+        LmFolder.write(model, blocks);
+        int repeats = 0;
+        Path text = null;
+        if (jobs.stream().anyMatch(Job::calibrated)) {
+            text = dir.resolve("calibration.txt");
+            repeats = LmFolder.calibrationText(model, calibration.text(), (long) calibration.windows() * calibration.context(), text);
+            log.accept("calibration: " + calibration.windows() + " windows of " + calibration.context() + " tokens from "
+                    + calibration.text() + (repeats > 1 ? " (repeated " + repeats + " times)" : ""));
+        }
         List<Run> runs = new ArrayList<>();
         for (Job j : jobs) {
-            runs.add(job(index, dir.resolve("out"), j, backend, progress, log));
+            CompressRequest.Data data = j.calibrated() ? new CompressRequest.Data(null, false, calibration.windows(), null,
+                    new CompressRequest.LmCalibration(text, calibration.context())) : CompressRequest.Data.NONE;
+            // a calibrated job reads the folder (config.json, tokenizer.json: loupe-lm's forward pass); the others the index
+            runs.add(job(j.calibrated() ? model : index, data, dir.resolve("out"), j, backend, progress, log));
         }
-        return new Result(blocks, bytes[0], blocks, write, Runtime.getRuntime().maxMemory(), runs, vmHwm());
+        return new Result(blocks, bytes[0], blocks, write, Runtime.getRuntime().maxMemory(), runs, vmHwm(), calibration, repeats);
     }
 
-    private static Run job(Path index, Path outDir, Job j, DenseBackend backend, Progress progress, Consumer<String> log) {
+    private static Run job(Path input, CompressRequest.Data data, Path outDir, Job j, DenseBackend backend, Progress progress,
+                           Consumer<String> log) {
+        Path index = input.getFileName().toString().endsWith(".json") ? input : input.resolve("model.safetensors.index.json");
         Path out = outDir.resolve("model.safetensors.index.json");
-        CompressRequest r = new CompressRequest(index, j.goal(), null, CompressRequest.Data.NONE,
+        CompressRequest r = new CompressRequest(input, j.goal(), null, data,
                 new CompressRequest.MemoryWall(1, null), CompressRequest.Destination.file(out));
         System.gc();
         resetPeaks();
@@ -156,9 +194,17 @@ public final class ModelCompressBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        log.accept(String.format(java.util.Locale.ROOT, "%s: %.0f s wall, %.0f s CPU, output %.2f GB; measuring one layer of each shape",
-                j.label(), wall, cpu, rep[0].bytesAfter() / 1e9));
+        log.accept(String.format(java.util.Locale.ROOT, "%s: %.0f s wall, %.0f s CPU, output %.2f GB%s",
+                j.label(), wall, cpu, rep[0].bytesAfter() / 1e9, j.calibrated() ? "" : "; measuring one layer of each shape"));
         delete(outDir);
+        // a calibrated job's split is its block-by-block timing line instead
+        List<Part> parts = j.calibrated() ? List.of() : parts(index, j);
+        String blockTimes = rep[0].notes().stream().filter(n -> n.startsWith("block by block:")).findFirst().orElse(null);
+        return new Run(j, wall, cpu, loop[1], peak, old, live[0], (int) live[1], rep[0].bytesAfter(), files, rep[0].layers().size(), parts,
+                before, after, blockTimes);
+    }
+
+    private static List<Part> parts(Path index, Job j) {
         List<Part> parts = new ArrayList<>();
         try (Checkpoint cp = Checkpoints.open(index)) {
             int blocks = (int) cp.tensors().stream().filter(t -> t.name().endsWith("q_proj.weight")).count();
@@ -166,7 +212,7 @@ public final class ModelCompressBenchmark {
             parts.add(part(cp.tensor("model.layers.0.mlp.gate_proj.weight").orElseThrow(), 2 * blocks, j));
             parts.add(part(cp.tensor("model.layers.0.mlp.down_proj.weight").orElseThrow(), blocks, j));
         }
-        return new Run(j, wall, cpu, loop[1], peak, old, live[0], (int) live[1], rep[0].bytesAfter(), files, rep[0].layers().size(), parts, before, after);
+        return parts;
     }
 
     /** Decode, kernel and encode of one layer, as the engine does them for {@code j} (the allocation pass not included). */

@@ -2,6 +2,7 @@ package dev.loupe.landscape.bench;
 
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
+import dev.loupe.landscape.engine.FirstLayerProducts;
 import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -22,15 +23,17 @@ import java.util.List;
  * in ORT's optimized layout ({@link LossEvaluator.WeightFeed#OPTIMIZED_LAYOUT}, NCHWc kernels too) or as the plain
  * graph's inputs ({@link LossEvaluator.WeightFeed#GRAPH_INPUTS}, im2col convolutions: 0.38–0.57 of the baseline
  * on the Fashion-MNIST CNN). Each plane point also builds θ₀ + x·d₁ + y·d₂ and its cross-entropy, which the
- * baseline does not.
+ * baseline does not. Where the first layer is data-fed and linear in its moving weights, the plane computes its three
+ * products once per batch ({@link FirstLayerProducts}) and runs only the rest of the graph per point; the baseline
+ * stays the whole model.
  */
 public final class PlaneBenchmark {
     private PlaneBenchmark() {
     }
 
     /** Wall and process CPU seconds of the plane and of the baseline; ratios of points/s to passes/s in each. */
-    public record Result(int points, Span plane, int baselinePasses, Span baseline, int samples, int threads,
-                         double centreLoss, LossEvaluator.WeightFeed feed) {
+    public record Result(Span setup, int points, Span plane, int baselinePasses, Span baseline, int samples, int threads,
+                         double centreLoss, LossEvaluator.WeightFeed feed, java.util.Optional<FirstLayerProducts> firstLayer) {
         public double ratio() {
             return points / plane.wall() / (baselinePasses / baseline.wall());
         }
@@ -41,13 +44,15 @@ public final class PlaneBenchmark {
     }
 
     public static Result run(ParameterizedModel m, Samples data, int grid, int batch, int threads,
-                             LossEvaluator.WeightFeed feed) {
+                             LossEvaluator.WeightFeed feed, FirstLayerProducts.Use firstLayer) {
         double[] axis = Grid.linspace(-1, 1, grid);
         float[] d1 = Directions.filterNormalized(m.layout(), m.theta0(), 0);
         float[] d2 = Directions.filterNormalized(m.layout(), m.theta0(), 1);
-        try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed)) {
+        Span.Start made = Span.start();
+        try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed, firstLayer)) {
+            Span setup = made.stop();
             // warm-up: JIT and ORT arenas, a few points
-            Slices.sample(ev, m.theta0(), List.of(d1, d2), new double[threads * 2][2], Progress.NONE);
+            Slices.sample(ev, new double[threads * 2][2], Progress.NONE);
             // the baseline runs before and after the plane, so a load that drifts during the run (shared machines)
             // weighs on both sides alike; each half lasts at least a second, else a fast model's baseline is a few
             // milliseconds of noise
@@ -58,11 +63,11 @@ public final class PlaneBenchmark {
                 base = ForwardBaseline.time(m, data, batch, threads, 1, half);
             }
             Span.Start t0 = Span.start();
-            var pts = Slices.plane(ev, m.theta0(), d1, d2, axis, axis, Progress.NONE);
+            var pts = Slices.plane(ev, axis, axis, Progress.NONE);
             Span plane = t0.stop();
             base = base.plus(ForwardBaseline.time(m, data, batch, threads, 1, half));
-            return new Result(pts.length, plane, 2 * half, base, data.size(), threads,
-                    pts[(grid / 2) * grid + grid / 2].loss(), ev.weightFeed());
+            return new Result(setup, pts.length, plane, 2 * half, base, data.size(), threads,
+                    pts[(grid / 2) * grid + grid / 2].loss(), ev.weightFeed(), ev.firstLayer());
         }
     }
 }

@@ -45,9 +45,9 @@ import java.util.SplittableRandom;
  * machine's single-precision peak.
  */
 public final class ModelBenchmark {
-    static final int D = 4096;
-    static final int F = 11008;
-    static final int VOCAB = 32000;
+    public static final int D = 4096;
+    public static final int F = 11008;
+    public static final int VOCAB = 32000;
 
     /** One distinct matrix shape: its count in the model and its parts measured once. */
     public record Part(String shape, int rows, int cols, int count, double decodeSeconds, double gramSeconds,

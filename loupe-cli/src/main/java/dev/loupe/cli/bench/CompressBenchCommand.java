@@ -27,10 +27,12 @@ import java.util.concurrent.Callable;
                         + "as ratios to RTN int4 g128 of the same weights and to one Cholesky factorization of the same XᵀX "
                         + "(all cores; several minutes on two cores).",
                 "--model: instead, write the LLaMA-7B-shaped BF16 checkpoint of 'bench inspect --model' (--blocks blocks, "
-                        + "one safetensors shard per block and an index; 32 blocks = ~13.5 GB) into a temp dir and compress it "
+                        + "one safetensors shard per block and an index; 32 blocks = ~13.5 GB), with a LLaMA config.json and a small "
+                        + "real tokenizer.json so loupe-lm can run it, into a temp dir and compress it "
                         + "end to end with loupe compress's engine for each --jobs entry, into Hugging Face shards (5 GB), layer by "
                         + "layer; print each job's wall and CPU time, the share of the layer loop, the peak heap and the output "
-                        + "size, and one layer of each shape timed in the same run (decode, kernel, encode). The folder is "
+                        + "size, and one layer of each shape timed in the same run (decode, kernel, encode); for calibrated jobs "
+                        + "the seconds of the block-by-block walk split into forward passes, XᵀX, kernels and writing. The folder is "
                         + "deleted afterwards. Set the heap with LOUPE_HEAP (e.g. 6g); needs twice the checkpoint's size on disk."})
 public final class CompressBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "Runs per kernel; the best counts (default ${DEFAULT-VALUE}).")
@@ -60,8 +62,25 @@ public final class CompressBenchCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", split = ",", defaultValue = "RTN4,MAGNITUDE50", paramLabel = "JOB",
             description = "With --model, comma-separated: RTN4 (int4, groups of 128), MAGNITUDE50 (50 %% unstructured), KNAPSACK4 "
-                    + "(bits per layer 2..8 by the knapsack, mean 4) (default: ${DEFAULT-VALUE}).")
+                    + "(bits per layer 2..8 by the knapsack, mean 4), and, calibrated on --calibration by loupe-lm's forward pass "
+                    + "one block at a time: GPTQ4 (int4, groups of 128, sequential through the blocks already quantized), "
+                    + "SPARSEGPT50 (50 %% unstructured, sequential), WANDA50 (50 %% per row, one pass for the norms) "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<ModelCompressBenchmark.Job> jobs;
+
+    @Option(names = "--calibration", defaultValue = "fixtures/lm/calibration.txt", paramLabel = "TEXT",
+            description = "With --model, the calibration text of GPTQ4, SPARSEGPT50 and WANDA50, repeated until it fills the "
+                    + "windows (the weights are random: only the amount of work matters) (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path calibration;
+
+    @Option(names = "--context", defaultValue = "512", paramLabel = "T",
+            description = "With --model, tokens per calibration window (default: ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--calibration-samples", paramLabel = "N",
+            description = "With --model, calibration windows (default: the fewest whose tokens cover down_proj's 11008 inputs, "
+                    + "which GPTQ and SparseGPT need for a definite XᵀX: 22 windows of 512).")
+    Integer windows;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -111,10 +130,21 @@ public final class CompressBenchCommand implements Callable<Integer> {
         if (blocks < 1 || blocks > 32) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--blocks must be 1..32");
         }
+        if (context < 1 || context > 2048) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--context must be 1..2048 (the config's positions)");
+        }
+        if (windows != null && windows < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--calibration-samples must be >= 1");
+        }
+        var calib = new ModelCompressBenchmark.Calibration(calibration, context,
+                windows != null ? windows : ModelCompressBenchmark.Calibration.fewestWindows(context));
+        if (jobs.stream().anyMatch(ModelCompressBenchmark.Job::calibrated) && !java.nio.file.Files.isRegularFile(calibration)) {
+            throw new dev.loupe.core.LoupeException(calibration, "no such file (--calibration: run from the repository root, or give a text)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         java.io.PrintStream err = System.err;
         try (ScratchDir dir = ScratchDir.create("loupe-bench-compress-model")) {
-            ModelCompressBenchmark.Result r = ModelCompressBenchmark.run(dir.path(), blocks, jobs, Backends.best(),
+            ModelCompressBenchmark.Result r = ModelCompressBenchmark.run(dir.path(), blocks, jobs, calib, Backends.best(),
                     TerminalProgress.forTerminal(false), m -> err.println("bench compress --model: " + m));
             out.printf(Locale.ROOT, "checkpoint: %d blocks + embeddings + head, %s BF16 in %d shards, written in %.0f s; "
                     + "max heap %s, %d cores%n", r.blocks(), Table.bytes(r.inputBytes()), r.inputShards(), r.writeSeconds(),
@@ -129,6 +159,15 @@ public final class CompressBenchCommand implements Callable<Integer> {
                         x.loadBefore(), x.loadAfter());
             }
             t.print(out);
+            if (r.repeats() > 0) {
+                out.printf(Locale.ROOT, "calibration: %d windows of %d tokens from %s%s%n", r.calibration().windows(),
+                        r.calibration().context(), r.calibration().text(), r.repeats() > 1 ? " (repeated " + r.repeats() + " times)" : "");
+            }
+            for (ModelCompressBenchmark.Run x : r.runs()) {
+                if (x.blockTimes() != null) {
+                    out.println(x.job().label() + ": " + x.blockTimes());
+                }
+            }
             Table p = new Table("job", "shape", "count", "decode s", "kernel s", "encode s", "x count: decode", "kernel", "encode");
             for (ModelCompressBenchmark.Run x : r.runs()) {
                 for (ModelCompressBenchmark.Part q : x.parts()) {

@@ -3,6 +3,7 @@ package dev.loupe.cli.bench;
 import dev.loupe.cli.Table;
 import dev.loupe.cli.landscape.ModelDataOptions;
 import dev.loupe.landscape.bench.PlaneBenchmark;
+import dev.loupe.landscape.engine.FirstLayerProducts;
 import dev.loupe.landscape.engine.LossEvaluator;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import picocli.CommandLine;
@@ -31,13 +32,20 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
                     + "(the model as written with its weights as graph inputs) (default ${DEFAULT-VALUE}).")
     LossEvaluator.WeightFeed feed;
 
+    @Option(paramLabel = "USE", names = "--first-layer", defaultValue = "AUTO",
+            description = "Whether the plane computes a data-fed first MatMul/Gemm/Conv once per batch (X·W₀, X·D₁, X·D₂ "
+                    + "and the bias's share) and per point only their sum: AUTO (where valid and the layer does at least "
+                    + "16 multiply-adds per output per product, as `landscape` does), ALWAYS (wherever valid) or NEVER "
+                    + "(default ${DEFAULT-VALUE}).")
+    FirstLayerProducts.Use firstLayer;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         try (ParameterizedModel m = in.open()) {
-            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads(), feed);
+            PlaneBenchmark.Result r = PlaneBenchmark.run(m, in.samples(m), grid, in.batch(), in.threads(), feed, firstLayer);
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds", "per second", "CPU seconds", "per CPU second");
             t.row("plane points", r.points(), Table.num(r.plane().wall(), 2), Table.num(r.points() / r.plane().wall(), 2),
@@ -53,6 +61,11 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
             out.printf("plane: weights fed as %s; forward: the model file as is, weights constant, ORT's ALL optimizations%n",
                     r.feed() == LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT ? "ORT's optimized graph's inputs, in its layout"
                             : "the plain graph's inputs");
+            out.println(r.firstLayer().map(f -> "plane: first layer '" + f.layer().name() + "' (" + f.layer().opType() + ", "
+                    + f.fanIn() + " multiply-adds per output) computed once per batch at θ₀ and along each direction; "
+                    + "per point, their sum and the rest of the graph").orElse("plane: every point runs the whole graph"));
+            out.printf("plane setup, not in the ratio (sessions, ORT's layout, first-layer products): %.2f s wall, %.2f s CPU%n",
+                    r.setup().wall(), r.setup().cpu());
             out.flush();
         }
         return 0;

@@ -80,7 +80,7 @@ public final class LandscapeLineCommand implements Callable<Integer> {
             Samples data = in.samples(m);
             try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(d),
                     LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
-                pts = Slices.line(ev, m.theta0(), d, alphas, outOpts.progress());
+                pts = Slices.line(ev, alphas, outOpts.progress());
             }
             double[] loss = new double[pts.length], acc = new double[pts.length];
             StringBuilder csv = new StringBuilder("alpha,loss,accuracy\n");

@@ -115,9 +115,9 @@ public final class LandscapePlaneCommand implements Callable<Integer> {
             List<PathPoint> path = new ArrayList<>();
             try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(dirs.d1(), dirs.d2()),
                     LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
-                pts = Slices.plane(ev, m.theta0(), dirs.d1(), dirs.d2(), xs, ys, progress);
+                pts = Slices.plane(ev, xs, ys, progress);
                 double[][] at = dirs.path().stream().map(q -> new double[]{q.x(), q.y()}).toArray(double[][]::new);
-                LossPoint[] onPath = Slices.sample(ev, m.theta0(), List.of(dirs.d1(), dirs.d2()), at, Progress.NONE);
+                LossPoint[] onPath = Slices.sample(ev, at, Progress.NONE);
                 for (int i = 0; i < at.length; i++) {
                     PathPoint q = dirs.path().get(i);
                     path.add(new PathPoint(q.label(), q.x(), q.y(), onPath[i].loss(), onPath[i].accuracy()));

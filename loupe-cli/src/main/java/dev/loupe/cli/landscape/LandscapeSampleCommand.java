@@ -82,7 +82,7 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
             LossPoint[] pts;
             try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), dirs.directions(),
                     LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
-                pts = Slices.sample(ev, m.theta0(), dirs.directions(), coords, progress);
+                pts = Slices.sample(ev, coords, progress);
             }
             double[] loss = new double[pts.length];
             StringBuilder csv = new StringBuilder();

@@ -118,24 +118,34 @@ public final class CompressRun {
             boolean lmText = r.calibration().lm() != null && r.calibration().lm().text() != null;
             // a dry run still allocates, and Hessian-aware bits are allocated from XᵀX
             boolean grammed = r.needsGram() && (!r.dryRun() || (r.goal().allocation() == AllocationMethod.HESSIAN && !r.hessianTraces()));
-            // GPTQ/SparseGPT on an LM block by block as the papers; Hessian-aware bits need every XᵀX up front
-            boolean sequential = grammed && lmText && !r.dryRun() && !r.calibration().lm().oneShot()
+            // GPTQ/SparseGPT on an LM block by block as the papers, one block's XᵀX at a time; Hessian-aware bits take each
+            // layer's error curve from its block's XᵀX in a first pass, then GPTQ one shot from the uncompressed model as before
+            boolean lmHessian = grammed && lmText && r.goal().allocation() == AllocationMethod.HESSIAN;
+            boolean perBlock = grammed && lmText && !r.dryRun() && r.goal().method().needsGram();
+            boolean throughCompressed = lmText && !r.calibration().lm().oneShot() && !lmHessian;
+            // on an ONNX model likewise, layer by layer in graph order (OnnxSequential), unless --one-shot
+            boolean onnxSequential = grammed && onnx && !r.dryRun() && r.goal().method().needsGram()
+                    && !(r.calibration().lm() != null && r.calibration().lm().oneShot())
                     && r.goal().allocation() != AllocationMethod.HESSIAN;
-            if (sequential) {
+            if (perBlock) {
                 notes.add("XᵀX block by block from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
-                        + r.calibration().lm().text() + ", each block's through the blocks before it as compressed (sequential, "
-                        + "as the papers; --one-shot for one pass through the uncompressed model); dampening 1 % of the mean "
-                        + "diagonal, blocks of 128");
-            } else if (grammed && lmText) {
-                grams = LanguageModelRun.grams(r, layers);
-                notes.add("XᵀX of every layer from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
-                        + r.calibration().lm().text() + " through the uncompressed model (one shot, not block by block); "
-                        + "dampening 1 % of the mean diagonal, blocks of 128");
-            } else if (grammed) {
+                        + r.calibration().lm().text() + (throughCompressed ? ", each block's through the blocks before it as compressed "
+                        + "(sequential, as the papers; --one-shot for the uncompressed model's)" : " through the uncompressed model (one shot)")
+                        + "; one block's XᵀX held at a time; dampening 1 % of the mean diagonal, blocks of 128");
+            }
+            if (lmHessian) {
+                notes.add("Hessian-aware bits: each layer's XᵀX-weighted error at every width, block by block from the LM's forward "
+                        + "pass on up to " + r.calibration().samples() + " windows of " + r.calibration().lm().text()
+                        + " through the uncompressed model");
+            } else if (onnxSequential) {
+                notes.add("XᵀX layer by layer from the first " + r.calibration().samples() + " examples of " + r.data().calibrationSource()
+                        + ", each layer's through the layers before it as compressed (sequential, as the papers; --one-shot for one "
+                        + "pass through the uncompressed model); dampening 1 % of the mean diagonal, blocks of 128");
+            } else if (grammed && !lmText) {
                 int samples = r.calibration().samples();
                 grams = Calibration.grams(r.model(), layers, r.data(), samples, progress);
                 notes.add("XᵀX of every layer from the first " + samples + " examples of "
-                        + (r.data().data() != null ? r.data().data() : r.data().text())
+                        + r.data().calibrationSource()
                         + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
             }
             // before anything is written: with --force the output replaces the model these read
@@ -153,7 +163,7 @@ public final class CompressRun {
                     int samples = r.calibration().samples();
                     norms = Calibration.norms(r.model(), layers, r.data(), samples, progress);
                     notes.add("Wanda norms from the first " + samples + " examples of "
-                            + (r.data().data() != null ? r.data().data() : r.data().text()));
+                            + r.data().calibrationSource());
                 }
                 Map<String, Double> metrics = switch (o.allocation()) {
                     case ALPHA -> Compressor.hillAlphas(layers, backend, o.metric());
@@ -172,8 +182,11 @@ public final class CompressRun {
                 Map<String, InputGram.Gram> gs = grams;
                 List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(SafetensorsOutput.Planned.Dense::new).toList();
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : write(r, cp, onnx, opset, plan, sink -> sequential
-                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), sink)
+                        : write(r, cp, onnx, opset, plan, sink -> perBlock
+                        ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), throughCompressed,
+                        progress, sink, notes)
+                        : onnxSequential
+                        ? OnnxSequential.run(r, cp, opset, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), sink, progress)
                         : Compressor.prune(layers, a, o, n, gs, progress, sink));
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
@@ -186,6 +199,8 @@ public final class CompressRun {
                     Compressor.HessianAllocation h = Compressor.hessianBits(layers, o, traces(r, layers, hessian, progress, notes));
                     a = h.allocation();
                     sensitivity = h.sensitivity();
+                } else if (lmHessian) {
+                    a = Compressor.allocateBits(o, lmErrorCurves(r, layers, o, progress));
                 } else {
                     a = Compressor.allocateBits(layers, o, grams);
                 }
@@ -198,8 +213,11 @@ public final class CompressRun {
                             Math.min(o.lowRank(), Math.min(l.rows(), l.cols()))));
                 }
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : write(r, cp, onnx, opset, plan, sink -> sequential
-                        ? SequentialCalibration.run(r, cp, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink)
+                        : write(r, cp, onnx, opset, plan, sink -> perBlock
+                        ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), throughCompressed,
+                        progress, sink, notes)
+                        : onnxSequential
+                        ? OnnxSequential.run(r, cp, opset, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink, progress)
                         : Compressor.quantize(layers, a, o, gs, progress, sink));
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
@@ -218,6 +236,15 @@ public final class CompressRun {
         EvalResult eval = baseline != null ? baseline.after(r.out()) : lmBefore != null ? LanguageModelRun.after(r, lmBefore) : null;
         return report(r, outcome, paramsInLayers, sizeBefore, r.dryRun() ? sizeEstimate : Checkpoints.fileBytes(r.out()), before, after,
                 profiles, notes, eval, sensitivity);
+    }
+
+    /** Each layer's XᵀX-weighted error curve, in {@code layers}' order, from one block's XᵀX at a time (see {@link SequentialCalibration#eachBlock}). */
+    private static List<dev.loupe.compress.allocate.BitAllocator.Curve> lmErrorCurves(CompressRequest r, List<Layer> layers, QuantOptions o,
+                                                                                   Progress progress) {
+        Map<String, dev.loupe.compress.allocate.BitAllocator.Curve> byName = new HashMap<>();
+        SequentialCalibration.eachBlock(r, layers, progress, (block, grams) ->
+                Compressor.errorCurves(block, o, grams).forEach(c -> byName.put(c.name(), c)));
+        return layers.stream().map(l -> byName.get(l.name())).toList();
     }
 
     /** Each compressed layer's loss-Hessian trace from {@code source}, by weight name; what was done goes to {@code notes}. */

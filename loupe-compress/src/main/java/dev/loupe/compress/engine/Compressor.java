@@ -206,7 +206,11 @@ public final class Compressor {
             return new Allocation(AllocationMethod.UNIFORM, bits, layers.stream()
                     .map(l -> new LayerShare(l.name(), l.params(), Double.NaN, bits)).toList());
         }
-        List<BitAllocator.Curve> curves = errorCurves(layers, o, o.allocation() == AllocationMethod.HESSIAN ? grams : null);
+        return allocateBits(o, errorCurves(layers, o, o.allocation() == AllocationMethod.HESSIAN ? grams : null));
+    }
+
+    /** Knapsack/greedy bits from each layer's error at every width ({@link #errorCurves}), in the layers' order. */
+    static Allocation allocateBits(QuantOptions o, List<BitAllocator.Curve> curves) {
         return switch (o.allocation()) {
             case KNAPSACK -> BitAllocator.knapsack(curves, o.averageBits());
             case HESSIAN -> {
@@ -214,12 +218,12 @@ public final class Compressor {
                 yield new Allocation(AllocationMethod.HESSIAN, k.target(), k.layers());
             }
             case GREEDY -> BitAllocator.greedy(curves, o.averageBits());
-            case UNIFORM, ALPHA, OWL -> throw new IllegalArgumentException(o.allocation() + " does not allocate bits");
+            case UNIFORM, ALPHA, OWL -> throw new IllegalArgumentException(o.allocation() + " does not allocate bits from error curves");
         };
     }
 
     /** Each layer's error at every width: ‖Q_b(W) − W‖², or with {@code grams} the XᵀX output error. */
-    private static List<BitAllocator.Curve> errorCurves(List<Layer> layers, QuantOptions o, Map<String, InputGram.Gram> grams) {
+    static List<BitAllocator.Curve> errorCurves(List<Layer> layers, QuantOptions o, Map<String, InputGram.Gram> grams) {
         List<BitAllocator.Curve> curves = new ArrayList<>();
         for (Layer l : layers) {
             float[] w = l.outIn();

@@ -1,6 +1,5 @@
 package dev.loupe.compress.engine;
 
-import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 
 import dev.loupe.compress.result.EvalResult;
@@ -8,7 +7,7 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.lm.LanguageModel;
 import dev.loupe.lm.calibrate.CalibrationOptions;
-import dev.loupe.lm.calibrate.Calibrator;
+import dev.loupe.lm.calibrate.BlockSequence;
 import dev.loupe.lm.forward.LinearObserver;
 import dev.loupe.lm.perplexity.Convention;
 import dev.loupe.lm.perplexity.EvalRequest;
@@ -38,33 +37,15 @@ final class LanguageModelRun {
         try (LanguageModel lm = LanguageModel.open(r.model())) {
             int[] ids = lm.tokenize(TextInput.read(c.text()));
             int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
-            return Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.calibration().samples()), Progress.NONE).wandaNorms();
+            // block by block, each block's matrices decoded once for all windows (a whole-model pass per window decodes
+            // every BF16 matrix once per window); the same sums, the blocks run once each
+            BlockSequence seq = BlockSequence.start(lm, ids, CalibrationOptions.normsOnly(ctx, r.calibration().samples()));
+            Map<String, double[]> norms = new java.util.LinkedHashMap<>();
+            while (seq.next() < seq.blocks().size()) {
+                norms.putAll(seq.pass(name -> false).wandaNorms());
+            }
+            return norms;
         }
-    }
-
-    /** Each layer's XᵀX from the LM's forward pass on the calibration text (GPTQ, SparseGPT). */
-    static Map<String, InputGram.Gram> grams(CompressRequest r, List<Layer> layers) {
-        return grams(r, layers, null);
-    }
-
-    /** As above, the model's weights taken from {@code weights} (a compressed copy) unless it is null. */
-    static Map<String, InputGram.Gram> grams(CompressRequest r, List<Layer> layers, Path weights) {
-        CompressRequest.LmCalibration c = r.calibration().lm();
-        java.util.Set<String> names = new java.util.HashSet<>();
-        layers.forEach(l -> names.add(l.name()));
-        Map<String, InputGram.Gram> out = new java.util.LinkedHashMap<>();
-        try (LanguageModel lm = weights == null ? LanguageModel.open(r.model()) : LanguageModel.withWeights(r.model(), weights)) {
-            int[] ids = lm.tokenize(TextInput.read(c.text()));
-            int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
-            requireEnoughTokens(c.text(), ids.length, ctx, r.calibration().samples(), layers);
-            var stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.calibration().samples(), names::contains), Progress.NONE);
-            stats.layers().forEach((name, in) -> {
-                if (names.contains(name) && in.gram() != null) {
-                    out.put(name, new InputGram.Gram(in.gram(), in.in(), in.rows()));
-                }
-            });
-        }
-        return out;
     }
 
     /**
@@ -72,7 +53,7 @@ final class LanguageModelRun {
      * XᵀX is singular where the text never went (see {@code Compressor.inverseHessian}); checked before the forward
      * pass so a short text fails at once, naming the file.
      */
-    private static void requireEnoughTokens(Path text, int tokens, int ctx, int samples, List<Layer> layers) {
+    static void requireEnoughTokens(Path text, int tokens, int ctx, int samples, List<Layer> layers) {
         int windows = Math.max(1, Math.min(samples, tokens / Math.max(1, ctx)));
         long rows = (long) windows * Math.min(ctx, tokens);
         Layer widest = layers.stream().max(java.util.Comparator.comparingInt(Layer::cols)).orElseThrow();

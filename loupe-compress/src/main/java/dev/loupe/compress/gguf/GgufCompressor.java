@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code loupe compress MODEL --out x.gguf}: a Hugging Face decoder folder or a GGUF file written as a GGUF of
@@ -31,12 +33,26 @@ import java.util.Map;
  * tensors by their GGUF names and in GGUF's row order.
  */
 public final class GgufCompressor {
-    /** What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe. */
-    public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
+    /** File types whose blocks store 0 exactly (ggml's Q8_0: q = roundf(0 / d) = 0), so a pruned weight stays pruned. */
+    private static final Set<GgufFileType> ZERO_EXACT = EnumSet.of(GgufFileType.F16, GgufFileType.BF16,
+            GgufFileType.F32, GgufFileType.Q8_0);
+
+    /**
+     * What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe;
+     * {@code second}: every calibrated tensor by GPTQ on its type's grid ({@link GgmlGptq}) or pruned by SparseGPT, from
+     * its one-shot XᵀX (null: ggml's quantizers only).
+     */
+    public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate,
+                          SecondOrder second) {
+        /** ggml's quantizers only. */
+        public Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
+            this(model, out, type, calibration, context, samples, allocate, null);
+        }
     }
 
-    /** What was written, the importances' layer count, and the allocation if one was made. */
-    public record Result(HfToGguf.Result written, int importanceLayers, long calibrationTokens, GgufAllocator.Result allocation) {
+    /** What was written, the importances' layer count, the allocation if one was made, and how many tensors GPTQ/SparseGPT wrote. */
+    public record Result(HfToGguf.Result written, int importanceLayers, long calibrationTokens, GgufAllocator.Result allocation,
+                         int secondOrderTensors) {
     }
 
     private GgufCompressor() {
@@ -45,6 +61,15 @@ public final class GgufCompressor {
     public static Result run(Request r, Progress progress) {
         if (r.allocate() && r.calibration() == null) {
             throw new LoupeException("GGUF allocation needs --calibration TEXT (its error weights are the calibration's mean squared inputs)");
+        }
+        boolean second = r.second() != null;
+        if (second && r.calibration() == null) {
+            throw new LoupeException("--method " + (r.second() instanceof SecondOrder.Gptq ? "gptq" : "sparsegpt")
+                    + " needs --calibration TEXT (each layer's XᵀX comes from it)");
+        }
+        if (r.second() instanceof SecondOrder.SparseGpt && (r.allocate() || !ZERO_EXACT.contains(r.type()))) {
+            throw new LoupeException("SparseGPT's zeros survive only in --gguf-type F16, BF16, F32 or Q8_0 (the K-quants' "
+                    + "mins move them), without --allocate; got " + r.type() + (r.allocate() ? " with --allocate" : ""));
         }
         boolean gguf = r.model().toString().endsWith(".gguf");
         Path tmp = null;
@@ -56,15 +81,20 @@ public final class GgufCompressor {
                 src = tmp;
             }
             Map<String, float[]> importance = new LinkedHashMap<>();
+            Map<String, double[]> grams = new LinkedHashMap<>();
             long tokens = 0;
             if (r.calibration() != null) {
                 try (LanguageModel lm = LanguageModel.open(src)) {
                     int[] ids = lm.tokenize(TextInput.read(r.calibration()));
                     int ctx = new EvalRequest(r.calibration(), Convention.SLIDING_WINDOW, r.context(), null).context(lm);
-                    CalibrationStats stats = Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.samples()), progress);
+                    // one-shot XᵀX, every layer's input from the float model (llama.cpp's imatrix is collected the same way)
+                    CalibrationStats stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> second), progress);
                     tokens = stats.tokens();
                     for (Map.Entry<String, LayerInputs> e : stats.layers().entrySet()) {
                         importance.put(e.getKey(), meanSquares(e.getValue()));
+                        if (second) {
+                            grams.put(e.getKey(), gram(e.getKey(), e.getValue()));
+                        }
                     }
                 }
             }
@@ -80,8 +110,9 @@ public final class GgufCompressor {
                     overrides = allocation.types();
                 }
             }
-            HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(), new GgufOptions(r.type(), overrides, importance), progress);
-            return new Result(written, importance.size(), tokens, allocation);
+            HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(),
+                    new GgufOptions(r.type(), overrides, importance, grams, r.second()), progress);
+            return new Result(written, importance.size(), tokens, allocation, grams.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -93,6 +124,15 @@ public final class GgufCompressor {
                 }
             }
         }
+    }
+
+    /** A layer's XᵀX, refused when fewer calibration tokens than inputs leave it singular where the data never went. */
+    private static double[] gram(String name, LayerInputs in) {
+        if (in.rows() < in.in()) {
+            throw new LoupeException("tensor '" + name + "': " + in.rows() + " calibration tokens for its " + in.in()
+                    + " inputs are too few to estimate XᵀX; give more calibration text (--calibration-samples)");
+        }
+        return in.gram();
     }
 
     /** llama.cpp's imatrix entry: Σ x² / tokens per input column. */

@@ -8,12 +8,23 @@ import java.util.Map;
  * How to write a GGUF file: the file type (default weight type, {@code general.file_type}, llama.cpp's mixture rules),
  * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name or by the
  * source checkpoint's tensor name (one weight per input column: llama.cpp's imatrix, the mean squared activation of
- * each input, i.e. the calibration XᵀX diagonal over the token count).
+ * each input, i.e. the calibration XᵀX diagonal over the token count), and optionally per-tensor XᵀX by GGUF name for
+ * a second-order method.
+ *
+ * @param xtx    XᵀX ([in, in] row-major) of the tensors {@code second} applies to; the others are rounded by ggml's quantizer
+ * @param second GPTQ or SparseGPT, or null for none
  */
-public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
+public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance,
+                          Map<String, double[]> xtx, SecondOrder second) {
     public GgufOptions {
         overrides = Map.copyOf(overrides);
         importance = Map.copyOf(importance);
+        xtx = Map.copyOf(xtx);
+    }
+
+    /** ggml's quantizers only. */
+    public GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
+        this(type, overrides, importance, Map.of(), null);
     }
 
     public static GgufOptions of(GgufFileType type) {

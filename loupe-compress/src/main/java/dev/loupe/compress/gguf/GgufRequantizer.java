@@ -1,5 +1,8 @@
 package dev.loupe.compress.gguf;
 
+import dev.loupe.compress.gptq.GptqSpec;
+import dev.loupe.compress.obs.InverseHessian;
+import dev.loupe.compress.sparsegpt.SparseGpt;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.format.gguf.GgufCheckpoint;
 import dev.loupe.core.format.gguf.GgufMetadata;
@@ -24,7 +27,8 @@ import java.util.Set;
  * A GGUF file re-quantized to other types, as llama-quantize does with {@code --allow-requantize}: metadata copied
  * with {@code general.file_type} and {@code general.quantization_version} set, every tensor llama.cpp would quantize
  * dequantized (Loupe's GGUF reader, ggml's {@code dequantize_row_*} arithmetic) and quantized to the options' type;
- * the others (norms, rope factors) copied byte for byte. One tensor in memory at a time.
+ * the others (norms, rope factors) copied byte for byte; a tensor with an XᵀX in the options is quantized by GPTQ on its
+ * type's grid ({@link GgmlGptq}) or pruned by SparseGPT first ({@link SecondOrder}). One tensor in memory at a time.
  */
 public final class GgufRequantizer {
     /** Architectures llama.cpp runs whose tensor names {@link LlamaQuantRules} knows. */
@@ -55,7 +59,16 @@ public final class GgufRequantizer {
                 counts.merge(stored, 1, Integer::sum);
                 float[] importance = stored.isQuantized() ? options.importanceOf(t.name(), null) : null;
                 entries.add(GgufWriter.Entry.ofShape(t.name(), stored, shape, o -> {
-                    if (quantize) {
+                    double[] xtx = quantize ? options.xtx().get(t.name()) : null;
+                    int cols = (int) shape[shape.length - 1];
+                    if (xtx != null && options.second() instanceof SecondOrder.Gptq g && GgmlGptq.supports(stored)) {
+                        o.write(GgmlGptq.quantize(stored, t.toFloats(), rows(t, cols), cols, importance,
+                                inverseHessian(t.name(), xtx, cols, g.actOrder()), GptqSpec.DEFAULT_BLOCK).blocks());
+                    } else if (xtx != null && options.second() instanceof SecondOrder.SparseGpt sp) {
+                        float[] pruned = SparseGpt.prune(t.toFloats(), rows(t, cols), cols, inverseHessian(t.name(), xtx, cols, false),
+                                sp.spec()).weights();
+                        GgmlQuantizer.writeRows(o, stored, pruned, cols, importance);
+                    } else if (quantize) {
                         GgmlQuantizer.writeRows(o, stored, t.toFloats(), (int) shape[shape.length - 1], importance);
                     } else {
                         o.write(t.storedBytes().toArray(ValueLayout.JAVA_BYTE));
@@ -71,6 +84,19 @@ public final class GgufRequantizer {
             progress.done();
             return new HfToGguf.Result(out, options.type(), arch, entries.size(),
                     entries.stream().mapToLong(GgufWriter.Entry::byteSize).sum(), counts, fallbacks);
+        }
+    }
+
+    private static int rows(Tensor t, int cols) {
+        return (int) (t.numel() / cols);
+    }
+
+    /** The inverse-Hessian factor of a tensor's XᵀX with the references' 1 % dampening, its failure named by the tensor. */
+    private static InverseHessian inverseHessian(String name, double[] xtx, int cols, boolean actOrder) {
+        try {
+            return InverseHessian.of(xtx, cols, InverseHessian.DEFAULT_DAMPENING, actOrder);
+        } catch (LoupeException e) {
+            throw new LoupeException("tensor '" + name + "': " + e.getMessage());
         }
     }
 }

@@ -24,15 +24,38 @@ public final class Calibrator implements LinearObserver {
     private float[] lastInput;
     private Acc lastAcc;
     private float[] gramScratch = new float[0];
+    private long accumulateNanos;
 
-    private Calibrator(CalibrationOptions options) {
+    /** Package-private: {@link BlockSequence} accumulates over its own per-block passes. */
+    Calibrator(CalibrationOptions options) {
         this.options = options;
         this.blas = NativeSgemm.load();
     }
 
     /** The statistics of every linear layer of {@code lm} (by weight name) over the calibration windows of {@code tokens}. */
     public static CalibrationStats collect(LanguageModel lm, int[] tokens, CalibrationOptions options, Progress progress) {
-        int ctx = Math.min(options.context(), tokens.length);
+        int[][] windows = windows(lm, tokens, options);
+        int ctx = windows[0].length;
+        Calibrator c = new Calibrator(options);
+        progress.start("calibration", (long) windows.length * ctx);
+        try {
+            for (int[] w : windows) {
+                c.newWindow();
+                lm.forward().hidden(w, c);
+                progress.advance(ctx);
+            }
+        } finally {
+            progress.done();
+        }
+        return c.stats(windows.length, ctx);
+    }
+
+    /**
+     * The calibration windows of {@code tokens}: {@code samples} consecutive, non-overlapping windows of
+     * {@code context} tokens from the start (fewer when the text is shorter, one shorter window when it is shorter
+     * than one).
+     */
+    public static int[][] windows(LanguageModel lm, int[] tokens, CalibrationOptions options) {
         if (options.context() > lm.config().maxPositions()) {
             throw new LoupeException(lm.source(), "--context " + options.context() + " is longer than the model's "
                     + lm.config().maxPositions() + " positions");
@@ -40,21 +63,29 @@ public final class Calibrator implements LinearObserver {
         if (tokens.length == 0) {
             throw new LoupeException("the calibration text has no tokens");
         }
-        int windows = Math.max(1, Math.min(options.samples(), tokens.length / ctx));
-        Calibrator c = new Calibrator(options);
-        progress.start("calibration", (long) windows * ctx);
-        try {
-            for (int w = 0; w < windows; w++) {
-                c.lastInput = null;
-                lm.forward().hidden(Arrays.copyOfRange(tokens, w * ctx, (w + 1) * ctx), c);
-                progress.advance(ctx);
-            }
-        } finally {
-            progress.done();
+        int ctx = Math.min(options.context(), tokens.length);
+        int n = Math.max(1, Math.min(options.samples(), tokens.length / ctx));
+        int[][] out = new int[n][];
+        for (int w = 0; w < n; w++) {
+            out[w] = Arrays.copyOfRange(tokens, w * ctx, (w + 1) * ctx);
         }
+        return out;
+    }
+
+    /** Starts a window: the forward pass reuses its buffers, so an input is the same as the last only within one. */
+    void newWindow() {
+        lastInput = null;
+    }
+
+    /** Seconds spent accumulating (column sums of squares and XᵀX), not running the model. */
+    double accumulateSeconds() {
+        return accumulateNanos / 1e9;
+    }
+
+    CalibrationStats stats(int windows, int ctx) {
         Map<String, LayerInputs> out = new LinkedHashMap<>();
         Map<Acc, LayerInputs> done = new java.util.IdentityHashMap<>();
-        c.byLayer.forEach((name, acc) -> out.put(name, done.computeIfAbsent(acc, Acc::result)));
+        byLayer.forEach((name, acc) -> out.put(name, done.computeIfAbsent(acc, Acc::result)));
         return new CalibrationStats(out, (long) windows * ctx, windows, ctx);
     }
 
@@ -67,7 +98,9 @@ public final class Calibrator implements LinearObserver {
             if (acc == null) {
                 acc = new Acc(layer.in());
             }
+            long t0 = System.nanoTime();
             accumulate(acc, x, rows, options.gramFor().test(layer.name()));
+            accumulateNanos += System.nanoTime() - t0;
         } else if (options.gramFor().test(layer.name()) && acc.gram == null) {
             throw new IllegalStateException("XᵀX asked for '" + layer.name() + "' but not for the layer sharing its input");
         }

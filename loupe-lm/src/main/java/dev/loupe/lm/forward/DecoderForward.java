@@ -49,63 +49,148 @@ public final class DecoderForward {
 
     /** The final-normed hidden states [T, hidden] of {@code tokens}; {@code observer} sees every linear input. */
     public float[] hidden(int[] tokens, LinearObserver observer) {
+        return withThreads(() -> {
+            float[] x = embed(tokens);
+            for (int layer = 0; layer < w.blocks().size(); layer++) {
+                step(layer, x, tokens.length, observer);
+            }
+            norm(w.finalNorm(), x, tokens.length, x);
+            return x;
+        });
+    }
+
+    /**
+     * The embedding rows of {@code tokens} (plus GPT-2's learned positions 0..T-1): block 0's input [T, hidden], the
+     * start of {@link #hidden} for callers that run the blocks one at a time ({@link #block}).
+     */
+    public float[] embed(int[] tokens) {
+        int d = cfg.hiddenSize();
+        float[] x = new float[tokens.length * d];
+        float[] pos = w.positions() == null ? null : new float[d];
+        for (int i = 0; i < tokens.length; i++) {
+            int id = tokens[i];
+            if (id < 0 || id >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + cfg.vocabSize());
+            }
+            F32Weights.row(w.embedding(), id, x, i * d);
+            if (pos != null) {
+                F32Weights.row(w.positions(), i, pos, 0);
+                for (int j = 0; j < d; j++) {
+                    x[i * d + j] += pos[j];
+                }
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Runs block {@code layer} on the hidden states {@code x} [t, hidden] of one window (positions 0..t-1) in place,
+     * exactly as {@link #hidden} runs it (the same code), with the block's weights as {@link F32Weights} gives them
+     * (its bound copies, replacements included, see {@link #bindBlock}).
+     */
+    public void block(int layer, float[] x, int t, LinearObserver observer) {
+        withThreads(() -> {
+            step(layer, x, t, observer);
+            return null;
+        });
+    }
+
+    /**
+     * Decodes block {@code layer}'s matrices to F32 and keeps them until {@link #releaseBlock}: what a caller that
+     * works on one block at a time reads, and where it puts the block's replaced weights ({@link #replaceWeight}).
+     */
+    public void bindBlock(int layer) {
+        f32.bind(w.blocks().get(layer));
+    }
+
+    /** The weight of {@code l} (of a bound block) replaced by {@code stored}, in its stored orientation, until released. */
+    public void replaceWeight(Linear l, float[] stored) {
+        f32.replace(l, stored);
+    }
+
+    /** Drops block {@code layer}'s bound copies and replacements. */
+    public void releaseBlock(int layer) {
+        f32.release(w.blocks().get(layer));
+    }
+
+    private <T> T withThreads(java.util.function.Supplier<T> work) {
         int before = blas.threads();
         blas.setThreads(threads);
         try {
-            return run(tokens, observer);
+            return work.get();
         } finally {
             blas.setThreads(before);
         }
     }
 
-    private float[] run(int[] tokens, LinearObserver observer) {
-        int t = tokens.length;
+    /** One window's buffers, kept between calls of the same length (a block at a time would otherwise allocate per call). */
+    private Scratch scratch;
+
+    private final class Scratch {
+        final int t;
+        final float[] n;
+        final float[] attnOut;
+        final float[] proj;
+        final float[] q;
+        final float[] k;
+        final float[] v;
+        final float[] qkv;
+        final float[] up;
+        final float[] gate;
+
+        Scratch(int t) {
+            this.t = t;
+            int d = cfg.hiddenSize();
+            boolean gpt2 = cfg.architecture() == Architecture.GPT2;
+            n = new float[t * d];
+            attnOut = new float[t * cfg.queryWidth()];
+            proj = new float[t * d];
+            q = gpt2 ? null : new float[t * cfg.queryWidth()];
+            k = gpt2 ? null : new float[t * cfg.kvWidth()];
+            v = gpt2 ? null : new float[t * cfg.kvWidth()];
+            qkv = gpt2 ? new float[t * 3 * d] : null;
+            up = new float[t * cfg.intermediateSize()];
+            gate = gpt2 ? null : new float[t * cfg.intermediateSize()];
+        }
+    }
+
+    private void step(int layer, float[] x, int t, LinearObserver observer) {
+        if (scratch == null || scratch.t != t) {
+            scratch = new Scratch(t);
+        }
+        Scratch s = scratch;
         int d = cfg.hiddenSize();
-        float[] x = embed(tokens);
-        float[] n = new float[t * d];
         boolean gpt2 = cfg.architecture() == Architecture.GPT2;
         int qw = cfg.queryWidth();
         int kvw = cfg.kvWidth();
-        float[] attnOut = new float[t * qw];
-        float[] proj = new float[t * d];
-        float[] q = gpt2 ? null : new float[t * qw];
-        float[] k = gpt2 ? null : new float[t * kvw];
-        float[] v = gpt2 ? null : new float[t * kvw];
-        float[] qkv = gpt2 ? new float[t * 3 * d] : null;
-        float[] up = new float[t * cfg.intermediateSize()];
-        float[] gate = gpt2 ? null : new float[t * cfg.intermediateSize()];
-        for (int layer = 0; layer < w.blocks().size(); layer++) {
-            Block b = w.blocks().get(layer);
-            int window = cfg.window(layer);
-            norm(b.attnNorm(), x, t, n);
-            if (gpt2) {
-                linear(b.qkv(), n, t, qkv, observer);
-                attention.run(new Attention.View(qkv, 0, 3 * d), new Attention.View(qkv, d, 3 * d), new Attention.View(qkv, 2 * d, 3 * d),
-                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, attnOut);
-            } else {
-                linear(b.q(), n, t, q, observer);
-                linear(b.k(), n, t, k, observer);
-                linear(b.v(), n, t, v, observer);
-                rope.apply(q, t, cfg.heads(), qw);
-                rope.apply(k, t, cfg.kvHeads(), kvw);
-                attention.run(new Attention.View(q, 0, qw), new Attention.View(k, 0, kvw), new Attention.View(v, 0, kvw),
-                        t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, attnOut);
-            }
-            linear(b.o(), attnOut, t, proj, observer);
-            Kernels.add(x, proj, t * d);
-            norm(b.mlpNorm(), x, t, n);
-            linear(b.up(), n, t, up, observer);
-            if (gpt2) {
-                Kernels.geluTanh(up, t * cfg.intermediateSize());
-            } else {
-                linear(b.gate(), n, t, gate, observer);
-                Kernels.swiglu(gate, up, t * cfg.intermediateSize());
-            }
-            linear(b.down(), gpt2 ? up : gate, t, proj, observer);
-            Kernels.add(x, proj, t * d);
+        Block b = w.blocks().get(layer);
+        int window = cfg.window(layer);
+        norm(b.attnNorm(), x, t, s.n);
+        if (gpt2) {
+            linear(b.qkv(), s.n, t, s.qkv, observer);
+            attention.run(new Attention.View(s.qkv, 0, 3 * d), new Attention.View(s.qkv, d, 3 * d), new Attention.View(s.qkv, 2 * d, 3 * d),
+                    t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, s.attnOut);
+        } else {
+            linear(b.q(), s.n, t, s.q, observer);
+            linear(b.k(), s.n, t, s.k, observer);
+            linear(b.v(), s.n, t, s.v, observer);
+            rope.apply(s.q, t, cfg.heads(), qw);
+            rope.apply(s.k, t, cfg.kvHeads(), kvw);
+            attention.run(new Attention.View(s.q, 0, qw), new Attention.View(s.k, 0, kvw), new Attention.View(s.v, 0, kvw),
+                    t, cfg.heads(), cfg.kvHeads(), cfg.headDim(), window, s.attnOut);
         }
-        norm(w.finalNorm(), x, t, x);
-        return x;
+        linear(b.o(), s.attnOut, t, s.proj, observer);
+        Kernels.add(x, s.proj, t * d);
+        norm(b.mlpNorm(), x, t, s.n);
+        linear(b.up(), s.n, t, s.up, observer);
+        if (gpt2) {
+            Kernels.geluTanh(s.up, t * cfg.intermediateSize());
+        } else {
+            linear(b.gate(), s.n, t, s.gate, observer);
+            Kernels.swiglu(s.gate, s.up, t * cfg.intermediateSize());
+        }
+        linear(b.down(), gpt2 ? s.up : s.gate, t, s.proj, observer);
+        Kernels.add(x, s.proj, t * d);
     }
 
     /** Logits [rows, vocab] of hidden rows {@code row0..row0+rows} into {@code out}. */
@@ -137,26 +222,6 @@ public final class DecoderForward {
         float[] out = new float[tokens.length * cfg.vocabSize()];
         logits(h, 0, tokens.length, out);
         return out;
-    }
-
-    private float[] embed(int[] tokens) {
-        int d = cfg.hiddenSize();
-        float[] x = new float[tokens.length * d];
-        float[] pos = w.positions() == null ? null : new float[d];
-        for (int i = 0; i < tokens.length; i++) {
-            int id = tokens[i];
-            if (id < 0 || id >= cfg.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + cfg.vocabSize());
-            }
-            F32Weights.row(w.embedding(), id, x, i * d);
-            if (pos != null) {
-                F32Weights.row(w.positions(), i, pos, 0);
-                for (int j = 0; j < d; j++) {
-                    x[i * d + j] += pos[j];
-                }
-            }
-        }
-        return x;
     }
 
     private void norm(dev.loupe.lm.weights.Norm norm, float[] x, int rows, float[] out) {

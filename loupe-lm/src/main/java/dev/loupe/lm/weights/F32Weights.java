@@ -26,16 +26,18 @@ public final class F32Weights {
 
     private final Map<Tensor, float[]> cache = new IdentityHashMap<>();
     private final Map<Tensor, float[]> vectors = new IdentityHashMap<>();
+    /** Copies of one block's matrices held while a caller works on that block ({@link #bind}), replacements included. */
+    private final Map<Tensor, float[]> bound = new IdentityHashMap<>();
     private final boolean keep;
     private float[] scratch;
+    /** The largest decoded matrix: the scratch buffer's size, allocated at first use (a block-at-a-time caller never needs it). */
+    private final long scratchSize;
 
     public F32Weights(LmWeights w, long cacheBytes) {
         List<Tensor> decoded = matrices(w).stream().filter(t -> !isMappedF32(t)).toList();
         long bytes = decoded.stream().mapToLong(t -> 4 * t.numel()).sum();
         keep = bytes <= cacheBytes;
-        if (!keep) {
-            scratch = new float[(int) decoded.stream().mapToLong(Tensor::numel).max().orElse(0)];
-        }
+        scratchSize = keep ? 0 : decoded.stream().mapToLong(Tensor::numel).max().orElse(0);
     }
 
     /** Whether decoded copies are kept (small or F32 models) rather than decoded per use. */
@@ -49,14 +51,46 @@ public final class F32Weights {
      */
     public MemorySegment matrix(Linear l) {
         Tensor t = l.weight();
+        float[] b = bound.get(t);
+        if (b != null) {
+            return MemorySegment.ofArray(b);
+        }
         if (isMappedF32(t)) {
             return t.storedBytes();
         }
         if (keep) {
             return MemorySegment.ofArray(cache.computeIfAbsent(t, F32Weights::decode));
         }
+        if (scratch == null) {
+            scratch = new float[Math.toIntExact(scratchSize)];
+        }
         decodeInto(t, scratch);
         return MemorySegment.ofArray(scratch).asSlice(0, 4 * t.numel());
+    }
+
+    /**
+     * Decodes {@code block}'s matrices to F32 copies held until {@link #release}: one block of floats (~0.8 GB at
+     * LLaMA-7B's shape), read by every window without a decode per use. Mapped F32 weights are read where they lie.
+     */
+    public void bind(Block block) {
+        for (Linear l : block.linears()) {
+            if (!isMappedF32(l.weight())) {
+                bound.computeIfAbsent(l.weight(), F32Weights::decode);
+            }
+        }
+    }
+
+    /** {@code l}'s weight read as {@code stored} (its stored orientation and size) until its block is released. */
+    public void replace(Linear l, float[] stored) {
+        if (stored.length != l.weight().numel()) {
+            throw new IllegalArgumentException("'" + l.name() + "' has " + l.weight().numel() + " weights, not " + stored.length);
+        }
+        bound.put(l.weight(), stored);
+    }
+
+    /** Drops the copies and replacements of {@code block}'s matrices. */
+    public void release(Block block) {
+        block.linears().forEach(l -> bound.remove(l.weight()));
     }
 
     /** A vector (norm weight, bias), decoded once; null for null. */
