@@ -60,7 +60,9 @@ import java.util.concurrent.Callable;
                 + "runs exactly the weights GPTQ chose (Hugging Face folder in). --method gptq --calibration TEXT without --bits "
                 + "runs GPTQ on each tensor's grid of the --gguf-type recipe (K-quants included; with --allocate knapsack, of "
                 + "the allocated type): scales and mins fixed first by ggml's importance-weighted quantizer, then each weight "
-                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model."})
+                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model. --method sparsegpt "
+                + "--sparsity S (or --nm N:M) --calibration TEXT prunes the same tensors by SparseGPT and writes them as "
+                + "--gguf-type F16, BF16, F32 or Q8_0 (types that keep the zeros; llama.cpp runs them dense)."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -313,7 +315,7 @@ public final class CompressCommand implements Callable<Integer> {
                 blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
     }
 
-    private static int[] parseNm(String s) {
+    static int[] parseNm(String s) {
         String[] p = s.split(":");
         try {
             if (p.length == 2) {
