@@ -91,6 +91,12 @@ public final class TerminalProgress implements Progress {
     }
 
     @Override
+    public void advanceWithin(long units) {
+        done.addAndGet(units);
+        draw(false);
+    }
+
+    @Override
     public void done() {
         if (lineEvery == 0 || lastDrawnSteps != steps.get()) {
             draw(true);

@@ -71,7 +71,9 @@ class TestCompressCommand {
             assertEquals(32 * 40, dev.loupe.core.format.safetensors.LoupeQuantized.dequantize(cp, "fc1.weight").length);
         }
         assertOneLineError(CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "5 parsecs"),
-                "--max-shard-size");
+                "--max-shard-size': '5 parsecs' is not a size");
+        assertOneLineError(CliRun.of("compress", model().toString(), "--bits", "4", "--out", out.toString(), "--max-shard-size", "0.0001KB"),
+                "--max-shard-size': '0.0001KB' is not a size");
     }
 
     @Test
@@ -137,6 +139,52 @@ class TestCompressCommand {
                 "--out", out), "--nm applies to");
         assertFalse(Files.exists(Path.of(out)));
         assertFalse(Files.exists(dir.resolve("x.gguf")));
+    }
+
+    @Test
+    void calibrationDataCalibratesWhileDataIsEvaluated() throws Exception {
+        Path f = dev.loupe.core.data.Fixtures.dir();
+        String onnx = f.resolve("models/mlp.onnx").toString();
+        String x = f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString();
+        // evaluation images that could not calibrate fc1: all black (XᵀX = 0 would be refused), with labels
+        Path black = dir.resolve("black-idx3-ubyte.gz");
+        Path blackLabels = dir.resolve("black-idx1-ubyte.gz");
+        ByteBuffer idx = ByteBuffer.allocate(16 + 100 * 784).order(ByteOrder.BIG_ENDIAN);
+        idx.putInt(0x803).putInt(100).putInt(28).putInt(28);
+        ByteBuffer lab = ByteBuffer.allocate(8 + 100).order(ByteOrder.BIG_ENDIAN);
+        lab.putInt(0x801).putInt(100);
+        try (var a = new java.util.zip.GZIPOutputStream(Files.newOutputStream(black));
+             var b = new java.util.zip.GZIPOutputStream(Files.newOutputStream(blackLabels))) {
+            a.write(idx.array());
+            b.write(lab.array());
+        }
+        Path split = dir.resolve("split.onnx");
+        CliRun r = CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "sparsegpt", "--calibration-data", x,
+                "--calibration-samples", "1000", "--eval", "--data", black.toString(), "--labels", blackLabels.toString(),
+                "--out", split.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode e = new ObjectMapper().readTree(r.out()).get("eval");
+        assertEquals(100, e.get("n").asInt(), e.toString());
+        // the same calibration images given as --data (no labels read either way) prune to the same weights
+        Path same = dir.resolve("same.onnx");
+        assertEquals(0, CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "sparsegpt", "--data", x,
+                "--calibration-samples", "1000", "--out", same.toString()).exit());
+        try (Checkpoint a = Checkpoints.open(split); Checkpoint b = Checkpoints.open(same)) {
+            for (String w : List.of("fc1.weight", "fc2.weight", "fc3.weight")) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(b.tensor(w).orElseThrow().toFloats(), a.tensor(w).orElseThrow().toFloats(), w);
+            }
+        }
+        String out = dir.resolve("o.onnx").toString();
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--calibration-data", x, "--out", out),
+                "this run reads no calibration");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "sparsegpt", "--calibration-data", x,
+                "--data", x, "--out", out), "--data is only read by --eval");
+        assertOneLineError(CliRun.of("compress", onnx, "--sparsity", "0.5", "--method", "sparsegpt", "--calibration-data", x,
+                "--text", f.resolve("text/fortunes-min.txt").toString(), "--out", out), "an encoder calibrates on its --text");
+        assertOneLineError(CliRun.of("compress", onnx, "--bits", "4", "--allocate", "hessian", "--calibration-data", x, "--eval",
+                "--data", x, "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(), "--out", out),
+                "cannot replace them");
+        assertFalse(Files.exists(Path.of(out)));
     }
 
     @Test

@@ -110,6 +110,22 @@ class TestCompressGguf {
         }
     }
 
+    /** SparseGPT's zeros need a type that stores 0 exactly; N:M needs M to divide its 128-column blocks. */
+    @Test
+    void sparseGptIntoAKQuantOrABadNmIsOneLineExit2() {
+        Path out = dir.resolve("x.gguf");
+        String cal = Fixtures.dir().resolve("lm/calibration.txt").toString();
+        for (String[] bad : new String[][] {{"--sparsity", "0.5"}, {"--nm", "2:3", "--gguf-type", "F16"}, {"--gguf-type", "F16"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", Fixtures.dir().resolve("lm/llama").toString(),
+                    "--out", out.toString(), "--method", "sparsegpt", "--calibration", cal));
+            args.addAll(java.util.List.of(bad));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(Files.exists(out));
+        }
+    }
+
     @Test
     void bitsDoNotApplyToGguf() {
         Path out = dir.resolve("x.gguf");

@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TestReadmeExamples {
     private static final Pattern FENCE = Pattern.compile("^\\s*```");
     private static final Pattern COMMAND = Pattern.compile("^(\\$ )?\\./loupe(\\s.*)?$");
-    private static final Pattern VARIABLE = Pattern.compile("^(\\$ )?([A-Z_][A-Z0-9_]*=\\S.*)$");
+    /** A bare assignment, nothing after it but a comment (not {@code LOUPE_HEAP=6g ./loupe ...}, which is a command). */
+    private static final Pattern VARIABLE = Pattern.compile("^(\\$ )?([A-Z_][A-Z0-9_]*=[^\\s;&|]+)\\s*(#.*)?$");
     /** Arguments that name an output the README writes relative to the repository root. */
     private static final Pattern OUTPUT_NAME = Pattern.compile(
             ".*(/|\\.(onnx|html|npy|duckdb|csv|json|safetensors|png|svg|parquet))$");

@@ -46,12 +46,29 @@ public interface DenseBackend {
      * the heap and no triangle fill).
      */
     default double[] smallerGramEigenvalues(double[] a, int rows, int cols) {
-        return symmetricEigenvalues(smallerGram(a, rows, cols), Math.min(rows, cols));
+        return smallerGramEigenvalues(a, rows, cols, () -> { });
     }
 
     /** As {@link #smallerGramEigenvalues(double[], int, int)} in single precision. */
     default float[] smallerGramEigenvalues(float[] a, int rows, int cols) {
-        return symmetricEigenvalues(smallerGram(a, rows, cols), Math.min(rows, cols));
+        return smallerGramEigenvalues(a, rows, cols, () -> { });
+    }
+
+    /**
+     * As {@link #smallerGramEigenvalues(double[], int, int)}, running {@code gramDone} between the Gram and the
+     * eigensolver (for progress within one large matrix: the two take seconds to minutes each).
+     */
+    default double[] smallerGramEigenvalues(double[] a, int rows, int cols, Runnable gramDone) {
+        double[] gram = smallerGram(a, rows, cols);
+        gramDone.run();
+        return symmetricEigenvalues(gram, Math.min(rows, cols));
+    }
+
+    /** As {@link #smallerGramEigenvalues(double[], int, int, Runnable)} in single precision. */
+    default float[] smallerGramEigenvalues(float[] a, int rows, int cols, Runnable gramDone) {
+        float[] gram = smallerGram(a, rows, cols);
+        gramDone.run();
+        return symmetricEigenvalues(gram, Math.min(rows, cols));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.loupe.cli.compress;
 
+import dev.loupe.cli.ByteSizeConverter;
 import dev.loupe.cli.EncoderOptions;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
@@ -23,6 +24,7 @@ import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.compress.result.LayerSensitivity;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.format.safetensors.ByteSize;
 import dev.loupe.linalg.Backends;
 import dev.loupe.report.compress.CompressReport;
 import picocli.CommandLine;
@@ -58,7 +60,9 @@ import java.util.concurrent.Callable;
                 + "runs exactly the weights GPTQ chose (Hugging Face folder in). --method gptq --calibration TEXT without --bits "
                 + "runs GPTQ on each tensor's grid of the --gguf-type recipe (K-quants included; with --allocate knapsack, of "
                 + "the allocated type): scales and mins fixed first by ggml's importance-weighted quantizer, then each weight "
-                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model."})
+                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model. --method sparsegpt "
+                + "--sparsity S (or --nm N:M) --calibration TEXT prunes the same tensors by SparseGPT and writes them as "
+                + "--gguf-type F16, BF16, F32 or Q8_0 (types that keep the zeros; llama.cpp runs them dense)."})
 public final class CompressCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Checkpoint to compress (.onnx, .safetensors, ...).")
     Path model;
@@ -132,10 +136,10 @@ public final class CompressCommand implements Callable<Integer> {
             + "output is written layer by layer as each is compressed, so the heap holds one layer.")
     Path out;
 
-    @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", description = "With --out NAME.safetensors.index.json "
+    @Option(names = "--max-shard-size", paramLabel = "SIZE", defaultValue = "5GB", converter = ByteSizeConverter.class, description = "With --out NAME.safetensors.index.json "
             + "(Hugging Face shards NAME-00001-of-0000N.safetensors and their index): the largest shard, as Hugging Face's "
-            + "max_shard_size (5GB = 5e9 bytes, 500MB, 2GiB = 2^31; default ${DEFAULT-VALUE}).")
-    String maxShardSize;
+            + "max_shard_size (5GB = 5e9 bytes, 500MB, 2GiB = 2^31, or a byte count; default ${DEFAULT-VALUE}).")
+    ByteSize maxShardSize;
 
     @Option(names = "--force", description = "Allow --out to be the input (replaced atomically).")
     boolean force;
@@ -164,6 +168,11 @@ public final class CompressCommand implements Callable<Integer> {
     @Mixin
     EncoderOptions encoder;
 
+    @Option(names = "--calibration-data", paramLabel = "X", description = "ONNX classifier: features (IDX[.gz], .npy, .csv; no labels "
+            + "are read) to calibrate on instead of --data, e.g. training images, so that --eval on --data measures held-out examples. "
+            + "Its first --calibration-samples examples give Wanda's norms and the XᵀX of sparsegpt/gptq.")
+    Path calibrationData;
+
     @Option(names = "--calibration-samples", paramLabel = "N", description = "Examples (or sentences) used for Wanda's norms, "
             + "the XᵀX of sparsegpt/gptq and the Hessian traces of --allocate hessian (default 128; " + TEXT_TRACE_SENTENCES
             + " sentences with --text --allocate hessian, whose exact traces cost a Hessian-vector product through the encoder per vector); "
@@ -174,8 +183,9 @@ public final class CompressCommand implements Callable<Integer> {
             + "read whole and run through the model in windows of --context; --text is then the held-out text --eval reports perplexity on.")
     Path calibration;
 
-    @Option(names = "--one-shot", description = "Decoder language model with sparsegpt/gptq: take every layer's XᵀX from one pass through the "
-            + "uncompressed model, instead of block by block through the blocks already compressed (the default, as the GPTQ and SparseGPT papers).")
+    @Option(names = "--one-shot", description = "With sparsegpt/gptq: take every layer's XᵀX from one pass through the "
+            + "uncompressed model, instead of block by block (decoder language model) or layer by layer (ONNX model) through the "
+            + "layers already compressed (the default, as the GPTQ and SparseGPT papers).")
     boolean oneShot;
 
     @Option(names = "--context", paramLabel = "N", description = "Decoder language model: tokens per calibration and evaluation window "
@@ -228,20 +238,20 @@ public final class CompressCommand implements Callable<Integer> {
             // refuses before any work, and keeps a mistyped --report from clobbering a model file
             throw new LoupeException(htmlReport, "--report must name an .html file");
         }
-        OutputPaths.file(htmlReport, model, data, labels, text, encoder.tokenizer(), norms, hardware, calibration);
+        OutputPaths.file(htmlReport, model, data, labels, text, encoder.tokenizer(), norms, hardware, calibration, calibrationData);
         if (out != null) {
             // --force may replace the model file itself, never another file the model resolves to (a shard, external data)
             OutputPaths.file(out, force && OutputPaths.sameFile(out, model) ? null : model, data, labels, text, encoder.tokenizer(), norms, hardware,
-                    calibration);
+                    calibration, calibrationData);
         }
-        if (oneShot && calibration == null) {
-            throw new dev.loupe.core.LoupeException("--one-shot is about --calibration TEXT on a language model; there is none");
+        if (oneShot && (method == null || !method.needsGram())) {
+            throw new LoupeException("--one-shot is about the XᵀX of --method sparsegpt or gptq");
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
-                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices()), eval, calibrationSamples(), norms,
-                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
+                new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices(), calibrationData), eval, calibrationSamples(), norms,
+                        calibration == null && context == null && !oneShot ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
                         traceSamples != null && traceSamples == 0),
-                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, bytes(maxShardSize)));
+                new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, maxShardSize.bytes()));
         if (traceSamples != null && (traceSamples < 0 || (traceSamples > 0 && !request.hessianTraces())
                 || (traceSamples == 0 && request.goal().allocation() != AllocationMethod.HESSIAN))) {
             throw new LoupeException("--trace-samples must be >= 0 and goes with --allocate hessian on an ONNX classifier (--data, --labels) "
@@ -305,29 +315,7 @@ public final class CompressCommand implements Callable<Integer> {
                 blockWise ? Boolean.TRUE : layerWise ? Boolean.FALSE : null, metric);
     }
 
-    /** A size as Hugging Face's {@code convert_file_size_to_int} reads it: a plain byte count, or KB/MB/GB (powers of 10) and KiB/MiB/GiB (of 2). */
-    static long bytes(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(b|kb|mb|gb|kib|mib|gib)?\\s*").matcher(s);
-        if (m.matches()) {
-            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-            double scale = switch (unit) {
-                case "kb" -> 1e3;
-                case "mb" -> 1e6;
-                case "gb" -> 1e9;
-                case "kib" -> 1L << 10;
-                case "mib" -> 1L << 20;
-                case "gib" -> 1L << 30;
-                default -> 1;
-            };
-            long v = (long) (Double.parseDouble(m.group(1)) * scale);
-            if (v >= 1) {
-                return v;
-            }
-        }
-        throw new LoupeException("--max-shard-size must be a size such as 5GB, 500MB or 2GiB, got '" + s + "'");
-    }
-
-    private static int[] parseNm(String s) {
+    static int[] parseNm(String s) {
         String[] p = s.split(":");
         try {
             if (p.length == 2) {

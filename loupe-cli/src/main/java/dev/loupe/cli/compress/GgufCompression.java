@@ -11,6 +11,8 @@ import dev.loupe.compress.gguf.GgufAllocator;
 import dev.loupe.compress.gguf.GgufCompressor;
 import dev.loupe.compress.gguf.GgufFileType;
 import dev.loupe.compress.gguf.HfToGguf;
+import dev.loupe.compress.gguf.SecondOrder;
+import dev.loupe.compress.sparsegpt.SparseGptSpec;
 import dev.loupe.core.LoupeException;
 
 import java.io.PrintWriter;
@@ -29,10 +31,16 @@ final class GgufCompression {
         if (c.method == Method.GPTQ && !kGptq) {
             return gptq(c, w);
         }
-        if (c.bits != null || c.sparsity != null || (c.method != null && !kGptq) || c.nm != null || c.group != null || c.asymmetric
+        boolean sparse = c.method == Method.SPARSEGPT;
+        if (sparse && (c.sparsity == null) == (c.nm == null)) {
+            throw new LoupeException("--method sparsegpt --out x.gguf takes one of --sparsity S or --nm N:M");
+        }
+        if (c.bits != null || (!sparse && (c.sparsity != null || c.nm != null)) || (c.method != null && !kGptq && !sparse)
+                || c.group != null || c.asymmetric
                 || (c.actOrder && !kGptq) || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
             throw new LoupeException("--out x.gguf takes --gguf-type, --allocate knapsack, --calibration, --context and "
-                    + "--calibration-samples (ggml's quantizers; --method gptq [--act-order] for GPTQ on each tensor's grid), or "
+                    + "--calibration-samples (ggml's quantizers; --method gptq [--act-order] for GPTQ on each tensor's grid, "
+                    + "--method sparsegpt --sparsity S|--nm N:M for SparseGPT before them), or "
                     + "--method gptq --bits 4|5|8 [--group N] [--act-order] --calibration TEXT; --sparsity and the other options "
                     + "do not apply");
         }
@@ -42,7 +50,7 @@ final class GgufCompression {
         OutputPaths.file(c.out, c.model, c.calibration);
         GgufFileType type = c.ggufType == null ? GgufFileType.Q4_K_M : c.ggufType;
         GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(c.model, c.out, type, c.calibration, c.context,
-                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK, kGptq, c.actOrder), c.quiet.progress(c.json));
+                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK, secondOrder(c, kGptq, sparse)), c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();
@@ -59,8 +67,9 @@ final class GgufCompression {
             w.printf(Locale.ROOT, "allocation: %s of %s budget (what %s spends on these tensors); calibration-weighted "
                     + "squared error %.4g -> %.4g%n", Table.bytes(a.bytes()), Table.bytes(a.budgetBytes()), type, a.errorRecipe(), a.error());
         }
-        if (r.gptqTensors() > 0) {
-            w.printf(Locale.ROOT, "GPTQ on each tensor's ggml grid (scales and mins from ggml's quantizer): %d tensors%n", r.gptqTensors());
+        if (r.secondOrderTensors() > 0) {
+            w.printf(Locale.ROOT, kGptq ? "GPTQ on each tensor's ggml grid (scales and mins from ggml's quantizer): %d tensors%n"
+                    : "SparseGPT on %d tensors, then ggml's quantizer%n", r.secondOrderTensors());
         }
         if (r.importanceLayers() > 0) {
             w.printf(Locale.ROOT, "importances (imatrix) of %d linear layers from %d calibration tokens%n", r.importanceLayers(),
@@ -69,6 +78,27 @@ final class GgufCompression {
         ConvertCommand.printWritten(r.written(), w);
         w.flush();
         return 0;
+    }
+
+    private static SecondOrder secondOrder(CompressCommand c, boolean kGptq, boolean sparse) {
+        if (kGptq) {
+            return new SecondOrder.Gptq(c.actOrder);
+        }
+        if (!sparse) {
+            return null;
+        }
+        if (c.nm != null) {
+            int[] nm = CompressCommand.parseNm(c.nm);
+            if (nm[0] < 1 || nm[0] >= nm[1] || SparseGptSpec.DEFAULT_BLOCK % nm[1] != 0) {
+                throw new LoupeException("--nm " + c.nm + ": SparseGPT needs 1 <= N < M with M dividing its " + SparseGptSpec.DEFAULT_BLOCK
+                        + "-column blocks");
+            }
+            return new SecondOrder.SparseGpt(SparseGptSpec.semiStructured(nm[0], nm[1]));
+        }
+        if (!(c.sparsity >= 0 && c.sparsity < 1)) {
+            throw new LoupeException("--sparsity must be in [0, 1), got " + c.sparsity);
+        }
+        return new SecondOrder.SparseGpt(SparseGptSpec.unstructured(c.sparsity));
     }
 
     /** GPTQ's weights stored exactly as Q4_0/Q5_0/Q8_0 blocks ({@link GptqGguf}). */

@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Calibration: the first {@code samples} examples (or sentences) of the evaluation data are run through the
- * model in ONNX Runtime and each layer's input-channel norms ({@link ActivationNorms}, Wanda) or XᵀX
+ * Calibration: the first {@code samples} examples of the calibration features ({@link EvalData#calibrationFeatures()}:
+ * {@code --calibration-data}, else the evaluation data) or sentences of the text are run through the model in ONNX Runtime and each layer's input-channel norms ({@link ActivationNorms}, Wanda) or XᵀX
  * ({@link InputGram}, GPTQ and SparseGPT) collected.
  */
 final class Calibration {
@@ -88,8 +88,8 @@ final class Calibration {
         OrtEnvironment env = OrtSessions.environment();
         List<Map<String, OnnxTensor>> batches = new ArrayList<>();
         try {
-            if (data.data() != null) {
-                Dataset d = Datasets.read(data.data(), null);
+            if (data.calibrationFeatures() != null) {
+                Dataset d = Datasets.read(data.calibrationFeatures(), null); // features only: calibration never reads labels
                 String input = firstInput(env, model);
                 long[] example = example(env, model, d);
                 int n = Math.min(samples, d.rows());

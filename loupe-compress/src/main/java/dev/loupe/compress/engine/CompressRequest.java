@@ -225,7 +225,8 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param text    calibration text (read whole), or null
      * @param context tokens per window, or null for the default (512 or the model's positions if fewer)
      * @param oneShot every layer's XᵀX from one pass through the uncompressed model, instead of block by block
-     *                through the blocks already compressed ({@link SequentialCalibration}, the papers' way)
+     *                through the blocks already compressed ({@link SequentialCalibration}, the papers' way); on an ONNX
+     *                model (text null) the same choice against layer by layer ({@link OnnxSequential})
      */
     public record LmCalibration(Path text, Integer context, boolean oneShot) {
         public LmCalibration(Path text, Integer context) {
@@ -288,7 +289,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         boolean usesNorms = goal instanceof Prune p && p.needsNorms();
         boolean lm = LanguageModelRun.applies(model);
         boolean lmCalibration = calibration.lm() != null && calibration.lm().text() != null;
-        if (goal.needsGram() && !(data.present() && onnxModel) && !(lm && lmCalibration)) {
+        if (goal.needsGram() && !(data.calibrates() && onnxModel) && !(lm && lmCalibration)) {
             throw new LoupeException(goal.method().needsGram() ? "--method " + goal.method() + " needs each layer's XᵀX: calibration data on an ONNX model "
                     + "(--data X or --text FILE) or --calibration TEXT on a language model"
                     : "--allocate hessian needs data: --data X --labels Y on an ONNX classifier or --text FILE on an ONNX encoder "
@@ -305,7 +306,7 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         if (lmCalibration && !lm) {
             throw new LoupeException(model, "--calibration is calibration text for a decoder language model (a Hugging Face folder)");
         }
-        if (usesNorms && calibration.norms() == null && !(data.present() && onnxModel) && !lmCalibration) {
+        if (usesNorms && calibration.norms() == null && !(data.calibrates() && onnxModel) && !lmCalibration) {
             throw new LoupeException((goal.allocation() == AllocationMethod.OWL ? "--allocate owl" : "--method wanda")
                     + " needs input-activation norms: calibration data on an ONNX model (--data X or --text FILE), "
                     + "--calibration TEXT on a language model, or --norms FILE.json");
@@ -319,6 +320,17 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         }
         if (calibration.eval() && destination.dryRun()) {
             throw new LoupeException("--eval evaluates the written model; drop --dry-run");
+        }
+        if (data.calibration() != null && (!onnxModel || !(usesNorms || goal.needsGram()))) {
+            throw new LoupeException(data.calibration(), "--calibration-data calibrates an ONNX classifier for --method wanda|sparsegpt|gptq, "
+                    + "--allocate owl or the XᵀX proxy of --allocate hessian; this run reads no calibration");
+        }
+        if (data.calibration() != null && data.data() != null && !calibration.eval()) {
+            throw new LoupeException(data.data(), "with --calibration-data, --data is only read by --eval; add --eval or drop --data");
+        }
+        if (data.calibration() != null && hessianTraces(goal, model, calibration)) {
+            throw new LoupeException(data.calibration(), "--allocate hessian traces the cross-entropy Hessian over --data and --labels; "
+                    + "--calibration-data (features without labels) cannot replace them");
         }
         if (data.present() && !calibration.eval() && !(usesNorms && !lmCalibration) && !goal.needsGram()) {
             throw new LoupeException("--data/--text are used by --eval, --method wanda|sparsegpt|gptq or --allocate owl|hessian; add one of them");

@@ -123,6 +123,10 @@ public final class CompressRun {
             boolean lmHessian = grammed && lmText && r.goal().allocation() == AllocationMethod.HESSIAN;
             boolean perBlock = grammed && lmText && !r.dryRun() && r.goal().method().needsGram();
             boolean throughCompressed = lmText && !r.calibration().lm().oneShot() && !lmHessian;
+            // on an ONNX model likewise, layer by layer in graph order (OnnxSequential), unless --one-shot
+            boolean onnxSequential = grammed && onnx && !r.dryRun() && r.goal().method().needsGram()
+                    && !(r.calibration().lm() != null && r.calibration().lm().oneShot())
+                    && r.goal().allocation() != AllocationMethod.HESSIAN;
             if (perBlock) {
                 notes.add("XᵀX block by block from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
                         + r.calibration().lm().text() + (throughCompressed ? ", each block's through the blocks before it as compressed "
@@ -133,11 +137,15 @@ public final class CompressRun {
                 notes.add("Hessian-aware bits: each layer's XᵀX-weighted error at every width, block by block from the LM's forward "
                         + "pass on up to " + r.calibration().samples() + " windows of " + r.calibration().lm().text()
                         + " through the uncompressed model");
+            } else if (onnxSequential) {
+                notes.add("XᵀX layer by layer from the first " + r.calibration().samples() + " examples of " + r.data().calibrationSource()
+                        + ", each layer's through the layers before it as compressed (sequential, as the papers; --one-shot for one "
+                        + "pass through the uncompressed model); dampening 1 % of the mean diagonal, blocks of 128");
             } else if (grammed && !lmText) {
                 int samples = r.calibration().samples();
                 grams = Calibration.grams(r.model(), layers, r.data(), samples, progress);
                 notes.add("XᵀX of every layer from the first " + samples + " examples of "
-                        + (r.data().data() != null ? r.data().data() : r.data().text())
+                        + r.data().calibrationSource()
                         + " through the uncompressed model (one shot, not block by block); dampening 1 % of the mean diagonal, blocks of 128");
             }
             // before anything is written: with --force the output replaces the model these read
@@ -155,7 +163,7 @@ public final class CompressRun {
                     int samples = r.calibration().samples();
                     norms = Calibration.norms(r.model(), layers, r.data(), samples, progress);
                     notes.add("Wanda norms from the first " + samples + " examples of "
-                            + (r.data().data() != null ? r.data().data() : r.data().text()));
+                            + r.data().calibrationSource());
                 }
                 Map<String, Double> metrics = switch (o.allocation()) {
                     case ALPHA -> Compressor.hillAlphas(layers, backend, o.metric());
@@ -177,6 +185,8 @@ public final class CompressRun {
                         : write(r, cp, onnx, opset, plan, sink -> perBlock
                         ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), throughCompressed,
                         progress, sink, notes)
+                        : onnxSequential
+                        ? OnnxSequential.run(r, cp, opset, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), sink, progress)
                         : Compressor.prune(layers, a, o, n, gs, progress, sink));
                 notes.add("unstructured zeros are stored and moved like any weight: the file and the dense-kernel memory traffic do not shrink");
             } else {
@@ -206,6 +216,8 @@ public final class CompressRun {
                         : write(r, cp, onnx, opset, plan, sink -> perBlock
                         ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), throughCompressed,
                         progress, sink, notes)
+                        : onnxSequential
+                        ? OnnxSequential.run(r, cp, opset, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink, progress)
                         : Compressor.quantize(layers, a, o, gs, progress, sink));
                 for (int i = 0; i < layers.size(); i++) {
                     bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));

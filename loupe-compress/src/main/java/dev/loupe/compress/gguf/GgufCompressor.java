@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code loupe compress MODEL --out x.gguf}: a Hugging Face decoder folder or a GGUF file written as a GGUF of
@@ -31,22 +33,26 @@ import java.util.Map;
  * tensors by their GGUF names and in GGUF's row order.
  */
 public final class GgufCompressor {
+    /** File types whose blocks store 0 exactly (ggml's Q8_0: q = roundf(0 / d) = 0), so a pruned weight stays pruned. */
+    private static final Set<GgufFileType> ZERO_EXACT = EnumSet.of(GgufFileType.F16, GgufFileType.BF16,
+            GgufFileType.F32, GgufFileType.Q8_0);
+
     /**
      * What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe;
-     * {@code gptq}: every calibrated tensor by GPTQ on its type's grid ({@link GgmlGptq}), columns by decreasing XᵀX
-     * diagonal with {@code actOrder}.
+     * {@code second}: every calibrated tensor by GPTQ on its type's grid ({@link GgmlGptq}) or pruned by SparseGPT, from
+     * its one-shot XᵀX (null: ggml's quantizers only).
      */
     public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate,
-                          boolean gptq, boolean actOrder) {
+                          SecondOrder second) {
         /** ggml's quantizers only. */
         public Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
-            this(model, out, type, calibration, context, samples, allocate, false, false);
+            this(model, out, type, calibration, context, samples, allocate, null);
         }
     }
 
-    /** What was written, the importances' layer count, the allocation if one was made, and how many tensors GPTQ wrote. */
+    /** What was written, the importances' layer count, the allocation if one was made, and how many tensors GPTQ/SparseGPT wrote. */
     public record Result(HfToGguf.Result written, int importanceLayers, long calibrationTokens, GgufAllocator.Result allocation,
-                         int gptqTensors) {
+                         int secondOrderTensors) {
     }
 
     private GgufCompressor() {
@@ -56,8 +62,14 @@ public final class GgufCompressor {
         if (r.allocate() && r.calibration() == null) {
             throw new LoupeException("GGUF allocation needs --calibration TEXT (its error weights are the calibration's mean squared inputs)");
         }
-        if (r.gptq() && r.calibration() == null) {
-            throw new LoupeException("--method gptq needs --calibration TEXT (each layer's XᵀX comes from it)");
+        boolean second = r.second() != null;
+        if (second && r.calibration() == null) {
+            throw new LoupeException("--method " + (r.second() instanceof SecondOrder.Gptq ? "gptq" : "sparsegpt")
+                    + " needs --calibration TEXT (each layer's XᵀX comes from it)");
+        }
+        if (r.second() instanceof SecondOrder.SparseGpt && (r.allocate() || !ZERO_EXACT.contains(r.type()))) {
+            throw new LoupeException("SparseGPT's zeros survive only in --gguf-type F16, BF16, F32 or Q8_0 (the K-quants' "
+                    + "mins move them), without --allocate; got " + r.type() + (r.allocate() ? " with --allocate" : ""));
         }
         boolean gguf = r.model().toString().endsWith(".gguf");
         Path tmp = null;
@@ -76,11 +88,11 @@ public final class GgufCompressor {
                     int[] ids = lm.tokenize(TextInput.read(r.calibration()));
                     int ctx = new EvalRequest(r.calibration(), Convention.SLIDING_WINDOW, r.context(), null).context(lm);
                     // one-shot XᵀX, every layer's input from the float model (llama.cpp's imatrix is collected the same way)
-                    CalibrationStats stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> r.gptq()), progress);
+                    CalibrationStats stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> second), progress);
                     tokens = stats.tokens();
                     for (Map.Entry<String, LayerInputs> e : stats.layers().entrySet()) {
                         importance.put(e.getKey(), meanSquares(e.getValue()));
-                        if (r.gptq()) {
+                        if (second) {
                             grams.put(e.getKey(), gram(e.getKey(), e.getValue()));
                         }
                     }
@@ -99,7 +111,7 @@ public final class GgufCompressor {
                 }
             }
             HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(),
-                    new GgufOptions(r.type(), overrides, importance, grams, r.actOrder()), progress);
+                    new GgufOptions(r.type(), overrides, importance, grams, r.second()), progress);
             return new Result(written, importance.size(), tokens, allocation, grams.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -9,22 +9,22 @@ import java.util.Map;
  * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name or by the
  * source checkpoint's tensor name (one weight per input column: llama.cpp's imatrix, the mean squared activation of
  * each input, i.e. the calibration XᵀX diagonal over the token count), and optionally per-tensor XᵀX by GGUF name for
- * GPTQ on the stored type's grid ({@link GgmlGptq}).
+ * a second-order method.
  *
- * @param gptq     XᵀX ([in, in] row-major) of the tensors GPTQ quantizes; the others are rounded by ggml's quantizer
- * @param actOrder GPTQ's columns by decreasing XᵀX diagonal
+ * @param xtx    XᵀX ([in, in] row-major) of the tensors {@code second} applies to; the others are rounded by ggml's quantizer
+ * @param second GPTQ or SparseGPT, or null for none
  */
 public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance,
-                          Map<String, double[]> gptq, boolean actOrder) {
+                          Map<String, double[]> xtx, SecondOrder second) {
     public GgufOptions {
         overrides = Map.copyOf(overrides);
         importance = Map.copyOf(importance);
-        gptq = Map.copyOf(gptq);
+        xtx = Map.copyOf(xtx);
     }
 
-    /** ggml's quantizers only (no GPTQ). */
+    /** ggml's quantizers only. */
     public GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
-        this(type, overrides, importance, Map.of(), false);
+        this(type, overrides, importance, Map.of(), null);
     }
 
     public static GgufOptions of(GgufFileType type) {

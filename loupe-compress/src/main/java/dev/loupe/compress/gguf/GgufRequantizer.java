@@ -2,6 +2,7 @@ package dev.loupe.compress.gguf;
 
 import dev.loupe.compress.gptq.GptqSpec;
 import dev.loupe.compress.obs.InverseHessian;
+import dev.loupe.compress.sparsegpt.SparseGpt;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.format.gguf.GgufCheckpoint;
 import dev.loupe.core.format.gguf.GgufMetadata;
@@ -27,7 +28,7 @@ import java.util.Set;
  * with {@code general.file_type} and {@code general.quantization_version} set, every tensor llama.cpp would quantize
  * dequantized (Loupe's GGUF reader, ggml's {@code dequantize_row_*} arithmetic) and quantized to the options' type;
  * the others (norms, rope factors) copied byte for byte; a tensor with an XᵀX in the options is quantized by GPTQ on its
- * type's grid ({@link GgmlGptq}). One tensor in memory at a time.
+ * type's grid ({@link GgmlGptq}) or pruned by SparseGPT first ({@link SecondOrder}). One tensor in memory at a time.
  */
 public final class GgufRequantizer {
     /** Architectures llama.cpp runs whose tensor names {@link LlamaQuantRules} knows. */
@@ -58,9 +59,15 @@ public final class GgufRequantizer {
                 counts.merge(stored, 1, Integer::sum);
                 float[] importance = stored.isQuantized() ? options.importanceOf(t.name(), null) : null;
                 entries.add(GgufWriter.Entry.ofShape(t.name(), stored, shape, o -> {
-                    double[] xtx = options.gptq().get(t.name());
-                    if (quantize && xtx != null && GgmlGptq.supports(stored)) {
-                        o.write(gptq(t.name(), stored, t.toFloats(), (int) shape[shape.length - 1], importance, xtx, options.actOrder()));
+                    double[] xtx = quantize ? options.xtx().get(t.name()) : null;
+                    int cols = (int) shape[shape.length - 1];
+                    if (xtx != null && options.second() instanceof SecondOrder.Gptq g && GgmlGptq.supports(stored)) {
+                        o.write(GgmlGptq.quantize(stored, t.toFloats(), rows(t, cols), cols, importance,
+                                inverseHessian(t.name(), xtx, cols, g.actOrder()), GptqSpec.DEFAULT_BLOCK).blocks());
+                    } else if (xtx != null && options.second() instanceof SecondOrder.SparseGpt sp) {
+                        float[] pruned = SparseGpt.prune(t.toFloats(), rows(t, cols), cols, inverseHessian(t.name(), xtx, cols, false),
+                                sp.spec()).weights();
+                        GgmlQuantizer.writeRows(o, stored, pruned, cols, importance);
                     } else if (quantize) {
                         GgmlQuantizer.writeRows(o, stored, t.toFloats(), (int) shape[shape.length - 1], importance);
                     } else {
@@ -80,14 +87,16 @@ public final class GgufRequantizer {
         }
     }
 
-    /** GPTQ's blocks of one tensor on {@code type}'s grid, with the references' dampening and lazy-batch size. */
-    private static byte[] gptq(String name, DType type, float[] w, int cols, float[] importance, double[] xtx, boolean actOrder) {
-        InverseHessian h;
+    private static int rows(Tensor t, int cols) {
+        return (int) (t.numel() / cols);
+    }
+
+    /** The inverse-Hessian factor of a tensor's XᵀX with the references' 1 % dampening, its failure named by the tensor. */
+    private static InverseHessian inverseHessian(String name, double[] xtx, int cols, boolean actOrder) {
         try {
-            h = InverseHessian.of(xtx, cols, InverseHessian.DEFAULT_DAMPENING, actOrder);
+            return InverseHessian.of(xtx, cols, InverseHessian.DEFAULT_DAMPENING, actOrder);
         } catch (LoupeException e) {
             throw new LoupeException("tensor '" + name + "': " + e.getMessage());
         }
-        return GgmlGptq.quantize(type, w, w.length / cols, cols, importance, h, GptqSpec.DEFAULT_BLOCK).blocks();
     }
 }

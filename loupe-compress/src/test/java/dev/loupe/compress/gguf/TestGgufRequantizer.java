@@ -20,6 +20,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,9 +66,9 @@ class TestGgufRequantizer {
         boolean calibrated = variant.endsWith("-imatrix") || variant.startsWith("gptq");
         if (calibrated) {
             GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(src, out, GgufFileType.Q4_K_M,
-                    Fixtures.dir().resolve("lm/calibration.txt"), null, 128, variant.startsWith("knapsack"), variant.startsWith("gptq"),
-                    false), Progress.NONE);
-            assertEquals(variant.startsWith("gptq") ? 7 : 0, r.gptqTensors());
+                    Fixtures.dir().resolve("lm/calibration.txt"), null, 128, variant.startsWith("knapsack"),
+                    variant.startsWith("gptq") ? new SecondOrder.Gptq(false) : null), Progress.NONE);
+            assertEquals(variant.startsWith("gptq") ? 7 : 0, r.secondOrderTensors());
         } else {
             GgufRequantizer.requantize(src, out, GgufOptions.of(GgufFileType.Q4_K_M), Progress.NONE);
         }
@@ -76,5 +77,44 @@ class TestGgufRequantizer {
             assertTrue(c.tensors().stream().anyMatch(t -> t.dtype() == DType.Q6_K), "real Q6_K blocks");
         }
         TestHfToGguf.assertPerplexityMatches(out, peer, variant);
+    }
+
+    /**
+     * SparseGPT before ggml's quantizer: each calibrated tensor of the F16 file is half zeros (kept exactly by F16), the
+     * others dense; llama.cpp's perplexity of the file (stored run) equals Loupe's within 0.1 %; a K-quant type is refused.
+     */
+    @Test
+    void sparseGptInF16() throws IOException {
+        Path src = Fixtures.dir().resolve("lm/gguf/llama256-q8_0.gguf");
+        Path out = dir.resolve("sparsegpt50-f16.gguf");
+        Path calibration = Fixtures.dir().resolve("lm/calibration.txt");
+        SecondOrder half = new SecondOrder.SparseGpt(dev.loupe.compress.sparsegpt.SparseGptSpec.unstructured(0.5));
+        GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(src, out, GgufFileType.F16, calibration, null, 128,
+                false, half), Progress.NONE);
+        assertEquals(7, r.secondOrderTensors());
+        int sparse = 0;
+        try (GgufCheckpoint c = new GgufReader().open(out)) {
+            for (Tensor t : c.tensors()) {
+                float[] w = t.toFloats();
+                long zeros = 0;
+                for (float v : w) {
+                    zeros += v == 0 ? 1 : 0;
+                }
+                boolean linear = t.name().startsWith("blk.") && t.shape().length == 2;
+                if (linear) {
+                    sparse++;
+                    assertEquals(0.5, zeros / (double) w.length, 0.01, t.name());
+                } else {
+                    assertTrue(zeros < w.length / 10, t.name() + " stays dense");
+                }
+            }
+        }
+        assertEquals(7, sparse);
+        JsonNode peer = new ObjectMapper().readTree(Fixtures.dir().resolve("lm/llama-cpp/loupe-llama256-sparsegpt50-f16-ctx128.json").toFile());
+        TestHfToGguf.assertPerplexityMatches(out, peer, "sparsegpt50-f16");
+        Path refused = dir.resolve("refused.gguf");
+        assertThrows(dev.loupe.core.LoupeException.class, () -> GgufCompressor.run(new GgufCompressor.Request(src, refused,
+                GgufFileType.Q4_K_M, calibration, null, 128, false, half), Progress.NONE));
+        assertTrue(java.nio.file.Files.notExists(refused));
     }
 }

@@ -176,18 +176,18 @@ public final class OpenBlasBackend implements DenseBackend {
     }
 
     @Override
-    public double[] smallerGramEigenvalues(double[] a, int rows, int cols) {
+    public double[] smallerGramEigenvalues(double[] a, int rows, int cols, Runnable gramDone) {
         Matrices.checkShape(a.length, rows, cols);
         try (Arena arena = Arena.ofConfined()) {
-            return gramEigenvalues(JAVA_DOUBLE, offHeapCopy(arena, a), rows, cols, arena).toArray(JAVA_DOUBLE);
+            return gramEigenvalues(JAVA_DOUBLE, offHeapCopy(arena, a), rows, cols, arena, gramDone).toArray(JAVA_DOUBLE);
         }
     }
 
     @Override
-    public float[] smallerGramEigenvalues(float[] a, int rows, int cols) {
+    public float[] smallerGramEigenvalues(float[] a, int rows, int cols, Runnable gramDone) {
         Matrices.checkShape(a.length, rows, cols);
         try (Arena arena = Arena.ofConfined()) {
-            return gramEigenvalues(JAVA_FLOAT, offHeapCopy(arena, a), rows, cols, arena).toArray(JAVA_FLOAT);
+            return gramEigenvalues(JAVA_FLOAT, offHeapCopy(arena, a), rows, cols, arena, gramDone).toArray(JAVA_FLOAT);
         }
     }
 
@@ -198,7 +198,7 @@ public final class OpenBlasBackend implements DenseBackend {
     public MemorySegment smallerGramEigenvalues(ValueLayout type, MemorySegment a, int rows, int cols, Arena out) {
         checkType(type);
         if (a.isNative() && a.byteSize() == (long) rows * cols * type.byteSize() && rows > 0 && cols > 0) {
-            return gramEigenvalues(type, a, rows, cols, out);
+            return gramEigenvalues(type, a, rows, cols, out, () -> { });
         }
         throw new IllegalArgumentException("need a native segment of " + rows + "x" + cols + " " + type);
     }
@@ -250,11 +250,12 @@ public final class OpenBlasBackend implements DenseBackend {
         }
     }
 
-    private MemorySegment gramEigenvalues(ValueLayout type, MemorySegment a, int rows, int cols, Arena arena) {
+    private MemorySegment gramEigenvalues(ValueLayout type, MemorySegment a, int rows, int cols, Arena arena, Runnable gramDone) {
         int k = Math.min(rows, cols);
         MemorySegment c = arena.allocate(type, (long) k * k);
         syrk(type, a, rows, cols, c);
         checkFinite(type, c);
+        gramDone.run();
         // Row-major upper triangle = column-major lower triangle: LAPACK reads it in place, no fill.
         return eigenvalues(type, c, k, 'L', arena);
     }

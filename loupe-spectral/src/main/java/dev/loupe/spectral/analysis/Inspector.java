@@ -127,8 +127,17 @@ public final class Inspector {
                         String sketch = sketchReason(ms.get(i), budget.totalBytes());
                         long bytes = budget.acquire(sketch == null ? workingBytes(ms.get(i)) : sketchBytes(ms.get(i)));
                         try {
-                            LayerAnalyzer.Outcome o = analyzer.analyze(first + i, ms.get(i), sketch, side);
-                            progress.advance(cost(ms.get(i)));
+                            long cost = cost(ms.get(i));
+                            long[] reported = {0}; // this worker's thread only
+                            LayerAnalyzer.Outcome o = analyzer.analyze(first + i, ms.get(i), sketch, side, f -> {
+                                // a long layer moves the bar at its Gram and eigenvalues (an fp64 redo reports nothing new)
+                                long upTo = Math.min(cost - 1, (long) (f * cost));
+                                if (upTo > reported[0]) {
+                                    progress.advanceWithin(upTo - reported[0]);
+                                    reported[0] = upTo;
+                                }
+                            });
+                            progress.advance(cost - reported[0]);
                             return o;
                         } catch (ArithmeticException e) { // NaN/Inf weights: a damaged checkpoint, not a bug
                             throw new LoupeException(ms.get(i).tensor().file(), "layer '" + ms.get(i).name() + "': "
@@ -197,8 +206,7 @@ public final class Inspector {
 
     /** Work estimate: Gram flops ~ N·M² per slice plus the eigensolver ~ M³. */
     static long cost(WeightMatrix m) {
-        long mm = m.M();
-        return Math.max(1, m.rf() * (m.N() * mm * mm + mm * mm * mm) / 1_000_000);
+        return Math.max(1, m.rf() * EsdCalculator.work(m.N(), m.M()) / 1_000_000);
     }
 
     /**

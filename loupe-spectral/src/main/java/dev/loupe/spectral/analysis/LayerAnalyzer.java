@@ -24,6 +24,7 @@ import dev.loupe.spectral.vectors.VectorLocalization;
 import dev.loupe.spectral.weights.WeightStatistics;
 
 import java.util.concurrent.FutureTask;
+import java.util.function.DoubleConsumer;
 
 /** Analyzes one layer: decode, ESD, every fit, weight statistics. Thread-safe (no shared state). */
 public final class LayerAnalyzer {
@@ -58,21 +59,23 @@ public final class LayerAnalyzer {
 
     /** @param sketchReason why this layer gets a partial (top-k) ESD, or null for the exact one */
     public Outcome analyze(int index, WeightMatrix m, String sketchReason) {
-        return analyze(index, m, sketchReason, null);
+        return analyze(index, m, sketchReason, null, f -> { });
     }
 
     /**
-     * @param side where the weight statistics are offered to idle workers while the ESD runs (null: computed
-     *             here after it)
+     * @param side         where the weight statistics are offered to idle workers while the ESD runs (null: computed
+     *                     here after it)
+     * @param fractionDone told how much of the ESD is done after each Gram and each eigensolve (0 to 1; a layer
+     *                     recomputed in fp64 reports its second ESD again from 0)
      */
-    Outcome analyze(int index, WeightMatrix m, String sketchReason, SideWork side) {
+    Outcome analyze(int index, WeightMatrix m, String sketchReason, SideWork side, DoubleConsumer fractionDone) {
         long t0 = System.nanoTime();
         if (sketchReason != null) {
             return new SketchAnalyzer(esd, options).analyze(index, m, sketchReason, t0);
         }
         Slices s = Slices.of(m);
         FutureTask<WeightPart> offered = side == null ? null : side.offer(() -> WeightPart.of(s));
-        Spectrum sp = esd.spectrum(s);
+        Spectrum sp = esd.spectrum(s, fractionDone);
         WeightPart w = side == null ? WeightPart.of(s) : side.await(offered);
         double[] ev = sp.eigenvalues();
         LayerInfo info = new LayerInfo(index, m.name(), m.tensor().name(), m.tensor().dtype().name(), m.shapeAnalyzed(),
@@ -93,7 +96,7 @@ public final class LayerAnalyzer {
         if (why == null) {
             return single;
         }
-        return analyze(withNote(info, "recomputed in fp64: " + why), s, esd64.spectrum(s), esd64, w, t0);
+        return analyze(withNote(info, "recomputed in fp64: " + why), s, esd64.spectrum(s, fractionDone), esd64, w, t0);
     }
 
     private static LayerInfo withNote(LayerInfo i, String note) {

@@ -5,6 +5,7 @@ import dev.loupe.linalg.DenseBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleConsumer;
 
 /**
  * Eigenvalues of WᵀW on the smaller side via {@code smallerGramEigenvalues} (Gram + symmetric eigensolver in one backend call)
@@ -29,20 +30,44 @@ public final class EsdCalculator {
         return precision;
     }
 
+    /**
+     * The work of one slice's ESD, for progress and scheduling: the Gram's n·m² multiply-adds and the eigensolver's
+     * ~m³ (n ≥ m: the larger and smaller side).
+     */
+    public static long work(long n, long m) {
+        return n * m * m + m * m * m;
+    }
+
     /** The pooled ESD of the slices. */
     public Spectrum spectrum(Slices s) {
-        return spectrum(s.slices(), s.rows(), s.cols());
+        return spectrum(s, f -> { });
+    }
+
+    /**
+     * As {@link #spectrum(Slices)}, telling {@code fractionDone} after each slice's Gram and each slice's eigenvalues
+     * how much of the work ({@link #work}) is done, 0 to 1.
+     */
+    public Spectrum spectrum(Slices s, DoubleConsumer fractionDone) {
+        return spectrum(s.slices(), s.rows(), s.cols(), fractionDone);
     }
 
     public Spectrum spectrum(List<float[]> slices, int rows, int cols) {
+        return spectrum(slices, rows, cols, f -> { });
+    }
+
+    private Spectrum spectrum(List<float[]> slices, int rows, int cols, DoubleConsumer fractionDone) {
         int m = Math.min(rows, cols);
         int n = Math.max(rows, cols);
         double[] all = new double[m * slices.size()];
         int rankLoss = 0;
         double svMin = Double.NEGATIVE_INFINITY;
         int at = 0;
-        for (float[] sl : slices) {
-            double[] ev = eigenvalues(sl, rows, cols);
+        double total = (double) work(n, m) * slices.size();
+        double gram = (double) n * m * m;
+        for (int j = 0; j < slices.size(); j++) {
+            double before = (double) work(n, m) * j;
+            double[] ev = eigenvalues(slices.get(j), rows, cols, () -> fractionDone.accept((before + gram) / total));
+            fractionDone.accept((before + work(n, m)) / total);
             double tol = ev[m - 1] * n * EPS64;
             int rank = 0;
             for (double v : ev) {
@@ -61,10 +86,14 @@ public final class EsdCalculator {
 
     /** The eigenvalues of one row-major rows×cols matrix, ascending, clamped at 0. */
     public double[] eigenvalues(float[] a, int rows, int cols) {
+        return eigenvalues(a, rows, cols, () -> { });
+    }
+
+    private double[] eigenvalues(float[] a, int rows, int cols, Runnable gramDone) {
         int k = Math.min(rows, cols);
         double[] ev;
         if (precision.single()) {
-            float[] e = backend.smallerGramEigenvalues(a, rows, cols);
+            float[] e = backend.smallerGramEigenvalues(a, rows, cols, gramDone);
             ev = new double[k];
             for (int i = 0; i < k; i++) {
                 ev[i] = e[i];
@@ -74,7 +103,7 @@ public final class EsdCalculator {
             for (int i = 0; i < a.length; i++) {
                 d[i] = a[i];
             }
-            ev = backend.smallerGramEigenvalues(d, rows, cols);
+            ev = backend.smallerGramEigenvalues(d, rows, cols, gramDone);
         }
         for (int i = 0; i < k; i++) {
             if (!(ev[i] > 0)) {
