@@ -3,8 +3,13 @@
 # SparseGPT at 50/60/70 % and 2:4. Every row is one `loupe compress ... --eval` run (or the mean of several).
 # Run from the repository root:
 #   loupe-compress/scripts/compare-second-order.sh           # reference MLP and CNN (see the protocol below)
-#   loupe-compress/scripts/compare-second-order.sh fit       # the MLP and CNN at 50 %: magnitude vs SparseGPT evaluated on
-#                                                              the 10,000 training images the models were trained on
+#   (MODELS="fixtures/models/mlp.onnx" CHUNKS=3 ... picks the classifiers and calibration sets)
+#   loupe-compress/scripts/compare-second-order.sh fit       # the MLP and CNN at 50 %: magnitude, Wanda, SparseGPT evaluated
+#                                                              on the 10,000 training images the models were trained on
+#   loupe-compress/scripts/compare-second-order.sh fidelity  # the same rows on the 10,000 test images against the dense
+#                                                              model's own top-1 class (accuracy = agreement with the dense
+#                                                              model), computed by Debian's /usr/bin/python3 (torch) from
+#                                                              fixtures/models/*.pt
 #   loupe-compress/scripts/compare-second-order.sh minilm    # all-MiniLM-L6-v2, N = 512 of the 821 fortunes
 #                                                              (groups of 128, 50 % and 2:4 only: each run is minutes)
 #   loupe-compress/scripts/compare-second-order.sh lm        # the fixture LMs (llama, qwen2, gpt2): perplexity on
@@ -51,9 +56,25 @@ images("fit-images.gz", 0, 10000)
 with gzip.open(out + "/fit-labels.gz", "wb") as f:
     f.write(y[:4] + struct.pack(">I", 10000) + y[8:8 + 10000])
 EOF
-  models=(fixtures/models/mlp.onnx fixtures/models/cnn.onnx)
+  models=(${MODELS:-fixtures/models/mlp.onnx fixtures/models/cnn.onnx})
   if [ "${1:-}" = fit ]; then
     E=(--data "$tmp/fit-images.gz" --labels "$tmp/fit-labels.gz")
+  elif [ "${1:-}" = fidelity ]; then
+    # each model's top-1 class on the test images as labels (torch from the .pt the ONNX files were exported from)
+    /usr/bin/python3 - "$FM" "$tmp" <<'EOF'
+import gzip, struct, sys
+import numpy as np, torch
+sys.path.insert(0, "fixtures")
+import make_reference_models as M
+src, out = sys.argv[1], sys.argv[2]
+x = torch.from_numpy(np.frombuffer(gzip.open(src + "/t10k-images-idx3-ubyte.gz").read()[16:], np.uint8).reshape(-1, 1, 28, 28).astype(np.float32))
+for name, ctor in [("mlp", M.Mlp), ("cnn", M.Cnn)]:
+    m = ctor(); m.load_state_dict(torch.load("fixtures/models/%s.pt" % name)); m.eval()
+    with torch.no_grad():
+        top = m(x).argmax(1).numpy().astype(np.uint8)
+    with gzip.open("%s/dense-%s.gz" % (out, name), "wb") as f:
+        f.write(struct.pack(">II", 0x801, len(top)) + top.tobytes())
+EOF
   else
     E=(--data $FM/t10k-images-idx3-ubyte.gz --labels $FM/t10k-labels-idx1-ubyte.gz)
   fi
@@ -76,10 +97,12 @@ mode=${1:-}
 for m in "${models[@]}"; do
   name=$(basename "$m" .onnx)
   ext=$([ "$mode" = lm ] && echo safetensors || echo onnx)
-  if [ "$mode" = fit ]; then
+  [ "$mode" = fidelity ] && E=(--data $FM/t10k-images-idx3-ubyte.gz --labels "$tmp/dense-$name.gz" --calibration-samples 2048)
+  if [ "$mode" = fit ] || [ "$mode" = fidelity ]; then
     echo "| $name | (none) | $($loupe compress "$m" --sparsity 0 --eval "${E[@]}" --out "$tmp/x.$ext" --json 2>/dev/null | python3 -c 'import json,sys; e=json.load(sys.stdin)["eval"]; print("%.4f | %.4f" % (e["accuracyBefore"], e["lossBefore"]))') |"
-    echo "| $name | magnitude 0.5 | $(run --sparsity 0.5) |"
-    echo "| $name | sparsegpt 0.5 | $(run --sparsity 0.5 --method sparsegpt) |"
+    for meth in magnitude wanda sparsegpt; do
+      echo "| $name | $meth 0.5 | $(run --sparsity 0.5 --method $meth) |"
+    done
     continue
   fi
   [ "$mode" = lm ] && echo "| $name | (none) | $($loupe compress "$m" --sparsity 0 --eval "${E[@]}" --out "$tmp/x.$ext" --json 2>/dev/null | python3 -c 'import json,sys,math; print("%.4f" % math.exp(json.load(sys.stdin)["eval"]["lossBefore"]))') |"

@@ -4,6 +4,7 @@ import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.grad.HvpBatchSize;
 import dev.loupe.landscape.grad.MultiplyAdds;
 
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ public final class HessianBenchmark {
      *                 when not statically known: the floor of {@link #hvpRatio} at equal speed per multiply-add
      */
     public record Result(int samples, int batch, int threads, int forwardPasses, Span forward, int gradients,
-                         Span gradient, Span prepare, int hvps, Span hvp, String profile, MultiplyAdds.Counts macs) {
+                         Span gradient, Span prepare, int hvps, Span hvp, String profile, MultiplyAdds.Counts macs,
+                         java.util.List<Batched> batched, int defaultBatch) {
         public double forwardSeconds() {
             return forward.wall();
         }
@@ -66,7 +68,20 @@ public final class HessianBenchmark {
         }
     }
 
+    /**
+     * Batched products: {@code k} directions per ONNX Runtime run, {@code products} of them timed (whole runs),
+     * {@code perVector} the wall and CPU seconds per direction, {@code prepare} the setup (graph with both passes).
+     */
+    public record Batched(int k, int products, Span perVector, Span prepare, String profile) {
+    }
+
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
+        return run(m, data, kind, batch, threads, hvps, profile, new int[0]);
+    }
+
+    /** @param batches direction counts (above 1) to time batched products at, after the single ones */
+    public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile,
+                             int[] batches) {
         int passes = Math.max(4, 2 * hvps);
         Span fwd = ForwardBaseline.time(m, data, batch, 1, threads, passes / 2);
         Span grad, hvp, prep;
@@ -99,8 +114,40 @@ public final class HessianBenchmark {
                 trace = g.endProfiling();
             }
         }
+        java.util.List<Batched> timed = new java.util.ArrayList<>();
+        for (int k : batches) {
+            timed.add(batched(m, data, kind, batch, threads, hvps, k,
+                    profile == null ? null : profile.resolveSibling(profile.getFileName() + "_k" + k)));
+        }
         fwd = fwd.plus(ForwardBaseline.time(m, data, batch, 1, threads, passes - passes / 2));
         return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace,
-                MultiplyAdds.of(m).orElse(null));
+                MultiplyAdds.of(m).orElse(null), java.util.List.copyOf(timed), HvpBatchSize.of(m, batch));
+    }
+
+    /** At least {@code hvps} products in runs of {@code k} independent Gaussian directions (each run's outputs the next run's directions). */
+    private static Batched batched(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, int k,
+                                   Path profile) {
+        float[] theta = m.theta0();
+        Span.Start t0 = Span.start();
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile, k)) {
+            Span prep = t0.stop();
+            SplittableRandom rnd = new SplittableRandom(k);
+            java.util.List<double[]> vs = new java.util.ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                double[] v = new double[theta.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = rnd.nextGaussian();
+                }
+                vs.add(v);
+            }
+            g.hessianVectorProducts(theta, vs); // warm-up
+            int runs = Math.max(1, (hvps + k - 1) / k);
+            t0 = Span.start();
+            for (int r = 0; r < runs; r++) {
+                vs = g.hessianVectorProducts(theta, vs);
+            }
+            Span per = t0.stop().per(runs * k);
+            return new Batched(k, runs * k, per, prep, profile == null ? null : g.endProfiling());
+        }
     }
 }

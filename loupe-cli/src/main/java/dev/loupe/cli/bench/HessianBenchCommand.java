@@ -27,7 +27,12 @@ public final class HessianBenchCommand implements Callable<Integer> {
     @Option(paramLabel = "N", names = "--hvps", defaultValue = "10", description = "Hessian-vector products timed (default ${DEFAULT-VALUE}).")
     int hvps;
 
-    @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json.")
+    @Option(names = "--hvp-batch", paramLabel = "K", split = ",",
+            description = "Also time batched products, K directions per ONNX Runtime run, for each K given (comma-separated; "
+                    + "default: 4, 8 and the default batch `loupe hessian` picks from memory); 1 alone times single products only.")
+    int[] hvpBatches;
+
+    @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json, and of each batched pass to PREFIX_k<K>_<date>.json.")
     Path profile;
 
     @CommandLine.Spec
@@ -44,15 +49,32 @@ public final class HessianBenchCommand implements Callable<Integer> {
             throw new dev.loupe.core.LoupeException("--hvps must be at least 1");
         }
         try (ParameterizedModel m = in.open()) {
-            HessianBenchmark.Result r = HessianBenchmark.run(m, in.samples(m), in.loss(), in.batch(), in.threads(), hvps, profile);
+            int[] ks = hvpBatches != null ? hvpBatches
+                    : new int[]{4, 8, dev.loupe.landscape.grad.HvpBatchSize.of(m, in.batch())};
+            int[] batches = java.util.Arrays.stream(ks).filter(k -> k > 1).distinct().sorted().toArray();
+            if (java.util.Arrays.stream(ks).anyMatch(k -> k < 1)) {
+                throw new dev.loupe.core.LoupeException("--hvp-batch must be at least 1");
+            }
+            HessianBenchmark.Result r = HessianBenchmark.run(m, in.samples(m), in.loss(), in.batch(), in.threads(), hvps, profile, batches);
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds each", "forward passes", "CPU seconds each", "forward passes (CPU)");
             row(t, "forward pass", r.forwardPasses(), r.forward(), r);
             row(t, "gradient (any point)", r.gradients(), r.gradient(), r);
             row(t, "HVP setup at the point (once)", 1, r.prepare(), r);
             row(t, "Hessian-vector product", r.hvps(), r.hvp(), r);
+            for (HessianBenchmark.Batched b : r.batched()) {
+                row(t, "HVP setup, single + " + b.k() + "-direction passes (once)", 1, b.prepare(), r);
+                row(t, "HVP in runs of " + b.k() + " directions, per direction", b.products(), b.perVector(), r);
+            }
             t.print(out);
             out.printf("HVP/forward %.2f wall, %.2f CPU (one Hessian-vector product costs this many forward passes)%n", r.hvpRatio(), r.hvpCpuRatio());
+            for (HessianBenchmark.Batched b : r.batched()) {
+                out.printf("HVP/forward in runs of %d directions: %.2f wall, %.2f CPU per direction%s%n", b.k(),
+                        b.perVector().wall() / r.forward().wall(), b.perVector().cpu() / r.forward().cpu(),
+                        b.k() == r.defaultBatch() ? " (the default batch `loupe hessian` takes here)" : "");
+            }
+            out.printf("default HVP batch: %d directions per run (estimated %,d MB per direction; --hvp-batch in `loupe hessian`)%n",
+                    r.defaultBatch(), dev.loupe.landscape.grad.HvpBatchSize.perDirection(m, in.batch()) >> 20);
             out.printf("forward pass: ONNX Runtime on the unmodified model file (weights as initializers, all graph optimizations), "
                     + "%d samples in batches of %d, %d ONNX Runtime threads, the same as the HVPs, timed in this run (half before, half after)%n",
                     r.samples(), r.batch(), r.threads());
@@ -63,6 +85,11 @@ public final class HessianBenchCommand implements Callable<Integer> {
             }
             if (r.profile() != null) {
                 out.printf("profile: %s%n", r.profile());
+            }
+            for (HessianBenchmark.Batched b : r.batched()) {
+                if (b.profile() != null) {
+                    out.printf("profile of the %d-direction runs: %s%n", b.k(), b.profile());
+                }
             }
             out.flush();
         }

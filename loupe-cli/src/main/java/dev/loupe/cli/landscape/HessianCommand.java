@@ -8,6 +8,7 @@ import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
 import dev.loupe.landscape.hessian.HessianAnalysis;
+import dev.loupe.landscape.grad.HvpBatchSize;
 import dev.loupe.landscape.hessian.HessianOptions;
 import dev.loupe.landscape.result.EigenMethod;
 import dev.loupe.landscape.result.HessianResult;
@@ -62,6 +63,11 @@ public final class HessianCommand implements Callable<Integer> {
     int bins;
     @Option(paramLabel = "X", names = "--fd-step", defaultValue = "0", description = "0: exact Hessian-vector products (R-operator); > 0: central differences of gradients with this step (default ${DEFAULT-VALUE}).")
     double step;
+    @Option(paramLabel = "K", names = "--hvp-batch", description = "Independent directions per batched Hessian-vector product: "
+            + "the trace samples, per-layer traces and the three groups of Hutch++ run K at a time, the forward and backward values shared and "
+            + "the products with them stacked (fewer, larger GEMMs); top-k and power iteration stay one at a time. 1: no batching "
+            + "(default: up to 8, as memory allows; printed on stderr).")
+    Integer hvpBatch;
     @Option(paramLabel = "N", names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
     Integer intra;
 
@@ -72,8 +78,8 @@ public final class HessianCommand implements Callable<Integer> {
     public Integer call() {
         // upper bounds too: --top-k 1e8 would run for days, --bins 2e9 allocates 16 GB
         if (topK < 1 || topK > 1000 || maxIter < 1 || bins < 2 || bins > 10_000_000 || !(tol >= 0) || !(step >= 0) || !(sigma2 > 0)
-                || traceSamples < 0 || densitySteps < 0 || densityRuns < 1 || (intra != null && intra < 1)) {
-            throw new dev.loupe.core.LoupeException("--top-k must be 1..1000, --max-iter, --density-runs, --intra-threads >= 1, "
+                || traceSamples < 0 || densitySteps < 0 || densityRuns < 1 || (intra != null && intra < 1) || (hvpBatch != null && (hvpBatch < 1 || hvpBatch > 256))) {
+            throw new dev.loupe.core.LoupeException("--top-k must be 1..1000, --hvp-batch 1..256, --max-iter, --density-runs, --intra-threads >= 1, "
                     + "--bins 2..10000000, --tol, --fd-step, --trace-samples, --density-steps >= 0, --sigma2 > 0");
         }
         EigenMethod how = switch (method.toLowerCase(java.util.Locale.ROOT)) {
@@ -102,8 +108,10 @@ public final class HessianCommand implements Callable<Integer> {
             setup.done();
             HessianResult r;
             int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
-            setup.start("hessian: building the gradient and Hessian-vector graphs (ONNX Runtime)", 1);
-            try (GradientEvaluator g = step == 0 ? GradientEvaluator.atPoint(m, data, in.loss(), in.batch(), threads, m.theta0(), null)
+            int k = hvpBatch != null ? hvpBatch : HvpBatchSize.of(m, in.batch());
+            setup.start("hessian: building the gradient and Hessian-vector graphs (ONNX Runtime; " + k + " directions per batched product"
+                    + (hvpBatch != null ? ")" : ", from memory: --hvp-batch)"), 1);
+            try (GradientEvaluator g = step == 0 ? GradientEvaluator.atPoint(m, data, in.loss(), in.batch(), threads, m.theta0(), null, k)
                     : new GradientEvaluator(m, data, in.loss(), in.batch(), threads, false)) {
                 setup.done();
                 r = HessianAnalysis.run(g, data.size(), o, outOpts.progress());

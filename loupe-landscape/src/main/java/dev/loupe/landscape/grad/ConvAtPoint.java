@@ -61,12 +61,12 @@ final class ConvAtPoint {
         if (live.contains(w)) {
             String dwb = contract(dy, o, cols, hw, kc, e);
             g.put(1, kernelPart(dwb, wd, folded, e));
-            String[] tangent = new String[1]; // the tangent of [dW | db], made once for both
+            Map<Integer, String> tangent = new java.util.HashMap<>(); // the tangent of [dW | db] per pass, made once for both
             java.util.function.Function<java.util.function.UnaryOperator<String>, String> dwbTangent = t -> {
-                if (tangent[0] == null && t.apply(dy) != null) {
-                    tangent[0] = contract(t.apply(dy), o, cols, hw, kc, e);
+                if (!tangent.containsKey(e.vectors) && t.apply(dy) != null) {
+                    tangent.put(e.vectors, contract(t.apply(dy), o, cols, hw, kc, e));
                 }
-                return tangent[0];
+                return tangent.get(e.vectors);
             };
             e.macros.put(g.get(1), t -> sum(b, dwbTangent.apply(t) == null ? null : kernelPart(dwbTangent.apply(t), wd, folded, e),
                     t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
@@ -79,7 +79,8 @@ final class ConvAtPoint {
             String dx = dxRule.get();
             Node conv = b.nodes().getLast(); // the flipped-kernel Conv making dx
             g.put(0, dx);
-            e.macros.put(dx, t -> sum(b, t.apply(dy) == null ? null : b.op("Conv", conv.attributes(), t.apply(dy), conv.inputs().get(1)),
+            e.macros.put(dx, t -> sum(b, t.apply(dy) == null ? null : perSample(b.op("Conv", conv.attributes(), fold(t.apply(dy), o, ho, wo, e),
+                            conv.inputs().get(1)), c, xd[2], xd[3], e),
                     t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
         }
         String y = n.outputs().getFirst();
@@ -87,27 +88,43 @@ final class ConvAtPoint {
             String tw = t.apply(w), tb = bias == null ? null : t.apply(bias);
             String rows = null;
             if (folded && (tw != null || tb != null)) { // [Ẇ rows | ḃ], a missing one as zeros
-                String wr = kernelRows(tw != null ? tw : b.op("Mul", w, e.scalar(0f)), wd, new long[]{0, 2, 1}, e);
-                String br = b.op("Reshape", tb != null ? tb : b.op("Mul", bias, e.scalar(0f)), e.ints(o, 1));
+                String wr = kernelRows(tw != null ? tw : zeros(w, wd, e), wd, new long[]{0, 2, 1}, e);
+                String br = b.op("Reshape", tb != null ? tb : zeros(bias, new long[]{o}, e), e.ints(e.vectors * o, 1));
                 rows = b.op("Concat", Map.of("axis", 1L), wr, br);
             } else if (tw != null) {
                 rows = kernelRows(tw, wd, new long[]{0, 2, 1}, e);
             }
-            return sum(b, t.apply(x) == null ? null : b.op("Conv", n.attributes(), t.apply(x), w),
+            return sum(b, t.apply(x) == null ? null : perSample(b.op("Conv", n.attributes(), fold(t.apply(x), c, xd[2], xd[3], e), w), o, ho, wo, e),
                     rows == null ? null : apply(rows, o, cols, hw, kc, ho, wo, e),
-                    folded || tb == null ? null : b.op("Reshape", tb, e.ints(1, -1, 1, 1)));
+                    folded || tb == null ? null : b.op("Reshape", tb, e.ints(e.vectors == 1 ? new long[]{1, -1, 1, 1} : new long[]{e.vectors, 1, -1, 1, 1})));
         });
     }
 
-    /** The kernel's part [O, C, kh, kw] of a [O, K·C (+1)] product with cols. */
+    /** The kernel's part [(k,) O, C, kh, kw] of a [(k,) O, K·C (+1)] product with cols. */
     private static String kernelPart(String okc, long[] wd, boolean folded, GradientGraph.Emit e) {
         long kc = wd[1] * wd[2] * wd[3];
-        return fromOkc(folded ? e.b.op("Slice", okc, e.ints(0), e.ints(kc), e.ints(1)) : okc, wd, e);
+        return fromOkc(folded ? e.b.op("Slice", okc, e.ints(0), e.ints(kc), e.ints(e.vectors == 1 ? 1 : 2)) : okc, wd, e);
     }
 
-    /** The bias column [O] of a [O, K·C + 1] product with cols. */
+    /** The bias column [(k,) O] of a [(k,) O, K·C + 1] product with cols. */
     private static String biasPart(String okc, long o, long kc, GradientGraph.Emit e) {
-        return e.b.op("Reshape", e.b.op("Slice", okc, e.ints(kc - 1), e.ints(kc), e.ints(1)), e.ints(o));
+        String col = e.b.op("Slice", okc, e.ints(kc - 1), e.ints(kc), e.ints(e.vectors == 1 ? 1 : 2));
+        return e.b.op("Reshape", col, e.vectors == 1 ? e.ints(o) : e.ints(e.vectors, o));
+    }
+
+    /** Zeros of a weight's tangent in the pass being written: its shape, with the vector axis when it carries several. */
+    private static String zeros(String weight, long[] dims, GradientGraph.Emit e) {
+        return e.vectors == 1 ? e.b.op("Mul", weight, e.scalar(0f)) : e.b.op("ConstantOfShape", e.ints(HvpGraph.withVectors(e.vectors, dims)));
+    }
+
+    /** A tangent [k, N, F, P, Q] as [k·N, F, P, Q] for a constant-kernel Conv (itself for one direction). */
+    private static String fold(String t, long f, long p, long q, GradientGraph.Emit e) {
+        return e.vectors == 1 ? t : e.b.op("Reshape", t, e.ints(-1, f, p, q));
+    }
+
+    /** The inverse of {@link #fold}: [k·N, F, P, Q] as [k, N, F, P, Q]. */
+    private static String perSample(String t, long f, long p, long q, GradientGraph.Emit e) {
+        return e.vectors == 1 ? t : e.b.op("Reshape", t, e.ints(e.vectors, -1, f, p, q));
     }
 
     /** im2col of X: one Slice of the padded input per kernel position, [N·Ho·Wo, K·C], with {@code ones}: and a column of ones. */
@@ -159,41 +176,75 @@ final class ConvAtPoint {
 
     /**
      * Σ over samples n and positions q of v[n, f, q]·m[(n, q), j] = [F, J]: one small product per sample, summed (one
-     * product with K = N·positions, on v transposed to [F, N·positions], was the slowest node of the graph).
+     * product with K = N·positions, on v transposed to [F, N·positions], was the slowest node of the graph). With k
+     * directions v [k, N, F, …] becomes [N, k·F, positions] (one transpose of the tangent), so that each sample's
+     * block of m, the large prepared matrix, is read once for all k: [k, F, J].
      */
     private static String contract(String v, long f, String m, long positions, long j, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
-        String prod = b.op("MatMul", b.op("Reshape", v, e.ints(0, f, positions)), b.op("Reshape", m, e.ints(-1, positions, j)));
-        return e.reduceSum(prod, new long[]{0}, false);
+        int k = e.vectors;
+        String mr = b.op("Reshape", m, e.ints(-1, positions, j));
+        if (k == 1) {
+            return e.reduceSum(b.op("MatMul", b.op("Reshape", v, e.ints(0, f, positions)), mr), new long[]{0}, false);
+        }
+        String vt = b.op("Transpose", Map.of("perm", new long[]{1, 0, 2, 3}), b.op("Reshape", v, e.ints(k, -1, f, positions)));
+        String sum = e.reduceSum(b.op("MatMul", b.op("Reshape", vt, e.ints(-1, k * f, positions)), mr), new long[]{0}, false);
+        return b.op("Reshape", sum, e.ints(k, f, j));
     }
 
-    /** r [F, J] times each sample's block of m [(n, q), j] transposed: [N, F, positions] as [N, F, p, q] (no output transpose). */
+    /**
+     * r [F, J] times each sample's block of m [(n, q), j] transposed: [N, F, positions] as [N, F, p, q] (no output
+     * transpose). With k directions r is [k·F, J] (the k tangents stacked as rows, one product per sample) and the
+     * result [N, k, F, …] moves to [k, N, F, p, q].
+     */
     private static String apply(String r, long f, String m, long positions, long j, long p, long q, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
+        int k = e.vectors;
         String mt = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(-1, positions, j)));
-        return b.op("Reshape", b.op("MatMul", r, mt), e.ints(-1, f, p, q));
+        if (k == 1) {
+            return b.op("Reshape", b.op("MatMul", r, mt), e.ints(-1, f, p, q));
+        }
+        String y = b.op("Reshape", b.op("MatMul", r, mt), e.ints(-1, k, f, positions));
+        return b.op("Reshape", b.op("Transpose", Map.of("perm", new long[]{1, 0, 2, 3}), y), e.ints(k, -1, f, p, q));
     }
 
-    /** A kernel [O, C, kh, kw] viewed as [O, C, K], axes permuted by {@code perm}, the last two merged: [A, B·C']. */
+    /**
+     * A kernel [O, C, kh, kw] viewed as [O, C, K], axes permuted by {@code perm}, the last two merged: [A, B·C']; k
+     * kernel tangents [k, O, C, kh, kw] give their k matrices stacked as rows, [k·A, B·C'].
+     */
     private static String kernelRows(String w, long[] wd, long[] perm, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
+        int k = e.vectors;
         long[] dims = {wd[0], wd[1], wd[2] * wd[3]};
-        String t = b.op("Transpose", Map.of("perm", perm), b.op("Reshape", w, e.ints(dims)));
-        return b.op("Reshape", t, e.ints(dims[(int) perm[0]], -1));
+        if (k == 1) {
+            String t = b.op("Transpose", Map.of("perm", perm), b.op("Reshape", w, e.ints(dims)));
+            return b.op("Reshape", t, e.ints(dims[(int) perm[0]], -1));
+        }
+        long[] p = {0, perm[0] + 1, perm[1] + 1, perm[2] + 1};
+        String t = b.op("Transpose", Map.of("perm", p), b.op("Reshape", w, e.ints(k, dims[0], dims[1], dims[2])));
+        return b.op("Reshape", t, e.ints(k * dims[(int) perm[0]], -1));
     }
 
-    /** [O, K·C] as a kernel [O, C, kh, kw]. */
+    /** [(k,) O, K·C] as a kernel [(k,) O, C, kh, kw]. */
     private static String fromOkc(String m, long[] wd, GradientGraph.Emit e) {
-        OnnxModelBuilder b = e.b;
-        String t = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), b.op("Reshape", m, e.ints(wd[0], wd[2] * wd[3], wd[1])));
-        return b.op("Reshape", t, e.ints(wd));
+        return toKernel(m, new long[]{wd[0], wd[2] * wd[3], wd[1]}, new long[]{0, 2, 1}, wd, e);
     }
 
-    /** [C, K·O] as a kernel [O, C, kh, kw]. */
+    /** [(k,) C, K·O] as a kernel [(k,) O, C, kh, kw]. */
     private static String fromCko(String m, long[] wd, GradientGraph.Emit e) {
+        return toKernel(m, new long[]{wd[1], wd[2] * wd[3], wd[0]}, new long[]{2, 0, 1}, wd, e);
+    }
+
+    /** m viewed as {@code dims} (three axes), permuted by {@code perm} to [O, C, K] and shaped as the kernel; each of k directions alike. */
+    private static String toKernel(String m, long[] dims, long[] perm, long[] wd, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
-        String t = b.op("Transpose", Map.of("perm", new long[]{2, 0, 1}), b.op("Reshape", m, e.ints(wd[1], wd[2] * wd[3], wd[0])));
-        return b.op("Reshape", t, e.ints(wd));
+        int k = e.vectors;
+        if (k == 1) {
+            return b.op("Reshape", b.op("Transpose", Map.of("perm", perm), b.op("Reshape", m, e.ints(dims))), e.ints(wd));
+        }
+        long[] p = {0, perm[0] + 1, perm[1] + 1, perm[2] + 1};
+        String t = b.op("Transpose", Map.of("perm", p), b.op("Reshape", m, e.ints(k, dims[0], dims[1], dims[2])));
+        return b.op("Reshape", t, e.ints(HvpGraph.withVectors(k, wd)));
     }
 
     /** Non-null parts added pairwise, left to right: ONNX Runtime fuses an Add after a Conv into the convolution. */

@@ -302,11 +302,15 @@ final class ConvRules {
         if (t.get(0) != null) {
             parts.add(b.op("Mul", t.get(0), channels(b.op("Mul", in.get(1), inv), rank, e)));
         }
+        // a per-channel tangent [k, C] of a pass carrying k directions broadcasts as [k, 1, C, 1, …]
+        java.util.function.UnaryOperator<String> perChannel = v -> e.vectors == 1 ? channels(v, rank, e)
+                : b.op("Reshape", v, e.ints(VectorTangents.withVectorAxis(e.vectors, channelShape(rank))));
         if (t.get(1) != null) {
-            parts.add(b.op("Mul", batchNormHat(n, inv, rank, e), channels(t.get(1), rank, e)));
+            parts.add(b.op("Mul", batchNormHat(n, inv, rank, e), perChannel.apply(t.get(1))));
         }
         if (t.get(2) != null) {
-            parts.add(b.op("Expand", channels(t.get(2), rank, e), b.op("Shape", n.outputs().getFirst())));
+            String shape = e.vectors == 1 ? b.op("Shape", n.outputs().getFirst()) : VectorTangents.expandShape(n.outputs().getFirst(), e, s);
+            parts.add(b.op("Expand", perChannel.apply(t.get(2)), shape));
         }
         return parts.isEmpty() ? null : parts.size() == 1 ? parts.getFirst() : b.op("Sum", parts.toArray(String[]::new));
     }
@@ -323,9 +327,13 @@ final class ConvRules {
 
     /** A per-channel vector [C] as [1, C, 1, …] to broadcast against a rank-{@code rank} tensor. */
     private static String channels(String v, int rank, GradientGraph.Emit e) {
+        return e.b.op("Reshape", v, e.ints(channelShape(rank)));
+    }
+
+    private static long[] channelShape(int rank) {
         long[] shape = new long[rank];
         java.util.Arrays.fill(shape, 1);
         shape[1] = -1;
-        return e.b.op("Reshape", v, e.ints(shape));
+        return shape;
     }
 }

@@ -39,6 +39,8 @@ public final class GradientEvaluator implements AutoCloseable {
     private final List<Double> weights = new ArrayList<>();
 
     private final boolean hvp;
+    /** Directions one batched product takes ({@link #hessianVectorProducts}); 1: none batched. */
+    private final int hvpBatch;
     /** The one point the graph's constant weights hold, or null when the weights are inputs. */
     private final float[] at;
 
@@ -53,7 +55,7 @@ public final class GradientEvaluator implements AutoCloseable {
      */
     public GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
                              boolean hvp) {
-        this(model, data, kind, batchSize, intraOpThreads, hvp, null, null);
+        this(model, data, kind, batchSize, intraOpThreads, hvp, null, null, 1);
     }
 
     /**
@@ -67,14 +69,27 @@ public final class GradientEvaluator implements AutoCloseable {
      */
     public static GradientEvaluator atPoint(ParameterizedModel model, Samples data, LossKind kind, int batchSize,
                                             int intraOpThreads, float[] theta, java.nio.file.Path profile) {
-        return new GradientEvaluator(model, data, kind, batchSize, intraOpThreads, true, theta.clone(), profile);
+        return atPoint(model, data, kind, batchSize, intraOpThreads, theta, profile, 1);
+    }
+
+    /**
+     * As {@link #atPoint(ParameterizedModel, Samples, LossKind, int, int, float[], java.nio.file.Path)}, with a second
+     * tangent pass taking {@code hvpBatch} directions at once ({@link #hessianVectorProducts}) when it is above 1.
+     */
+    public static GradientEvaluator atPoint(ParameterizedModel model, Samples data, LossKind kind, int batchSize,
+                                            int intraOpThreads, float[] theta, java.nio.file.Path profile, int hvpBatch) {
+        if (hvpBatch < 1) {
+            throw new IllegalArgumentException("HVP batch " + hvpBatch);
+        }
+        return new GradientEvaluator(model, data, kind, batchSize, intraOpThreads, true, theta.clone(), profile, hvpBatch);
     }
 
     private GradientEvaluator(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int intraOpThreads,
-                              boolean hvp, float[] at, java.nio.file.Path profile) {
+                              boolean hvp, float[] at, java.nio.file.Path profile, int hvpBatch) {
         this.model = model;
         this.hvp = hvp;
         this.at = at;
+        this.hvpBatch = hvpBatch;
         int width = switch (kind) {
             case CROSS_ENTROPY -> classes(model, data);
             case MSE -> data.targetWidth();
@@ -85,7 +100,8 @@ public final class GradientEvaluator implements AutoCloseable {
             readBatches(model, data, kind, batchSize, width);
             PreparedHvp p = null;
             if (at != null) {
-                HvpSplit split = new HvpSplit(HvpGraph.builder(model, kind, width, at), model.layout().count());
+                int[] counts = hvpBatch > 1 ? new int[]{1, hvpBatch} : new int[]{1};
+                HvpSplit split = new HvpSplit(HvpGraph.builder(model, kind, width, at, counts), model.layout().count(), counts);
                 p = PreparedHvp.open(split, model.layout().count(), model.layout().shapes(), batches, settings, model.file());
             }
             prepared = p;
@@ -205,14 +221,14 @@ public final class GradientEvaluator implements AutoCloseable {
             for (int b = 0; b < batches.size(); b++) {
                 double w = weights.get(b) * norm;
                 if (prepared != null) {
-                    try (OrtSession.Result r = prepared.run(b, params, hvpOutputs())) {
+                    try (OrtSession.Result r = prepared.run(1, b, params, hvpOutputs(1))) {
                         accumulate(r, HvpGraph::hvpName, w, out);
                     }
                     continue;
                 }
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
                 feed.putAll(batches.get(b));
-                try (OrtSession.Result r = session.run(feed, hvpOutputs())) {
+                try (OrtSession.Result r = session.run(feed, hvpOutputs(1))) {
                     accumulate(r, HvpGraph::hvpName, w, out);
                 }
             }
@@ -220,6 +236,79 @@ public final class GradientEvaluator implements AutoCloseable {
         } catch (OrtException e) {
             throw new LoupeException(model.file(), "ONNX Runtime failed on the Hessian-vector product graph: " + e.getMessage(), e);
         }
+    }
+
+    /** Directions one batched Hessian-vector product takes ({@link #hessianVectorProducts}); 1 when none is built. */
+    public int hvpBatch() {
+        return prepared != null && prepared.counts().contains(hvpBatch) ? hvpBatch : 1;
+    }
+
+    /**
+     * H·v for each of {@code vs} at θ, {@link #hvpBatch()} directions per ONNX Runtime run (the forward and backward
+     * values shared, the products with them stacked); a last group of fewer runs with zero directions added, or alone
+     * when it is one. Each vector is scaled to unit length in float32 and back, as in {@link #hessianVectorProduct}.
+     */
+    public List<double[]> hessianVectorProducts(float[] theta, List<double[]> vs) {
+        int k = hvpBatch();
+        List<double[]> out = new ArrayList<>();
+        for (int from = 0; from < vs.size(); from += k) {
+            List<double[]> group = vs.subList(from, Math.min(vs.size(), from + k));
+            if (k == 1 || group.size() == 1) {
+                group.forEach(v -> out.add(hessianVectorProduct(theta, v)));
+            } else {
+                out.addAll(batch(theta, group, k));
+            }
+        }
+        return out;
+    }
+
+    /** One run per data batch of the tangent pass of {@code k} directions, on {@code group} (at most k) padded with zeros. */
+    private List<double[]> batch(float[] theta, List<double[]> group, int k) {
+        checkPoint(theta);
+        ParameterLayout l = model.layout();
+        int n = l.size();
+        double[] norms = new double[group.size()];
+        float[] u = new float[k * n]; // [k, n]: direction j's weights at j·n
+        for (int j = 0; j < group.size(); j++) {
+            double[] v = group.get(j);
+            double norm = 0;
+            for (double x : v) {
+                norm += x * x;
+            }
+            norms[j] = Math.sqrt(norm);
+            for (int i = 0; norms[j] > 0 && i < n; i++) {
+                u[j * n + i] = (float) (v[i] / norms[j]);
+            }
+        }
+        double[][] out = new double[group.size()][n];
+        Map<String, OnnxTensor> params = new HashMap<>();
+        try (Arena arena = Arena.ofConfined(); Closer closer = new Closer(params)) {
+            for (int i = 0; i < l.count(); i++) { // weight i's k tangents [k, …shape], gathered from each direction
+                int len = l.length(i);
+                float[] t = new float[k * len];
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(u, j * n + l.offset(i), t, j * len, len);
+                }
+                params.put(HvpGraph.tangentName(i, k), tensor(arena, t, 0, t.length, HvpGraph.withVectors(k, l.shapes().get(i))));
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                try (OrtSession.Result r = prepared.run(k, b, params, hvpOutputs(k))) {
+                    for (int i = 0; i < l.count(); i++) {
+                        FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i, k)).orElseThrow()).getFloatBuffer();
+                        int off = l.offset(i), len = l.length(i);
+                        for (int j = 0; j < group.size(); j++) {
+                            double w = weights.get(b) * norms[j];
+                            for (int q = 0; q < len; q++) {
+                                out[j][off + q] += w * fb.get(j * len + q);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new LoupeException(model.file(), "ONNX Runtime failed on the batched Hessian-vector product graph: " + e.getMessage(), e);
+        }
+        return java.util.Arrays.asList(out);
     }
 
     /** Adds {@code w} times each weight's output tensor (named by {@code name}) of {@code r} into {@code into}. */
@@ -266,10 +355,10 @@ public final class GradientEvaluator implements AutoCloseable {
         return names;
     }
 
-    private java.util.Set<String> hvpOutputs() {
+    private java.util.Set<String> hvpOutputs(int vectors) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         for (int i = 0; i < model.layout().count(); i++) {
-            names.add(HvpGraph.hvpName(i));
+            names.add(HvpGraph.hvpName(i, vectors));
         }
         return names;
     }

@@ -162,6 +162,11 @@ public final class GradientGraph {
          * tangent of any value (null: none). {@link HvpGraph} applies them instead of the nodes' own rules.
          */
         final Map<String, java.util.function.Function<java.util.function.UnaryOperator<String>, String>> macros = new HashMap<>();
+        /**
+         * Directions the tangent pass being written carries at once ({@link HvpGraph}): above 1 every tangent has a
+         * leading axis of that length ({@link VectorTangents}); 1 while the forward and backward graphs are written.
+         */
+        int vectors = 1;
 
         Emit(OnnxModelBuilder b, long opset) {
             this(b, opset, false);

@@ -21,18 +21,25 @@ import java.util.Set;
  */
 public final class HvpSplit {
     private final OnnxModelBuilder full;
-    private final List<Node> tangentNodes = new ArrayList<>();
+    /** Per tangent pass (vector count): its nodes, and the frontier values they read. */
+    private final Map<Integer, List<Node>> tangentNodes = new java.util.LinkedHashMap<>();
+    private final Map<Integer, Set<String>> reads = new java.util.HashMap<>();
     private final List<Node> preparedNodes = new ArrayList<>();
     private final List<String> frontier = new ArrayList<>();
     private final Set<String> dataInputs = new HashSet<>();
 
-    /** @param full a builder holding the HVP graph at a point (weights initializers, tangents inputs, all outputs) */
-    HvpSplit(OnnxModelBuilder full, int params) {
+    /**
+     * @param full   a builder holding the HVP graph at a point (weights initializers, tangents inputs, all outputs)
+     * @param counts the vector counts of its tangent passes ({@link HvpGraph#builder}); one prepared model serves all
+     */
+    HvpSplit(OnnxModelBuilder full, int params, int... counts) {
         this.full = full;
         List<Node> nodes = full.nodes();
         Set<String> varying = new HashSet<>(), constant = new HashSet<>();
-        for (int p = 0; p < params; p++) {
-            varying.add(HvpGraph.tangentName(p));
+        for (int k : counts) {
+            for (int p = 0; p < params; p++) {
+                varying.add(HvpGraph.tangentName(p, k));
+            }
         }
         for (Node n : nodes) {
             if (n.inputs().stream().anyMatch(varying::contains)) {
@@ -41,30 +48,34 @@ public final class HvpSplit {
                 constant.addAll(n.outputs());
             }
         }
-        Set<String> needed = new HashSet<>();
-        for (int p = 0; p < params; p++) {
-            needed.add(HvpGraph.hvpName(p));
-        }
         Set<String> cut = new LinkedHashSet<>();
-        List<Node> perVector = new ArrayList<>();
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            Node n = nodes.get(i);
-            if (n.outputs().stream().noneMatch(needed::contains)) {
-                continue;
+        for (int k : counts) {
+            Set<String> needed = new HashSet<>(), own = new LinkedHashSet<>();
+            for (int p = 0; p < params; p++) {
+                needed.add(HvpGraph.hvpName(p, k));
             }
-            perVector.add(n);
-            for (String in : n.inputs()) {
-                if (in.isEmpty() || full.isInitializer(in)) {
+            List<Node> perVector = new ArrayList<>();
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                if (n.outputs().stream().noneMatch(needed::contains)) {
                     continue;
                 }
-                if (varying.contains(in) || constant.contains(in)) {
-                    needed.add(in);
-                } else {
-                    cut.add(in);
+                perVector.add(n);
+                for (String in : n.inputs()) {
+                    if (in.isEmpty() || full.isInitializer(in)) {
+                        continue;
+                    }
+                    if (varying.contains(in) || constant.contains(in)) {
+                        needed.add(in);
+                    } else {
+                        own.add(in);
+                    }
                 }
             }
+            tangentNodes.put(k, perVector.reversed());
+            reads.put(k, own);
+            cut.addAll(own);
         }
-        tangentNodes.addAll(perVector.reversed());
         // the prepared part: what the cut, the loss and the gradient need, none of it depending on u
         Set<String> want = new HashSet<>(cut);
         want.add(GradientGraph.LOSS);
@@ -86,6 +97,11 @@ public final class HvpSplit {
             }
             frontier.add(c);
         }
+    }
+
+    /** The vector counts of the tangent passes. */
+    public Set<Integer> counts() {
+        return tangentNodes.keySet();
     }
 
     /** Values the tangent part reads from the prepared part (or straight from the data feed, {@link #isDataInput}). */
@@ -114,17 +130,18 @@ public final class HvpSplit {
     }
 
     /**
-     * The model of the tangent part: inputs the tangents and the frontier values, typed as the prepared model made
-     * them ({@code types}: ONNX element type code and rank of each frontier value that is not a data input).
+     * The model of the tangent pass of {@code vectors} directions: inputs its tangents and the frontier values it
+     * reads, typed as the prepared model made them ({@code types}: ONNX element type code and rank of each frontier
+     * value that is not a data input).
      */
-    public byte[] perVector(int params, Map<String, long[]> types, List<long[]> tangentShapes) {
-        OnnxModelBuilder b = full.restrictedTo(tangentNodes);
+    public byte[] perVector(int vectors, int params, Map<String, long[]> types, List<long[]> tangentShapes) {
+        OnnxModelBuilder b = full.restrictedTo(tangentNodes.get(vectors));
         for (int p = 0; p < params; p++) {
-            if (!b.isInput(HvpGraph.tangentName(p))) {
-                b.input(HvpGraph.tangentName(p), OnnxModelBuilder.FLOAT, tangentShapes.get(p));
+            if (!b.isInput(HvpGraph.tangentName(p, vectors))) {
+                b.input(HvpGraph.tangentName(p, vectors), OnnxModelBuilder.FLOAT, HvpGraph.withVectors(vectors, tangentShapes.get(p)));
             }
         }
-        for (String f : frontier) {
+        for (String f : reads.get(vectors)) {
             if (!isDataInput(f)) {
                 long[] t = types.get(f); // [elemType, rank]
                 long[] dims = new long[(int) t[1]];
@@ -133,7 +150,7 @@ public final class HvpSplit {
             }
         }
         for (int p = 0; p < params; p++) {
-            b.output(HvpGraph.hvpName(p));
+            b.output(HvpGraph.hvpName(p, vectors));
         }
         return b.build();
     }

@@ -89,12 +89,24 @@ final class LayoutRules {
         var b = e.b;
         long axis = n.intAttribute("axis", e.opset >= 13 ? -1 : 1);
         if (e.opset >= 13) {
-            return b.op("Mul", y, b.op("Sub", v, e.reduceSum(b.op("Mul", y, v), new long[]{axis}, true)));
+            long a = e.vectors > 1 ? VectorTangents.shift(axis) : axis; // a tangent's vector axis comes first
+            return b.op("Mul", y, b.op("Sub", v, e.reduceSum(b.op("Mul", y, v), new long[]{a}, true)));
         }
         Map<String, Object> at = Map.of("axis", axis);
-        String y2 = b.op("Flatten", at, y), v2 = b.op("Flatten", at, v);
-        String r = b.op("Mul", y2, b.op("Sub", v2, e.reduceSum(b.op("Mul", y2, v2), new long[]{1}, true)));
-        return b.op("Reshape", r, b.op("Shape", y));
+        String y2 = b.op("Flatten", at, y), v2 = flatLike(v, y2, at, e);
+        String r = b.op("Mul", y2, b.op("Sub", v2, e.reduceSum(b.op("Mul", y2, v2), new long[]{e.vectors > 1 ? 2 : 1}, true)));
+        return b.op("Reshape", r, shapeOf(y, e));
+    }
+
+    /** v flattened as y2 is (with a tangent's vector axis in front when the pass carries several). */
+    private static String flatLike(String v, String y2, Map<String, Object> at, GradientGraph.Emit e) {
+        return e.vectors > 1 ? e.b.op("Reshape", v, shapeOf(y2, e)) : e.b.op("Flatten", at, v);
+    }
+
+    /** The runtime shape of y, with the vector axis in front when the pass carries several. */
+    private static String shapeOf(String y, GradientGraph.Emit e) {
+        String s = e.b.op("Shape", y);
+        return e.vectors > 1 ? e.b.op("Concat", Map.of("axis", 0L), e.ints(e.vectors), s) : s;
     }
 
     /** LogSoftmax y: Jacobian–vector product v − Σ exp(y) ⊙ v (per normalized group). */
@@ -112,11 +124,12 @@ final class LayoutRules {
         long axis = n.intAttribute("axis", e.opset >= 13 ? -1 : 1);
         boolean flat = e.opset < 13;
         Map<String, Object> at = Map.of("axis", axis);
-        String p = b.op("Exp", flat ? b.op("Flatten", at, y) : y), w = flat ? b.op("Flatten", at, v) : v;
-        long[] ax = {flat ? 1 : axis};
+        String y2 = flat ? b.op("Flatten", at, y) : y;
+        String p = b.op("Exp", y2), w = flat ? flatLike(v, y2, at, e) : v;
+        long[] ax = {flat ? (e.vectors > 1 ? 2 : 1) : e.vectors > 1 ? VectorTangents.shift(axis) : axis};
         String r = transposed ? b.op("Sub", w, b.op("Mul", p, e.reduceSum(w, ax, true)))
                 : b.op("Sub", w, e.reduceSum(b.op("Mul", p, w), ax, true));
-        return flat ? b.op("Reshape", r, b.op("Shape", y)) : r;
+        return flat ? b.op("Reshape", r, shapeOf(y, e)) : r;
     }
 
     /** Gather(data, indices, axis 0): dData = OneHot(indices, rows)ᵀ · dY, both flattened at the indices' rank. */

@@ -27,12 +27,12 @@ final class PreparedHvp implements AutoCloseable {
      */
     static final long BUDGET = 2L << 30;
 
-    private final ModelSession perVector;
+    /** One session per tangent pass, by its vector count. */
+    private final Map<Integer, ModelSession> perVector = new java.util.TreeMap<>();
     private final List<OrtSession.Result> kept = new ArrayList<>();
     private final List<Map<String, OnnxTensor>> feeds = new ArrayList<>();
 
-    private PreparedHvp(ModelSession perVector) {
-        this.perVector = perVector;
+    private PreparedHvp() {
     }
 
     /**
@@ -68,8 +68,18 @@ final class PreparedHvp implements AutoCloseable {
             results.forEach(OrtSession.Result::close);
             throw e;
         }
-        PreparedHvp p = new PreparedHvp(OrtSessions.open(split.perVector(params, types, tangentShapes), file, settings));
-        Set<String> wanted = p.perVector.getInputNames();
+        PreparedHvp p = new PreparedHvp();
+        try {
+            int last = split.counts().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            for (int k : split.counts()) { // only the pass of most directions profiles: one trace file
+                SessionSettings s = k == last ? settings : settings.withProfiling(null);
+                p.perVector.put(k, OrtSessions.open(split.perVector(k, params, types, tangentShapes), file, s));
+            }
+        } catch (RuntimeException e) {
+            results.forEach(OrtSession.Result::close);
+            p.perVector.values().forEach(ModelSession::close);
+            throw e;
+        }
         for (int b = 0; b < batches.size(); b++) {
             Map<String, OnnxTensor> feed = new HashMap<>(batches.get(b));
             for (String f : split.frontier()) {
@@ -77,7 +87,6 @@ final class PreparedHvp implements AutoCloseable {
                     feed.put(f, (OnnxTensor) results.get(b).get(f).orElseThrow());
                 }
             }
-            feed.keySet().retainAll(wanted);
             p.feeds.add(feed);
             p.kept.add(results.get(b));
         }
@@ -100,20 +109,27 @@ final class PreparedHvp implements AutoCloseable {
         };
     }
 
-    /** The per-vector model's inputs (tangents the model does not read are left out of it). */
-    Set<String> inputs() {
-        return perVector.getInputNames();
+    /** The vector counts of the tangent passes. */
+    Set<Integer> counts() {
+        return perVector.keySet();
     }
 
-    /** Runs the tangent part on batch {@code b} with the given tangents; the caller closes the result. */
-    OrtSession.Result run(int b, Map<String, OnnxTensor> tangents, Set<String> outputs) throws OrtException {
-        Map<String, OnnxTensor> feed = new HashMap<>(feeds.get(b));
-        tangents.forEach((k, v) -> {
-            if (perVector.getInputNames().contains(k)) {
+    /** Runs the tangent pass of {@code vectors} directions on batch {@code b} with the given tangents; the caller closes the result. */
+    OrtSession.Result run(int vectors, int b, Map<String, OnnxTensor> tangents, Set<String> outputs) throws OrtException {
+        ModelSession s = perVector.get(vectors);
+        Set<String> wanted = s.getInputNames();
+        Map<String, OnnxTensor> feed = new HashMap<>();
+        feeds.get(b).forEach((k, v) -> {
+            if (wanted.contains(k)) {
                 feed.put(k, v);
             }
         });
-        return perVector.run(feed, outputs);
+        tangents.forEach((k, v) -> {
+            if (wanted.contains(k)) {
+                feed.put(k, v);
+            }
+        });
+        return s.run(feed, outputs);
     }
 
     /** The prepared part's outputs of batch {@code b} (the loss and gradient names of {@link GradientGraph}). */
@@ -122,12 +138,12 @@ final class PreparedHvp implements AutoCloseable {
     }
 
     String endProfiling() throws OrtException {
-        return perVector.endProfiling();
+        return ((java.util.TreeMap<Integer, ModelSession>) perVector).lastEntry().getValue().endProfiling();
     }
 
     @Override
     public void close() {
         kept.forEach(OrtSession.Result::close);
-        perVector.close();
+        perVector.values().forEach(ModelSession::close);
     }
 }

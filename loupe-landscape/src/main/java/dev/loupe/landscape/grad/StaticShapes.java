@@ -32,6 +32,11 @@ final class StaticShapes {
         dims.put(name, d.clone());
     }
 
+    /** Records the contents of a small int64 vector (an initializer the gradient rules wrote). */
+    void putValues(String name, long[] v) {
+        values.put(name, v.clone());
+    }
+
     /** Records an int64 tensor of rank ≤ 1 with known contents (constants, fixed initializers). */
     void constant(Tensor t) {
         dims.put(t.name(), t.shape().clone());

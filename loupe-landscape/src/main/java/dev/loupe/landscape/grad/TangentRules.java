@@ -23,12 +23,19 @@ final class TangentRules {
      * Tangent of output {@code out} of node {@code n}, given input tangents {@code t} (null = zero),
      * or null when it is zero.
      */
-    static String tangent(Node n, int out, List<String> t, GradientGraph.Emit e, StaticShapes shapes) {
+    static String tangent(Node n, int out, List<String> tangents, GradientGraph.Emit e, StaticShapes shapes) {
+        List<String> t = tangents;
         OnnxModelBuilder b = e.b;
         List<String> in = n.inputs();
         String y = n.outputs().get(out);
         if (out > 0) {
             return null; // second outputs (MaxPool indices) are integers
+        }
+        if (e.vectors > 1) {
+            if (!VectorTangents.ELEMENTWISE.contains(n.opType())) {
+                return VectorTangents.tangent(n, t, e, shapes);
+            }
+            t = VectorTangents.lifted(n, t, e, shapes);
         }
         return switch (n.opType()) {
             case "Identity", "Dropout", "Neg", "Flatten", "Transpose", "Reshape", "Expand", "ReduceSum", "ReduceMean",
@@ -120,7 +127,7 @@ final class TangentRules {
         return b.op(n.opType(), n.attributes(), args.toArray(String[]::new));
     }
 
-    private static List<String> list(String... s) {
+    static List<String> list(String... s) {
         List<String> l = new ArrayList<>();
         for (String x : s) {
             l.add(x);
@@ -128,7 +135,7 @@ final class TangentRules {
         return l;
     }
 
-    private static String sum(OnnxModelBuilder b, List<String> parts) {
+    static String sum(OnnxModelBuilder b, List<String> parts) {
         List<String> nz = parts.stream().filter(java.util.Objects::nonNull).toList();
         return nz.isEmpty() ? null : nz.size() == 1 ? nz.getFirst() : b.op("Sum", nz.toArray(String[]::new));
     }

@@ -26,8 +26,22 @@ final class BlockHessian implements HessianVectorProduct {
 
     @Override
     public double[] apply(double[] v) {
+        return Arrays.copyOfRange(h.apply(embed(v)), from, to);
+    }
+
+    @Override
+    public java.util.List<double[]> applyAll(java.util.List<double[]> vs) {
+        return h.applyAll(vs.stream().map(this::embed).toList()).stream().map(hv -> Arrays.copyOfRange(hv, from, to)).toList();
+    }
+
+    @Override
+    public int batch() {
+        return h.batch();
+    }
+
+    private double[] embed(double[] v) {
         double[] full = new double[h.dimension()];
         System.arraycopy(v, 0, full, from, v.length);
-        return Arrays.copyOfRange(h.apply(full), from, to);
+        return full;
     }
 }

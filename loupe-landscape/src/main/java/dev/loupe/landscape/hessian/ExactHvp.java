@@ -27,4 +27,15 @@ public final class ExactHvp implements HessianVectorProduct {
     public double[] apply(double[] v) {
         return grad.hessianVectorProduct(theta, v);
     }
+
+    /** Several directions per ONNX Runtime run ({@link GradientEvaluator#hessianVectorProducts}). */
+    @Override
+    public java.util.List<double[]> applyAll(java.util.List<double[]> vs) {
+        return grad.hessianVectorProducts(theta, vs);
+    }
+
+    @Override
+    public int batch() {
+        return grad.hvpBatch();
+    }
 }

@@ -28,9 +28,9 @@ public final class HutchPlusPlus {
         SplittableRandom rnd = new SplittableRandom(seed);
         progress.start("Hessian trace (Hutch++)", 3L * k);
         try {
+            // each of the three groups of k products is independent: h.batch() directions per pass, drawn in order
             List<double[]> q = new ArrayList<>();
-            for (int j = 0; j < k; j++) {
-                double[] y = h.apply(Vectors.rademacher(h.dimension(), rnd));
+            inGroups(h, k, j -> Vectors.rademacher(h.dimension(), rnd), (s, y) -> {
                 progress.advance(1);
                 double before = Vectors.norm(y);
                 for (int pass = 0; pass < 2; pass++) {
@@ -43,28 +43,48 @@ public final class HutchPlusPlus {
                     Vectors.scale(y, 1 / after);
                     q.add(y);
                 }
-            }
-            double low = 0;
-            for (double[] u : q) {
-                low += Vectors.dot(u, h.apply(u));
+            });
+            double[] acc = new double[3]; // tr(QᵀHQ), Σ remainder samples, Σ their squares
+            inGroups(h, q.size(), q::get, (u, hu) -> {
+                acc[0] += Vectors.dot(u, hu);
                 progress.advance(1);
-            }
+            });
             progress.advance(k - q.size());
-            double sum = 0, sumSq = 0;
-            for (int j = 0; j < k; j++) {
+            inGroups(h, k, j -> {
                 double[] g = Vectors.rademacher(h.dimension(), rnd);
                 for (double[] u : q) {
                     Vectors.subtract(g, Vectors.dot(g, u), u);
                 }
-                double s = Vectors.dot(g, h.apply(g));
+                return g;
+            }, (g, hg) -> {
+                double s = Vectors.dot(g, hg);
                 progress.advance(1);
-                sum += s;
-                sumSq += s * s;
-            }
+                acc[1] += s;
+                acc[2] += s * s;
+            });
+            double low = acc[0], sum = acc[1], sumSq = acc[2];
             double mean = sum / k, var = Math.max(0, (sumSq - k * mean * mean) / (k - 1));
             return new Hutchinson.Result(low + mean, t975(k - 1) * Math.sqrt(var / k), 3 * k);
         } finally {
             progress.done();
+        }
+    }
+
+    /**
+     * {@code count} directions made by {@code make} (in index order), their products taken {@link HessianVectorProduct#batch}
+     * at a time, each pair handed to {@code use} in order: at most one pass's vectors held besides the caller's.
+     */
+    static void inGroups(HessianVectorProduct h, int count, java.util.function.IntFunction<double[]> make,
+                         java.util.function.BiConsumer<double[], double[]> use) {
+        for (int from = 0; from < count; from += h.batch()) {
+            List<double[]> vs = new ArrayList<>();
+            for (int j = from; j < Math.min(count, from + h.batch()); j++) {
+                vs.add(make.apply(j));
+            }
+            List<double[]> hv = h.applyAll(vs);
+            for (int j = 0; j < vs.size(); j++) {
+                use.accept(vs.get(j), hv.get(j));
+            }
         }
     }
 

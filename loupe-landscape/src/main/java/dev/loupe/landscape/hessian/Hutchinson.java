@@ -3,6 +3,8 @@ package dev.loupe.landscape.hessian;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.sketch.Vectors;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -25,19 +27,26 @@ public final class Hutchinson {
         int n = 0;
         progress.start("Hessian trace", maxIter);
         try {
-            while (n < maxIter) {
-                double[] v = Vectors.rademacher(h.dimension(), rnd);
-                double s = Vectors.dot(v, h.apply(v));
-                n++;
-                progress.advance(1);
-                sum += s;
-                sumSq += s * s;
-                double mean = sum / n;
-                // PyHessian's rule, but never stop before 10 samples so the interval means something
-                if (n >= 10 && Math.abs(mean - prevMean) / (Math.abs(prevMean) + 1e-6) < tol) {
-                    break;
+            boolean stop = false;
+            while (n < maxIter && !stop) {
+                // h.batch() samples per pass, drawn in the order one at a time would draw them; the stopping rule still
+                // looks at each sample in turn, so the trace is the one-at-a-time estimate (the rest of a pass unused)
+                List<double[]> vs = new ArrayList<>();
+                for (int j = 0; j < Math.min(h.batch(), maxIter - n); j++) {
+                    vs.add(Vectors.rademacher(h.dimension(), rnd));
                 }
-                prevMean = mean;
+                List<double[]> hv = h.applyAll(vs);
+                for (int j = 0; j < vs.size() && !stop; j++) {
+                    double s = Vectors.dot(vs.get(j), hv.get(j));
+                    n++;
+                    progress.advance(1);
+                    sum += s;
+                    sumSq += s * s;
+                    double mean = sum / n;
+                    // PyHessian's rule, but never stop before 10 samples so the interval means something
+                    stop = n >= 10 && Math.abs(mean - prevMean) / (Math.abs(prevMean) + 1e-6) < tol;
+                    prevMean = mean;
+                }
             }
         } finally {
             progress.done();

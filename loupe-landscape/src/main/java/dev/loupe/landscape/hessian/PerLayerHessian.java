@@ -6,6 +6,7 @@ import dev.loupe.landscape.engine.ParameterLayout;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.grad.HvpBatchSize;
 import dev.loupe.landscape.result.LayerCurvature;
 
 import java.util.ArrayList;
@@ -70,7 +71,9 @@ public final class PerLayerHessian {
         try (ParameterizedModel m = data.open(move)) {
             Samples s = data.samples(m, samples, batch);
             progress.start("Hessian: building the gradient and Hessian-vector graphs (ONNX Runtime)", 1);
-            try (GradientEvaluator g = GradientEvaluator.atPoint(m, s, data.loss(), batch, threads, m.theta0(), null)) {
+            // the default batch of loupe hessian, so that its --per-layer traces are these to the bit
+            try (GradientEvaluator g = GradientEvaluator.atPoint(m, s, data.loss(), batch, threads, m.theta0(), null,
+                    HvpBatchSize.of(m, batch))) {
                 progress.done();
                 return of(new ExactHvp(g, m.theta0()), m.layout(), traceSamples, 0, tol, seed, progress);
             }

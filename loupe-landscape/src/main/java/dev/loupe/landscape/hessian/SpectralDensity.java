@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  * PyHessian's density_generate does).
  */
 public final class SpectralDensity {
+    /** Bytes the Lanczos bases of the runs advancing together may take. */
+    static final long LOCKSTEP_BYTES = 2L << 30;
+
     private SpectralDensity() {
     }
 
@@ -45,8 +48,16 @@ public final class SpectralDensity {
         int m = Math.min(steps, h.dimension());
         progress.start("spectral density", (long) runs * m);
         try {
+            List<double[]> starts = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
-                Lanczos.Decomposition dec = Lanczos.run(h, Vectors.rademacher(h.dimension(), rnd), m, x -> false, progress);
+                starts.add(Vectors.rademacher(h.dimension(), rnd));
+            }
+            // the runs are independent: h.batch() of them advance in lockstep, one batched product per step, as many as
+            // keep their Lanczos bases (m vectors each, full reorthogonalization) within LOCKSTEP_BYTES
+            int wave = (int) Math.max(1, Math.min(runs, LOCKSTEP_BYTES / ((m + 1L) * h.dimension() * 8)));
+            List<Lanczos.Decomposition> decs = Lockstep.run(h, runs, wave, progress,
+                    (r, op) -> Lanczos.run(op, starts.get(r), m, x -> false, Progress.NONE));
+            for (Lanczos.Decomposition dec : decs) {
                 progress.advance(m - dec.steps());
                 Lanczos.Ritz ritz = dec.ritz();
                 for (int i = 0; i < dec.steps(); i++) {

@@ -78,6 +78,26 @@ public final class OnnxModelBuilder {
         return initializers.stream().anyMatch(i -> i.name().equals(name));
     }
 
+    /** The dims of initializer {@code name}, or null when there is none of that name. */
+    public long[] initializerDims(String name) {
+        return initializers.stream().filter(i -> i.name().equals(name)).findFirst().map(i -> i.dims().clone()).orElse(null);
+    }
+
+    /** The contents of an int64 initializer of at most {@code max} entries, or null (none, another type, larger). */
+    public long[] int64Values(String name, int max) {
+        for (Init i : initializers) {
+            if (i.name().equals(name)) {
+                if (i.elemType() != INT64 || i.raw().length / 8 > max) {
+                    return null;
+                }
+                long[] v = new long[i.raw().length / 8];
+                ByteBuffer.wrap(i.raw()).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** Whether {@code name} is a graph input of this builder. */
     public boolean isInput(String name) {
         return inputs.stream().anyMatch(i -> i.name().equals(name));

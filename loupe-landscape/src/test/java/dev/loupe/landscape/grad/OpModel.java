@@ -127,15 +127,43 @@ final class OpModel {
                 assertEquals(fd[i], exact[i], 3e-3 * hs, "Hv entry " + i);
             }
             // at the point, with the tangent-independent part run once (HvpSplit): the same products and gradient
-            try (GradientEvaluator at = GradientEvaluator.atPoint(m, null, LossKind.MODEL_OUTPUT, 1, 1, theta, null)) {
+            try (GradientEvaluator at = GradientEvaluator.atPoint(m, null, LossKind.MODEL_OUTPUT, 1, 1, theta, null, 3)) {
                 double[] split = new ExactHvp(at, theta).apply(v);
                 double[] g0 = at.evaluate(theta).gradient();
                 for (int i = 0; i < v.length; i++) {
                     assertEquals(exact[i], split[i], 1e-5 * hs, "prepared Hv entry " + i);
                     assertEquals(grad[i], g0[i], 1e-5 * scale, "prepared gradient entry " + i);
                 }
+                // three directions in one batched run (the vector axis through every tangent rule) against one at a time
+                checkBatched(at, theta, List.of(v, gaussian(v.length, r), gaussian(v.length, r)));
             }
         }
+    }
+
+    /** Each of {@code vs} by {@link GradientEvaluator#hessianVectorProducts} equals its own single product, to float rounding. */
+    static void checkBatched(GradientEvaluator g, float[] theta, List<double[]> vs) {
+        if (g.hvpBatch() < 2) {
+            throw new AssertionError("no batched pass was built");
+        }
+        List<double[]> batched = g.hessianVectorProducts(theta, vs);
+        for (int j = 0; j < vs.size(); j++) {
+            double[] single = g.hessianVectorProduct(theta, vs.get(j));
+            double hs = 1e-12;
+            for (double x : single) {
+                hs = Math.max(hs, Math.abs(x));
+            }
+            for (int i = 0; i < single.length; i++) {
+                assertEquals(single[i], batched.get(j)[i], 2e-5 * hs, "direction " + j + ", Hv entry " + i);
+            }
+        }
+    }
+
+    static double[] gaussian(int n, SplittableRandom r) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return v;
     }
 
     /** Runs the weights through the gradient graph once and returns (loss, gradient). */

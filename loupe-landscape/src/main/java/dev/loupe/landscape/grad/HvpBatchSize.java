@@ -1,0 +1,48 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.graph.Node;
+import dev.loupe.landscape.engine.ParameterizedModel;
+
+/**
+ * The default number of directions per batched Hessian-vector product ({@link GradientEvaluator#hessianVectorProducts}),
+ * from memory: each direction of a batched run holds about {@link #TENSORS_PER_ACTIVATION} activation-sized float
+ * tensors (the forward tangent, the backward tangent, the im2col-sized products and their transposes) for every
+ * value of the forward graph, over a data batch (the fixture CNN, batches of 500: peak RSS 1.80 GB with single
+ * products, 4.17 GB with 8 directions per run, about 300 MB per direction against 344 MB estimated), plus {@link #ARRAYS_PER_WEIGHT} weight-sized arrays (the direction,
+ * its float32 copy, the product in double). The batch is the largest k up to {@link #MAX} whose directions fit in
+ * {@link #BUDGET}; unknown sizes (symbolic sequence lengths) count 512 per axis.
+ */
+public final class HvpBatchSize {
+    /** Bytes the k directions of one batched run may take. */
+    static final long BUDGET = 3L << 30;
+    /** Past 8 directions the GEMMs on the shared im2col matrices are compute-bound already ({@code loupe bench hessian}). */
+    public static final int MAX = 8;
+    static final int TENSORS_PER_ACTIVATION = 4, ARRAYS_PER_WEIGHT = 3;
+
+    private HvpBatchSize() {
+    }
+
+    /** @param batch the data batch the products run over (samples per ONNX Runtime run) */
+    public static int of(ParameterizedModel m, int batch) {
+        long bytes = perDirection(m, batch);
+        return (int) Math.max(1, Math.min(MAX, BUDGET / Math.max(1, bytes)));
+    }
+
+    /** Estimated bytes one direction of a batched run takes. */
+    public static long perDirection(ParameterizedModel m, int batch) {
+        StaticShapes s = GradientGraph.shapes(m);
+        long floats = 0;
+        for (Node n : m.nodes()) {
+            long[] d = s.dims(n.outputs().getFirst());
+            if (d == null) {
+                continue;
+            }
+            long per = 1;
+            for (int i = 1; i < d.length; i++) {
+                per *= d[i] > 0 ? d[i] : 512;
+            }
+            floats += per;
+        }
+        return TENSORS_PER_ACTIVATION * 4L * floats * Math.max(1, batch) + ARRAYS_PER_WEIGHT * 8L * m.layout().size();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.loupe.landscape.grad;
+
+import dev.loupe.core.data.Fixtures;
+import dev.loupe.landscape.engine.LossKind;
+import dev.loupe.landscape.engine.ModelData;
+import dev.loupe.landscape.engine.ParameterizedModel;
+import dev.loupe.landscape.engine.Samples;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Batched Hessian-vector products ({@link GradientEvaluator#hessianVectorProducts}: k directions in one run, the
+ * vector axis through every tangent rule the fixture models use: Gemm, MatMul, ReLU, the im2col GEMMs of
+ * {@link ConvAtPoint}, strided convolutions, BatchNorm, pools, residual adds) against the same directions one at a
+ * time, on the fixture MLP, CNN and ResNet-20 with real images. Five directions with a batch of 4: one full group
+ * and one group of one (run alone), in two data batches.
+ */
+class TestBatchedHvp {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"models/mlp.onnx", "models/cnn.onnx", "models/resnet20.onnx"})
+    void batchedProductsEqualSingleOnes(String model) {
+        Path f = Fixtures.dir().resolve("data");
+        try (ParameterizedModel m = ParameterizedModel.open(Fixtures.dir().resolve(model))) {
+            Samples data = new ModelData(m.file(), new ModelData.Tensors(f.resolve("fashion-mnist-test-2000-images-idx3-ubyte.gz"),
+                    f.resolve("fashion-mnist-test-2000-labels-idx1-ubyte.gz")), LossKind.CROSS_ENTROPY, s -> { }).samples(m, 24, 12);
+            try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 12, 1, m.theta0(), null, 4)) {
+                assertEquals(4, g.hvpBatch());
+                SplittableRandom r = new SplittableRandom(7);
+                List<double[]> vs = new ArrayList<>();
+                for (int j = 0; j < 5; j++) {
+                    vs.add(OpModel.gaussian(m.layout().size(), r));
+                }
+                vs.set(2, new double[m.layout().size()]); // a zero direction inside a group stays zero
+                OpModel.checkBatched(g, m.theta0(), vs);
+            }
+        }
+    }
+}
