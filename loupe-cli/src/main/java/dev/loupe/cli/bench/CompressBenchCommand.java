@@ -176,8 +176,10 @@ public final class CompressBenchCommand implements Callable<Integer> {
                             Table.num(q.kernelSeconds() * q.count(), 1), Table.num(q.encodeSeconds() * q.count(), 1));
                 }
             }
-            out.println();
-            p.print(out);
+            if (r.runs().stream().anyMatch(x -> !x.parts().isEmpty())) {
+                out.println();
+                p.print(out);
+            }
             out.printf(Locale.ROOT, "peak heap: the heap pools' peaks summed (reset before each job; an upper bound); old gen peak: "
                     + "the old generation's; live after full GC: the most heap in use right after a "
                     + "full collection (the live set then; none when the heap never filled); layer loop: read, compress and write every layer (the rest: opening, allocation, copying "

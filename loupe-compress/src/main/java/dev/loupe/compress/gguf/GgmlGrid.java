@@ -144,42 +144,55 @@ final class GgmlGrid {
                     GgmlQuantizer.putQ5((short) 0, type == DType.Q5_1 ? Short.valueOf((short) 0) : null, l, bb);
                     System.arraycopy(bb.array(), h, out, p + h, 20); // qh and qs, after d (and m)
                 }
-                case Q4_K -> {
-                    for (int c = 0; c < 4; c++) {
-                        for (int l = 0; l < 32; l++) {
-                            out[p + 16 + 32 * c + l] = (byte) (levels[e + 64 * c + l] | levels[e + 64 * c + l + 32] << 4);
-                        }
-                    }
-                }
-                case Q5_K -> {
-                    for (int j = 0; j < 32; j++) {
-                        out[p + 16 + j] = 0;
-                    }
-                    for (int c = 0; c < 4; c++) {
-                        for (int l = 0; l < 32; l++) {
-                            int l1 = levels[e + 64 * c + l];
-                            int l2 = levels[e + 64 * c + l + 32];
-                            out[p + 16 + l] |= (byte) ((l1 >> 4) << 2 * c | (l2 >> 4) << 2 * c + 1);
-                            out[p + 48 + 32 * c + l] = (byte) ((l1 & 0xF) | (l2 & 0xF) << 4);
-                        }
-                    }
-                }
-                default -> { // Q6_K, as quantize_row_q6_K_ref packs L
-                    for (int h = 0; h < 2; h++) {
-                        for (int l = 0; l < 32; l++) {
-                            int q1 = levels[e + 128 * h + l];
-                            int q2 = levels[e + 128 * h + l + 32];
-                            int q3 = levels[e + 128 * h + l + 64];
-                            int q4 = levels[e + 128 * h + l + 96];
-                            out[p + 64 * h + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
-                            out[p + 64 * h + l + 32] = (byte) ((q2 & 0xF) | (q4 & 0xF) << 4);
-                            out[p + 128 + 32 * h + l] = (byte) ((q1 >> 4) | (q2 >> 4) << 2 | (q3 >> 4) << 4 | (q4 >> 4) << 6);
-                        }
-                    }
-                }
+                default -> putKLevels(type, levels, e, out, p);
             }
         }
         return out;
+    }
+
+    /**
+     * The levels {@code L[e .. e + 256)} of one K super-block into its code bytes at {@code b[p ..]}, as
+     * {@code quantize_row_q4_K_ref} / {@code _q5_K_ref} / {@code _q6_K_ref} pack them: Q4_K nibbles at 16 (elements l and
+     * l + 32 of each 64 share a byte); Q5_K the fifth bits at 16 and the nibbles at 48; Q6_K low nibbles at 0 and high
+     * pairs at 128. Other bytes (scales, d) are left as they are.
+     */
+    static void putKLevels(DType type, int[] L, int e, byte[] b, int p) {
+        switch (type) {
+            case Q4_K -> {
+                for (int c = 0; c < 4; c++) {
+                    for (int l = 0; l < 32; l++) {
+                        b[p + 16 + 32 * c + l] = (byte) (L[e + 64 * c + l] | L[e + 64 * c + l + 32] << 4);
+                    }
+                }
+            }
+            case Q5_K -> {
+                for (int j = 0; j < 32; j++) {
+                    b[p + 16 + j] = 0;
+                }
+                for (int c = 0; c < 4; c++) {
+                    for (int l = 0; l < 32; l++) {
+                        int l1 = L[e + 64 * c + l];
+                        int l2 = L[e + 64 * c + l + 32];
+                        b[p + 16 + l] |= (byte) ((l1 >> 4) << 2 * c | (l2 >> 4) << 2 * c + 1);
+                        b[p + 48 + 32 * c + l] = (byte) ((l1 & 0xF) | (l2 & 0xF) << 4);
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int q1 = L[e + 128 * h + l];
+                        int q2 = L[e + 128 * h + l + 32];
+                        int q3 = L[e + 128 * h + l + 64];
+                        int q4 = L[e + 128 * h + l + 96];
+                        b[p + 64 * h + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
+                        b[p + 64 * h + l + 32] = (byte) ((q2 & 0xF) | (q4 & 0xF) << 4);
+                        b[p + 128 + 32 * h + l] = (byte) ((q1 >> 4) | (q2 >> 4) << 2 | (q3 >> 4) << 4 | (q4 >> 4) << 6);
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(type + " is not a K super-block type");
+        }
     }
 
     private static void fill(float[] x, int from, int n, float v) {

@@ -1,6 +1,9 @@
 package dev.loupe.compress.gguf;
 
+import dev.loupe.core.tensor.DType;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static dev.loupe.compress.gguf.GgmlFit.nearestInt;
 
@@ -107,41 +110,13 @@ final class KQuants {
                 L[32 * j + ii] = Math.max(0, Math.min(nmax, l));
             }
         }
-        out.putShort(dh);
-        out.putShort(dminh);
+        byte[] block = new byte[nmax == 15 ? 144 : 176];
+        ByteBuffer head = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).putShort(dh).putShort(dminh);
         for (int v : sc) {
-            out.put((byte) v);
+            head.put((byte) v);
         }
-        if (nmax == 15) {
-            for (int j = 0; j < QK_K; j += 64) {
-                for (int l = 0; l < 32; ++l) {
-                    out.put((byte) (L[j + l] | (L[j + l + 32] << 4)));
-                }
-            }
-            return;
-        }
-        byte[] qh = new byte[32];
-        byte[] ql = new byte[128];
-        int m1 = 1;
-        int m2 = 2;
-        for (int n = 0; n < QK_K; n += 64) {
-            for (int j = 0; j < 32; ++j) {
-                int l1 = L[n + j];
-                if (l1 > 15) {
-                    l1 -= 16;
-                    qh[j] |= (byte) m1;
-                }
-                int l2 = L[n + j + 32];
-                if (l2 > 15) {
-                    l2 -= 16;
-                    qh[j] |= (byte) m2;
-                }
-                ql[n / 2 + j] = (byte) (l1 | (l2 << 4));
-            }
-            m1 <<= 2;
-            m2 <<= 2;
-        }
-        out.put(qh).put(ql);
+        GgmlGrid.putKLevels(nmax == 15 ? DType.Q4_K : DType.Q5_K, L, 0, block, 0);
+        out.put(block);
     }
 
     /** The 12 scale bytes of block_q4_K/q5_K: sub-blocks 0-3 in the low 6 bits, 4-7 split into nibbles and top bits. */
@@ -200,20 +175,10 @@ final class KQuants {
                 L[16 * j + ii] = Math.max(-32, Math.min(31, l)) + 32;
             }
         }
-        byte[] ql = new byte[128];
-        byte[] qh = new byte[64];
-        for (int j = 0, o = 0; j < QK_K; j += 128, o++) {
-            for (int l = 0; l < 32; ++l) {
-                int q1 = L[j + l] & 0xF;
-                int q2 = L[j + l + 32] & 0xF;
-                int q3 = L[j + l + 64] & 0xF;
-                int q4 = L[j + l + 96] & 0xF;
-                ql[64 * o + l] = (byte) (q1 | (q3 << 4));
-                ql[64 * o + l + 32] = (byte) (q2 | (q4 << 4));
-                qh[32 * o + l] = (byte) ((L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) | ((L[j + l + 64] >> 4) << 4)
-                        | ((L[j + l + 96] >> 4) << 6));
-            }
-        }
-        out.put(ql).put(qh).put(sc).putShort(dh);
+        byte[] block = new byte[210];
+        GgmlGrid.putKLevels(DType.Q6_K, L, 0, block, 0);
+        System.arraycopy(sc, 0, block, 192, 16);
+        ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).putShort(208, dh);
+        out.put(block);
     }
 }

@@ -174,7 +174,8 @@ final class VectorTangents {
         }
         // ranks unknown here: [k] ++ ones(rank y − rank x) ++ shape(x), at run time
         String missing = b.op("Sub", b.op("Shape", b.op("Shape", y)), b.op("Shape", b.op("Shape", x)));
-        String ones = b.op("Slice", e.ints(1, 1, 1, 1, 1, 1, 1, 1), e.ints(0), b.op("Max", missing, e.ints(0)));
+        // (never negative: broadcasting gives the output at least each input's rank)
+        String ones = b.op("Slice", e.ints(1, 1, 1, 1, 1, 1, 1, 1), e.ints(0), missing);
         return b.op("Reshape", t, b.op("Concat", Map.of("axis", 0L), e.ints(e.vectors), ones, b.op("Shape", x)));
     }
 
@@ -247,11 +248,12 @@ final class VectorTangents {
             return b.op("Identity", t);
         }
         boolean axesInput = e.opset >= 18 || n.opType().equals("ReduceSum") && e.opset >= 13;
-        long[] xd = s.dims(in.getFirst());
-        if (xd == null && axesInput) { // 1 … rank, the rank at run time
-            String one = b.op("Squeeze", e.ints(1));
-            String rank = b.op("Size", b.op("Shape", in.getFirst()));
-            return b.op(n.opType(), attrs, t, b.op("Range", one, b.op("Add", rank, one), one));
+        if (s.dims(in.getFirst()) == null) { // rank unknown: reduce [k, everything else], then the primal's shape
+            Map<String, Object> flat = new java.util.HashMap<>(attrs);
+            flat.put("keepdims", 0L);
+            String r = axesInput ? b.op(n.opType(), flat, b.op("Reshape", t, e.ints(e.vectors, -1)), e.ints(1))
+                    : b.op(n.opType(), withAxes(flat, 1), b.op("Reshape", t, e.ints(e.vectors, -1)));
+            return like(r, n.outputs().getFirst(), e, s);
         }
         int r = s.rank(in.getFirst(), n);
         long[] all = new long[r];
@@ -263,6 +265,11 @@ final class VectorTangents {
         }
         attrs.put("axes", all);
         return b.op(n.opType(), attrs, t);
+    }
+
+    private static Map<String, Object> withAxes(Map<String, Object> attrs, long axis) {
+        attrs.put("axes", new long[]{axis});
+        return attrs;
     }
 
     private static String slice(Node n, String t, GradientGraph.Emit e, StaticShapes s) {
