@@ -10,6 +10,7 @@ import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.EsdMetric;
+import dev.loupe.compress.engine.CalibrationOrder;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
@@ -249,8 +250,8 @@ public final class CompressCommand implements Callable<Integer> {
         }
         CompressRequest request = new CompressRequest(model, goal(nmPair), skip,
                 new CompressRequest.Data(new EvalData(data, labels, text, encoder.choices(), calibrationData), eval, calibrationSamples(), norms,
-                        calibration == null && context == null && !oneShot ? null : new CompressRequest.LmCalibration(calibration, context, oneShot),
-                        traceSamples != null && traceSamples == 0),
+                        calibration == null && context == null ? null : new CompressRequest.LmCalibration(calibration, context),
+                        traceSamples != null && traceSamples == 0, oneShot ? CalibrationOrder.ONE_SHOT : CalibrationOrder.SEQUENTIAL),
                 new CompressRequest.MemoryWall(positions, hardware), new CompressRequest.Destination(out, force, dryRun, maxShardSize.bytes()));
         if (traceSamples != null && (traceSamples < 0 || (traceSamples > 0 && !request.hessianTraces())
                 || (traceSamples == 0 && request.goal().allocation() != AllocationMethod.HESSIAN))) {

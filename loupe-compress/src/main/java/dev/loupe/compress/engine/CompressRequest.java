@@ -195,8 +195,11 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      * @param lm      decoder-LM calibration text and window length, or null (not a language model)
      * @param gramProxy {@code --allocate hessian} on an ONNX model by the calibration XᵀX proxy instead of exact Hessian
      *                  traces ({@code --trace-samples 0}; bits only)
+     * @param order     where GPTQ's and SparseGPT's XᵀX come from: through the layers (ONNX) or blocks (LM) already
+     *                  compressed, or from one pass through the uncompressed model ({@code --one-shot})
      */
-    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm, boolean gramProxy) {
+    public record Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm, boolean gramProxy,
+                       CalibrationOrder order) {
         public static final Data NONE = new Data(null, false, 128, null, null);
 
         public Data(EvalData data, boolean eval, int samples, Path norms) {
@@ -204,11 +207,12 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
         }
 
         public Data(EvalData data, boolean eval, int samples, Path norms, LmCalibration lm) {
-            this(data, eval, samples, norms, lm, false);
+            this(data, eval, samples, norms, lm, false, CalibrationOrder.SEQUENTIAL);
         }
 
         public Data {
             data = data == null ? new EvalData(null, null, null, null) : data;
+            order = order == null ? CalibrationOrder.SEQUENTIAL : order;
             if (eval && !data.present()) {
                 throw new LoupeException("--eval needs data: --data X --labels Y (classifier) or --text FILE (encoder)");
             }
@@ -224,14 +228,8 @@ public record CompressRequest(Path model, Goal goal, Pattern skip, Data calibrat
      *
      * @param text    calibration text (read whole), or null
      * @param context tokens per window, or null for the default (512 or the model's positions if fewer)
-     * @param oneShot every layer's XᵀX from one pass through the uncompressed model, instead of block by block
-     *                through the blocks already compressed ({@link SequentialCalibration}, the papers' way); on an ONNX
-     *                model (text null) the same choice against layer by layer ({@link OnnxSequential})
      */
-    public record LmCalibration(Path text, Integer context, boolean oneShot) {
-        public LmCalibration(Path text, Integer context) {
-            this(text, context, false);
-        }
+    public record LmCalibration(Path text, Integer context) {
     }
 
     /**

@@ -122,10 +122,10 @@ public final class CompressRun {
             // layer's error curve from its block's XᵀX in a first pass, then GPTQ one shot from the uncompressed model as before
             boolean lmHessian = grammed && lmText && r.goal().allocation() == AllocationMethod.HESSIAN;
             boolean perBlock = grammed && lmText && !r.dryRun() && r.goal().method().needsGram();
-            boolean throughCompressed = lmText && !r.calibration().lm().oneShot() && !lmHessian;
+            boolean throughCompressed = lmText && r.calibration().order() == CalibrationOrder.SEQUENTIAL && !lmHessian;
             // on an ONNX model likewise, layer by layer in graph order (OnnxSequential), unless --one-shot
             boolean onnxSequential = grammed && onnx && !r.dryRun() && r.goal().method().needsGram()
-                    && !(r.calibration().lm() != null && r.calibration().lm().oneShot())
+                    && r.calibration().order() == CalibrationOrder.SEQUENTIAL
                     && r.goal().allocation() != AllocationMethod.HESSIAN;
             if (perBlock) {
                 notes.add("XᵀX block by block from the LM's forward pass on up to " + r.calibration().samples() + " windows of "
