@@ -10,6 +10,7 @@ import dev.loupe.compress.quantize.QuantizedMatrix;
 import dev.loupe.compress.quantize.RoundToNearest;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.write.QuantizedLayout;
+import dev.loupe.core.bench.PeakResident;
 import dev.loupe.core.bench.Stopwatch;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
@@ -143,7 +144,7 @@ public final class ModelCompressBenchmark {
             // a calibrated job reads the folder (config.json, tokenizer.json: loupe-lm's forward pass); the others the index
             runs.add(job(j.calibrated() ? model : index, data, dir.resolve("out"), j, backend, progress, log));
         }
-        return new Result(blocks, bytes[0], blocks, write, Runtime.getRuntime().maxMemory(), runs, vmHwm(), calibration, repeats);
+        return new Result(blocks, bytes[0], blocks, write, Runtime.getRuntime().maxMemory(), runs, PeakResident.bytes(), calibration, repeats);
     }
 
     private static Run job(Path input, CompressRequest.Data data, Path outDir, Job j, DenseBackend backend, Progress progress,
@@ -305,20 +306,6 @@ public final class ModelCompressBenchmark {
             }
         }
         return s;
-    }
-
-    /** The process's peak resident set (VmHWM of /proc/self/status: heap, native buffers and mapped file pages), or -1. */
-    static long vmHwm() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
     }
 
     private static void delete(Path dir) {

@@ -1,6 +1,7 @@
 package dev.loupe.lm.bench;
 
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.bench.PeakResident;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.lm.LanguageModel;
 import dev.loupe.lm.forward.LinearObserver;
@@ -57,7 +58,7 @@ public final class LmBench {
                     LinearObserver.NONE, progress);
             loupe = r.tokensPerSecond();
         }
-        long rss = peakResident();
+        long rss = PeakResident.bytes();
         String why = LlamaCppPeer.unavailable().orElse(null);
         if (why == null) {
             try {
@@ -123,19 +124,5 @@ public final class LmBench {
 
     private static String readString(Path p) {
         return dev.loupe.lm.perplexity.TextInput.read(p);
-    }
-
-    /** VmHWM of this process (Linux), or -1. */
-    static long peakResident() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }
