@@ -9,6 +9,7 @@ import dev.loupe.compress.gguf.GridWeights;
 import dev.loupe.compress.gguf.HfToGguf;
 import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.io.Scratch;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.Backends;
 
@@ -83,21 +84,7 @@ public final class GptqGguf {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a leftover temporary file is not worth failing the run for
+            Scratch.deleteFolderQuietly(tmp);
         }
     }
 }

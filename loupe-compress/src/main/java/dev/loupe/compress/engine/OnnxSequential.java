@@ -10,6 +10,7 @@ import dev.loupe.compress.write.OnnxOutput;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.graph.Node;
+import dev.loupe.core.io.Scratch;
 import dev.loupe.core.progress.Progress;
 
 import java.io.IOException;
@@ -65,13 +66,13 @@ final class OnnxSequential {
                 if (k + 1 < stages.size()) { // the next pass reads the source with every edit so far
                     Path previous = compressed;
                     compressed = null;
-                    deleteQuietly(previous);
+                    Scratch.deleteQuietly(previous);
                     compressed = copyWith(r.model(), opset, done);
                 }
                 o.edits().forEach(sink);
             }
         } finally {
-            deleteQuietly(compressed);
+            Scratch.deleteQuietly(compressed);
         }
         return new Compressor.Outcome(a, List.of(), layers.stream().map(l -> results.get(l.name())).toList());
     }
@@ -84,10 +85,10 @@ final class OnnxSequential {
             OnnxOutput.write(model, opset, edits, copy);
             return copy;
         } catch (IOException e) {
-            deleteQuietly(copy);
+            Scratch.deleteQuietly(copy);
             throw new LoupeException(model, "cannot write the temporary copy for sequential calibration: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            deleteQuietly(copy);
+            Scratch.deleteQuietly(copy);
             throw e;
         }
     }
@@ -116,15 +117,5 @@ final class OnnxSequential {
             byInput.computeIfAbsent(n.inputs().get(0), x -> new ArrayList<>()).add(l);
         }
         return new ArrayList<>(byInput.values());
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // a leftover temporary file is not worth failing a finished run
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.loupe.core.checkpoint.Checkpoint;
 import dev.loupe.core.checkpoint.Checkpoints;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
+import dev.loupe.core.io.Scratch;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
 import dev.loupe.landscape.onnx.OnnxModelBuilder;
@@ -105,7 +106,7 @@ public final class OptimizedFeed {
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // ORT could not save or we cannot read its graph: the plain model serves
         } finally {
-            delete(dir);
+            Scratch.deleteFolderQuietly(dir);
         }
     }
 
@@ -208,19 +209,5 @@ public final class OptimizedFeed {
             out.add(n.domain() + ":" + n.opType() + n.inputs() + n.outputs());
         }
         return out;
-    }
-
-    private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a temporary folder left behind costs nothing but disk
-        }
     }
 }
