@@ -29,7 +29,12 @@ final class ConvAtPoint {
 
     /** Slices take their bounds as inputs from opset 10 on. */
     static boolean applies(Window win, long groups, GradientGraph.Emit e) {
-        if (!e.atPoint || e.opset < 10) {
+        return e.atPoint && applies(win, groups, e.opset);
+    }
+
+    /** As {@link #applies(Window, long, GradientGraph.Emit)} for a graph at a point of opset {@code opset}. */
+    static boolean applies(Window win, long groups, long opset) {
+        if (opset < 10) {
             return false;
         }
         for (int i = 0; i < 2; i++) {
