@@ -200,9 +200,9 @@ final class ConvAtPoint {
         if (k == 1) {
             return e.reduceSum(b.op("MatMul", b.op("Reshape", v, e.ints(0, f, positions)), mr), new long[]{0}, false);
         }
-        String vt = b.op("Transpose", Map.of("perm", new long[]{1, 0, 2, 3}), b.op("Reshape", v, e.ints(k, -1, f, positions)));
-        String sum = e.reduceSum(b.op("MatMul", b.op("Reshape", vt, e.ints(-1, k * f, positions)), mr), new long[]{0}, false);
-        return b.op("Reshape", sum, e.ints(k, f, j));
+        String vt = b.op("Transpose", Map.of("perm", new long[]{0, 2, 1, 3}), b.op("Reshape", v, e.ints(k, -1, f, positions)));
+        String prod = b.op("MatMul", b.op("Reshape", vt, e.ints(k * f, -1)), b.op("Reshape", m, e.ints(-1, j)));
+        return b.op("Reshape", prod, e.ints(k, f, j));
     }
 
     /**
