@@ -53,8 +53,8 @@ class ConvOpGradientTest {
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "c_x", "w", "b").node("Relu", "r1", "c1")
                                 .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "p1", "w2")),
-                new Case("relu, max pool 2x2, scaled by a weight (at a point: the mask applied to the pooled tangent)",
-                        m -> separated(m, "x", 0.05f, 2, 2, 6, 6).weight("s", 0.5, 1.5, 1, 2, 1, 1).node("Relu", "r1", "x")
+                new Case("relu, max pool 2x2, scaled by a weight (at a point: the masks applied to the pooled tangents)",
+                        m -> separated(m, "x", 0.05f, 2, 2, 6, 6).weight("s", 0.5, 1.5, 1, 2, 1, 1).node("Identity", "i1", "x").node("Relu", "r1", "i1")
                                 .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
                                 .node("Mul", "h", "p1", "s")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
