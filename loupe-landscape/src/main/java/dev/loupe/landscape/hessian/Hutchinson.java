@@ -13,7 +13,15 @@ import java.util.SplittableRandom;
  * Each vᵀHv is an unbiased sample, so the 95% confidence interval is mean ± 1.96·sd/√n.
  */
 public final class Hutchinson {
+    /** Samples before the stopping rule may stop (PyHessian has none; 10 so that the interval means something). */
+    static final int MIN_SAMPLES = 10;
+
     private Hutchinson() {
+    }
+
+    /** Samples certain to be taken: all of {@code maxIter} without a tolerance, else the first {@link #MIN_SAMPLES}. */
+    static int certain(int maxIter, double tol) {
+        return tol > 0 ? Math.min(maxIter, MIN_SAMPLES) : maxIter;
     }
 
     /** @param halfWidth95 half-width of the 95% confidence interval (NaN with fewer than 2 samples) */
@@ -28,11 +36,14 @@ public final class Hutchinson {
         progress.start("Hessian trace", maxIter);
         try {
             boolean stop = false;
+            int certain = certain(maxIter, tol);
             while (n < maxIter && !stop) {
-                // h.batch() samples per pass, drawn in the order one at a time would draw them; the stopping rule still
-                // looks at each sample in turn, so the trace is the one-at-a-time estimate (the rest of a pass unused)
+                // passes sized to the stopping rule: h.batch() samples per pass while all of them are certain to be taken,
+                // then one at a time, so no product is computed that the estimate does not use; drawn in the order one at
+                // a time would draw them, the rule looking at each sample in turn: the trace is the one-at-a-time estimate
+                int pass = n + h.batch() <= certain ? h.batch() : 1;
                 List<double[]> vs = new ArrayList<>();
-                for (int j = 0; j < Math.min(h.batch(), maxIter - n); j++) {
+                for (int j = 0; j < pass; j++) {
                     vs.add(Vectors.rademacher(h.dimension(), rnd));
                 }
                 List<double[]> hv = h.applyAll(vs);
@@ -44,7 +55,7 @@ public final class Hutchinson {
                     sumSq += s * s;
                     double mean = sum / n;
                     // PyHessian's rule, but never stop before 10 samples so the interval means something
-                    stop = n >= 10 && Math.abs(mean - prevMean) / (Math.abs(prevMean) + 1e-6) < tol;
+                    stop = n >= MIN_SAMPLES && Math.abs(mean - prevMean) / (Math.abs(prevMean) + 1e-6) < tol;
                     prevMean = mean;
                 }
             }

@@ -76,8 +76,18 @@ class TestBatchedEstimators {
             assertEquals(one.samples(), four.samples(), "tol " + tol);
             assertEquals(one.trace(), four.trace(), 0, "tol " + tol);
             assertEquals(one.halfWidth95(), four.halfWidth95(), 0, "tol " + tol);
-            assertTrue(b.calls.stream().allMatch(c -> c == 4), "whole passes of 4: " + b.calls);
+            // passes sized to the stopping rule: whole passes of 4 while the samples are certain (all 40 without a
+            // tolerance, the first 10 with one), then one at a time: no product computed that the trace does not use
+            List<Integer> expected = new ArrayList<>();
+            int certain = tol == 0 ? 40 : 10;
+            for (int n = 0; n < one.samples(); n += expected.getLast()) {
+                expected.add(n + 4 <= certain ? 4 : 1);
+            }
+            assertEquals(expected, b.calls, "tol " + tol);
+            assertEquals(one.samples(), b.calls.stream().mapToInt(Integer::intValue).sum(), "tol " + tol);
         }
+        assertTrue(Hutchinson.trace(new DenseHessian(matrix(30, 1)), 40, 0.05, 9, Progress.NONE).samples() > 10,
+                "the tolerance case goes past the certain samples");
     }
 
     @Test
