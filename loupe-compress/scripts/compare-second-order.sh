@@ -10,6 +10,9 @@
 #                                                              model's own top-1 class (accuracy = agreement with the dense
 #                                                              model), computed by Debian's /usr/bin/python3 (torch) from
 #                                                              fixtures/models/*.pt
+#   loupe-compress/scripts/compare-second-order.sh layers    # per-layer attribution at 50 %: magnitude, Wanda, SparseGPT
+#                                                              pruning one layer only (the others left dense by --skip),
+#                                                              on the test images, calibrated as the default mode
 #   loupe-compress/scripts/compare-second-order.sh minilm    # all-MiniLM-L6-v2, N = 512 of the 821 fortunes
 #                                                              (groups of 128, 50 % and 2:4 only: each run is minutes)
 #   loupe-compress/scripts/compare-second-order.sh lm        # the fixture LMs (llama, qwen2, gpt2): perplexity on
@@ -98,6 +101,17 @@ for m in "${models[@]}"; do
   name=$(basename "$m" .onnx)
   ext=$([ "$mode" = lm ] && echo safetensors || echo onnx)
   [ "$mode" = fidelity ] && E=(--data $FM/t10k-images-idx3-ubyte.gz --labels "$tmp/dense-$name.gz" --calibration-samples 2048)
+  if [ "$mode" = layers ]; then
+    echo "| $name | (none) | $($loupe compress "$m" --sparsity 0 --eval "${E[@]}" --out "$tmp/x.$ext" --json 2>/dev/null | python3 -c 'import json,sys; e=json.load(sys.stdin)["eval"]; print("%.4f | %.4f" % (e["accuracyBefore"], e["lossBefore"]))') |"
+    names=($($loupe compress "$m" --sparsity 0.5 --dry-run --json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(l["name"] for l in json.load(sys.stdin)["layers"]))'))
+    for l in "${names[@]}"; do
+      others=$(printf '%s\n' "${names[@]}" | grep -vxF "$l" | paste -sd'|')
+      for meth in magnitude wanda sparsegpt; do
+        echo "| $name | $meth 0.5, only $l | $(run --sparsity 0.5 --method $meth --skip "$others") |"
+      done
+    done
+    continue
+  fi
   if [ "$mode" = fit ] || [ "$mode" = fidelity ]; then
     echo "| $name | (none) | $($loupe compress "$m" --sparsity 0 --eval "${E[@]}" --out "$tmp/x.$ext" --json 2>/dev/null | python3 -c 'import json,sys; e=json.load(sys.stdin)["eval"]; print("%.4f | %.4f" % (e["accuracyBefore"], e["lossBefore"]))') |"
     for meth in magnitude wanda sparsegpt; do

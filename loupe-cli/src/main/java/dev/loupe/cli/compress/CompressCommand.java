@@ -10,7 +10,7 @@ import dev.loupe.compress.Method;
 import dev.loupe.compress.Mode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.allocate.EsdMetric;
-import dev.loupe.compress.engine.CalibrationOrder;
+import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
 import dev.loupe.compress.engine.EvalData;
@@ -61,7 +61,8 @@ import java.util.concurrent.Callable;
                 + "runs exactly the weights GPTQ chose (Hugging Face folder in). --method gptq --calibration TEXT without --bits "
                 + "runs GPTQ on each tensor's grid of the --gguf-type recipe (K-quants included; with --allocate knapsack, of "
                 + "the allocated type): scales and mins fixed first by ggml's importance-weighted quantizer, then each weight "
-                + "rounded to them with GPTQ's error compensation, from one-shot XᵀX of the float model. --method sparsegpt "
+                + "rounded to them with GPTQ's error compensation, from each tensor's XᵀX block by block through the blocks "
+                + "before it as written (--one-shot: through the float model). --method sparsegpt "
                 + "--sparsity S (or --nm N:M) --calibration TEXT prunes the same tensors by SparseGPT and writes them as "
                 + "--gguf-type F16, BF16, F32 or Q8_0 (types that keep the zeros; llama.cpp runs them dense)."})
 public final class CompressCommand implements Callable<Integer> {

@@ -4,6 +4,7 @@ import dev.loupe.cli.ConvertCommand;
 import dev.loupe.cli.Output;
 import dev.loupe.cli.OutputPaths;
 import dev.loupe.cli.Table;
+import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.GptqGguf;
@@ -50,7 +51,8 @@ final class GgufCompression {
         OutputPaths.file(c.out, c.model, c.calibration);
         GgufFileType type = c.ggufType == null ? GgufFileType.Q4_K_M : c.ggufType;
         GgufCompressor.Result r = GgufCompressor.run(new GgufCompressor.Request(c.model, c.out, type, c.calibration, c.context,
-                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK, secondOrder(c, kGptq, sparse)), c.quiet.progress(c.json));
+                c.calibrationSamples(), c.allocate == AllocationMethod.KNAPSACK, secondOrder(c, kGptq, sparse), order(c)),
+                c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();
@@ -78,6 +80,10 @@ final class GgufCompression {
         ConvertCommand.printWritten(r.written(), w);
         w.flush();
         return 0;
+    }
+
+    private static CalibrationOrder order(CompressCommand c) {
+        return c.oneShot ? CalibrationOrder.ONE_SHOT : CalibrationOrder.SEQUENTIAL;
     }
 
     private static SecondOrder secondOrder(CompressCommand c, boolean kGptq, boolean sparse) {
@@ -118,7 +124,7 @@ final class GgufCompression {
         }
         OutputPaths.file(c.out, c.model, c.calibration);
         GptqGguf.Result r = GptqGguf.run(new GptqGguf.Request(c.model, c.out, (int) Math.round(c.bits), c.group, c.actOrder,
-                c.calibration, c.context, c.calibrationSamples()), c.quiet.progress(c.json));
+                c.calibration, c.context, c.calibrationSamples(), order(c)), c.quiet.progress(c.json));
         if (c.json) {
             Output.json(r, w);
             w.flush();

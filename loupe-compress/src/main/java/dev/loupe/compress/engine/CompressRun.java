@@ -1,5 +1,6 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;

@@ -1,5 +1,6 @@
 package dev.loupe.compress.engine;
 
+import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.gguf.GgufFileType;
@@ -31,9 +32,16 @@ public final class GptqGguf {
     /** ggml's block length: the default GPTQ group, one float16 scale per block as Q4_0 stores anyway. */
     public static final int DEFAULT_GROUP = 32;
 
-    /** What to run. {@code group}: null for {@link #DEFAULT_GROUP}, 0 per output channel, else a multiple of 32. */
+    /**
+     * What to run. {@code group}: null for {@link #DEFAULT_GROUP}, 0 per output channel, else a multiple of 32;
+     * {@code order}: each block's XᵀX through the blocks before it as quantized, or through the float model.
+     */
     public record Request(Path model, Path out, int bits, Integer group, boolean actOrder, Path calibration, Integer context,
-                          int samples) {
+                          int samples, CalibrationOrder order) {
+        public Request(Path model, Path out, int bits, Integer group, boolean actOrder, Path calibration, Integer context,
+                       int samples) {
+            this(model, out, bits, group, actOrder, calibration, context, samples, CalibrationOrder.SEQUENTIAL);
+        }
     }
 
     /** The GGUF written and GPTQ's own report (per-layer relative errors). */
@@ -75,7 +83,7 @@ public final class GptqGguf {
                     new CompressRequest.Quantize(r.bits(), Method.GPTQ, AllocationMethod.UNIFORM, group, false, 0, false, 0,
                             r.actOrder(), true),
                     null, new CompressRequest.Data(null, false, r.samples(), null,
-                    new CompressRequest.LmCalibration(r.calibration(), r.context())),
+                    new CompressRequest.LmCalibration(r.calibration(), r.context()), false, r.order()),
                     null, CompressRequest.Destination.file(codes));
             CompressionReport report = CompressRun.run(req, Backends.best(), progress);
             try (GridWeights grid = GridWeights.open(codes, type)) {

@@ -12,7 +12,7 @@ import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Encode;
 import dev.loupe.core.tensor.Tensor;
 import dev.loupe.lm.LanguageModel;
-import dev.loupe.lm.calibrate.BlockSequence;
+import dev.loupe.lm.calibrate.BlockInputs;
 import dev.loupe.lm.calibrate.CalibrationOptions;
 import dev.loupe.lm.perplexity.Convention;
 import dev.loupe.lm.perplexity.EvalRequest;
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 /**
  * GPTQ and SparseGPT on a decoder LM as the papers run them (GPTQ arXiv 2210.17323 Sec. 4 and SparseGPT arXiv
  * 2301.00774 Sec. 4, the references' {@code llama_sequential} / {@code opt_sequential}): the calibration windows'
- * hidden states are carried through the model one transformer block at a time ({@link BlockSequence}); each block's
+ * hidden states are carried through the model one transformer block at a time ({@link BlockInputs}); each block's
  * XᵀX is taken from its inputs, the block is compressed, its dequantized (or pruned) weights are put into the block
  * and the windows run through it again, so the next block's inputs come from the compressed blocks before it and
  * later blocks compensate the error of earlier ones. The one-shot variant ({@code --one-shot}) runs the windows on
@@ -122,8 +122,9 @@ final class SequentialCalibration {
     }
 
     /**
-     * Runs {@code step} on each block with layers to compress; {@code replaces}: it may change the block, so the windows
-     * go on through the block once it is done (two passes of the block), else in the pass that observes it.
+     * Runs {@code step} on each block with layers to compress ({@link BlockInputs}); {@code replaces}: it may change
+     * the block, so the windows go on through the block once it is done (two passes of the block), else in the pass
+     * that observes it.
      */
     private static Times walk(CompressRequest r, List<Layer> layers, Progress progress, boolean replaces, BlockStep step) {
         CompressRequest.LmCalibration c = r.calibration().lm();
@@ -132,42 +133,34 @@ final class SequentialCalibration {
             int[] ids = lm.tokenize(TextInput.read(c.text()));
             int ctx = new EvalRequest(c.text(), Convention.SLIDING_WINDOW, c.context(), null).context(lm);
             LanguageModelRun.requireEnoughTokens(c.text(), ids.length, ctx, r.calibration().samples(), layers);
-            BlockSequence seq = BlockSequence.start(lm, ids, new CalibrationOptions(ctx, r.calibration().samples(), null));
+            java.util.Set<String> names = new java.util.HashSet<>();
+            layers.forEach(l -> names.add(l.name()));
+            BlockInputs blocks = BlockInputs.start(lm, ids, new CalibrationOptions(ctx, r.calibration().samples(), names::contains),
+                    replaces);
             int last = byBlock.size();
             while (last > 0 && byBlock.get(last - 1).isEmpty()) {
                 last--; // nothing to compress past here: the windows need not go on
             }
-            progress.start("block by block over " + seq.windows() + " window(s) of " + seq.context() + " tokens", last);
+            progress.start("block by block over " + blocks.sequence().windows() + " window(s) of " + blocks.sequence().context()
+                    + " tokens", last);
             try {
                 for (int k = 0; k < last; k++) {
                     List<Layer> block = byBlock.get(k);
                     if (!block.isEmpty()) {
-                        java.util.Set<String> names = new java.util.HashSet<>();
-                        block.forEach(l -> names.add(l.name()));
                         Map<String, InputGram.Gram> grams = new HashMap<>();
-                        (replaces ? seq.observe(names::contains) : seq.pass(names::contains)).layers().forEach((name, in) -> {
+                        blocks.block(k).layers().forEach((name, in) -> {
                             if (names.contains(name) && in.gram() != null) {
                                 grams.put(name, new InputGram.Gram(in.gram(), in.in(), in.rows()));
                             }
                         });
-                        Map<String, float[]> replaced = step.apply(block, grams);
-                        grams.clear(); // one block's XᵀX at a time
-                        for (Linear l : seq.blocks().get(k).linears()) {
-                            float[] w = replaced.get(l.name());
-                            if (w != null) {
-                                seq.replace(l, w);
-                            }
-                        }
-                    }
-                    if (seq.next() == k && k + 1 < last) {
-                        seq.advance();
+                        step.apply(block, grams).forEach(blocks::replace);
                     }
                     progress.advance(1);
                 }
             } finally {
                 progress.done();
             }
-            return new Times(last, seq.forwardSeconds(), seq.statisticsSeconds(), 0, 0);
+            return new Times(last, blocks.forwardSeconds(), blocks.statisticsSeconds(), 0, 0);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.loupe.compress.gguf;
 
+import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.core.LoupeException;
+import dev.loupe.core.io.Scratch;
 import dev.loupe.core.format.gguf.GgufCheckpoint;
 import dev.loupe.core.format.gguf.GgufReader;
 import dev.loupe.core.progress.Progress;
@@ -9,7 +11,7 @@ import dev.loupe.lm.LanguageModel;
 import dev.loupe.lm.calibrate.CalibrationOptions;
 import dev.loupe.lm.calibrate.CalibrationStats;
 import dev.loupe.lm.calibrate.Calibrator;
-import dev.loupe.lm.calibrate.LayerInputs;
+import dev.loupe.lm.calibrate.BlockInputs;
 import dev.loupe.lm.perplexity.Convention;
 import dev.loupe.lm.perplexity.EvalRequest;
 import dev.loupe.lm.perplexity.TextInput;
@@ -39,14 +41,20 @@ public final class GgufCompressor {
 
     /**
      * What to do. {@code calibration} null: no importances; {@code allocate}: Loupe's knapsack instead of the recipe;
-     * {@code second}: every calibrated tensor by GPTQ on its type's grid ({@link GgmlGptq}) or pruned by SparseGPT, from
-     * its one-shot XᵀX (null: ggml's quantizers only).
+     * {@code second}: every decoder-block tensor by GPTQ on its type's grid ({@link GgmlGptq}) or pruned by SparseGPT,
+     * from its XᵀX taken block by block in {@code order} (null: ggml's quantizers only).
      */
     public record Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate,
-                          SecondOrder second) {
+                          SecondOrder second, CalibrationOrder order) {
         /** ggml's quantizers only. */
         public Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate) {
             this(model, out, type, calibration, context, samples, allocate, null);
+        }
+
+        /** {@code second} in the papers' sequential order. */
+        public Request(Path model, Path out, GgufFileType type, Path calibration, Integer context, int samples, boolean allocate,
+                       SecondOrder second) {
+            this(model, out, type, calibration, context, samples, allocate, second, CalibrationOrder.SEQUENTIAL);
         }
     }
 
@@ -80,68 +88,60 @@ public final class GgufCompressor {
                 HfToGguf.convert(r.model(), tmp, GgufFileType.F32, Progress.NONE);
                 src = tmp;
             }
-            Map<String, float[]> importance = new LinkedHashMap<>();
-            Map<String, double[]> grams = new LinkedHashMap<>();
-            long tokens = 0;
-            if (r.calibration() != null) {
-                try (LanguageModel lm = LanguageModel.open(src)) {
-                    int[] ids = lm.tokenize(TextInput.read(r.calibration()));
-                    int ctx = new EvalRequest(r.calibration(), Convention.SLIDING_WINDOW, r.context(), null).context(lm);
-                    // one-shot XᵀX, every layer's input from the float model (llama.cpp's imatrix is collected the same way)
-                    CalibrationStats stats = Calibrator.collect(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> second), progress);
-                    tokens = stats.tokens();
-                    for (Map.Entry<String, LayerInputs> e : stats.layers().entrySet()) {
-                        importance.put(e.getKey(), meanSquares(e.getValue()));
-                        if (second) {
-                            grams.put(e.getKey(), gram(e.getKey(), e.getValue()));
-                        }
-                    }
-                }
+            if (r.calibration() == null) {
+                return write(r, src, null, null, progress);
             }
-            GgufAllocator.Result allocation = null;
-            Map<String, dev.loupe.core.tensor.DType> overrides = Map.of();
-            if (r.allocate()) {
-                try (GgufCheckpoint cp = new GgufReader().open(src)) {
-                    String arch = cp.ggufMetadata().string("general.architecture").orElse("");
-                    int layers = cp.ggufMetadata().integer(arch + ".block_count").orElse(0L).intValue();
-                    List<Tensor> tensors = cp.tensors();
-                    boolean tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
-                    allocation = GgufAllocator.allocate(tensors, r.type(), importance, layers, tied);
-                    overrides = allocation.types();
-                }
+            try (LanguageModel lm = LanguageModel.open(src)) {
+                return write(r, src, lm, lm.tokenize(TextInput.read(r.calibration())), progress);
             }
-            HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(),
-                    new GgufOptions(r.type(), overrides, importance, grams, r.second()), progress);
-            return new Result(written, importance.size(), tokens, allocation, grams.size());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a leftover temporary file is not worth failing the run for
-                }
+            Scratch.deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Calibrates on {@code ids} (null: none) and writes. Importances (imatrix) come from one pass through the float
+     * model, as llama.cpp's imatrix is collected; with a second-order method each decoder-block tensor's XᵀX and
+     * importances instead come block by block as the writer reaches the tensor ({@link BlockInputs}), through the
+     * blocks before it as written (the papers' order, {@link CalibrationOrder#SEQUENTIAL}) or as they were, so one
+     * block's XᵀX is held, never the model's (~60 GB at 7B). Allocation needs every tensor's importances before
+     * writing: those come from a first pass of norms only.
+     */
+    private static Result write(Request r, Path src, LanguageModel lm, int[] ids, Progress progress) {
+        Map<String, float[]> importance = new LinkedHashMap<>();
+        long tokens = 0;
+        BlockInputs blocks = null;
+        int linears = 0;
+        if (lm != null) {
+            int ctx = new EvalRequest(r.calibration(), Convention.SLIDING_WINDOW, r.context(), null).context(lm);
+            if (r.second() == null || r.allocate()) {
+                CalibrationStats stats = Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.samples()), progress);
+                tokens = stats.tokens();
+                stats.layers().forEach((name, in) -> importance.put(name, GgufRequantizer.meanSquares(in)));
+            }
+            if (r.second() != null) {
+                blocks = BlockInputs.start(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> true),
+                        r.order() == CalibrationOrder.SEQUENTIAL);
+                tokens = (long) blocks.sequence().windows() * blocks.sequence().context();
+                linears = lm.weights().blocks().stream().mapToInt(b -> b.linears().size()).sum();
             }
         }
-    }
-
-    /** A layer's XᵀX, refused when fewer calibration tokens than inputs leave it singular where the data never went. */
-    private static double[] gram(String name, LayerInputs in) {
-        if (in.rows() < in.in()) {
-            throw new LoupeException("tensor '" + name + "': " + in.rows() + " calibration tokens for its " + in.in()
-                    + " inputs are too few to estimate XᵀX; give more calibration text (--calibration-samples)");
+        GgufAllocator.Result allocation = null;
+        Map<String, dev.loupe.core.tensor.DType> overrides = Map.of();
+        if (r.allocate()) {
+            try (GgufCheckpoint cp = new GgufReader().open(src)) {
+                String arch = cp.ggufMetadata().string("general.architecture").orElse("");
+                int layers = cp.ggufMetadata().integer(arch + ".block_count").orElse(0L).intValue();
+                List<Tensor> tensors = cp.tensors();
+                boolean tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
+                allocation = GgufAllocator.allocate(tensors, r.type(), importance, layers, tied);
+                overrides = allocation.types();
+            }
         }
-        return in.gram();
-    }
-
-    /** llama.cpp's imatrix entry: Σ x² / tokens per input column. */
-    private static float[] meanSquares(LayerInputs in) {
-        double[] s = in.sumSquares();
-        float[] w = new float[s.length];
-        for (int c = 0; c < s.length; c++) {
-            w[c] = (float) (s[c] / in.rows());
-        }
-        return w;
+        HfToGguf.Result written = GgufRequantizer.requantize(src, r.out(),
+                new GgufOptions(r.type(), overrides, importance, blocks, r.second()), progress);
+        return new Result(written, Math.max(importance.size(), linears), tokens, allocation, linears);
     }
 }

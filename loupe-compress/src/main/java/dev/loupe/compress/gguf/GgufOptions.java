@@ -1,6 +1,7 @@
 package dev.loupe.compress.gguf;
 
 import dev.loupe.core.tensor.DType;
+import dev.loupe.lm.calibrate.BlockInputs;
 
 import java.util.Map;
 
@@ -8,23 +9,26 @@ import java.util.Map;
  * How to write a GGUF file: the file type (default weight type, {@code general.file_type}, llama.cpp's mixture rules),
  * per-tensor type overrides by GGUF name (an allocation's choice), and per-tensor importances by GGUF name or by the
  * source checkpoint's tensor name (one weight per input column: llama.cpp's imatrix, the mean squared activation of
- * each input, i.e. the calibration XᵀX diagonal over the token count), and optionally per-tensor XᵀX by GGUF name for
- * a second-order method.
+ * each input, i.e. the calibration XᵀX diagonal over the token count), and optionally the calibration a second-order
+ * method takes each decoder-block tensor's XᵀX (and importances) from, block by block as the tensors are written.
  *
- * @param xtx    XᵀX ([in, in] row-major) of the tensors {@code second} applies to; the others are rounded by ggml's quantizer
+ * @param blocks the calibration of the tensors {@code second} applies to, by GGUF name (the decoder blocks' linear
+ *               layers of the LM read from the GGUF being written); the others are rounded by ggml's quantizer
  * @param second GPTQ or SparseGPT, or null for none
  */
 public record GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance,
-                          Map<String, double[]> xtx, SecondOrder second) {
+                          BlockInputs blocks, SecondOrder second) {
     public GgufOptions {
         overrides = Map.copyOf(overrides);
         importance = Map.copyOf(importance);
-        xtx = Map.copyOf(xtx);
+        if ((blocks == null) != (second == null)) {
+            throw new IllegalArgumentException("a second-order method needs its calibration, and only it");
+        }
     }
 
     /** ggml's quantizers only. */
     public GgufOptions(GgufFileType type, Map<String, DType> overrides, Map<String, float[]> importance) {
-        this(type, overrides, importance, Map.of(), null);
+        this(type, overrides, importance, null, null);
     }
 
     public static GgufOptions of(GgufFileType type) {

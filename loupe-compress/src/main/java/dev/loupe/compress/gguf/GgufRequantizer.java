@@ -13,7 +13,12 @@ import dev.loupe.core.format.gguf.GgufWriter;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
+import dev.loupe.lm.calibrate.BlockInputs;
+import dev.loupe.lm.calibrate.LayerInputs;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +32,10 @@ import java.util.Set;
  * A GGUF file re-quantized to other types, as llama-quantize does with {@code --allow-requantize}: metadata copied
  * with {@code general.file_type} and {@code general.quantization_version} set, every tensor llama.cpp would quantize
  * dequantized (Loupe's GGUF reader, ggml's {@code dequantize_row_*} arithmetic) and quantized to the options' type;
- * the others (norms, rope factors) copied byte for byte; a tensor with an XᵀX in the options is quantized by GPTQ on its
- * type's grid ({@link GgmlGptq}) or pruned by SparseGPT first ({@link SecondOrder}). One tensor in memory at a time.
+ * the others (norms, rope factors) copied byte for byte; a decoder-block tensor with calibration in the options is
+ * quantized by GPTQ on its type's grid ({@link GgmlGptq}) or pruned by SparseGPT first ({@link SecondOrder}), from
+ * its XᵀX as the options' {@link BlockInputs} give it when the writer reaches it, and its written weights (the blocks
+ * dequantized) go back into the calibration's model. One tensor and one block's XᵀX in memory at a time.
  */
 public final class GgufRequantizer {
     /** Architectures llama.cpp runs whose tensor names {@link LlamaQuantRules} knows. */
@@ -46,7 +53,8 @@ public final class GgufRequantizer {
             }
             int layers = meta.integer(arch + ".block_count").orElseThrow(
                     () -> new LoupeException(in, "no " + arch + ".block_count in the GGUF metadata")).intValue();
-            List<Tensor> tensors = src.tensors();
+            BlockInputs blocks = options.blocks();
+            List<Tensor> tensors = blocks == null ? src.tensors() : inBlockOrder(src.tensors(), blocks);
             boolean tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
             List<GgufWriter.Entry> entries = new ArrayList<>();
             Map<DType, Integer> counts = new EnumMap<>(DType.class);
@@ -57,21 +65,24 @@ public final class GgufRequantizer {
                 DType stored = quantize ? options.typeOf(t.name(), shape, layers, tied) : t.dtype();
                 fallbacks += quantize && options.fellBack(t.name(), shape, layers, tied) ? 1 : 0;
                 counts.merge(stored, 1, Integer::sum);
-                float[] importance = stored.isQuantized() ? options.importanceOf(t.name(), null) : null;
                 entries.add(GgufWriter.Entry.ofShape(t.name(), stored, shape, o -> {
-                    double[] xtx = quantize ? options.xtx().get(t.name()) : null;
+                    // a decoder-block tensor's inputs come block by block as the tensors are written, through the blocks
+                    // before it as written (sequential calibration) or as they were (one shot)
+                    LayerInputs inputs = quantize && blocks != null ? blocks.of(t.name()) : null;
+                    float[] importance = !stored.isQuantized() ? null
+                            : inputs != null ? meanSquares(inputs) : options.importanceOf(t.name(), null);
                     int cols = (int) shape[shape.length - 1];
-                    if (xtx != null && options.second() instanceof SecondOrder.Gptq g && GgmlGptq.supports(stored)) {
-                        o.write(GgmlGptq.quantize(stored, t.toFloats(), rows(t, cols), cols, importance,
-                                inverseHessian(t.name(), xtx, cols, g.actOrder()), GptqSpec.DEFAULT_BLOCK).blocks());
-                    } else if (xtx != null && options.second() instanceof SecondOrder.SparseGpt sp) {
-                        float[] pruned = SparseGpt.prune(t.toFloats(), rows(t, cols), cols, inverseHessian(t.name(), xtx, cols, false),
-                                sp.spec()).weights();
-                        GgmlQuantizer.writeRows(o, stored, pruned, cols, importance);
-                    } else if (quantize) {
-                        GgmlQuantizer.writeRows(o, stored, t.toFloats(), (int) shape[shape.length - 1], importance);
+                    if (inputs == null) {
+                        if (quantize) {
+                            GgmlQuantizer.writeRows(o, stored, t.toFloats(), cols, importance);
+                        } else {
+                            o.write(t.storedBytes().toArray(ValueLayout.JAVA_BYTE));
+                        }
                     } else {
-                        o.write(t.storedBytes().toArray(ValueLayout.JAVA_BYTE));
+                        byte[] bytes = secondOrder(t, stored, cols, importance, xtx(t.name(), inputs), options.second());
+                        o.write(bytes);
+                        blocks.replace(t.name(), Tensor.contiguous(t.name(), stored, shape, MemorySegment.ofArray(bytes), null)
+                                .toFloats());
                     }
                     progress.advance(1);
                 }));
@@ -89,6 +100,61 @@ public final class GgufRequantizer {
 
     private static int rows(Tensor t, int cols) {
         return (int) (t.numel() / cols);
+    }
+
+    /** A tensor's blocks by GPTQ on its type's grid, or pruned by SparseGPT and then ggml's quantizer. */
+    private static byte[] secondOrder(Tensor t, DType stored, int cols, float[] importance, double[] xtx, SecondOrder second)
+            throws IOException {
+        if (second instanceof SecondOrder.Gptq g && GgmlGptq.supports(stored)) {
+            return GgmlGptq.quantize(stored, t.toFloats(), rows(t, cols), cols, importance,
+                    inverseHessian(t.name(), xtx, cols, g.actOrder()), GptqSpec.DEFAULT_BLOCK).blocks();
+        }
+        float[] w = second instanceof SecondOrder.SparseGpt sp
+                ? SparseGpt.prune(t.toFloats(), rows(t, cols), cols, inverseHessian(t.name(), xtx, cols, false), sp.spec()).weights()
+                : t.toFloats();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GgmlQuantizer.writeRows(out, stored, w, cols, importance);
+        return out.toByteArray();
+    }
+
+    /**
+     * The tensors with the decoder blocks' in block order, so that a writer asking for each tensor's calibration in
+     * file order never goes back a block; a file already in that order (convert_hf_to_gguf.py's, {@link HfToGguf}'s)
+     * keeps its order, another has its non-block tensors first (GGUF readers look tensors up by name).
+     */
+    static List<Tensor> inBlockOrder(List<Tensor> tensors, BlockInputs blocks) {
+        int last = -1;
+        boolean ordered = true;
+        for (Tensor t : tensors) {
+            int k = blocks.blockOf(t.name());
+            ordered &= k < 0 || k >= last;
+            last = Math.max(last, k);
+        }
+        if (ordered) {
+            return tensors;
+        }
+        List<Tensor> out = new ArrayList<>(tensors);
+        out.sort(java.util.Comparator.comparingInt(t -> blocks.blockOf(t.name())));
+        return out;
+    }
+
+    /** A layer's XᵀX, refused when fewer calibration tokens than inputs leave it singular where the data never went. */
+    private static double[] xtx(String name, LayerInputs in) {
+        if (in.rows() < in.in()) {
+            throw new LoupeException("tensor '" + name + "': " + in.rows() + " calibration tokens for its " + in.in()
+                    + " inputs are too few to estimate XᵀX; give more calibration text (--calibration-samples)");
+        }
+        return in.gram();
+    }
+
+    /** llama.cpp's imatrix entry: Σ x² / tokens per input column. */
+    static float[] meanSquares(LayerInputs in) {
+        double[] s = in.sumSquares();
+        float[] w = new float[s.length];
+        for (int c = 0; c < s.length; c++) {
+            w[c] = (float) (s[c] / in.rows());
+        }
+        return w;
     }
 
     /** The inverse-Hessian factor of a tensor's XᵀX with the references' 1 % dampening, its failure named by the tensor. */

@@ -7,7 +7,6 @@ import dev.loupe.core.format.onnx.TensorProtoDecoder.Decoded;
 import dev.loupe.core.graph.Graph;
 import dev.loupe.core.graph.Node;
 import dev.loupe.core.graph.ValueInfo;
-import dev.loupe.core.tensor.DType;
 import dev.loupe.core.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -41,7 +40,7 @@ final class OnnxModelParser {
     private final Path file;
     private final MemorySegment seg;
     private final TensorProtoDecoder decoder;
-    private long items;
+    private final ItemBudget budget = new ItemBudget(MAX_ITEMS);
 
     private record Found(Decoded decoded, Site site, String scope) {
     }
@@ -151,7 +150,7 @@ final class OnnxModelParser {
         List<Found> inits = new ArrayList<>();
         List<Found> nested = new ArrayList<>();
         while (g.next()) {
-            count(g);
+            budget.count(g);
             switch (g.field()) {
                 case OnnxLayout.Graph.NODE -> {
                     long start = g.fieldStart();
@@ -175,7 +174,7 @@ final class OnnxModelParser {
                     int field = g.field();
                     long start = g.fieldStart();
                     long[] r = g.lengthDelimited();
-                    ValueInfo info = valueInfo(g.sub("ValueInfoProto", r));
+                    ValueInfo info = ValueInfoDecoder.valueInfo(budget, g.sub("ValueInfoProto", r));
                     String v = info.name();
                     declared.putIfAbsent(v, info);
                     if (field == OnnxLayout.Graph.INPUT) {
@@ -204,7 +203,7 @@ final class OnnxModelParser {
         List<Found> nodeWeights = new ArrayList<>();
         Found value = null;
         while (n.next()) {
-            count(n);
+            budget.count(n);
             switch (n.field()) {
                 case OnnxLayout.Node.INPUT -> in.add(n.string(MAX_NAME));
                 case OnnxLayout.Node.OUTPUT -> out.add(n.string(MAX_NAME));
@@ -250,7 +249,7 @@ final class OnnxModelParser {
         List<String> strings = null;
         List<Graph> graphs = null;
         while (a.next()) {
-            count(a);
+            budget.count(a);
             switch (a.field()) {
                 case Attribute.NAME -> name = a.string(MAX_NAME);
                 case Attribute.F -> value = (double) Float.intBitsToFloat(a.fixed32());
@@ -325,75 +324,6 @@ final class OnnxModelParser {
         }
     }
 
-    /** A ValueInfoProto: its name and, for a tensor type, the element type and the declared dimensions. */
-    private ValueInfo valueInfo(ProtoReader v) {
-        String name = "";
-        ValueInfo typed = null;
-        while (v.next()) {
-            switch (v.field()) {
-                case OnnxLayout.ValueInfo.NAME -> name = v.string(MAX_NAME);
-                case OnnxLayout.ValueInfo.TYPE -> typed = typeProto(v.sub("TypeProto", v.lengthDelimited()));
-                default -> v.skip();
-            }
-        }
-        return typed == null ? ValueInfo.untyped(name) : new ValueInfo(name, typed.elementType(), typed.shape());
-    }
-
-    /** A TypeProto; only tensor_type is read (sequences, maps and optionals stay untyped). Null when not a tensor. */
-    private ValueInfo typeProto(ProtoReader t) {
-        ValueInfo out = null;
-        while (t.next()) {
-            if (t.field() == OnnxLayout.TypeProto.TENSOR_TYPE) {
-                out = tensorType(t.sub("TypeProto.Tensor", t.lengthDelimited()));
-            } else {
-                t.skip();
-            }
-        }
-        return out;
-    }
-
-    private ValueInfo tensorType(ProtoReader t) {
-        DType type = null;
-        List<ValueInfo.Dim> dims = null;
-        while (t.next()) {
-            switch (t.field()) {
-                case OnnxLayout.TypeProto.ELEM_TYPE -> {
-                    long code = t.int64();
-                    type = code == (int) code ? OnnxLayout.dtype((int) code).orElse(null) : null;
-                }
-                case OnnxLayout.TypeProto.SHAPE -> dims = shape(t.sub("TensorShapeProto", t.lengthDelimited()));
-                default -> t.skip();
-            }
-        }
-        return new ValueInfo("", type, dims);
-    }
-
-    private List<ValueInfo.Dim> shape(ProtoReader s) {
-        List<ValueInfo.Dim> dims = new ArrayList<>();
-        while (s.next()) {
-            count(s);
-            if (s.field() != OnnxLayout.TypeProto.DIM) {
-                s.skip();
-                continue;
-            }
-            ProtoReader d = s.sub("TensorShapeProto.Dimension", s.lengthDelimited());
-            long size = -1;
-            String param = "";
-            while (d.next()) {
-                switch (d.field()) {
-                    case OnnxLayout.TypeProto.DIM_VALUE -> size = d.int64();
-                    case OnnxLayout.TypeProto.DIM_PARAM -> param = d.string(MAX_NAME);
-                    default -> d.skip();
-                }
-            }
-            dims.add(new ValueInfo.Dim(size < 0 ? -1 : size, param));
-            if (dims.size() > MAX_LIST) {
-                throw s.fail("shape with more than " + MAX_LIST + " dimensions");
-            }
-        }
-        return dims;
-    }
-
     private static void opset(ProtoReader o, Map<String, Long> sink) {
         String domain = "";
         long version = 0;
@@ -418,12 +348,6 @@ final class OnnxModelParser {
             }
         }
         return new String[]{k, v};
-    }
-
-    private void count(ProtoReader p) {
-        if (++items > MAX_ITEMS) {
-            throw p.fail("more than " + MAX_ITEMS + " nodes, attributes and tensors");
-        }
     }
 
     /** A growable long[] with the list-attribute cap. */

@@ -1,4 +1,4 @@
-package dev.loupe.compress.engine;
+package dev.loupe.compress;
 
 /**
  * Where GPTQ's and SparseGPT's per-layer XᵀX come from. The papers (GPTQ arXiv 2210.17323 Sec. 4, SparseGPT arXiv
@@ -6,7 +6,10 @@ package dev.loupe.compress.engine;
  * compressed, so later layers compensate earlier errors.
  */
 public enum CalibrationOrder {
-    /** Through the layers (ONNX, {@link OnnxSequential}) or transformer blocks (LMs, {@link SequentialCalibration}) already compressed: the papers' way, the default. */
+    /**
+     * Through the layers (ONNX: {@code engine.OnnxSequential}) or transformer blocks (LMs: {@code engine.SequentialCalibration},
+     * GGUF: {@code gguf.GgufCompressor}) already compressed: the papers' way, the default.
+     */
     SEQUENTIAL,
     /** Every layer's XᵀX from one pass through the uncompressed model ({@code --one-shot}). */
     ONE_SHOT
