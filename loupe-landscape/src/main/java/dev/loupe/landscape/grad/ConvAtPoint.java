@@ -69,7 +69,8 @@ final class ConvAtPoint {
                 return tangent.get(e.vectors);
             };
             e.macros.put(g.get(1), t -> sum(b, dwbTangent.apply(t) == null ? null : kernelPart(dwbTangent.apply(t), wd, folded, e),
-                    t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
+                    e.routed.containsKey(x) ? e.routed.get(x).apply(t)
+                            : t.apply(x) == null || gm == null ? null : fromCko(contract(t.apply(x), c, gm, xhw, k * o, e), wd, e)));
             if (folded) {
                 g.put(2, biasPart(dwb, o, kc, e));
                 e.macros.put(g.get(2), t -> dwbTangent.apply(t) == null ? null : biasPart(dwbTangent.apply(t), o, kc, e));
@@ -81,33 +82,40 @@ final class ConvAtPoint {
             g.put(0, dx);
             e.macros.put(dx, t -> sum(b, t.apply(dy) == null ? null : perSample(b.op("Conv", conv.attributes(), fold(t.apply(dy), o, ho, wo, e),
                             conv.inputs().get(1)), c, xd[2], xd[3], e),
-                    t.apply(w) == null ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
+                    t.apply(w) == null || e.routed.containsKey(x) ? null : apply(kernelRows(t.apply(w), wd, new long[]{1, 2, 0}, e), c, gm, xhw, k * o, xd[2], xd[3], e)));
         }
         String y = n.outputs().getFirst();
         e.macros.put(y, t -> {
-            String tw = t.apply(w), tb = bias == null ? null : t.apply(bias);
-            String rows = null;
-            if (folded && (tw != null || tb != null)) { // [Ẇ rows | ḃ], a missing one as zeros
-                String wr = kernelRows(tw != null ? tw : zeros(w, wd, e), wd, new long[]{0, 2, 1}, e);
-                String br = b.op("Reshape", tb != null ? tb : zeros(bias, new long[]{o}, e), e.ints(e.vectors * o, 1));
-                rows = b.op("Concat", Map.of("axis", 1L), wr, br);
-            } else if (tw != null) {
-                rows = kernelRows(tw, wd, new long[]{0, 2, 1}, e);
-            }
+            String tb = bias == null ? null : t.apply(bias);
+            String rows = tangentRows(t.apply(w), tb, w, bias, wd, folded, e);
             return sum(b, t.apply(x) == null ? null : perSample(b.op("Conv", n.attributes(), fold(t.apply(x), c, xd[2], xd[3], e), w), o, ho, wo, e),
                     rows == null ? null : apply(rows, o, cols, hw, kc, ho, wo, e),
                     folded || tb == null ? null : b.op("Reshape", tb, e.ints(e.vectors == 1 ? new long[]{1, -1, 1, 1} : new long[]{e.vectors, 1, -1, 1, 1})));
         });
     }
 
+    /**
+     * The tangents of kernel {@code w} and (when {@code folded}) bias as rows against cols, [k·O, K·C (+1)]: [Ẇ rows | ḃ],
+     * a missing one as zeros; null when neither has a tangent.
+     */
+    static String tangentRows(String tw, String tb, String w, String bias, long[] wd, boolean folded, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        if (folded && (tw != null || tb != null)) {
+            String wr = kernelRows(tw != null ? tw : zeros(w, wd, e), wd, new long[]{0, 2, 1}, e);
+            String br = b.op("Reshape", tb != null ? tb : zeros(bias, new long[]{wd[0]}, e), e.ints(e.vectors * wd[0], 1));
+            return b.op("Concat", Map.of("axis", 1L), wr, br);
+        }
+        return tw == null ? null : kernelRows(tw, wd, new long[]{0, 2, 1}, e);
+    }
+
     /** The kernel's part [(k,) O, C, kh, kw] of a [(k,) O, K·C (+1)] product with cols. */
-    private static String kernelPart(String okc, long[] wd, boolean folded, GradientGraph.Emit e) {
+    static String kernelPart(String okc, long[] wd, boolean folded, GradientGraph.Emit e) {
         long kc = wd[1] * wd[2] * wd[3];
         return fromOkc(folded ? e.b.op("Slice", okc, e.ints(0), e.ints(kc), e.ints(e.vectors == 1 ? 1 : 2)) : okc, wd, e);
     }
 
     /** The bias column [(k,) O] of a [(k,) O, K·C + 1] product with cols. */
-    private static String biasPart(String okc, long o, long kc, GradientGraph.Emit e) {
+    static String biasPart(String okc, long o, long kc, GradientGraph.Emit e) {
         String col = e.b.op("Slice", okc, e.ints(kc - 1), e.ints(kc), e.ints(e.vectors == 1 ? 1 : 2));
         return e.b.op("Reshape", col, e.vectors == 1 ? e.ints(o) : e.ints(e.vectors, o));
     }
@@ -128,7 +136,7 @@ final class ConvAtPoint {
     }
 
     /** im2col of X: one Slice of the padded input per kernel position, [N·Ho·Wo, K·C], with {@code ones}: and a column of ones. */
-    private static String cols(String x, long c, Window win, long ho, long wo, boolean ones, GradientGraph.Emit e) {
+    static String cols(String x, long c, Window win, long ho, long wo, boolean ones, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
         String xp = e.pad(x, new long[]{0, 0, win.pads()[0], win.pads()[1], 0, 0, win.pads()[2], win.pads()[3]});
         List<String> parts = new ArrayList<>();
@@ -151,7 +159,7 @@ final class ConvAtPoint {
     }
 
     /** G(dY) [N·H·W, K·O]: per kernel position, dY shifted by (p − kh, p − kw) onto the input grid. */
-    private static String transposedCols(String dy, long[] xd, Window win, long ho, long wo, long o, GradientGraph.Emit e) {
+    static String transposedCols(String dy, long[] xd, Window win, long ho, long wo, long o, GradientGraph.Emit e) {
         long h = xd[2], w = xd[3], kh0 = win.kernel()[0], kw0 = win.kernel()[1];
         long bh = Math.max(0, kh0 - 1 - win.pads()[0]), bw = Math.max(0, kw0 - 1 - win.pads()[1]);
         long eh = Math.max(0, h - 1 + win.pads()[0] - (ho - 1)), ew = Math.max(0, w - 1 + win.pads()[1] - (wo - 1));
@@ -226,12 +234,12 @@ final class ConvAtPoint {
     }
 
     /** [(k,) O, K·C] as a kernel [(k,) O, C, kh, kw]. */
-    private static String fromOkc(String m, long[] wd, GradientGraph.Emit e) {
+    static String fromOkc(String m, long[] wd, GradientGraph.Emit e) {
         return toKernel(m, new long[]{wd[0], wd[2] * wd[3], wd[1]}, new long[]{0, 2, 1}, wd, e);
     }
 
     /** [(k,) C, K·O] as a kernel [(k,) O, C, kh, kw]. */
-    private static String fromCko(String m, long[] wd, GradientGraph.Emit e) {
+    static String fromCko(String m, long[] wd, GradientGraph.Emit e) {
         return toKernel(m, new long[]{wd[1], wd[2] * wd[3], wd[0]}, new long[]{2, 0, 1}, wd, e);
     }
 

@@ -97,6 +97,7 @@ public final class GradientGraph {
             if (dy == null) {
                 continue;
             }
+            e.gradients.put(n.outputs().getFirst(), dy);
             Map<Integer, String> dx = BackwardRules.backward(n, dy, e, shapes, live);
             for (Map.Entry<Integer, String> d : dx.entrySet()) {
                 String in = n.inputs().get(d.getKey());
@@ -162,6 +163,13 @@ public final class GradientGraph {
          * tangent of any value (null: none). {@link HvpGraph} applies them instead of the nodes' own rules.
          */
         final Map<String, java.util.function.Function<java.util.function.UnaryOperator<String>, String>> macros = new HashMap<>();
+        /**
+         * Conv inputs whose tangent is a fixed map of a first layer's ({@link FirstLayerRoute}): value → its reader's
+         * dW tangent term Ẋᵀ·G(dY), precontracted; {@link ConvAtPoint} then leaves that term and G(dY)·Ẇ to the route.
+         */
+        final Map<String, java.util.function.Function<java.util.function.UnaryOperator<String>, String>> routed = new HashMap<>();
+        /** The gradient of the loss at each forward value the backward pass went through (its first output's). */
+        final Map<String, String> gradients = new HashMap<>();
         /**
          * Directions the tangent pass being written carries at once ({@link HvpGraph}): above 1 every tangent has a
          * leading axis of that length ({@link VectorTangents}); 1 while the forward and backward graphs are written.

@@ -47,6 +47,12 @@ class ConvOpGradientTest {
                 new Case("conv 3x3 stride 1 pads 1, bias, input not a weight (first layer at a point: bias folded into the GEMM)",
                         m -> m.constant("c_x", wave(2 * 2 * 5 * 6), 2, 2, 5, 6).weight("w", -0.5, 0.5, 3, 2, 3, 3).weight("b", -1, 1, 3)
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "c_x", "w", "b")),
+                new Case("first layer at a point: conv, relu, max pool as one linear map (FirstLayerRoute), then a conv",
+                        m -> m.constant("c_x", wave(2 * 6 * 6), 2, 1, 6, 6).weight("w", -0.5, 0.5, 3, 1, 3, 3).weight("b", -0.2, 0.4, 3)
+                                .weight("w2", -0.5, 0.5, 2, 3, 3, 3)
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "c_x", "w", "b").node("Relu", "r1", "c1")
+                                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "p1", "w2")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
                         .node("Conv", Map.of("group", 2L, "pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("depthwise conv stride 2, pads 1", m -> m.weight("x", -1, 1, 2, 3, 6, 5).weight("w", -0.5, 0.5, 3, 1, 3, 3)
