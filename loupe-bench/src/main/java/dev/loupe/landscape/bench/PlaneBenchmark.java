@@ -3,7 +3,8 @@ package dev.loupe.landscape.bench;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
 import dev.loupe.landscape.engine.FirstLayerProducts;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.SliceEvaluator;
+import dev.loupe.landscape.engine.WeightFeed;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
@@ -20,8 +21,8 @@ import java.util.List;
  *
  * <p>Both sides use one ONNX Runtime thread per worker and the same data tensors. The baseline's model has constant
  * weights, so ORT reorders its Conv filters for NCHWc kernels once; the plane feeds the weights per point, either
- * in ORT's optimized layout ({@link LossEvaluator.WeightFeed#OPTIMIZED_LAYOUT}, NCHWc kernels too) or as the plain
- * graph's inputs ({@link LossEvaluator.WeightFeed#GRAPH_INPUTS}, im2col convolutions: 0.38–0.57 of the baseline
+ * in ORT's optimized layout ({@link WeightFeed#OPTIMIZED_LAYOUT}, NCHWc kernels too) or as the plain
+ * graph's inputs ({@link WeightFeed#GRAPH_INPUTS}, im2col convolutions: 0.38–0.57 of the baseline
  * on the Fashion-MNIST CNN). Each plane point also builds θ₀ + x·d₁ + y·d₂ and its cross-entropy, which the
  * baseline does not. Where the first layer is data-fed and linear in its moving weights, the plane computes its three
  * products once per batch ({@link FirstLayerProducts}) and runs only the rest of the graph per point; the baseline
@@ -33,7 +34,7 @@ public final class PlaneBenchmark {
 
     /** Wall and process CPU seconds of the plane and of the baseline; ratios of points/s to passes/s in each. */
     public record Result(Span setup, int points, Span plane, int baselinePasses, Span baseline, int samples, int threads,
-                         double centreLoss, LossEvaluator.WeightFeed feed, java.util.Optional<FirstLayerProducts> firstLayer) {
+                         double centreLoss, WeightFeed feed, java.util.Optional<FirstLayerProducts> firstLayer) {
         public double ratio() {
             return points / plane.wall() / (baselinePasses / baseline.wall());
         }
@@ -44,12 +45,12 @@ public final class PlaneBenchmark {
     }
 
     public static Result run(ParameterizedModel m, Samples data, int grid, int batch, int threads,
-                             LossEvaluator.WeightFeed feed, FirstLayerProducts.Use firstLayer) {
+                             WeightFeed feed, FirstLayerProducts.Use firstLayer) {
         double[] axis = Grid.linspace(-1, 1, grid);
         float[] d1 = Directions.filterNormalized(m.layout(), m.theta0(), 0);
         float[] d2 = Directions.filterNormalized(m.layout(), m.theta0(), 1);
         Span.Start made = Span.start();
-        try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed, firstLayer)) {
+        try (SliceEvaluator ev = new SliceEvaluator(m, data, LossKind.CROSS_ENTROPY, batch, threads, List.of(d1, d2), feed, firstLayer)) {
             Span setup = made.stop();
             // warm-up: JIT and ORT arenas, a few points
             Slices.sample(ev, new double[threads * 2][2], Progress.NONE);

@@ -29,7 +29,7 @@ public final class HessianBenchCommand implements Callable<Integer> {
 
     @Option(names = "--hvp-batch", paramLabel = "K", split = ",",
             description = "Also time batched products, K directions per ONNX Runtime run, for each K given (comma-separated; "
-                    + "default: 4, 8 and the default batch `loupe hessian` picks from memory); 1 alone times single products only.")
+                    + "default: 4, 8 and the most `loupe hessian` takes as memory allows); 1 alone times single products only.")
     int[] hvpBatches;
 
     @Option(names = "--profile", paramLabel = "PREFIX", description = "Write ONNX Runtime's profiler trace (JSON, chrome://tracing) of the gradient and HVP runs to PREFIX_<date>.json, and of each batched pass to PREFIX_k<K>_<date>.json.")
@@ -71,9 +71,10 @@ public final class HessianBenchCommand implements Callable<Integer> {
             for (HessianBenchmark.Batched b : r.batched()) {
                 out.printf("HVP/forward in runs of %d directions: %.2f wall, %.2f CPU per direction%s%n", b.k(),
                         b.perVector().wall() / r.forward().wall(), b.perVector().cpu() / r.forward().cpu(),
-                        b.k() == r.defaultBatch() ? " (the default batch `loupe hessian` takes here)" : "");
+                        b.k() == r.defaultBatch() ? " (the most `loupe hessian` takes here by default, as memory allows)" : "");
             }
-            out.printf("default HVP batch: %d directions per run (estimated %,d MB per direction; --hvp-batch in `loupe hessian`)%n",
+            out.printf("HVP batch as memory allows: %d directions per run (estimated %,d MB per direction); `loupe hessian` takes it where its "
+                    + "analysis is certain of at least 16 independent directions, else 1 (--hvp-batch K sets it)%n",
                     r.defaultBatch(), dev.loupe.landscape.grad.HvpBatchSize.perDirection(m, in.batch()) >> 20);
             out.printf("forward pass: ONNX Runtime on the unmodified model file (weights as initializers, all graph optimizations), "
                     + "%d samples in batches of %d, %d ONNX Runtime threads, the same as the HVPs, timed in this run (half before, half after)%n",

@@ -4,7 +4,7 @@ import dev.loupe.cli.Table;
 import dev.loupe.cli.landscape.ModelDataOptions;
 import dev.loupe.landscape.bench.PlaneBenchmark;
 import dev.loupe.landscape.engine.FirstLayerProducts;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.WeightFeed;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +30,7 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
             description = "How the plane feeds weights to ONNX Runtime: OPTIMIZED_LAYOUT (ORT's optimized graph, its "
                     + "weights in ORT's layout, e.g. NCHWc-blocked Conv filters; what `landscape` uses) or GRAPH_INPUTS "
                     + "(the model as written with its weights as graph inputs) (default ${DEFAULT-VALUE}).")
-    LossEvaluator.WeightFeed feed;
+    WeightFeed feed;
 
     @Option(paramLabel = "USE", names = "--first-layer", defaultValue = "AUTO",
             description = "Whether the plane computes a data-fed first MatMul/Gemm/Conv once per batch (X·W₀, X·D₁, X·D₂ "
@@ -59,7 +59,7 @@ public final class LandscapeBenchCommand implements Callable<Integer> {
             out.printf("%d samples, batch %d, %d workers of 1 ONNX Runtime thread on both sides, loss at centre %.4f%n",
                     r.samples(), in.batch(), r.threads(), r.centreLoss());
             out.printf("plane: weights fed as %s; forward: the model file as is, weights constant, ORT's ALL optimizations%n",
-                    r.feed() == LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT ? "ORT's optimized graph's inputs, in its layout"
+                    r.feed() == WeightFeed.OPTIMIZED_LAYOUT ? "ORT's optimized graph's inputs, in its layout"
                             : "the plain graph's inputs");
             out.println(r.firstLayer().map(f -> "plane: first layer '" + f.layer().name() + "' (" + f.layer().opType() + ", "
                     + f.fanIn() + " multiply-adds per output) computed once per batch at θ₀ and along each direction; "

@@ -7,6 +7,7 @@ import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.grad.GradientEvaluator;
+import dev.loupe.landscape.hessian.AnalysisHvpBatch;
 import dev.loupe.landscape.hessian.HessianAnalysis;
 import dev.loupe.landscape.grad.HvpBatchSize;
 import dev.loupe.landscape.hessian.HessianOptions;
@@ -66,7 +67,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(paramLabel = "K", names = "--hvp-batch", description = "Independent directions per batched Hessian-vector product: "
             + "the trace samples, per-layer traces and the three groups of Hutch++ run K at a time, the forward and backward values shared and "
             + "the products with them stacked (fewer, larger GEMMs); top-k and power iteration stay one at a time. 1: no batching "
-            + "(default: up to 8, as memory allows; printed on stderr).")
+            + "(default: up to 8, as memory allows, where the analysis is certain to run at least 16 directions in such groups, else 1; printed on stderr).")
     Integer hvpBatch;
     @Option(paramLabel = "N", names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
     Integer intra;
@@ -108,9 +109,10 @@ public final class HessianCommand implements Callable<Integer> {
             setup.done();
             HessianResult r;
             int threads = intra != null ? intra : Runtime.getRuntime().availableProcessors();
-            int k = hvpBatch != null ? hvpBatch : HvpBatchSize.of(m, in.batch());
+            // by default as many as memory allows, where the analysis has enough independent directions to repay a batched pass
+            int k = hvpBatch != null ? hvpBatch : AnalysisHvpBatch.of(HvpBatchSize.of(m, in.batch()), o, m.layout().count());
             setup.start("hessian: building the gradient and Hessian-vector graphs (ONNX Runtime; " + k + " directions per batched product"
-                    + (hvpBatch != null ? ")" : ", from memory: --hvp-batch)"), 1);
+                    + (hvpBatch != null ? ")" : ", from memory and the analysis' independent directions: --hvp-batch)"), 1);
             try (GradientEvaluator g = step == 0 ? GradientEvaluator.atPoint(m, data, in.loss(), in.batch(), threads, m.theta0(), null, k)
                     : new GradientEvaluator(m, data, in.loss(), in.batch(), threads, false)) {
                 setup.done();

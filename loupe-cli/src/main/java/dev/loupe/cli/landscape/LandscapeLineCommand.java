@@ -4,7 +4,8 @@ import dev.loupe.cli.OutputOptions;
 import dev.loupe.cli.Table;
 import dev.loupe.core.LoupeException;
 import dev.loupe.landscape.direction.Directions;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.SliceEvaluator;
+import dev.loupe.landscape.engine.WeightFeed;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossPoint;
 import dev.loupe.landscape.engine.ParameterizedModel;
@@ -78,8 +79,8 @@ public final class LandscapeLineCommand implements Callable<Integer> {
             }
             LossPoint[] pts;
             Samples data = in.samples(m);
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(d),
-                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(d),
+                    WeightFeed.OPTIMIZED_LAYOUT)) {
                 pts = Slices.line(ev, alphas, outOpts.progress());
             }
             double[] loss = new double[pts.length], acc = new double[pts.length];

@@ -7,7 +7,8 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.DirectionFile;
 import dev.loupe.landscape.direction.PlaneDirections;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.SliceEvaluator;
+import dev.loupe.landscape.engine.WeightFeed;
 import dev.loupe.landscape.engine.LossPoint;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
@@ -113,8 +114,8 @@ public final class LandscapePlaneCommand implements Callable<Integer> {
             double[] xs = Grid.linspace(xr[0], xr[1], grid), ys = Grid.linspace(yr[0], yr[1], grid);
             LossPoint[] pts;
             List<PathPoint> path = new ArrayList<>();
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(dirs.d1(), dirs.d2()),
-                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, data, in.loss(), in.batch(), in.threads(), List.of(dirs.d1(), dirs.d2()),
+                    WeightFeed.OPTIMIZED_LAYOUT)) {
                 pts = Slices.plane(ev, xs, ys, progress);
                 double[][] at = dirs.path().stream().map(q -> new double[]{q.x(), q.y()}).toArray(double[][]::new);
                 LossPoint[] onPath = Slices.sample(ev, at, Progress.NONE);

@@ -3,7 +3,8 @@ package dev.loupe.cli.landscape;
 import dev.loupe.cli.OutputOptions;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.SliceEvaluator;
+import dev.loupe.landscape.engine.WeightFeed;
 import dev.loupe.landscape.engine.LossPoint;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
@@ -80,8 +81,8 @@ public final class LandscapeSampleCommand implements Callable<Integer> {
             SliceDirections.Chosen dirs = SliceDirections.pick(directions, dims, m, data, in, progress);
             double[][] coords = Slices.cubePoints(dims, radius, points, grid, in.seed);
             LossPoint[] pts;
-            try (LossEvaluator ev = new LossEvaluator(m, data, in.loss(), in.batch(), in.threads(), dirs.directions(),
-                    LossEvaluator.WeightFeed.OPTIMIZED_LAYOUT)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, data, in.loss(), in.batch(), in.threads(), dirs.directions(),
+                    WeightFeed.OPTIMIZED_LAYOUT)) {
                 pts = Slices.sample(ev, coords, progress);
             }
             double[] loss = new double[pts.length];

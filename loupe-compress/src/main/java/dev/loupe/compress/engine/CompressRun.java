@@ -4,7 +4,6 @@ import dev.loupe.compress.CalibrationOrder;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.Allocation;
 import dev.loupe.compress.allocate.AllocationMethod;
-import dev.loupe.compress.allocate.HessianTrace;
 import dev.loupe.compress.calibrate.InputGram;
 import dev.loupe.compress.layers.Layer;
 import dev.loupe.compress.layers.LayerFinder;
@@ -19,9 +18,6 @@ import dev.loupe.compress.result.CompressionReport;
 import dev.loupe.compress.result.EvalResult;
 import dev.loupe.compress.result.LayerResult;
 import dev.loupe.compress.result.LayerSensitivity;
-import dev.loupe.compress.write.LayerEdit;
-import dev.loupe.compress.write.OnnxOutput;
-import dev.loupe.compress.write.QuantizedLayout;
 import dev.loupe.compress.write.SafetensorsOutput;
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.checkpoint.Checkpoint;
@@ -31,20 +27,11 @@ import dev.loupe.core.progress.Progress;
 import dev.loupe.linalg.DenseBackend;
 import dev.loupe.runtime.text.EncoderConfig;
 
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /** {@code loupe compress}'s engine: from a validated request to a written file and its report. */
 public final class CompressRun {
@@ -93,7 +80,7 @@ public final class CompressRun {
         try (Checkpoint cp = Checkpoints.open(r.model())) {
             sizeBefore = inputBytes(cp);
             boolean onnx = cp.format() == CheckpointFormat.ONNX;
-            long opset = onnx ? opset(cp) : 0;
+            long opset = onnx ? StoredForms.opset(cp) : 0;
             List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
             if (r.goal() instanceof CompressRequest.Quantize q && q.embeddings()) {
                 layers.addAll(LayerFinder.lookupTables(cp));
@@ -167,23 +154,23 @@ public final class CompressRun {
                             + r.data().calibrationSource());
                 }
                 Map<String, Double> metrics = switch (o.allocation()) {
-                    case ALPHA -> Compressor.hillAlphas(layers, backend, o.metric());
-                    case OWL -> Compressor.outlierRatios(layers, norms);
+                    case ALPHA -> Allocations.hillAlphas(layers, backend, o.metric());
+                    case OWL -> Allocations.outlierRatios(layers, norms);
                     default -> null;
                 };
                 Allocation a;
                 if (r.hessianTraces()) {
-                    Compressor.HessianAllocation h = Compressor.hessianSparsity(layers, o, norms, traces(r, layers, hessian, progress, notes));
+                    Allocations.HessianAllocation h = Allocations.hessianSparsity(layers, o, norms, Allocations.traces(r, layers, hessian, progress, notes));
                     a = h.allocation();
                     sensitivity = h.sensitivity();
                 } else {
-                    a = Compressor.allocateSparsity(layers, o, metrics);
+                    a = Allocations.allocateSparsity(layers, o, metrics);
                 }
                 Map<String, double[]> n = norms;
                 Map<String, InputGram.Gram> gs = grams;
                 List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(SafetensorsOutput.Planned.Dense::new).toList();
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, true))
-                        : write(r, cp, onnx, opset, plan, sink -> perBlock
+                        : EditWriter.write(r, cp, onnx, opset, plan, sink -> perBlock
                         ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.prune(ls, part, o, n, g), throughCompressed,
                         progress, sink, notes)
                         : onnxSequential
@@ -193,17 +180,17 @@ public final class CompressRun {
             } else {
                 QuantOptions o = quantOptions(r.model(), (CompressRequest.Quantize) r.goal(), onnx);
                 if (onnx) {
-                    requireOnnxForm(cp, layers, o);
+                    StoredForms.requireOnnxForm(cp, layers, o);
                 }
                 Allocation a;
                 if (r.hessianTraces()) {
-                    Compressor.HessianAllocation h = Compressor.hessianBits(layers, o, traces(r, layers, hessian, progress, notes));
+                    Allocations.HessianAllocation h = Allocations.hessianBits(layers, o, Allocations.traces(r, layers, hessian, progress, notes));
                     a = h.allocation();
                     sensitivity = h.sensitivity();
                 } else if (lmHessian) {
-                    a = Compressor.allocateBits(o, lmErrorCurves(r, layers, o, progress));
+                    a = Allocations.allocateBits(o, Allocations.lmErrorCurves(r, layers, o, progress));
                 } else {
-                    a = Compressor.allocateBits(layers, o, grams);
+                    a = Allocations.allocateBits(layers, o, grams);
                 }
                 Map<String, InputGram.Gram> gs = grams;
                 List<SafetensorsOutput.Planned> plan = new ArrayList<>();
@@ -214,19 +201,19 @@ public final class CompressRun {
                             Math.min(o.lowRank(), Math.min(l.rows(), l.cols()))));
                 }
                 outcome = r.dryRun() ? new Compressor.Outcome(a, List.of(), planned(a, layers, false))
-                        : write(r, cp, onnx, opset, plan, sink -> perBlock
+                        : EditWriter.write(r, cp, onnx, opset, plan, sink -> perBlock
                         ? SequentialCalibration.run(r, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), throughCompressed,
                         progress, sink, notes)
                         : onnxSequential
                         ? OnnxSequential.run(r, cp, opset, layers, a, (ls, part, g) -> Compressor.quantize(ls, part, o, g), sink, progress)
                         : Compressor.quantize(layers, a, o, gs, progress, sink));
                 for (int i = 0; i < layers.size(); i++) {
-                    bytesAfter.put(layers.get(i).name(), quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
+                    bytesAfter.put(layers.get(i).name(), StoredForms.quantizedBytes(cp, layers.get(i), (int) a.layers().get(i).value(), o, onnx));
                     // a dry run reports the file it would write: each layer's stored bytes replace its dense ones
                     sizeEstimate += Math.round(bytesAfter.get(layers.get(i).name())) - layers.get(i).tensor().byteSize();
                 }
                 if (onnx) {
-                    notes.addAll(onnxForms(cp, layers, a, o));
+                    notes.addAll(StoredForms.onnxForms(cp, layers, a, o));
                 }
             }
             before = ModelTraffic.of(cp, layers, Map.of(), r.memory().positions());
@@ -239,53 +226,6 @@ public final class CompressRun {
                 profiles, notes, eval, sensitivity);
     }
 
-    /** Each layer's XᵀX-weighted error curve, in {@code layers}' order, from one block's XᵀX at a time (see {@link SequentialCalibration#eachBlock}). */
-    private static List<dev.loupe.compress.allocate.BitAllocator.Curve> lmErrorCurves(CompressRequest r, List<Layer> layers, QuantOptions o,
-                                                                                   Progress progress) {
-        Map<String, dev.loupe.compress.allocate.BitAllocator.Curve> byName = new HashMap<>();
-        SequentialCalibration.eachBlock(r, layers, progress, (block, grams) ->
-                Compressor.errorCurves(block, o, grams).forEach(c -> byName.put(c.name(), c)));
-        return layers.stream().map(l -> byName.get(l.name())).toList();
-    }
-
-    /** Each compressed layer's loss-Hessian trace from {@code source}, by weight name; what was done goes to {@code notes}. */
-    private static Map<String, HessianTrace> traces(CompressRequest r, List<Layer> layers, HessianTraceSource source, Progress progress,
-                                                    List<String> notes) {
-        if (source == null) {
-            throw new IllegalStateException("--allocate hessian on an ONNX model needs a source of Hessian traces");
-        }
-        Set<String> names = new LinkedHashSet<>();
-        layers.forEach(l -> names.add(l.name()));
-        Map<String, HessianTrace> traces = new HashMap<>();
-        for (HessianTrace t : source.traces(names, progress)) {
-            traces.put(t.name(), t);
-        }
-        List<String> negative = new ArrayList<>();
-        int most = 0;
-        for (Layer l : layers) {
-            HessianTrace t = traces.get(l.name());
-            if (t == null) {
-                throw new IllegalStateException("no Hessian trace for layer '" + l.name() + "'");
-            }
-            most = Math.max(most, t.samples());
-            if (t.trace() < 0) {
-                negative.add(l.node().isEmpty() ? l.name() : l.node());
-            }
-        }
-        notes.add("HAWQ-V2 (arXiv 1911.03852): Ω = Tr(H)/n · " + (r.prune() ? "‖P_s(W) − W‖² at each sparsity 0, 5 %, …, 95 % (P_s the "
-                + (((CompressRequest.Prune) r.goal()).method() == Method.WANDA ? "Wanda mask" : "magnitude mask") + ")"
-                : "‖Q_b(W) − W‖² at each width") + ", Tr(H) of each weight's block of the "
-                + (r.data().text() != null ? "Hessian of the self-distillation loss (MSE of the pooled embeddings against the model's own; "
-                + "Gauss-Newton (2/dim)·JᵀJ)" : "cross-entropy Hessian") + " by Hutchinson (up to " + most
-                + " Rademacher vectors per tensor, exact Hessian-vector products, loupe-landscape) over the first " + r.calibration().samples()
-                + (r.data().text() != null ? " sentences of " + r.data().text() : " examples of " + r.data().data())
-                + "; the knapsack minimizes Σ Ω within the " + (r.prune() ? "kept-weights" : "bits") + " budget");
-        if (!negative.isEmpty()) {
-            notes.add("negative trace estimates counted as 0 (Ω = 0 at every width): " + String.join(", ", negative));
-        }
-        return traces;
-    }
-
     private static QuantOptions quantOptions(Path model, CompressRequest.Quantize q, boolean onnx) {
         int group = q.group() != null ? q.group() : onnx ? QuantSpec.PER_CHANNEL : DEFAULT_GROUP;
         if (onnx && q.outliers() > 0) {
@@ -296,128 +236,6 @@ public final class CompressRun {
         }
         return new QuantOptions(q.bits(), q.allocation(), group, !q.asymmetric(), q.outliers(), 2, 8, q.lowRank(),
                 q.method() == Method.GPTQ ? QuantOptions.Gptq.of(q.actOrder()) : null, q.ggmlGrid());
-    }
-
-    /**
-     * Group-wise scales and low-rank compensation exist in ONNX only as MatMulNBits: refuse, before any work, a
-     * layer that cannot take it.
-     */
-    private static void requireOnnxForm(Checkpoint cp, List<Layer> layers, QuantOptions o) {
-        // bits matter only for lookup tables (packed at <= 4 bits); an allocated run is checked at its fewest bits
-        // here, and a table it then gives more bits with group-wise scales is refused by the writer
-        int bits = o.allocation() == AllocationMethod.UNIFORM ? (int) Math.round(o.averageBits()) : o.minBits();
-        QuantSpec spec = new QuantSpec(bits, o.symmetric(), o.groupSize());
-        for (Layer l : layers) {
-            OnnxOutput.requireForm(cp, l, spec);
-            if (o.lowRank() > 0) {
-                OnnxOutput.requireLowRankForm(cp, l, spec);
-            }
-        }
-    }
-
-    /** How the ONNX output stores the weights, and where the container is wider than the codes. */
-    private static List<String> onnxForms(Checkpoint cp, List<Layer> layers, Allocation a, QuantOptions o) {
-        List<String> nbits = new ArrayList<>();
-        int gathers = 0;
-        List<String> wide = new ArrayList<>();
-        boolean narrowInNibbles = false;
-        boolean midInBytes = false;
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            int bits = (int) a.layers().get(i).value();
-            boolean nb = o.lowRank() > 0 || OnnxOutput.usesNBits(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()));
-            if (nb) {
-                nbits.add(l.name());
-                gathers += l.consumer().equals("Gather") ? 1 : 0;
-                narrowInNibbles |= bits < 4;
-                midInBytes |= bits > 4 && bits < 8;
-            } else if (bits < 8) {
-                wide.add(l.node().isEmpty() ? l.name() : l.node());
-            }
-        }
-        List<String> notes = new ArrayList<>();
-        if (!nbits.isEmpty()) {
-            notes.add("ONNX: " + (nbits.size() - gathers) + " of " + layers.size() + " weights as com.microsoft MatMulNBits"
-                    + (gathers > 0 ? ", " + gathers + " lookup tables as com.microsoft GatherBlockQuantized" : "")
-                    + " (ONNX Runtime contrib ops; 4-bit codes packed two per byte)"
-                    + (narrowInNibbles ? "; 2..3-bit codes use the 4-bit container" : "")
-                    + (midInBytes ? "; 5..7-bit codes use MatMulNBits' 8-bit container (ORT 1.23 runs bits 4 and 8 only)" : "")
-                    + (o.lowRank() > 0 ? "; rank-" + o.lowRank() + " correction as two fp32 MatMuls and an Add per reader" : ""));
-        }
-        if (!wide.isEmpty()) {
-            notes.add("ONNX: codes of fewer than 8 bits stored in int8 containers (DequantizeLinear; the packed contrib ops "
-                    + "take only fp32 MatMul/Gemm weights and <= 4-bit Gather tables, int4 DequantizeLinear needs opset 21): "
-                    + String.join(", ", wide.subList(0, Math.min(6, wide.size()))) + (wide.size() > 6 ? ", ..." : ""));
-        }
-        return notes;
-    }
-
-    /** Stored bytes of a quantized layer: codes, plus 4-byte scales and zero points per group. */
-    private static double quantizedBytes(Checkpoint cp, Layer l, int bits, QuantOptions o, boolean onnx) {
-        if (onnx) {
-            return OnnxOutput.storedBytes(cp, l, new QuantSpec(bits, o.symmetric(), o.groupSize()), o.lowRank());
-        }
-        int g = o.groupSize() == 0 ? l.cols() : Math.min(o.groupSize(), l.cols());
-        double groups = (double) l.rows() * ((l.cols() + g - 1) / g);
-        int per = QuantizedLayout.perByte(bits);
-        int rank = Math.min(o.lowRank(), Math.min(l.rows(), l.cols()));
-        return (double) l.rows() * ((l.cols() + per - 1) / per) + groups * 5 + o.outliers() * l.params() * 8
-                + 4.0 * rank * (l.rows() + l.cols());
-    }
-
-    /**
-     * Runs {@code work} with a sink for its edits and writes them: ONNX from the edits collected in memory (an ONNX
-     * model is one protobuf, under 2 GB), safetensors streamed, each edit written as it comes ({@link SafetensorsOutput}),
-     * so an LLM is compressed holding one layer's weights.
-     */
-    private static Compressor.Outcome write(CompressRequest r, Checkpoint cp, boolean onnx, long opset,
-                                            List<SafetensorsOutput.Planned> plan,
-                                            Function<Consumer<LayerEdit>, Compressor.Outcome> work) {
-        Path out = r.out();
-        boolean overwrite = r.destination().force() && CompressRequest.sameFile(r.model(), out);
-        // the writers refuse to write over their input; with --force write beside it, then rename over it
-        Path target = overwrite ? out.resolveSibling("." + out.getFileName() + ".loupe-new") : out;
-        Map<String, String> meta = new LinkedHashMap<>();
-        CompressRequest.Goal g = r.goal();
-        meta.put("loupe.compress", g.mode() + (r.prune() ? " sparsity=" : " bits=") + g.target() + " method=" + g.method()
-                + " allocate=" + g.allocation());
-        Compressor.Outcome outcome;
-        if (onnx) {
-            List<LayerEdit> edits = new ArrayList<>();
-            outcome = work.apply(edits::add);
-            OnnxOutput.write(r.model(), opset, edits, target);
-        } else {
-            try (SafetensorsOutput w = SafetensorsOutput.open(cp, plan, meta, target, r.destination().maxShardBytes())) {
-                refuseInputShards(r, w);
-                outcome = work.apply(w::accept);
-                w.finish();
-            }
-        }
-        if (overwrite) {
-            try {
-                try {
-                    Files.move(target, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(target, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException e) {
-                throw new LoupeException(out, "cannot replace the input: " + e.getMessage(), e);
-            }
-        }
-        return outcome;
-    }
-
-    /** A shard of a sharded output must not be a file the input is read from (it would be replaced while mapped). */
-    private static void refuseInputShards(CompressRequest r, SafetensorsOutput w) {
-        java.util.Set<Path> inputs = Checkpoints.files(r.model());
-        for (Path shard : w.files()) {
-            for (Path in : inputs) {
-                if (CompressRequest.sameFile(in, shard)) {
-                    throw new LoupeException(r.out(), "its shard " + shard.getFileName() + " would overwrite " + in
-                            + ", a file of the input; pick another --out");
-                }
-            }
-        }
     }
 
     private static List<LayerResult> planned(Allocation a, List<Layer> layers, boolean prune) {
@@ -448,17 +266,6 @@ public final class CompressRun {
         }
         return new CompressionReport(r.model().toString(), r.dryRun() ? null : r.out().toString(),
                 r.goal().mode(), r.goal().method(), o.allocation().method(), r.goal().target(), num / params, o.layers(), params, sizeBefore, sizeAfter, rows, notes, eval, sensitivity);
-    }
-
-    private static long opset(Checkpoint cp) {
-        String imports = cp.metadata().getOrDefault("opset_import", "");
-        for (String part : imports.split(",")) {
-            String[] kv = part.split(":");
-            if (kv.length == 2 && (kv[0].equals("ai.onnx") || kv[0].isEmpty())) {
-                return Long.parseLong(kv[1].trim());
-            }
-        }
-        throw new LoupeException(cp.source(), "does not import the default ONNX opset");
     }
 
     /**

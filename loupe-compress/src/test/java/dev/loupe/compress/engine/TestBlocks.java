@@ -32,8 +32,8 @@ class TestBlocks {
         for (Boolean asked : new Boolean[] {null, true, false}) {
             var o = new CompressRequest.Prune(0.5, dev.loupe.compress.Method.MAGNITUDE,
                     dev.loupe.compress.allocate.AllocationMethod.ALPHA, 0, 0, 0.3, asked);
-            assertEquals(asked == null || asked, Compressor.blockWise(o, blocks, names(blocks)), "asked " + asked);
-            assertEquals(asked != null && asked, Compressor.blockWise(o, mixed, names(mixed)), "asked " + asked);
+            assertEquals(asked == null || asked, Allocations.blockWise(o, blocks, names(blocks)), "asked " + asked);
+            assertEquals(asked != null && asked, Allocations.blockWise(o, mixed, names(mixed)), "asked " + asked);
         }
     }
 

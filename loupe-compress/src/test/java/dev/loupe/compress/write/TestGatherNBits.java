@@ -4,6 +4,7 @@ import dev.loupe.compress.allocate.AllocationMethod;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -127,7 +128,7 @@ class TestGatherNBits {
                         if (group > 0) {
                             tables.removeLast(); // no group-wise form for it: as with --skip
                         }
-                        edits = Compressor.quantize(tables, Compressor.allocateBits(tables, o), o).edits();
+                        edits = Compressor.quantize(tables, Allocations.allocateBits(tables, o), o).edits();
                     }
                     Path q = dir.resolve("q" + tag + ".onnx");
                     // group-wise tables exist only as 4-bit GatherBlockQuantized; asymmetric ones need an even number of
@@ -166,7 +167,7 @@ class TestGatherNBits {
         QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> t1 = LayerFinder.lookupTables(cp).subList(0, 1);
-            OnnxOutput.write(src, 13, Compressor.quantize(t1, Compressor.allocateBits(t1, o), o).edits(), q);
+            OnnxOutput.write(src, 13, Compressor.quantize(t1, Allocations.allocateBits(t1, o), o).edits(), q);
         }
         try (Checkpoint cp = Checkpoints.open(q)) {
             // 10 rows: 20 code bytes and one 4-byte scale each

@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -53,7 +54,7 @@ class TestNBitsInspect {
 
     /** Writes {@code src} with {@code layers} quantized (as packed codes) and as their dequantized floats. */
     private static List<LayerEdit> write(Path src, List<Layer> layers, QuantOptions o, Path q, Path d) {
-        List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+        List<LayerEdit> edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
         OnnxOutput.write(src, 13, edits, q);
         OnnxOutput.write(src, 13, edits.stream().<LayerEdit>map(e -> new LayerEdit.Dense(e.layer(),
                 ((LayerEdit.Quantized) e).q().dequantize())).toList(), d);

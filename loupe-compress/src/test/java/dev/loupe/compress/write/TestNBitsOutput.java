@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -96,7 +97,7 @@ class TestNBitsOutput {
                                 expectNBits += cp.graph().orElseThrow().consumersOf(l.name()).size();
                             }
                         }
-                        edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+                        edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
                     }
                     // at most 4 bits: every MatMul/Gemm but the alpha one (5 nodes: w4 has two readers); 5..8 bits only
                     // where the group is shorter than the row (K = 100, 24, 20, 18 for w1..w4)
@@ -147,7 +148,7 @@ class TestNBitsOutput {
             Path q = dir.resolve("s" + bits + ".onnx");
             try (Checkpoint cp = Checkpoints.open(src)) {
                 List<Layer> layers = LayerFinder.find(cp);
-                OnnxOutput.write(src, 13, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), q);
+                OnnxOutput.write(src, 13, Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits(), q);
             }
             size[bits] = Files.size(q);
             if (bits == 4) {
@@ -195,7 +196,7 @@ class TestNBitsOutput {
                 try (Checkpoint cp = Checkpoints.open(src)) {
                     List<Layer> layers = new ArrayList<>(LayerFinder.find(cp));
                     layers.removeLast(); // the alpha = 0.5 Gemm has no MatMulNBits form
-                    edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+                    edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
                 }
                 Path q = dir.resolve("lr" + tag + ".onnx");
                 OnnxOutput.write(src, 13, edits, q);
@@ -247,7 +248,7 @@ class TestNBitsOutput {
         QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, true, 0, 2, 8, 2);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
-            List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            List<LayerEdit> edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
             LoupeException e = assertThrows(LoupeException.class, () -> OnnxOutput.write(src, 13, edits, dir.resolve("x.onnx")));
             assertTrue(e.getMessage().contains("'w5'") && e.getMessage().contains("--lowrank"), e.getMessage());
         }
@@ -280,7 +281,7 @@ class TestNBitsOutput {
             QuantSpec spec = new QuantSpec(4, true, 16);
             LoupeException e = assertThrows(LoupeException.class, () -> OnnxOutput.requireForm(cp, layers.getLast(), spec));
             assertTrue(e.getMessage().contains("'w5'"), e.getMessage());
-            List<LayerEdit> edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            List<LayerEdit> edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
             assertThrows(LoupeException.class, () -> OnnxOutput.write(src, 13, edits, dir.resolve("x.onnx")));
         }
         assertFalse(Files.exists(dir.resolve("x.onnx")));

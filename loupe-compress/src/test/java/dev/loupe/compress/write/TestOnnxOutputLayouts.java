@@ -4,6 +4,7 @@ import dev.loupe.compress.allocate.AllocationMethod;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -80,7 +81,7 @@ class TestOnnxOutputLayouts {
                         try (Checkpoint cp = Checkpoints.open(src)) {
                             List<Layer> layers = LayerFinder.find(cp);
                             assertEquals(List.of("Conv", "Gemm", "MatMul"), layers.stream().map(Layer::consumer).toList());
-                            edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+                            edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
                         }
                         String tag = opset + "-" + group + "-" + sym + "-" + bits;
                         Path q = dir.resolve("q" + tag + ".onnx");

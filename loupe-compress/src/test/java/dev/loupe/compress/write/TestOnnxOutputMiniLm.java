@@ -4,6 +4,7 @@ import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.engine.CompressRequest;
 import java.util.Map;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -56,7 +57,7 @@ class TestOnnxOutputMiniLm {
         QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, QuantSpec.PER_TENSOR, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = LayerFinder.find(cp);
-            OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
+            OnnxOutput.write(model, 11, Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits(), out);
         }
         try (Checkpoint q = Checkpoints.open(out)) {
             long dq = q.graph().orElseThrow().nodes().stream().map(Node::opType).filter("DequantizeLinear"::equals).count();
@@ -79,7 +80,7 @@ class TestOnnxOutputMiniLm {
             CompressRequest.Prune o = new CompressRequest.Prune(s, Method.MAGNITUDE, AllocationMethod.UNIFORM, 2, 4, 0.3, false);
             try (Checkpoint cp = Checkpoints.open(model)) {
                 List<Layer> layers = LayerFinder.find(cp);
-                OnnxOutput.write(model, 11, Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o, Map.of()).edits(), out);
+                OnnxOutput.write(model, 11, Compressor.prune(layers, Allocations.allocateSparsity(layers, o, null), o, Map.of()).edits(), out);
             }
             assertEquals(Files.size(model), Files.size(out)); // same tensors, zeros in place
             double cos = OrtRunner.meanCosine(reference, OrtRunner.embed(out));
@@ -95,7 +96,7 @@ class TestOnnxOutputMiniLm {
             QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, QuantSpec.PER_CHANNEL, sym, 0, 2, 8, 0);
             try (Checkpoint cp = Checkpoints.open(model)) {
                 List<Layer> layers = LayerFinder.find(cp);
-                OnnxOutput.write(model, 11, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), out);
+                OnnxOutput.write(model, 11, Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits(), out);
             }
             try (Checkpoint q = Checkpoints.open(out)) {
                 List<String> ops = q.graph().orElseThrow().nodes().stream().map(Node::opType).toList();
@@ -130,7 +131,7 @@ class TestOnnxOutputMiniLm {
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = new java.util.ArrayList<>(LayerFinder.find(cp));
             layers.addAll(LayerFinder.lookupTables(cp)); // word, position and token-type embeddings (--embeddings)
-            var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            var edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
             OnnxOutput.write(model, 11, edits, q);
             OnnxOutput.write(model, 11, edits.stream().<LayerEdit>map(e -> new LayerEdit.Dense(e.layer(),
                     ((LayerEdit.Quantized) e).q().dequantize())).toList(), d);
@@ -170,7 +171,7 @@ class TestOnnxOutputMiniLm {
         QuantOptions o = new QuantOptions(8, AllocationMethod.UNIFORM, 40, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(model)) {
             List<Layer> layers = LayerFinder.find(cp).subList(0, 1);
-            var edits = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits();
+            var edits = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits();
             assertThrows(LoupeException.class, () -> OnnxOutput.write(model, 11, edits, dir.resolve("x.onnx")));
         }
     }

@@ -1,6 +1,7 @@
 package dev.loupe.compress.write;
 
 import dev.loupe.compress.allocate.AllocationMethod;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -52,7 +53,7 @@ class TestRealModelLayouts {
             assertEquals(8, qkv.cols());  // d inputs
             stored = qkv.tensor().toFloats();
             List<Layer> all = List.copyOf(layers.values());
-            outcome = Compressor.quantize(all, Compressor.allocateBits(all, o), o);
+            outcome = Compressor.quantize(all, Allocations.allocateBits(all, o), o);
             SafetensorsOutput.write(cp, outcome.edits(), Map.of(), out);
         }
         LayerEdit.Quantized q = outcome.edits().stream().filter(e -> e.layer().name().endsWith("c_attn.weight"))

@@ -5,6 +5,7 @@ import dev.loupe.core.tensor.Encode;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.Method;
 import dev.loupe.compress.engine.CompressRequest;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -63,7 +64,7 @@ class TestSafetensorsOutput {
             List<Layer> layers = LayerFinder.find(cp);
             assertEquals(List.of("fc1.weight", "fc2.weight"), layers.stream().map(Layer::name).toList());
             CompressRequest.Prune o = new CompressRequest.Prune(0.5, Method.MAGNITUDE, AllocationMethod.UNIFORM, 2, 4, 0.3, false);
-            var outcome = Compressor.prune(layers, Compressor.allocateSparsity(layers, o, null), o, Map.of());
+            var outcome = Compressor.prune(layers, Allocations.allocateSparsity(layers, o, null), o, Map.of());
             SafetensorsOutput.write(cp, outcome.edits(), Map.of("loupe.compress", "test"), out);
         }
         try (Checkpoint a = Checkpoints.open(src); Checkpoint b = Checkpoints.open(out)) {
@@ -103,7 +104,7 @@ class TestSafetensorsOutput {
                     Compressor.Outcome outcome;
                     try (Checkpoint cp = Checkpoints.open(src)) {
                         List<Layer> layers = LayerFinder.find(cp);
-                        outcome = Compressor.quantize(layers, Compressor.allocateBits(layers, o), o);
+                        outcome = Compressor.quantize(layers, Allocations.allocateBits(layers, o), o);
                         SafetensorsOutput.write(cp, outcome.edits(), Map.of(), out);
                     }
                     try (Checkpoint b = Checkpoints.open(out)) {
@@ -133,8 +134,8 @@ class TestSafetensorsOutput {
         Compressor.Outcome b;
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
-            a = Compressor.quantize(layers, Compressor.allocateBits(layers, plain), plain);
-            b = Compressor.quantize(layers, Compressor.allocateBits(layers, lr), lr);
+            a = Compressor.quantize(layers, Allocations.allocateBits(layers, plain), plain);
+            b = Compressor.quantize(layers, Allocations.allocateBits(layers, lr), lr);
             SafetensorsOutput.write(cp, b.edits(), Map.of(), out);
         }
         for (int i = 0; i < a.layers().size(); i++) {
@@ -171,7 +172,7 @@ class TestSafetensorsOutput {
         QuantOptions o = new QuantOptions(4, AllocationMethod.UNIFORM, 32, true, 0, 2, 8, 0);
         try (Checkpoint cp = Checkpoints.open(src)) {
             List<Layer> layers = LayerFinder.find(cp);
-            SafetensorsOutput.write(cp, Compressor.quantize(layers, Compressor.allocateBits(layers, o), o).edits(), Map.of(), out);
+            SafetensorsOutput.write(cp, Compressor.quantize(layers, Allocations.allocateBits(layers, o), o).edits(), Map.of(), out);
         }
         // fc1: 6144 F32 = 24576 bytes -> 3072 packed + 64·3 groups·(4 + 1) = 3072 + 960
         try (Checkpoint b = Checkpoints.open(out)) {

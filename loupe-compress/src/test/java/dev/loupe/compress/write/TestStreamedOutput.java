@@ -4,6 +4,7 @@ import dev.loupe.compress.Method;
 import dev.loupe.compress.allocate.AllocationMethod;
 import dev.loupe.compress.engine.CompressRequest;
 import dev.loupe.compress.engine.CompressRun;
+import dev.loupe.compress.engine.Allocations;
 import dev.loupe.compress.engine.Compressor;
 import dev.loupe.compress.engine.QuantOptions;
 import dev.loupe.compress.layers.Layer;
@@ -155,7 +156,7 @@ class TestStreamedOutput {
         try (Checkpoint cp = Checkpoints.open(in)) {
             List<Layer> layers = LayerFinder.find(cp);
             QuantOptions o = QuantOptions.uniform(4, 16, true);
-            var a = Compressor.allocateBits(layers, o);
+            var a = Allocations.allocateBits(layers, o);
             List<SafetensorsOutput.Planned> plan = layers.stream().<SafetensorsOutput.Planned>map(l ->
                     new SafetensorsOutput.Planned.Quantized(l, new QuantSpec(4, true, 16), 0, 0)).toList();
             try (SafetensorsOutput w = SafetensorsOutput.open(cp, plan, Map.of(), dir.resolve("q.safetensors"), 1)) {

@@ -35,10 +35,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Only where valid: the layer's weight moves in some direction and feeds no other node (no weight sharing), its
  * bias is absent or an initializer read by it alone, nothing upstream of X is a weight, the rest of the graph reads
- * no data input, and the model has one data input of floats. Past {@link #MAX_BYTES} of products there is none.
+ * no data input, and the model has one data input of floats. Past {@link #MAX_BYTES} of products (by default) there is none.
  */
 public final class FirstLayerProducts {
-    /** Products held for all batches at most (k + 1 floats per sample per output of the layer). */
+    /** Products held for all batches at most (k + 1 floats per sample per output of the layer), by default. */
     static final long MAX_BYTES = 256L << 20;
     /**
      * Multiply-adds per output of the layer at least, per product summed at each point, for {@link Use#AUTO}: a
@@ -115,6 +115,11 @@ public final class FirstLayerProducts {
         dst.put(scratch, 0, n);
     }
 
+    /** The directions the products are along. */
+    int directions() {
+        return products[0].length - 1;
+    }
+
     /** Floats per batch {@code b} of the layer's output. */
     int length(int b) {
         return products[b][0].length;
@@ -122,10 +127,11 @@ public final class FirstLayerProducts {
 
     /**
      * The products for {@code m} on the batches {@code [from[b], from[b] + count[b])} of {@code data}, moving along
-     * {@code dirs} from θ₀, or empty where {@code use} or validity (class comment) rules them out.
+     * {@code dirs} from θ₀, or empty where {@code use} or validity (class comment) rules them out or they would take
+     * more than {@code maxBytes} ({@link #MAX_BYTES} by default).
      */
     static Optional<FirstLayerProducts> of(ParameterizedModel m, Samples data, List<float[]> dirs, int[] from, int[] count,
-                                           Use use) {
+                                           Use use, long maxBytes) {
         if (use == Use.NEVER || dirs.isEmpty() || data.isText() || m.dataInputs().size() != 1
                 || m.dataInputs().getFirst().elemType() != OnnxModelBuilder.FLOAT) {
             return Optional.empty();
@@ -159,7 +165,7 @@ public final class FirstLayerProducts {
                     || use == Use.AUTO && fan < MIN_FAN_IN_PER_TERM * (dirs.size() + 1)) {
                 return Optional.empty();
             }
-            return build(m, data, dirs, from, count, n, upstream, w, index.get(bias), fan);
+            return build(m, data, dirs, from, count, n, upstream, w, index.get(bias), fan, maxBytes);
         }
         return Optional.empty();
     }
@@ -205,7 +211,7 @@ public final class FirstLayerProducts {
 
     private static Optional<FirstLayerProducts> build(ParameterizedModel m, Samples data, List<float[]> dirs, int[] from,
                                                       int[] count, Node layer, List<Node> upstream, int w, Integer bias,
-                                                      int fan) {
+                                                      int fan, long maxBytes) {
         // the rest: every node the outputs need, the layer's output standing in for the data
         Map<String, Node> producer = new HashMap<>();
         m.nodes().stream().filter(n -> n != layer).forEach(n -> n.outputs().forEach(o -> producer.put(o, n)));
@@ -241,11 +247,11 @@ public final class FirstLayerProducts {
                     products[b] = new float[dirs.size() + 1][];
                     for (int k = 0; k <= dirs.size(); k++) {
                         OnnxTensor t = (OnnxTensor) r.get(k);
-                        products[b][k] = LossEvaluator.floats(t);
+                        products[b][k] = LossSession.floats(t);
                         if (shape == null) {
                             shape = t.getInfo().getShape();
                             long bytes = (dirs.size() + 1L) * products[b][k].length / Math.max(1, count[b]) * data.size() * 4;
-                            if (bytes > MAX_BYTES) {
+                            if (bytes > maxBytes) {
                                 return Optional.empty();
                             }
                         }

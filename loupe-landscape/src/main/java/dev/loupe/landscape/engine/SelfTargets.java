@@ -31,7 +31,7 @@ public final class SelfTargets {
             Map<String, OnnxTensor> weights = new java.util.HashMap<>();
             try {
                 for (int i = 0; i < l.count(); i++) {
-                    FloatBuffer fb = LossEvaluator.direct(l.length(i));
+                    FloatBuffer fb = LossSession.direct(l.length(i));
                     fb.put(theta, l.offset(i), l.length(i)).rewind();
                     weights.put(l.names().get(i), OnnxTensor.createTensor(env, fb, l.shapes().get(i)));
                 }
@@ -42,7 +42,7 @@ public final class SelfTargets {
                     Map<String, OnnxTensor> feed = new java.util.HashMap<>(weights);
                     feed.putAll(batch);
                     try (OrtSession.Result r = s.run(feed)) {
-                        float[] y = LossEvaluator.floats(r.get(0));
+                        float[] y = LossSession.floats(r.get(0));
                         if (out == null) {
                             width = y.length / count;
                             out = new float[Math.multiplyExact(width, data.size())];

@@ -73,7 +73,7 @@ public final class PerLayerHessian {
             progress.start("Hessian: building the gradient and Hessian-vector graphs (ONNX Runtime)", 1);
             // the default batch of loupe hessian, so that its --per-layer traces are these to the bit
             try (GradientEvaluator g = GradientEvaluator.atPoint(m, s, data.loss(), batch, threads, m.theta0(), null,
-                    HvpBatchSize.of(m, batch))) {
+                    AnalysisHvpBatch.perLayerTraces(HvpBatchSize.of(m, batch), traceSamples, tol, m.layout().count()))) {
                 progress.done();
                 return of(new ExactHvp(g, m.theta0()), m.layout(), traceSamples, 0, tol, seed, progress);
             }

@@ -2,13 +2,13 @@ package dev.loupe.landscape.slice;
 
 import dev.loupe.core.LoupeException;
 import dev.loupe.core.progress.Progress;
-import dev.loupe.landscape.engine.LossEvaluator;
+import dev.loupe.landscape.engine.SliceEvaluator;
 import dev.loupe.landscape.engine.LossPoint;
 
 import java.util.SplittableRandom;
 
 /**
- * Evaluates the loss on a line, a plane or an n-dimensional subspace around θ₀, through a {@link LossEvaluator} built
+ * Evaluates the loss on a line, a plane or an n-dimensional subspace around θ₀, through a {@link SliceEvaluator} built
  * with the subspace's directions: it builds each point θ₀ + Σ cₖ·dₖ in float, one buffer per worker, so no grid of
  * weight vectors is ever held.
  */
@@ -17,12 +17,12 @@ public final class Slices {
     }
 
     /** Loss and accuracy at θ₀ + α·d for each α (the evaluator's one direction d). */
-    public static LossPoint[] line(LossEvaluator ev, double[] alphas, Progress progress) {
+    public static LossPoint[] line(SliceEvaluator ev, double[] alphas, Progress progress) {
         return sample(ev, toCoords(alphas), progress);
     }
 
     /** Loss at θ₀ + x·d₁ + y·d₂ (the evaluator's two directions); result index j*xs.length + i for (xs[i], ys[j]). */
-    public static LossPoint[] plane(LossEvaluator ev, double[] xs, double[] ys, Progress progress) {
+    public static LossPoint[] plane(SliceEvaluator ev, double[] xs, double[] ys, Progress progress) {
         double[][] coords = new double[xs.length * ys.length][];
         for (int j = 0; j < ys.length; j++) {
             for (int i = 0; i < xs.length; i++) {
@@ -33,7 +33,7 @@ public final class Slices {
     }
 
     /** Loss at θ₀ + Σ coords[i][k]·dₖ for every i, dₖ the evaluator's directions. */
-    public static LossPoint[] sample(LossEvaluator ev, double[][] coords, Progress progress) {
+    public static LossPoint[] sample(SliceEvaluator ev, double[][] coords, Progress progress) {
         progress.start("loss landscape", coords.length);
         try {
             return ev.evaluateAt(coords, progress);

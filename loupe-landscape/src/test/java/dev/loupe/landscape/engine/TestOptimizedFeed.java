@@ -3,7 +3,6 @@ package dev.loupe.landscape.engine;
 import dev.loupe.core.data.Fixtures;
 import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.direction.Directions;
-import dev.loupe.landscape.engine.LossEvaluator.WeightFeed;
 import dev.loupe.landscape.slice.Slices;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +35,11 @@ class TestOptimizedFeed {
             List<float[]> d = dirs != null ? dirs : List.of(Directions.filterNormalized(m.layout(), m.theta0(), 0),
                     Directions.filterNormalized(m.layout(), m.theta0(), 1));
             LossPoint[] fast, plain;
-            try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, 50, 2, d, WeightFeed.OPTIMIZED_LAYOUT)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, data, LossKind.CROSS_ENTROPY, 50, 2, d, WeightFeed.OPTIMIZED_LAYOUT)) {
                 assertEquals(WeightFeed.OPTIMIZED_LAYOUT, ev.weightFeed(), model);
                 fast = Slices.sample(ev, POINTS, Progress.NONE);
             }
-            try (LossEvaluator ev = new LossEvaluator(m, data, LossKind.CROSS_ENTROPY, 50, 2, d, WeightFeed.GRAPH_INPUTS)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, data, LossKind.CROSS_ENTROPY, 50, 2, d, WeightFeed.GRAPH_INPUTS)) {
                 assertEquals(WeightFeed.GRAPH_INPUTS, ev.weightFeed());
                 plain = Slices.sample(ev, POINTS, Progress.NONE);
             }
@@ -97,7 +96,7 @@ class TestOptimizedFeed {
     void movingBatchNormFallsBackToThePlainFeed() {
         try (ParameterizedModel m = ParameterizedModel.open(Fixtures.dir().resolve("models/resnet20.onnx"))) {
             List<float[]> d = List.of(Directions.gaussian(m.layout(), 0));
-            try (LossEvaluator ev = new LossEvaluator(m, samples(m, 16), LossKind.CROSS_ENTROPY, 16, 1, d, WeightFeed.OPTIMIZED_LAYOUT)) {
+            try (SliceEvaluator ev = new SliceEvaluator(m, samples(m, 16), LossKind.CROSS_ENTROPY, 16, 1, d, WeightFeed.OPTIMIZED_LAYOUT)) {
                 assertEquals(WeightFeed.GRAPH_INPUTS, ev.weightFeed());
             }
         }

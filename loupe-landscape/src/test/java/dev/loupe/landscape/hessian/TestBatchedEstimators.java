@@ -76,8 +76,33 @@ class TestBatchedEstimators {
             assertEquals(one.samples(), four.samples(), "tol " + tol);
             assertEquals(one.trace(), four.trace(), 0, "tol " + tol);
             assertEquals(one.halfWidth95(), four.halfWidth95(), 0, "tol " + tol);
-            assertTrue(b.calls.stream().allMatch(c -> c == 4), "whole passes of 4: " + b.calls);
+            // passes sized to the stopping rule: whole passes of 4 while the samples are certain (all 40 without a
+            // tolerance, the first 10 with one), then one at a time (the 2 left of 10 fill only half a pass): no
+            // product computed that the trace does not use
+            List<Integer> expected = new ArrayList<>(java.util.Collections.nCopies(tol == 0 ? 10 : 2, 4));
+            while (expected.stream().mapToInt(Integer::intValue).sum() < one.samples()) {
+                expected.add(1);
+            }
+            assertEquals(expected, b.calls, "tol " + tol);
+            assertEquals(one.samples(), b.calls.stream().mapToInt(Integer::intValue).sum(), "tol " + tol);
         }
+        assertTrue(Hutchinson.trace(new DenseHessian(matrix(30, 1)), 40, 0.05, 9, Progress.NONE).samples() > 10,
+                "the tolerance case goes past the certain samples");
+        // 15 certain samples in passes of 4: 4, 4, 4, then the 3 left in one (more than half a pass)
+        Batching b = new Batching(a, 4);
+        assertEquals(Hutchinson.trace(new DenseHessian(a), 15, 0, 9, Progress.NONE).trace(),
+                Hutchinson.trace(b, 15, 0, 9, Progress.NONE).trace(), 0);
+        assertEquals(List.of(4, 4, 4, 3), b.calls);
+    }
+
+    @Test
+    void aPassTakesOnlyCertainSamples() {
+        assertEquals(8, Hutchinson.pass(8, 10));
+        assertEquals(1, Hutchinson.pass(8, 2), "2 of 8: singles");
+        assertEquals(1, Hutchinson.pass(8, 4), "half a pass: singles");
+        assertEquals(5, Hutchinson.pass(8, 5));
+        assertEquals(1, Hutchinson.pass(8, 0), "past the certain samples: one at a time");
+        assertEquals(1, Hutchinson.pass(1, 7));
     }
 
     @Test

@@ -5,21 +5,23 @@ import dev.loupe.core.progress.Progress;
 import dev.loupe.lm.LanguageModel;
 import dev.loupe.lm.forward.LinearObserver;
 import dev.loupe.lm.weights.Linear;
-import dev.loupe.linalg.openblas.NativeSgemm;
+import dev.loupe.linalg.Matrices;
+import dev.loupe.linalg.openblas.NativeDense;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Runs calibration windows through the LM and accumulates each linear layer's input statistics
- * ({@link LayerInputs}): the per-column sums of squares always, XᵀX (one sgemm per window, accumulated in double)
- * for the layers {@link CalibrationOptions#gramFor} names.
+ * ({@link LayerInputs}): the per-column sums of squares always, XᵀX for the layers {@link CalibrationOptions#gramFor}
+ * names: one native {@code ssyrk} per window (XᵀX is symmetric: its upper triangle, half a gemm's multiply-adds, as
+ * loupe-linalg's {@code GramSum} sums ONNX activations; a window's rows arrive at once, so no row buffer is needed),
+ * added to a double total, so float rounding spans one window's rows, as the one sgemm per window did before.
  */
 public final class Calibrator implements LinearObserver {
     private final CalibrationOptions options;
-    private final NativeSgemm blas;
+    private final NativeDense blas;
     private final Map<String, Acc> byLayer = new LinkedHashMap<>();
     private float[] lastInput;
     private Acc lastAcc;
@@ -29,7 +31,7 @@ public final class Calibrator implements LinearObserver {
     /** Package-private: {@link BlockSequence} accumulates over its own per-block passes. */
     Calibrator(CalibrationOptions options) {
         this.options = options;
-        this.blas = NativeSgemm.load();
+        this.blas = NativeDense.load();
     }
 
     /** The statistics of every linear layer of {@code lm} (by weight name) over the calibration windows of {@code tokens}. */
@@ -125,10 +127,12 @@ public final class Calibrator implements LinearObserver {
             if (gramScratch.length < in * in) {
                 gramScratch = new float[in * in];
             }
-            blas.sgemm(true, false, in, in, rows, 1f, MemorySegment.ofArray(x), in, MemorySegment.ofArray(x), in, 0f,
-                    MemorySegment.ofArray(gramScratch), in);
-            for (int i = 0; i < in * in; i++) {
-                acc.gram[i] += gramScratch[i];
+            blas.ssyrkUpper(x, rows, in, 0f, gramScratch);
+            for (int i = 0; i < in; i++) {
+                int row = i * in;
+                for (int j = i; j < in; j++) {
+                    acc.gram[row + j] += gramScratch[row + j];
+                }
             }
         }
     }
@@ -145,6 +149,9 @@ public final class Calibrator implements LinearObserver {
         }
 
         LayerInputs result() {
+            if (gram != null) {
+                Matrices.mirrorUpper(gram, in); // the lower triangle from the upper one summed
+            }
             return new LayerInputs(in, rows, sumSquares, gram);
         }
     }
