@@ -134,4 +134,37 @@ class TestCompressGguf {
         assertTrue(r.err().contains("--gguf-type"), r.err());
         assertFalse(Files.exists(out));
     }
+
+    /**
+     * {@code --one-shot} reaches GPTQ into GGUF: block 0 (whose inputs no quantized block precedes) is the same bytes
+     * as the default block-by-block file, block 1's are not; without a second-order method it is refused.
+     */
+    @Test
+    void oneShotGptqIntoGgufDiffersFromSequentialFromBlockOne() throws java.io.IOException {
+        String calibration = Fixtures.dir().resolve("lm/calibration.txt").toString();
+        Path seq = dir.resolve("seq.gguf");
+        Path one = dir.resolve("one.gguf");
+        for (Path out : new Path[] {seq, one}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", Fixtures.dir().resolve("lm/llama").toString(),
+                    "--out", out.toString(), "--method", "gptq", "--calibration", calibration, "--calibration-samples", "4", "--quiet"));
+            if (out == one) {
+                args.add("--one-shot");
+            }
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+        }
+        try (GgufCheckpoint a = new GgufReader().open(seq); GgufCheckpoint b = new GgufReader().open(one)) {
+            for (String name : new String[] {"blk.0.ffn_down.weight", "blk.1.ffn_down.weight"}) {
+                boolean same = java.util.Arrays.equals(a.tensor(name).orElseThrow().storedBytes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                        b.tensor(name).orElseThrow().storedBytes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                assertEquals(name.startsWith("blk.0."), same, name);
+            }
+        }
+        Path none = dir.resolve("none.gguf");
+        CliRun bad = CliRun.of("compress", Fixtures.dir().resolve("lm/llama").toString(), "--out", none.toString(), "--calibration",
+                calibration, "--one-shot");
+        assertEquals(2, bad.exit(), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertFalse(Files.exists(none));
+    }
 }

@@ -37,11 +37,12 @@ final class GgufCompression {
             throw new LoupeException("--method sparsegpt --out x.gguf takes one of --sparsity S or --nm N:M");
         }
         if (c.bits != null || (!sparse && (c.sparsity != null || c.nm != null)) || (c.method != null && !kGptq && !sparse)
+                || (c.oneShot && !kGptq && !sparse)
                 || c.group != null || c.asymmetric
                 || (c.actOrder && !kGptq) || c.embeddings || c.outliers != 0 || c.lowRank != 0 || c.dryRun || c.eval || c.htmlReport != null) {
             throw new LoupeException("--out x.gguf takes --gguf-type, --allocate knapsack, --calibration, --context and "
                     + "--calibration-samples (ggml's quantizers; --method gptq [--act-order] for GPTQ on each tensor's grid, "
-                    + "--method sparsegpt --sparsity S|--nm N:M for SparseGPT before them), or "
+                    + "--method sparsegpt --sparsity S|--nm N:M for SparseGPT before them; --one-shot with either), or "
                     + "--method gptq --bits 4|5|8 [--group N] [--act-order] --calibration TEXT; --sparsity and the other options "
                     + "do not apply");
         }
