@@ -23,15 +23,31 @@ final class FirstLayerRoute {
     private FirstLayerRoute() {
     }
 
+    /** A chain that qualifies ({@link #chains}); {@code next} is the Conv whose two terms T precontracts, or null. */
+    record Chain(Node conv, Node pool, Node next, String foldedBias, long[] wd, long[] pd, Window win, long ho, long wo, long j) {
+        /** Per sample multiply-adds of the route's two products with Q (forward and adjoint), O·P·J each. */
+        long products() {
+            return 2 * wd[0] * pd[2] * pd[3] * j;
+        }
+    }
+
     /**
-     * Registers the macros for every Conv → Relu → MaxPool chain of {@code m} that qualifies: a stride-1 Conv
-     * ({@link ConvAtPoint#applies}) of a value no weight reaches, its kernel live and read by it alone (its bias live or
-     * not), each value read by the next node alone, and Q no larger than four of the convolution's outputs.
+     * Registers the macros of every {@link #chains chain} of {@code m} when the graph is at a point.
      */
     static void apply(ParameterizedModel m, GradientGraph.Emit e, StaticShapes s) {
-        if (!e.atPoint) {
-            return;
+        if (e.atPoint) {
+            for (Chain c : chains(m, s)) {
+                route(c, e, s, m);
+            }
         }
+    }
+
+    /**
+     * Every Conv → Relu → MaxPool chain of {@code m} that qualifies: a stride-1 Conv ({@link ConvAtPoint#applies}) of a
+     * value no weight reaches, its kernel live and read by it alone (its bias live or not), each value read by the next
+     * node alone, and Q no larger than four of the convolution's outputs.
+     */
+    static List<Chain> chains(ParameterizedModel m, StaticShapes s) {
         Set<String> live = GradientGraph.live(m, n -> { });
         Map<String, List<Node>> readers = new HashMap<>();
         for (Node n : m.nodes()) {
@@ -45,6 +61,7 @@ final class FirstLayerRoute {
             List<Node> r = readers.getOrDefault(v, List.of());
             return r.size() == 1 && !outputs.contains(v) ? r.getFirst() : null;
         };
+        List<Chain> chains = new java.util.ArrayList<>();
         for (Node conv : m.nodes()) {
             if (!conv.opType().equals("Conv") || live.contains(conv.inputs().get(0)) || !live.contains(conv.inputs().get(1))
                     || only.apply(conv.inputs().get(1)) != conv) {
@@ -65,29 +82,30 @@ final class FirstLayerRoute {
                 continue;
             }
             Window win = Window.of(conv, new long[]{wd[2], wd[3]});
-            if (!ConvAtPoint.applies(win, conv.intAttribute("group", 1), e)) {
+            if (!ConvAtPoint.applies(win, conv.intAttribute("group", 1), m.opset())) {
                 continue;
             }
-            long ho = win.out(0, xd[2]), wo = win.out(1, xd[3]), p = pd[2] * pd[3];
+            long ho = win.out(0, xd[2]), wo = win.out(1, xd[3]);
             boolean folded = bias != null && live.contains(bias);
             long j = wd[1] * wd[2] * wd[3] + (folded ? 1 : 0);
-            if (j * p > 4 * ho * wo) {
+            if (j * pd[2] * pd[3] > 4 * ho * wo) {
                 continue;
             }
             Node next = only.apply(pool.outputs().getFirst());
-            route(conv, pool, folded ? bias : null, wd, pd, win, ho, wo, j, e, s, m, next != null && precontracts(next, pool, live, s, e) ? next : null);
+            chains.add(new Chain(conv, pool, next != null && precontracts(next, pool, live, s, m.opset()) ? next : null,
+                    folded ? bias : null, wd, pd, win, ho, wo, j));
         }
+        return chains;
     }
 
     /** Whether {@code next}, the pool's one reader, is a Conv whose Ẋᵀ·G(dY) and G(dY)·Ẇ terms the route can precontract. */
-    private static boolean precontracts(Node next, Node pool, Set<String> live, StaticShapes s, GradientGraph.Emit e) {
-        if (!next.opType().equals("Conv") || !next.inputs().get(0).equals(pool.outputs().getFirst()) || !live.contains(next.inputs().get(1))
-                || e.gradients.get(next.outputs().getFirst()) == null) {
+    private static boolean precontracts(Node next, Node pool, Set<String> live, StaticShapes s, long opset) {
+        if (!next.opType().equals("Conv") || !next.inputs().get(0).equals(pool.outputs().getFirst()) || !live.contains(next.inputs().get(1))) {
             return false;
         }
         long[] wd = s.dims(next.inputs().get(1));
         return wd != null && wd.length == 4 && java.util.Arrays.stream(wd).allMatch(d -> d > 0)
-                && ConvAtPoint.applies(Window.of(next, new long[]{wd[2], wd[3]}), next.intAttribute("group", 1), e);
+                && ConvAtPoint.applies(Window.of(next, new long[]{wd[2], wd[3]}), next.intAttribute("group", 1), opset);
     }
 
     /**
@@ -96,8 +114,13 @@ final class FirstLayerRoute {
      * becomes Ṙ·T and the term G·Ẇ of dẊ, which only Qᵀ reads, becomes Ẇ·Tᵀ: per direction O·J·K·O' multiply-adds in
      * all instead of two products of the size of next's convolution per sample.
      */
-    private static void route(Node conv, Node pool, String foldedBias, long[] wd, long[] pd, Window win, long ho, long wo, long j,
-                              GradientGraph.Emit e, StaticShapes s, ParameterizedModel m, Node next) {
+    private static void route(Chain c, GradientGraph.Emit e, StaticShapes s, ParameterizedModel m) {
+        Node conv = c.conv(), pool = c.pool();
+        Node next = c.next() != null && e.gradients.get(c.next().outputs().getFirst()) != null ? c.next() : null;
+        String foldedBias = c.foldedBias();
+        long[] wd = c.wd(), pd = c.pd();
+        long ho = c.ho(), wo = c.wo(), j = c.j();
+        Window win = c.win();
         OnnxModelBuilder b = e.b;
         String x = conv.inputs().get(0), w = conv.inputs().get(1), pooled = pool.outputs().getFirst();
         long o = wd[0], hw = ho * wo, p = pd[2] * pd[3];

@@ -3,6 +3,8 @@ package dev.loupe.landscape.grad;
 import dev.loupe.core.graph.Node;
 import dev.loupe.landscape.engine.ParameterizedModel;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,7 +14,9 @@ import java.util.Set;
  * whatever the kernels). For a product Y = A·B with A, B each depending on the weights or not (a, b ∈ {0, 1}): the
  * forward tangent Ẏ = Ȧ·B + A·Ḃ costs a + b products; the gradient of A (needed when a) has the tangent
  * dẎ·Bᵀ + dY·Ḃᵀ, 1 + b products, and that of B likewise 1 + a (Pearlmutter 1994; Griewank &amp; Walther 2008
- * §3.3). A hidden layer (both) costs 6 forward products, a first layer (input not a weight's function) 2. The
+ * §3.3). A hidden layer (both) costs 6 forward products, a first layer (input not a weight's function) 2. A first
+ * Conv → Relu → MaxPool chain that {@link FirstLayerRoute} maps through its prepared Q costs its two products with Q
+ * (O·P·J each) instead, and the Conv after it 4 (its Ẋᵀ·G and G·Ẇ terms are precontracted once per point). The
  * ratio is the HVP/forward floor {@code loupe bench hessian} sets its measurement against; elementwise ops,
  * masks and pooling are left out of both sides.
  */
@@ -33,6 +37,7 @@ public final class MultiplyAdds {
         Set<String> live = GradientGraph.live(m, n -> {
         });
         long forward = 0, tangent = 0;
+        Map<Node, Long> products = new HashMap<>();
         for (Node n : m.nodes()) {
             long k = switch (n.opType()) {
                 case "Conv" -> perOutput(s.dims(n.inputs().get(1)), 1);
@@ -51,6 +56,10 @@ public final class MultiplyAdds {
             int a = live.contains(n.inputs().get(0)) ? 1 : 0, b = live.contains(n.inputs().get(1)) ? 1 : 0;
             forward += macs;
             tangent += macs * ((a + b) + a * (1 + b) + b * (1 + a));
+            products.put(n, macs);
+        }
+        for (FirstLayerRoute.Chain c : FirstLayerRoute.chains(m, s)) {
+            tangent += c.products() - 2 * products.get(c.conv()) - (c.next() == null ? 0 : 2 * products.get(c.next()));
         }
         return forward == 0 ? Optional.empty() : Optional.of(new Counts(forward, tangent));
     }

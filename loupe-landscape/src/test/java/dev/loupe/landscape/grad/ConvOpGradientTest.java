@@ -53,6 +53,10 @@ class ConvOpGradientTest {
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "c_x", "w", "b").node("Relu", "r1", "c1")
                                 .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "p1", "w2")),
+                new Case("relu, max pool 2x2, scaled by a weight (at a point: the masks applied to the pooled tangents)",
+                        m -> separated(m, "x", 0.05f, 2, 2, 6, 6).weight("s", 0.5, 1.5, 1, 2, 1, 1).node("Identity", "i1", "x").node("Relu", "r1", "i1")
+                                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
+                                .node("Mul", "h", "p1", "s")),
                 new Case("conv 2 groups", m -> m.weight("x", -1, 1, 1, 4, 5, 6).weight("w", -0.5, 0.5, 6, 2, 3, 3).weight("b", -1, 1, 6)
                         .node("Conv", Map.of("group", 2L, "pads", new long[]{1, 1, 1, 1}), "h", "x", "w", "b")),
                 new Case("depthwise conv stride 2, pads 1", m -> m.weight("x", -1, 1, 2, 3, 6, 5).weight("w", -0.5, 0.5, 3, 1, 3, 3)
@@ -91,10 +95,15 @@ class ConvOpGradientTest {
      * window picks (central differences across a switch would be wrong, not the rule).
      */
     static OpModel separated(OpModel m, String name, long... dims) {
+        return separated(m, name, 0f, dims);
+    }
+
+    /** As {@link #separated(OpModel, String, long...)}, the ladder shifted by {@code offset} (0.05: no entry within a step of a ReLU's kink). */
+    static OpModel separated(OpModel m, String name, float offset, long... dims) {
         int n = (int) (dims[0] * dims[1] * dims[2] * dims[3]);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = (i - n / 2f) * 0.1f;
+            v[i] = (i - n / 2f) * 0.1f + offset;
         }
         SplittableRandom r = new SplittableRandom(11);
         for (int i = n - 1; i > 0; i--) {

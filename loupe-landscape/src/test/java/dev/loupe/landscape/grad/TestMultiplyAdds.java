@@ -39,4 +39,21 @@ class TestMultiplyAdds {
             assertEquals(2 * a + 6 * b, c.tangent());
         }
     }
+
+    @Test
+    void firstConvReluPoolChainCostsItsRouteProductsAndTheNextConvFour() throws Exception {
+        // c_x [1, 1, 6, 6]; conv a 3×1×3×3 + bias, pads 1 → [1, 3, 6, 6]; Relu; MaxPool 2×2 → [1, 3, 3, 3]; conv b 2×3×3×3,
+        // pads 1 → [1, 2, 3, 3]. Route: Q has O·P·J = 3·9·(9 + 1) entries per sample, one product forward, one back
+        OpModel om = new OpModel(13, 3).constant("c_x", new float[36], 1, 1, 6, 6).weight("wa", -1, 1, 3, 1, 3, 3)
+                .weight("ba", -1, 1, 3).weight("wb", -1, 1, 2, 3, 3, 3)
+                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "a", "c_x", "wa", "ba").node("Relu", "r", "a")
+                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p", "r")
+                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "p", "wb");
+        try (ParameterizedModel m = OpModel.open(om.write(dir, "route"))) {
+            MultiplyAdds.Counts c = MultiplyAdds.of(m).orElseThrow();
+            long a = 3 * 36 * 9, b = 2 * 9 * 27;
+            assertEquals(a + b, c.forward());
+            assertEquals(2 * 3 * 9 * 10 + 4 * b, c.tangent());
+        }
+    }
 }
