@@ -49,18 +49,7 @@ final class FirstLayerRoute {
      */
     static List<Chain> chains(ParameterizedModel m, StaticShapes s) {
         Set<String> live = GradientGraph.live(m, n -> { });
-        Map<String, List<Node>> readers = new HashMap<>();
-        for (Node n : m.nodes()) {
-            for (String in : n.inputs()) {
-                readers.computeIfAbsent(in, k -> new java.util.ArrayList<>()).add(n);
-            }
-        }
-        Set<String> outputs = new java.util.HashSet<>();
-        m.outputs().forEach(v -> outputs.add(v.name()));
-        java.util.function.Function<String, Node> only = v -> {
-            List<Node> r = readers.getOrDefault(v, List.of());
-            return r.size() == 1 && !outputs.contains(v) ? r.getFirst() : null;
-        };
+        java.util.function.Function<String, Node> only = soleReader(m);
         List<Chain> chains = new java.util.ArrayList<>();
         for (Node conv : m.nodes()) {
             if (!conv.opType().equals("Conv") || live.contains(conv.inputs().get(0)) || !live.contains(conv.inputs().get(1))
@@ -96,6 +85,22 @@ final class FirstLayerRoute {
                     folded ? bias : null, wd, pd, win, ho, wo, j));
         }
         return chains;
+    }
+
+    /** Value → the one forward node that reads it, or null when none, several, or the value is a model output. */
+    static java.util.function.Function<String, Node> soleReader(ParameterizedModel m) {
+        Map<String, List<Node>> readers = new HashMap<>();
+        for (Node n : m.nodes()) {
+            for (String in : n.inputs()) {
+                readers.computeIfAbsent(in, k -> new java.util.ArrayList<>()).add(n);
+            }
+        }
+        Set<String> outputs = new java.util.HashSet<>();
+        m.outputs().forEach(v -> outputs.add(v.name()));
+        return v -> {
+            List<Node> r = readers.getOrDefault(v, List.of());
+            return r.size() == 1 && !outputs.contains(v) ? r.getFirst() : null;
+        };
     }
 
     /** Whether {@code next}, the pool's one reader, is a Conv whose Ẋᵀ·G(dY) and G(dY)·Ẇ terms the route can precontract. */

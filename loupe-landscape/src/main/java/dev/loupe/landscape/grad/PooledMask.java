@@ -3,9 +3,7 @@ package dev.loupe.landscape.grad;
 import dev.loupe.core.graph.Node;
 import dev.loupe.landscape.engine.ParameterizedModel;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Relu whose output only a MaxPool reads, in the tangent passes at a point: the pool's tangent gathers the
@@ -23,21 +21,14 @@ final class PooledMask {
         if (!e.atPoint) {
             return;
         }
-        Map<String, List<Node>> readers = new HashMap<>();
-        for (Node n : m.nodes()) {
-            for (String in : n.inputs()) {
-                readers.computeIfAbsent(in, k -> new java.util.ArrayList<>()).add(n);
-            }
-        }
-        java.util.Set<String> outputs = new java.util.HashSet<>();
-        m.outputs().forEach(v -> outputs.add(v.name()));
+        java.util.function.Function<String, Node> only = FirstLayerRoute.soleReader(m);
         for (Node relu : m.nodes()) {
             String r = relu.outputs().getFirst();
-            List<Node> read = readers.getOrDefault(r, List.of());
-            if (!relu.opType().equals("Relu") || read.size() != 1 || outputs.contains(r) || !read.getFirst().opType().equals("MaxPool")) {
+            Node reader = only.apply(r);
+            if (!relu.opType().equals("Relu") || reader == null || !reader.opType().equals("MaxPool")) {
                 continue;
             }
-            String pooled = read.getFirst().outputs().getFirst();
+            String pooled = reader.outputs().getFirst();
             // the graph's own node, which the gradient graph gave its Indices output
             Node pool = e.b.nodes().stream().filter(n -> n.outputs().getFirst().equals(pooled)).findFirst().orElseThrow();
             if (e.macros.containsKey(pooled) || e.macros.containsKey(r)) {
