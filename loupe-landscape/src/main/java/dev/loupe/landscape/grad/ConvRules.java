@@ -242,9 +242,9 @@ final class ConvRules {
     /**
      * dX of a MaxPool whose windows tile the input: each row of dY [N·C, Ho, 1, Wo] times a 0/1 matrix E [Wo, W]
      * (E[j, x] = 1 where x / kw = j) repeats every value over its window's columns, and the window's 0/1 mask
-     * [N·C, Ho, kh, W] (its chosen element) broadcasts that row over the window's rows: [N·C, Ho·kh = H, W]. Two ops
-     * that ONNX Runtime runs on all threads, against a ConvTranspose per 1-channel image (one thread) and a mask Mul
-     * at full resolution before: on the fixture CNN's 8-direction tangent pass, 2 threads, they took 48 ms of 407
+     * [N·C, Ho, kh, W] (its chosen element) broadcasts that row over the window's rows: [N·C, Ho·kh = H, W]. One GEMM
+     * over all rows and one Mul, against a ConvTranspose of 1-channel images (a tiny GEMM and col2im per image) and a
+     * mask Mul at full resolution: on the fixture CNN's 8-direction tangent pass, 2 threads, 25 ms against 48 of ~407
      * ({@code loupe bench hessian --profile}). E's products add one value to zeros: the same values as the spread.
      */
     private static String tiledBack(Node n, String dy, Window win, long h, long w, long ho, long wo, GradientGraph.Emit e) {
