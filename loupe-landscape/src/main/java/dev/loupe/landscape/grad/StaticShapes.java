@@ -91,7 +91,7 @@ final class StaticShapes {
             case "Reshape" -> reshape(x, values.get(in.get(1)), dims.get(in.get(1)), out);
             case "Transpose" -> {
                 if (x != null) {
-                    long[] perm = perm(n, x.length);
+                    long[] perm = ShapeMath.perm(n, x.length);
                     long[] y = new long[x.length];
                     for (int i = 0; i < y.length; i++) {
                         y[i] = x[(int) perm[i]];
@@ -103,7 +103,7 @@ final class StaticShapes {
                  "LogSoftmax", "Abs", "Reciprocal", "Cast", "Pad", "ConvTranspose", "BatchNormalization" -> {
                 if (x != null) {
                     boolean sameDims = !Arrays.asList("Pad", "ConvTranspose").contains(n.opType());
-                    dims.put(out, sameDims ? x.clone() : unknown(x.length));
+                    dims.put(out, sameDims ? x.clone() : ShapeMath.unknown(x.length));
                     if (n.opType().equals("Cast") || n.opType().equals("Identity")) {
                         copyValues(in.getFirst(), out);
                     }
@@ -125,7 +125,7 @@ final class StaticShapes {
                     if (d == null) {
                         return;
                     }
-                    y = broadcast(y, d);
+                    y = ShapeMath.broadcast(y, d);
                 }
                 dims.put(out, y);
             }
@@ -141,13 +141,13 @@ final class StaticShapes {
                 if (x != null) {
                     int axis = (int) n.intAttribute("axis", 1);
                     axis = axis < 0 ? axis + x.length : axis;
-                    dims.put(out, new long[]{product(x, 0, axis), product(x, axis, x.length)});
+                    dims.put(out, new long[]{ShapeMath.product(x, 0, axis), ShapeMath.product(x, axis, x.length)});
                 }
             }
             case "Expand" -> {
                 long[] shape = values.get(in.get(1));
                 if (x != null && shape != null) {
-                    dims.put(out, broadcast(x, Arrays.stream(shape).map(v -> v == UNKNOWN ? -1 : v).toArray()));
+                    dims.put(out, ShapeMath.broadcast(x, Arrays.stream(shape).map(v -> v == UNKNOWN ? -1 : v).toArray()));
                 }
             }
             case "ConstantOfShape" -> {
@@ -176,7 +176,7 @@ final class StaticShapes {
         if (x == null) {
             return;
         }
-        long[] y = unknown(x.length);
+        long[] y = ShapeMath.unknown(x.length);
         long[] w = n.opType().equals("Conv") && n.inputs().size() > 1 ? dims.get(n.inputs().get(1)) : null;
         y[0] = x[0];
         y[1] = n.opType().equals("Conv") ? (w != null && w.length == x.length ? w[0] : -1) : x[1];
@@ -187,29 +187,6 @@ final class StaticShapes {
             y[3] = win.out(1, x[3]);
         }
         dims.put(out, y);
-    }
-
-    /** Numpy broadcasting of two known-rank shapes; an unknown dim against d > 1 is d. */
-    static long[] broadcast(long[] a, long[] b) {
-        int r = Math.max(a.length, b.length);
-        long[] y = new long[r];
-        for (int i = 0; i < r; i++) {
-            long p = i < r - a.length ? 1 : a[i - (r - a.length)];
-            long q = i < r - b.length ? 1 : b[i - (r - b.length)];
-            y[i] = p == 1 ? q : q == 1 ? p : p == q ? p : p < 0 ? q : q < 0 ? p : -1;
-        }
-        return y;
-    }
-
-    static long[] perm(Node n, int rank) {
-        if (n.attributes().get("perm") instanceof long[] p) {
-            return p;
-        }
-        long[] p = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            p[i] = rank - 1 - i;
-        }
-        return p;
     }
 
     /** Axes of a Reduce*, Unsqueeze or Squeeze node, from its attribute or (newer opsets) its second input. */
@@ -294,13 +271,13 @@ final class StaticShapes {
         long[] starts = n.inputs().size() > 1 ? values.get(n.inputs().get(1)) : null;
         long[] axes = n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() ? values.get(n.inputs().get(3)) : null;
         if (starts == null || n.inputs().size() > 3 && !n.inputs().get(3).isEmpty() && axes == null) {
-            dims.put(out, unknown(x.length));
+            dims.put(out, ShapeMath.unknown(x.length));
             return;
         }
         for (int j = 0; j < starts.length; j++) {
             long a = axes == null ? j : axes[j];
             if (a == UNKNOWN) {
-                dims.put(out, unknown(x.length));
+                dims.put(out, ShapeMath.unknown(x.length));
                 return;
             }
             y[(int) (a < 0 ? a + x.length : a)] = -1;
@@ -342,7 +319,7 @@ final class StaticShapes {
     private void reshape(long[] x, long[] shape, long[] shapeDims, String out) {
         if (shape == null) {
             if (shapeDims != null && shapeDims.length == 1 && shapeDims[0] >= 0) {
-                dims.put(out, unknown((int) shapeDims[0]));
+                dims.put(out, ShapeMath.unknown((int) shapeDims[0]));
             }
             return;
         }
@@ -356,7 +333,7 @@ final class StaticShapes {
             }
         }
         if (infer >= 0) {
-            long total = x == null ? -1 : product(x, 0, x.length), rest = 1;
+            long total = x == null ? -1 : ShapeMath.product(x, 0, x.length), rest = 1;
             for (int i = 0; i < y.length; i++) {
                 if (i != infer) {
                     rest = y[i] < 0 || rest < 0 ? -1 : rest * y[i];
@@ -371,7 +348,7 @@ final class StaticShapes {
         if (a == null || b == null || a.length < 2 || b.length < 2) {
             return; // 1-D operands are not differentiated here
         }
-        long[] batch = broadcast(Arrays.copyOf(a, a.length - 2), Arrays.copyOf(b, b.length - 2));
+        long[] batch = ShapeMath.broadcast(Arrays.copyOf(a, a.length - 2), Arrays.copyOf(b, b.length - 2));
         long[] y = Arrays.copyOf(batch, batch.length + 2);
         y[batch.length] = a[a.length - 2];
         y[batch.length + 1] = b[b.length - 1];
@@ -402,22 +379,5 @@ final class StaticShapes {
         if (v != null) {
             values.put(to, v);
         }
-    }
-
-    private static long product(long[] d, int from, int to) {
-        long p = 1;
-        for (int i = from; i < to; i++) {
-            if (d[i] < 0) {
-                return -1;
-            }
-            p *= d[i];
-        }
-        return p;
-    }
-
-    private static long[] unknown(int rank) {
-        long[] d = new long[rank];
-        Arrays.fill(d, -1);
-        return d;
     }
 }

@@ -46,7 +46,7 @@ final class VectorTangents {
             case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> t0 == null ? null : like(t0, y, e, s);
             case "Expand" -> t0 == null ? null : b.op("Expand", lift(t0, in.get(0), y, e, s), expandShape(y, e, s));
             case "Transpose" -> {
-                long[] perm = n.attributes().get("perm") instanceof long[] given ? given : StaticShapes.perm(n, s.rank(in.getFirst(), n));
+                long[] perm = n.attributes().get("perm") instanceof long[] given ? given : ShapeMath.perm(n, s.rank(in.getFirst(), n));
                 long[] p = new long[perm.length + 1];
                 for (int i = 0; i < perm.length; i++) {
                     p[i + 1] = perm[i] + 1;
