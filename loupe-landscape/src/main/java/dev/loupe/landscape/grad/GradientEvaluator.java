@@ -8,14 +8,12 @@ import dev.loupe.core.LoupeException;
 import dev.loupe.runtime.session.ModelSession;
 import dev.loupe.runtime.session.OrtSessions;
 import dev.loupe.runtime.session.SessionSettings;
-import dev.loupe.landscape.engine.BatchInputs;
 import dev.loupe.landscape.engine.Samples;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterLayout;
 import dev.loupe.landscape.engine.ParameterizedModel;
 
 import java.lang.foreign.Arena;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -35,8 +33,7 @@ public final class GradientEvaluator implements AutoCloseable {
     private final ModelSession session;
     /** At a fixed point: the tangent-independent work done once, or null. */
     private final PreparedHvp prepared;
-    private final List<Map<String, OnnxTensor>> batches = new ArrayList<>();
-    private final List<Double> weights = new ArrayList<>();
+    private final LossBatches batches;
 
     private final boolean hvp;
     /** Directions one batched product takes ({@link #hessianVectorProducts}); 1: none batched. */
@@ -90,19 +87,15 @@ public final class GradientEvaluator implements AutoCloseable {
         this.hvp = hvp;
         this.at = at;
         this.hvpBatch = hvpBatch;
-        int width = switch (kind) {
-            case CROSS_ENTROPY -> classes(model, data);
-            case MSE -> data.targetWidth();
-            case MODEL_OUTPUT -> 0;
-        };
+        int width = LossBatches.width(model, data, kind);
         SessionSettings settings = new SessionSettings(0, 0, true).withIntraOpThreads(intraOpThreads).withProfiling(profile);
+        this.batches = LossBatches.read(env, model, data, kind, batchSize, width);
         try {
-            readBatches(model, data, kind, batchSize, width);
             PreparedHvp p = null;
             if (at != null) {
                 int[] counts = hvpBatch > 1 ? new int[]{1, hvpBatch} : new int[]{1};
                 HvpSplit split = new HvpSplit(HvpGraph.builder(model, kind, width, at, counts), model.layout().count(), counts);
-                p = PreparedHvp.open(split, model.layout().count(), model.layout().shapes(), batches, settings, model.file());
+                p = PreparedHvp.open(split, model.layout().count(), model.layout().shapes(), batches.feeds(), settings, model.file());
             }
             prepared = p;
             session = p != null ? null
@@ -113,39 +106,6 @@ public final class GradientEvaluator implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    /** The batches as ORT tensors with their one-hot labels or targets, and each batch's weight in the mean loss. */
-    private void readBatches(ParameterizedModel model, Samples data, LossKind kind, int batchSize, int width) throws OrtException {
-        if (model.dataInputs().isEmpty()) {
-            batches.add(Map.of());
-            weights.add(1.0);
-            return;
-        }
-        if (data == null) {
-            throw new LoupeException(model.file(), "needs a dataset for its input '" + model.dataInputs().getFirst().name() + "'");
-        }
-        int bs = Math.max(1, batchSize);
-        for (int from = 0; from < data.size(); from += bs) {
-            int count = Math.min(bs, data.size() - from);
-            Map<String, OnnxTensor> feed = new HashMap<>(BatchInputs.of(env, model, data, from, count));
-            switch (kind) {
-                case CROSS_ENTROPY -> {
-                    float[] onehot = new float[count * width];
-                    for (int s = 0; s < count; s++) {
-                        onehot[s * width + data.labels()[from + s]] = 1f;
-                    }
-                    feed.put(GradientGraph.ONEHOT, tensor(onehot, 0, onehot.length, new long[]{count, width}));
-                }
-                case MSE -> feed.put(GradientGraph.TARGETS,
-                        tensor(data.targets(), from * width, count * width, new long[]{count, width}));
-                case MODEL_OUTPUT -> {
-                }
-            }
-            batches.add(feed);
-            // CE and MSE graphs output the batch's sum; a model's own loss is a batch mean
-            weights.add(kind == LossKind.MODEL_OUTPUT ? (double) count / data.size() : 1.0 / data.size());
         }
     }
 
@@ -170,14 +130,14 @@ public final class GradientEvaluator implements AutoCloseable {
             double loss = 0;
             double[] grad = new double[l.size()];
             for (int b = 0; b < batches.size(); b++) {
-                double w = weights.get(b);
+                double w = batches.weight(b);
                 if (prepared != null) { // computed once at the point, with the prepared part
                     loss += w * ((OnnxTensor) prepared.prepared(b).get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
                     accumulate(prepared.prepared(b), GradientGraph::gradName, w, grad);
                     continue;
                 }
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
-                feed.putAll(batches.get(b));
+                feed.putAll(batches.feed(b));
                 try (OrtSession.Result r = session.run(feed, gradOutputs())) {
                     loss += w * ((OnnxTensor) r.get(GradientGraph.LOSS).orElseThrow()).getFloatBuffer().get(0);
                     accumulate(r, GradientGraph::gradName, w, grad);
@@ -219,7 +179,7 @@ public final class GradientEvaluator implements AutoCloseable {
                 params.put(HvpGraph.tangentName(i), tensor(arena, u, l.offset(i), l.length(i), l.shapes().get(i)));
             }
             for (int b = 0; b < batches.size(); b++) {
-                double w = weights.get(b) * norm;
+                double w = batches.weight(b) * norm;
                 if (prepared != null) {
                     try (OrtSession.Result r = prepared.run(1, b, params, hvpOutputs(1))) {
                         accumulate(r, HvpGraph::hvpName, w, out);
@@ -227,7 +187,7 @@ public final class GradientEvaluator implements AutoCloseable {
                     continue;
                 }
                 Map<String, OnnxTensor> feed = new HashMap<>(params);
-                feed.putAll(batches.get(b));
+                feed.putAll(batches.feed(b));
                 try (OrtSession.Result r = session.run(feed, hvpOutputs(1))) {
                     accumulate(r, HvpGraph::hvpName, w, out);
                 }
@@ -297,7 +257,7 @@ public final class GradientEvaluator implements AutoCloseable {
                         FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i, k)).orElseThrow()).getFloatBuffer();
                         int off = l.offset(i), len = l.length(i);
                         for (int j = 0; j < group.size(); j++) {
-                            double w = weights.get(b) * norms[j];
+                            double w = batches.weight(b) * norms[j];
                             for (int q = 0; q < len; q++) {
                                 out[j][off + q] += w * fb.get(j * len + q);
                             }
@@ -374,30 +334,12 @@ public final class GradientEvaluator implements AutoCloseable {
         return OnnxTensor.createTensor(env, fb, shape);
     }
 
-    private OnnxTensor tensor(float[] src, int off, int len, long[] shape) throws OrtException {
-        FloatBuffer fb = ByteBuffer.allocateDirect(len * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        fb.put(src, off, len).rewind();
-        return OnnxTensor.createTensor(env, fb, shape);
-    }
-
-    private static int classes(ParameterizedModel m, Samples data) {
-        long[] dims = m.outputs().getFirst().dims();
-        if (dims.length == 2 && dims[1] > 0) {
-            return (int) dims[1];
-        }
-        int max = 0;
-        for (int y : data.labels()) {
-            max = Math.max(max, y);
-        }
-        return max + 1;
-    }
-
     @Override
     public void close() {
         if (prepared != null) {
             prepared.close();
         }
-        batches.forEach(m -> m.values().forEach(OnnxTensor::close));
+        batches.close();
         if (session != null) {
             session.close();
         }
