@@ -35,6 +35,10 @@ public final class NativeSgemm {
      */
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
                       MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
+        // OpenBLAS's thread count is process-wide and NativeDense lowers it for its calls (BlasThreads) without
+        // restoring it: a forward pass after one such call (the calibration's ssyrk) ran on 1 thread, 20.7 -> 37.3 s
+        // per 7B-shaped block in `bench compress --model --blocks 1 --jobs GPTQ4`. So each call asks for the cap.
+        lib.enter(lib.threads());
         try {
             lib.sgemmHeap.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
                     a, lda, b, ldb, beta, c, ldc);
@@ -42,6 +46,8 @@ public final class NativeSgemm {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
+        } finally {
+            lib.exit();
         }
     }
 
