@@ -119,7 +119,7 @@ public final class GgufCompressor {
             if (r.second() == null || r.allocate()) {
                 CalibrationStats stats = Calibrator.collect(lm, ids, CalibrationOptions.normsOnly(ctx, r.samples()), progress);
                 tokens = stats.tokens();
-                stats.layers().forEach((name, in) -> importance.put(name, GgufRequantizer.meanSquares(in)));
+                stats.layers().forEach((name, in) -> importance.put(name, in.meanSquares()));
             }
             if (r.second() != null) {
                 blocks = BlockInputs.start(lm, ids, new CalibrationOptions(ctx, r.samples(), name -> true),

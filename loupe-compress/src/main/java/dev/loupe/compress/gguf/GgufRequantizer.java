@@ -70,7 +70,7 @@ public final class GgufRequantizer {
                     // before it as written (sequential calibration) or as they were (one shot)
                     LayerInputs inputs = quantize && blocks != null ? blocks.of(t.name()) : null;
                     float[] importance = !stored.isQuantized() ? null
-                            : inputs != null ? meanSquares(inputs) : options.importanceOf(t.name(), null);
+                            : inputs != null ? inputs.meanSquares() : options.importanceOf(t.name(), null);
                     int cols = (int) shape[shape.length - 1];
                     if (inputs == null) {
                         if (quantize) {
@@ -145,16 +145,6 @@ public final class GgufRequantizer {
                     + " inputs are too few to estimate XᵀX; give more calibration text (--calibration-samples)");
         }
         return in.gram();
-    }
-
-    /** llama.cpp's imatrix entry: Σ x² / tokens per input column. */
-    static float[] meanSquares(LayerInputs in) {
-        double[] s = in.sumSquares();
-        float[] w = new float[s.length];
-        for (int c = 0; c < s.length; c++) {
-            w[c] = (float) (s[c] / in.rows());
-        }
-        return w;
     }
 
     /** The inverse-Hessian factor of a tensor's XᵀX with the references' 1 % dampening, its failure named by the tensor. */

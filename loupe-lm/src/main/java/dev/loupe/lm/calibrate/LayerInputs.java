@@ -19,6 +19,15 @@ public record LayerInputs(int in, long rows, double[] sumSquares, double[] gram)
         return n;
     }
 
+    /** llama.cpp's imatrix entry per input column: Σ_t x_tj² / tokens, the mean squared activation. */
+    public float[] meanSquares() {
+        float[] w = new float[in];
+        for (int j = 0; j < in; j++) {
+            w[j] = (float) (sumSquares[j] / rows);
+        }
+        return w;
+    }
+
     /** XᵀX / rows: the mean second moment (GPTQ's H/2 up to its 2/N scaling). */
     public double[] meanGram() {
         if (gram == null) {
