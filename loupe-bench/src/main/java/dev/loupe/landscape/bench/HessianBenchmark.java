@@ -72,7 +72,8 @@ public final class HessianBenchmark {
      * Batched products: {@code k} directions per ONNX Runtime run, {@code products} of them timed (whole runs),
      * {@code perVector} the wall and CPU seconds per direction, {@code prepare} the setup (graph with both passes).
      */
-    public record Batched(int k, int products, Span perVector, Span prepare, String profile) {
+    /** @param macs as {@link Result#macs}, per direction in passes of {@code k} directions */
+    public record Batched(int k, int products, Span perVector, Span prepare, String profile, MultiplyAdds.Counts macs) {
     }
 
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
@@ -147,7 +148,7 @@ public final class HessianBenchmark {
                 vs = g.hessianVectorProducts(theta, vs);
             }
             Span per = t0.stop().per(runs * k);
-            return new Batched(k, runs * k, per, prep, profile == null ? null : g.endProfiling());
+            return new Batched(k, runs * k, per, prep, profile == null ? null : g.endProfiling(), MultiplyAdds.of(m, k).orElse(null));
         }
     }
 }

@@ -83,6 +83,12 @@ public final class HessianBenchCommand implements Callable<Integer> {
                 out.printf("multiply-add floor: an HVP's tangent passes do %.2f forward passes of Conv/Gemm/MatMul work "
                         + "(%,d against %,d per sample); below it only with faster kernels than the forward pass's%n",
                         r.macs().ratio(), r.macs().tangent(), r.macs().forward());
+                for (HessianBenchmark.Batched b : r.batched()) {
+                    if (b.macs() != null && b.macs().tangent() != r.macs().tangent()) {
+                        out.printf("multiply-add floor in runs of %d directions: %.2f forward passes per direction (%,d per sample; "
+                                + "pooled conv layers go through their prepared Q and M there)%n", b.k(), b.macs().ratio(), b.macs().tangent());
+                    }
+                }
             }
             if (r.profile() != null) {
                 out.printf("profile: %s%n", r.profile());

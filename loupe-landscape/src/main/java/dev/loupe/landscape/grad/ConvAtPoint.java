@@ -68,8 +68,10 @@ final class ConvAtPoint {
             g.put(1, kernelPart(dwb, wd, folded, e));
             Map<Integer, String> tangent = new java.util.HashMap<>(); // the tangent of [dW | db] per pass, made once for both
             java.util.function.Function<java.util.function.UnaryOperator<String>, String> dwbTangent = t -> {
-                if (!tangent.containsKey(e.vectors) && t.apply(dy) != null) {
-                    tangent.put(e.vectors, contract(t.apply(dy), o, cols, hw, kc, e));
+                if (!tangent.containsKey(e.vectors)) {
+                    GradientGraph.KernelRoute route = e.kernelRoutes.get(n.outputs().getFirst());
+                    tangent.put(e.vectors, route != null && route.takes(e.vectors) ? route.adjoint().apply(t)
+                            : t.apply(dy) == null ? null : contract(t.apply(dy), o, cols, hw, kc, e));
                 }
                 return tangent.get(e.vectors);
             };
@@ -92,8 +94,10 @@ final class ConvAtPoint {
         String y = n.outputs().getFirst();
         e.macros.put(y, t -> {
             String tb = bias == null ? null : t.apply(bias);
-            String rows = tangentRows(t.apply(w), tb, w, bias, wd, folded, e);
-            return sum(b, t.apply(x) == null ? null : perSample(b.op("Conv", n.attributes(), fold(t.apply(x), c, xd[2], xd[3], e), w), o, ho, wo, e),
+            GradientGraph.KernelRoute route = e.kernelRoutes.get(y); // the pooled tangent then carries the kernel terms
+            String rows = route != null && route.takes(e.vectors) ? null : tangentRows(t.apply(w), tb, w, bias, wd, folded, e);
+            GradientGraph.InputRoute through = e.inputRoutes.get(y);
+            return sum(b, t.apply(x) == null || through != null && through.takes(e.vectors) ? null : perSample(b.op("Conv", n.attributes(), fold(t.apply(x), c, xd[2], xd[3], e), w), o, ho, wo, e),
                     rows == null ? null : apply(rows, o, cols, hw, kc, ho, wo, e),
                     folded || tb == null ? null : b.op("Reshape", tb, e.ints(e.vectors == 1 ? new long[]{1, -1, 1, 1} : new long[]{e.vectors, 1, -1, 1, 1})));
         });

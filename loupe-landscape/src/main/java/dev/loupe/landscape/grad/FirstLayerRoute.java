@@ -24,10 +24,16 @@ final class FirstLayerRoute {
     }
 
     /** A chain that qualifies ({@link #chains}); {@code next} is the Conv whose two terms T precontracts, or null. */
-    record Chain(Node conv, Node pool, Node next, String foldedBias, long[] wd, long[] pd, Window win, long ho, long wo, long j) {
+    record Chain(Node conv, Node pool, Node next, String foldedBias, long[] wd, long[] pd, Window win, long ho, long wo, long j,
+                 boolean hidden, int minVectors) {
         /** Per sample multiply-adds of the route's two products with Q (forward and adjoint), O·P·J each. */
         long products() {
             return 2 * wd[0] * pd[2] * pd[3] * j;
+        }
+
+        /** Whether a tangent pass of {@code vectors} directions takes the route. */
+        boolean takes(int vectors) {
+            return vectors >= minVectors;
         }
     }
 
@@ -37,7 +43,9 @@ final class FirstLayerRoute {
     static void apply(ParameterizedModel m, GradientGraph.Emit e, StaticShapes s) {
         if (e.atPoint) {
             for (Chain c : chains(m, s)) {
-                route(c, e, s, m);
+                if (!c.hidden()) {
+                    route(c, e, s, m);
+                }
             }
         }
     }
@@ -52,8 +60,7 @@ final class FirstLayerRoute {
         java.util.function.Function<String, Node> only = soleReader(m);
         List<Chain> chains = new java.util.ArrayList<>();
         for (Node conv : m.nodes()) {
-            if (!conv.opType().equals("Conv") || live.contains(conv.inputs().get(0)) || !live.contains(conv.inputs().get(1))
-                    || only.apply(conv.inputs().get(1)) != conv) {
+            if (!conv.opType().equals("Conv") || !live.contains(conv.inputs().get(1)) || only.apply(conv.inputs().get(1)) != conv) {
                 continue;
             }
             String bias = conv.inputs().size() > 2 && !conv.inputs().get(2).isEmpty() ? conv.inputs().get(2) : null;
@@ -77,12 +84,19 @@ final class FirstLayerRoute {
             long ho = win.out(0, xd[2]), wo = win.out(1, xd[3]);
             boolean folded = bias != null && live.contains(bias);
             long j = wd[1] * wd[2] * wd[3] + (folded ? 1 : 0);
+            if (live.contains(conv.inputs().get(0))) { // hidden: Q holds O·P/(H·W) im2col matrices, read twice a pass ({@link HiddenLayerRoute})
+                long minVectors = 2 * Math.ceilDiv(wd[0] * pd[2] * pd[3], ho * wo);
+                if (minVectors <= HvpBatchSize.MAX) {
+                    chains.add(new Chain(conv, pool, null, folded ? bias : null, wd, pd, win, ho, wo, j, true, (int) minVectors));
+                }
+                continue;
+            }
             if (j * pd[2] * pd[3] > 4 * ho * wo) {
                 continue;
             }
             Node next = only.apply(pool.outputs().getFirst());
             chains.add(new Chain(conv, pool, next != null && precontracts(next, pool, live, s, m.opset()) ? next : null,
-                    folded ? bias : null, wd, pd, win, ho, wo, j));
+                    folded ? bias : null, wd, pd, win, ho, wo, j, false, 1));
         }
         return chains;
     }
@@ -124,38 +138,15 @@ final class FirstLayerRoute {
         Node next = c.next() != null && e.gradients.get(c.next().outputs().getFirst()) != null ? c.next() : null;
         String foldedBias = c.foldedBias();
         long[] wd = c.wd(), pd = c.pd();
-        long ho = c.ho(), wo = c.wo(), j = c.j();
-        Window win = c.win();
+        long j = c.j();
         OnnxModelBuilder b = e.b;
-        String x = conv.inputs().get(0), w = conv.inputs().get(1), pooled = pool.outputs().getFirst();
-        long o = wd[0], hw = ho * wo, p = pd[2] * pd[3];
+        String w = conv.inputs().get(1), pooled = pool.outputs().getFirst();
+        long o = wd[0];
         boolean folded = foldedBias != null;
-        // Q as [O, J, N·P]: the rows the pool chose (its indices are flat over [N, O, H, W]), masked where ReLU was off
-        String cols = ConvAtPoint.cols(x, wd[1], win, ho, wo, folded, e);
-        String idx = GradientGraph.poolIndices(pool);
-        String row = b.op("Add", b.op("Mul", b.op("Div", idx, e.ints(o * hw)), e.ints(hw)), b.op("Mod", idx, e.ints(hw)));
-        String q = b.op("Mul", b.op("Gather", Map.of("axis", 0L), cols, row), e.unsqueeze(e.positive(pooled), new long[]{4}));
-        String qt = b.op("Reshape", b.op("Transpose", Map.of("perm", new long[]{1, 3, 0, 2}), b.op("Reshape", q, e.ints(0, o, p, j))),
-                e.ints(o, j, -1));
-        Map<Integer, String> rowsByPass = new HashMap<>(); // Ṙ as [O, k, J] per pass
-        java.util.function.Function<java.util.function.UnaryOperator<String>, String> rows = t -> {
-            if (!rowsByPass.containsKey(e.vectors)) {
-                String r = ConvAtPoint.tangentRows(t.apply(w), folded ? t.apply(foldedBias) : null, w, foldedBias, wd, folded, e);
-                rowsByPass.put(e.vectors, r == null ? null
-                        : b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), b.op("Reshape", r, e.ints(e.vectors, o, j))));
-            }
-            return rowsByPass.get(e.vectors);
-        };
+        String qt = qt(c, e);
+        java.util.function.Function<java.util.function.UnaryOperator<String>, String> rows = rows(c, e);
         e.macros.put(conv.outputs().getFirst(), t -> null); // the layer's own tangents are not needed: the pooled one comes from Q
-        e.macros.put(pooled, t -> {
-            if (rows.apply(t) == null) {
-                return null;
-            }
-            int k = e.vectors;
-            String z = b.op("Reshape", b.op("MatMul", rows.apply(t), qt), e.ints(o, k, -1, p)); // [O, k, N, P]
-            String moved = b.op("Transpose", Map.of("perm", new long[]{1, 2, 0, 3}), z);
-            return b.op("Reshape", moved, e.ints(HvpGraph.withVectors(k, new long[]{-1, o, pd[2], pd[3]})));
-        });
+        e.macros.put(pooled, t -> rows.apply(t) == null ? null : forward(rows.apply(t), qt, c, e));
         String dx = e.gradients.get(pooled);
         if (dx == null) {
             return;
@@ -185,20 +176,16 @@ final class FirstLayerRoute {
         java.util.function.Function<java.util.function.UnaryOperator<String>, String> back = t -> {
             if (!adjoint.containsKey(e.vectors)) {
                 int k = e.vectors;
-                String sum = null;
-                if (t.apply(dx) != null) {
-                    String d = b.op("Reshape", b.op("Transpose", Map.of("perm", new long[]{2, 0, 1, 3}),
-                            b.op("Reshape", t.apply(dx), e.ints(k, -1, o, p))), e.ints(o, k, -1)); // [O, k, N·P]
-                    sum = b.op("MatMul", d, b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), qt)); // [O, k, J]
-                }
+                GradientGraph.InputRoute through = next == null ? null : e.inputRoutes.get(next.outputs().getFirst());
+                String sum = through != null && through.takes(k) ? through.adjoint().apply(t) // M's adjoint (SecondLayerRoute)
+                        : t.apply(dx) == null ? null : adjoint(t.apply(dx), qt, c, e);
                 if (tmFinal != null && t.apply(w2Final) != null) { // Ẇ' [k, O', O, K'] as [O, k, K'·O'] times Tᵀ
                     String wr = b.op("Reshape", b.op("Transpose", Map.of("perm", new long[]{2, 0, 3, 1}),
                             b.op("Reshape", t.apply(w2Final), e.ints(k, w2dFinal[0], o, w2dFinal[2] * w2dFinal[3]))), e.ints(o, k, -1));
                     String part = b.op("MatMul", wr, b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), tmFinal));
                     sum = sum == null ? part : b.op("Add", sum, part);
                 }
-                adjoint.put(k, sum == null ? null : k == 1 ? b.op("Reshape", sum, e.ints(o, j))
-                        : b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), sum));
+                adjoint.put(k, sum == null ? null : byVector(sum, c, e));
             }
             return adjoint.get(e.vectors);
         };
@@ -209,5 +196,63 @@ final class FirstLayerRoute {
             e.macros.put(GradientGraph.gradName(layout.names().indexOf(foldedBias)), t -> back.apply(t) == null ? null
                     : ConvAtPoint.biasPart(back.apply(t), o, j, e));
         }
+    }
+
+    /** Q as [O, J, N·P]: the im2col rows the pool chose (its indices are flat over [N, O, H, W]), masked where ReLU was off. */
+    static String qt(Chain c, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        long o = c.wd()[0], hw = c.ho() * c.wo(), p = c.pd()[2] * c.pd()[3];
+        String pooled = c.pool().outputs().getFirst();
+        String cols = ConvAtPoint.cols(c.conv().inputs().get(0), c.wd()[1], c.win(), c.ho(), c.wo(), c.foldedBias() != null, e);
+        String idx = GradientGraph.poolIndices(c.pool());
+        String row = b.op("Add", b.op("Mul", b.op("Div", idx, e.ints(o * hw)), e.ints(hw)), b.op("Mod", idx, e.ints(hw)));
+        // gathered from colsᵀ in [O, N, P] order, each of its J rows a block that stays in cache, then moved by whole [N·P]
+        // blocks: gathering [N, O, P, J] and transposing J past N·P took 3 s a point on the fixture CNN's 1,000 samples
+        java.util.function.UnaryOperator<String> byChannel = v -> b.op("Reshape",
+                b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), b.op("Reshape", v, e.ints(0, o, p))), e.ints(1, -1));
+        String colsT = b.op("Transpose", Map.of("perm", new long[]{1, 0}), cols); // [J, N·H·W]
+        String rows = b.op("Reshape", byChannel.apply(row), e.ints(-1));
+        String q = b.op("Mul", b.op("Gather", Map.of("axis", 1L), colsT, rows), byChannel.apply(e.positive(pooled))); // [J, O·N·P]
+        return b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), b.op("Reshape", q, e.ints(c.j(), o, -1)));
+    }
+
+    /** The kernel (and folded bias) tangent Ṙ as [O, k, J], made once per pass. */
+    static java.util.function.Function<java.util.function.UnaryOperator<String>, String> rows(Chain c, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        String w = c.conv().inputs().get(1), bias = c.foldedBias();
+        Map<Integer, String> byPass = new HashMap<>();
+        return t -> {
+            if (!byPass.containsKey(e.vectors)) {
+                String r = ConvAtPoint.tangentRows(t.apply(w), bias != null ? t.apply(bias) : null, w, bias, c.wd(), bias != null, e);
+                byPass.put(e.vectors, r == null ? null
+                        : b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), b.op("Reshape", r, e.ints(e.vectors, c.wd()[0], c.j()))));
+            }
+            return byPass.get(e.vectors);
+        };
+    }
+
+    /** The pooled value's tangent Ṙ·Q, from Ṙ [O, k, J]: [(k,) N, O, P₁, P₂]. */
+    static String forward(String rows, String qt, Chain c, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        int k = e.vectors;
+        long o = c.wd()[0], p = c.pd()[2] * c.pd()[3];
+        String z = b.op("Reshape", b.op("MatMul", rows, qt), e.ints(o, k, -1, p)); // [O, k, N, P]
+        String moved = b.op("Transpose", Map.of("perm", new long[]{1, 2, 0, 3}), z);
+        return b.op("Reshape", moved, e.ints(HvpGraph.withVectors(k, new long[]{-1, o, c.pd()[2], c.pd()[3]})));
+    }
+
+    /** The adjoint Qᵀ of the pooled value's gradient tangent [(k,) N, O, P₁, P₂]: dṘ as [O, k, J]. */
+    static String adjoint(String dPooled, String qt, Chain c, GradientGraph.Emit e) {
+        OnnxModelBuilder b = e.b;
+        long o = c.wd()[0], p = c.pd()[2] * c.pd()[3];
+        String d = b.op("Reshape", b.op("Transpose", Map.of("perm", new long[]{2, 0, 1, 3}),
+                b.op("Reshape", dPooled, e.ints(e.vectors, -1, o, p))), e.ints(o, e.vectors, -1)); // [O, k, N·P]
+        return b.op("MatMul", d, b.op("Transpose", Map.of("perm", new long[]{0, 2, 1}), qt));
+    }
+
+    /** [O, k, J] as the kernel rules' [(k,) O, J]. */
+    static String byVector(String okj, Chain c, GradientGraph.Emit e) {
+        return e.vectors == 1 ? e.b.op("Reshape", okj, e.ints(c.wd()[0], c.j()))
+                : e.b.op("Transpose", Map.of("perm", new long[]{1, 0, 2}), okj);
     }
 }

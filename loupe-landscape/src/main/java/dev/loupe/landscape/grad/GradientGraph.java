@@ -152,6 +152,27 @@ public final class GradientGraph {
         return "loupe_pool_idx_" + n.outputs().getFirst();
     }
 
+    /**
+     * A route for a Conv's kernel terms ({@link Emit#kernelRoutes}): from {@code minVectors} directions per pass on,
+     * {@code adjoint} gives the tangent of [dW | db] as [(k,) O, J], the pooled tangent carrying the forward term.
+     */
+    record KernelRoute(int minVectors, java.util.function.Function<java.util.function.UnaryOperator<String>, String> adjoint) {
+        boolean takes(int vectors) {
+            return vectors >= minVectors;
+        }
+    }
+
+    /**
+     * A route for a Conv's input terms ({@link Emit#inputRoutes}): from {@code minVectors} directions per pass on,
+     * {@code forward} gives the pooled tangent's term and {@code adjoint} the first kernel's dṘ term as [O, k, J].
+     */
+    record InputRoute(int minVectors, java.util.function.Function<java.util.function.UnaryOperator<String>, String> forward,
+                      java.util.function.Function<java.util.function.UnaryOperator<String>, String> adjoint) {
+        boolean takes(int vectors) {
+            return vectors >= minVectors;
+        }
+    }
+
     /** Small helper that writes nodes into the builder with opset-correct forms. */
     static final class Emit {
         final OnnxModelBuilder b;
@@ -168,6 +189,16 @@ public final class GradientGraph {
          * dW tangent term Ẋᵀ·G(dY), precontracted; {@link ConvAtPoint} then leaves that term and G(dY)·Ẇ to the route.
          */
         final Map<String, java.util.function.Function<java.util.function.UnaryOperator<String>, String>> routed = new HashMap<>();
+        /**
+         * Conv outputs whose kernel terms a {@link HiddenLayerRoute} takes in passes of enough directions: {@link ConvAtPoint}
+         * then leaves out cols·Ẇ and takes the route's adjoint for dẎ·cols.
+         */
+        final Map<String, KernelRoute> kernelRoutes = new HashMap<>();
+        /**
+         * Conv outputs whose input terms a {@link SecondLayerRoute} takes in passes of enough directions: {@link ConvAtPoint}
+         * then leaves out Conv(Ẋ, W), the route adds its term to the pooled tangent and gives the first kernel's adjoint.
+         */
+        final Map<String, InputRoute> inputRoutes = new HashMap<>();
         /** The gradient of the loss at each forward value the backward pass went through (its first output's). */
         final Map<String, String> gradients = new HashMap<>();
         /**

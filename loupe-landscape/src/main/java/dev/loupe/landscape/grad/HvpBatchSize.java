@@ -13,13 +13,25 @@ import dev.loupe.landscape.engine.ParameterizedModel;
  * {@link #BUDGET}; unknown sizes (symbolic sequence lengths) count 512 per axis.
  */
 public final class HvpBatchSize {
-    /** Bytes the k directions of one batched run may take. */
-    static final long BUDGET = 3L << 30;
-    /** Past 8 directions the GEMMs on the shared im2col matrices are compute-bound already ({@code loupe bench hessian}). */
-    public static final int MAX = 8;
+    /**
+     * Bytes the k directions of one batched run may take: a quarter of the machine's memory, between 1 and 8 GB (3 GB
+     * fixed gave 8 directions on the fixture CNN; 16 need 5.5 GB by the estimate below, 4.5 GB peak RSS measured).
+     */
+    static final long BUDGET = budget();
+    /**
+     * From 16 directions a pass reads the pooled layers' prepared Q and M once for all of them ({@link HiddenLayerRoute},
+     * {@link SecondLayerRoute}): on the fixture CNN 3.6 forward passes a direction against 6.0 at 8 ({@code loupe bench hessian}).
+     */
+    public static final int MAX = 16;
     static final int TENSORS_PER_ACTIVATION = 4, ARRAYS_PER_WEIGHT = 3;
 
     private HvpBatchSize() {
+    }
+
+    private static long budget() {
+        long total = java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : 12L << 30;
+        return Math.clamp(total / 4, 1L << 30, 8L << 30);
     }
 
     /** @param batch the data batch the products run over (samples per ONNX Runtime run) */

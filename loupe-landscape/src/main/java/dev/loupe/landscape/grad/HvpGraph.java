@@ -66,6 +66,8 @@ public final class HvpGraph {
         ParameterLayout layout = m.layout();
         FirstLayerRoute.apply(m, e, shapes);
         PooledMask.apply(m, e, shapes);
+        HiddenLayerRoute.apply(m, e, shapes); // over PooledMask's macros
+        SecondLayerRoute.apply(m, e, shapes);
         List<Node> base = b.nodes(); // forward and backward graph: tangent nodes appended below are not revisited
         if (java.util.Arrays.stream(counts).anyMatch(c -> c > 1)) {
             for (Node n : base) { // ranks of the backward values too, so that tangents broadcast without runtime shapes

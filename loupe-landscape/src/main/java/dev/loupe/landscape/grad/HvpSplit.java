@@ -48,6 +48,8 @@ public final class HvpSplit {
                 constant.addAll(n.outputs());
             }
         }
+        Map<String, Node> producer = new java.util.HashMap<>();
+        nodes.forEach(n -> n.outputs().forEach(o -> producer.put(o, n)));
         Set<String> cut = new LinkedHashSet<>();
         for (int k : counts) {
             Set<String> needed = new HashSet<>(), own = new LinkedHashSet<>();
@@ -65,7 +67,7 @@ public final class HvpSplit {
                     if (in.isEmpty() || full.isInitializer(in)) {
                         continue;
                     }
-                    if (varying.contains(in) || constant.contains(in)) {
+                    if (varying.contains(in) || constant.contains(in) || transposedOperand(n, in, producer)) {
                         needed.add(in);
                     } else {
                         own.add(in);
@@ -97,6 +99,26 @@ public final class HvpSplit {
             }
             frontier.add(c);
         }
+    }
+
+    /**
+     * Whether {@code in} is the right operand of MatMul {@code n} made by a Transpose of its last two axes: the
+     * Transpose then runs in the tangent part, where ONNX Runtime fuses it into the product (FusedMatMul reads the
+     * operand transposed), rather than being prepared as a second copy of a large matrix (Q and Qᵀ of a
+     * {@link HiddenLayerRoute} were 455 MB each per 500 samples on the fixture CNN).
+     */
+    private static boolean transposedOperand(Node n, String in, Map<String, Node> producer) {
+        Node t = producer.get(in);
+        if (!n.opType().equals("MatMul") || n.inputs().size() < 2 || !n.inputs().get(1).equals(in) || t == null
+                || !t.opType().equals("Transpose") || !(t.attributes().get("perm") instanceof long[] perm) || perm.length < 2) {
+            return false;
+        }
+        for (int i = 0; i < perm.length - 2; i++) {
+            if (perm[i] != i) {
+                return false;
+            }
+        }
+        return perm[perm.length - 2] == perm.length - 1 && perm[perm.length - 1] == perm.length - 2;
     }
 
     /** The vector counts of the tangent passes. */

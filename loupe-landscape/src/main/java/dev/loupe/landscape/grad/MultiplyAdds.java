@@ -16,7 +16,9 @@ import java.util.Set;
  * dẎ·Bᵀ + dY·Ḃᵀ, 1 + b products, and that of B likewise 1 + a (Pearlmutter 1994; Griewank &amp; Walther 2008
  * §3.3). A hidden layer (both) costs 6 forward products, a first layer (input not a weight's function) 2. A first
  * Conv → Relu → MaxPool chain that {@link FirstLayerRoute} maps through its prepared Q costs its two products with Q
- * (O·P·J each) instead, and the Conv after it 4 (its Ẋᵀ·G and G·Ẇ terms are precontracted once per point). The
+ * (O·P·J each) instead, and the Conv after it 4 (its Ẋᵀ·G and G·Ẇ terms are precontracted once per point); a hidden
+ * chain's kernel terms through its Q ({@link HiddenLayerRoute}) likewise, and a first chain followed by a hidden one
+ * its two products with M ({@link SecondLayerRoute}), in passes of enough directions. The
  * ratio is the HVP/forward floor {@code loupe bench hessian} sets its measurement against; elementwise ops,
  * masks and pooling are left out of both sides.
  */
@@ -31,8 +33,17 @@ public final class MultiplyAdds {
     private MultiplyAdds() {
     }
 
-    /** Empty when a product's per-sample size is not known statically (e.g. a symbolic sequence length). */
+    /** Of a single product ({@link #of(ParameterizedModel, int)} for one direction). */
     public static Optional<Counts> of(ParameterizedModel m) {
+        return of(m, 1);
+    }
+
+    /**
+     * Per direction, in tangent passes of {@code vectors} directions (a {@link HiddenLayerRoute} takes its chain's kernel
+     * terms from enough directions on); empty when a product's per-sample size is not known statically (e.g. a
+     * symbolic sequence length).
+     */
+    public static Optional<Counts> of(ParameterizedModel m, int vectors) {
         StaticShapes s = GradientGraph.shapes(m);
         Set<String> live = GradientGraph.live(m, n -> {
         });
@@ -59,7 +70,14 @@ public final class MultiplyAdds {
             products.put(n, macs);
         }
         for (FirstLayerRoute.Chain c : FirstLayerRoute.chains(m, s)) {
-            tangent += c.products() - 2 * products.get(c.conv()) - (c.next() == null ? 0 : 2 * products.get(c.next()));
+            if (c.takes(vectors)) { // a hidden chain's route: its two products with Q for cols·Ẇ and dẎ·cols
+                tangent += c.products() - 2 * products.get(c.conv()) - (c.next() == null ? 0 : 2 * products.get(c.next()));
+            }
+        }
+        for (SecondLayerRoute.Pair p : SecondLayerRoute.pairs(m, s)) {
+            if (p.second().takes(vectors)) { // M's two products instead of Q₁'s two and the second Conv's two input terms
+                tangent += p.products() - p.first().products() - 2 * products.get(p.second().conv());
+            }
         }
         return forward == 0 ? Optional.empty() : Optional.of(new Counts(forward, tangent));
     }

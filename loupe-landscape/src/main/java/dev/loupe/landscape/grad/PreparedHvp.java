@@ -25,7 +25,7 @@ final class PreparedHvp implements AutoCloseable {
      * Most bytes the kept tensors may take over all batches (activations, masks, backward values: several times a
      * forward pass's); above it the whole graph runs per product instead.
      */
-    static final long BUDGET = 2L << 30;
+    static final long BUDGET = 4L << 30;
 
     /** One session per tangent pass, by its vector count. */
     private final Map<Integer, ModelSession> perVector = new java.util.TreeMap<>();

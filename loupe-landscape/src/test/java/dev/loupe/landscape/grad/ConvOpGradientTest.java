@@ -53,6 +53,17 @@ class ConvOpGradientTest {
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "c_x", "w", "b").node("Relu", "r1", "c1")
                                 .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
                                 .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "h", "p1", "w2")),
+                new Case("hidden conv, relu, max pool (at a point, 3 directions: the kernel terms through Q, HiddenLayerRoute; one direction: im2col)",
+                        m -> m.weight("x", -1, 1, 1, 2, 4, 4).weight("w", -0.5, 0.5, 3, 2, 3, 3).weight("b", -0.2, 0.4, 3)
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "x", "w", "b").node("Relu", "r1", "c1")
+                                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "h", "r1")),
+                new Case("two conv, relu, max pool layers (at a point, 3 directions: the second's input terms through M, SecondLayerRoute)",
+                        m -> m.constant("c_x", wave(8 * 8), 1, 1, 8, 8).weight("w", -1, 1, 3, 1, 3, 3).weight("b", 0.1, 0.5, 3)
+                                .weight("w2", -1, 1, 2, 3, 3, 3).weight("b2", 0.1, 0.5, 2)
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c1", "c_x", "w", "b").node("Relu", "r1", "c1")
+                                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")
+                                .node("Conv", Map.of("pads", new long[]{1, 1, 1, 1}), "c2", "p1", "w2", "b2").node("Relu", "r2", "c2")
+                                .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "h", "r2")),
                 new Case("relu, max pool 2x2, scaled by a weight (at a point: the masks applied to the pooled tangents)",
                         m -> separated(m, "x", 0.05f, 2, 2, 6, 6).weight("s", 0.5, 1.5, 1, 2, 1, 1).node("Identity", "i1", "x").node("Relu", "r1", "i1")
                                 .node("MaxPool", Map.of("kernel_shape", new long[]{2, 2}, "strides", new long[]{2, 2}), "p1", "r1")

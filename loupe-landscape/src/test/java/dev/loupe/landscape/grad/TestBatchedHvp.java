@@ -42,4 +42,29 @@ class TestBatchedHvp {
             }
         }
     }
+
+    /**
+     * The fixture CNN in runs of 16 directions, where both pooled layers go through their prepared matrices (Q of the
+     * second, M of the pair: {@link HiddenLayerRoute}, {@link SecondLayerRoute}), against the single products, which
+     * do not; 17 directions: one full run and one run alone.
+     */
+    @org.junit.jupiter.api.Test
+    void routedRunsOfSixteenEqualSingleProducts() {
+        Path f = Fixtures.dir().resolve("data");
+        try (ParameterizedModel m = ParameterizedModel.open(Fixtures.dir().resolve("models/cnn.onnx"))) {
+            Samples data = new ModelData(m.file(), new ModelData.Tensors(f.resolve("fashion-mnist-test-2000-images-idx3-ubyte.gz"),
+                    f.resolve("fashion-mnist-test-2000-labels-idx1-ubyte.gz")), LossKind.CROSS_ENTROPY, s -> { }).samples(m, 24, 12);
+            assertEquals(2_929_728 - 903_168 * 2 - 2 * 16 * 196 * 10 + 2 * 16 * 10 * 32 * 49,
+                    MultiplyAdds.of(m, 16).orElseThrow().tangent(), "the 16-direction pass takes both routes");
+            try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 12, 1, m.theta0(), null, 16)) {
+                assertEquals(16, g.hvpBatch());
+                SplittableRandom r = new SplittableRandom(3);
+                List<double[]> vs = new ArrayList<>();
+                for (int j = 0; j < 17; j++) {
+                    vs.add(OpModel.gaussian(m.layout().size(), r));
+                }
+                OpModel.checkBatched(g, m.theta0(), vs);
+            }
+        }
+    }
 }
