@@ -10,7 +10,8 @@ import dev.loupe.landscape.engine.ParameterizedModel;
  * value of the forward graph, over a data batch (the fixture CNN, batches of 500: peak RSS 1.80 GB with single
  * products, 4.17 GB with 8 directions per run, about 300 MB per direction against 344 MB estimated), plus {@link #ARRAYS_PER_WEIGHT} weight-sized arrays (the direction,
  * its float32 copy, the product in double). The batch is the largest k up to {@link #MAX} whose directions fit in
- * {@link #BUDGET}; unknown sizes (symbolic sequence lengths) count 512 per axis.
+ * {@link #BUDGET}, and at most {@link #UNROUTED_MAX} unless that reaches a pooled layer's route; unknown sizes
+ * (symbolic sequence lengths) count 512 per axis.
  */
 public final class HvpBatchSize {
     /**
@@ -19,10 +20,16 @@ public final class HvpBatchSize {
      */
     static final long BUDGET = budget();
     /**
-     * From 16 directions a pass reads the pooled layers' prepared Q and M once for all of them ({@link HiddenLayerRoute},
-     * {@link SecondLayerRoute}): on the fixture CNN 3.6 forward passes a direction against 6.0 at 8 ({@code loupe bench hessian}).
+     * Where a pooled layer's route takes from that many directions ({@link HiddenLayerRoute}, {@link SecondLayerRoute}:
+     * a pass reads their prepared Q and M once for all): on the fixture CNN 3.4–3.6 forward passes a direction in runs
+     * of 16 against 5.7–6.3 in runs of 8 ({@code loupe bench hessian}, quiet machine).
      */
     public static final int MAX = 16;
+    /**
+     * Elsewhere: past 8 directions the GEMMs on the shared im2col matrices are compute-bound already (ResNet-20, 100
+     * samples: 13.1 forward passes a direction in runs of 8, 13.4 in runs of 15, at 8.7 GB peak RSS).
+     */
+    static final int UNROUTED_MAX = 8;
     static final int TENSORS_PER_ACTIVATION = 4, ARRAYS_PER_WEIGHT = 3;
 
     private HvpBatchSize() {
@@ -36,8 +43,10 @@ public final class HvpBatchSize {
 
     /** @param batch the data batch the products run over (samples per ONNX Runtime run) */
     public static int of(ParameterizedModel m, int batch) {
-        long bytes = perDirection(m, batch);
-        return (int) Math.max(1, Math.min(MAX, BUDGET / Math.max(1, bytes)));
+        int fit = (int) Math.min(MAX, BUDGET / Math.max(1, perDirection(m, batch)));
+        int routed = FirstLayerRoute.chains(m, GradientGraph.shapes(m)).stream().filter(FirstLayerRoute.Chain::hidden)
+                .mapToInt(FirstLayerRoute.Chain::minVectors).min().orElse(Integer.MAX_VALUE);
+        return Math.max(1, fit >= routed ? fit : Math.min(fit, UNROUTED_MAX));
     }
 
     /** Estimated bytes one direction of a batched run takes. */
