@@ -26,20 +26,10 @@ class TestBatchedHvp {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"models/mlp.onnx", "models/cnn.onnx", "models/resnet20.onnx"})
     void batchedProductsEqualSingleOnes(String model) {
-        Path f = Fixtures.dir().resolve("data");
         try (ParameterizedModel m = ParameterizedModel.open(Fixtures.dir().resolve(model))) {
-            Samples data = new ModelData(m.file(), new ModelData.Tensors(f.resolve("fashion-mnist-test-2000-images-idx3-ubyte.gz"),
-                    f.resolve("fashion-mnist-test-2000-labels-idx1-ubyte.gz")), LossKind.CROSS_ENTROPY, s -> { }).samples(m, 24, 12);
-            try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 12, 1, m.theta0(), null, 4)) {
-                assertEquals(4, g.hvpBatch());
-                SplittableRandom r = new SplittableRandom(7);
-                List<double[]> vs = new ArrayList<>();
-                for (int j = 0; j < 5; j++) {
-                    vs.add(OpModel.gaussian(m.layout().size(), r));
-                }
-                vs.set(2, new double[m.layout().size()]); // a zero direction inside a group stays zero
-                OpModel.checkBatched(g, m.theta0(), vs);
-            }
+            List<double[]> vs = gaussians(m, 5, 7);
+            vs.set(2, new double[m.layout().size()]); // a zero direction inside a group stays zero
+            check(m, 4, vs);
         }
     }
 
@@ -50,21 +40,30 @@ class TestBatchedHvp {
      */
     @org.junit.jupiter.api.Test
     void routedRunsOfSixteenEqualSingleProducts() {
-        Path f = Fixtures.dir().resolve("data");
         try (ParameterizedModel m = ParameterizedModel.open(Fixtures.dir().resolve("models/cnn.onnx"))) {
-            Samples data = new ModelData(m.file(), new ModelData.Tensors(f.resolve("fashion-mnist-test-2000-images-idx3-ubyte.gz"),
-                    f.resolve("fashion-mnist-test-2000-labels-idx1-ubyte.gz")), LossKind.CROSS_ENTROPY, s -> { }).samples(m, 24, 12);
             assertEquals(2_929_728 - 903_168 * 2 - 2 * 16 * 196 * 10 + 2 * 16 * 10 * 32 * 49,
                     MultiplyAdds.of(m, 16).orElseThrow().tangent(), "the 16-direction pass takes both routes");
-            try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 12, 1, m.theta0(), null, 16)) {
-                assertEquals(16, g.hvpBatch());
-                SplittableRandom r = new SplittableRandom(3);
-                List<double[]> vs = new ArrayList<>();
-                for (int j = 0; j < 17; j++) {
-                    vs.add(OpModel.gaussian(m.layout().size(), r));
-                }
-                OpModel.checkBatched(g, m.theta0(), vs);
-            }
+            check(m, 16, gaussians(m, 17, 3));
+        }
+    }
+
+    private static List<double[]> gaussians(ParameterizedModel m, int count, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<double[]> vs = new ArrayList<>();
+        for (int j = 0; j < count; j++) {
+            vs.add(OpModel.gaussian(m.layout().size(), r));
+        }
+        return vs;
+    }
+
+    /** {@code vs} in runs of {@code k} against single products, at θ₀ on 24 real images in two batches of 12. */
+    private static void check(ParameterizedModel m, int k, List<double[]> vs) {
+        Path f = Fixtures.dir().resolve("data");
+        Samples data = new ModelData(m.file(), new ModelData.Tensors(f.resolve("fashion-mnist-test-2000-images-idx3-ubyte.gz"),
+                f.resolve("fashion-mnist-test-2000-labels-idx1-ubyte.gz")), LossKind.CROSS_ENTROPY, s -> { }).samples(m, 24, 12);
+        try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, LossKind.CROSS_ENTROPY, 12, 1, m.theta0(), null, k)) {
+            assertEquals(k, g.hvpBatch());
+            OpModel.checkBatched(g, m.theta0(), vs);
         }
     }
 }
