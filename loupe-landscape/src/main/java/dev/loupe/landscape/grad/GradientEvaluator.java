@@ -253,14 +253,12 @@ public final class GradientEvaluator implements AutoCloseable {
             }
             for (int b = 0; b < batches.size(); b++) {
                 try (OrtSession.Result r = prepared.run(k, b, params, hvpOutputs(k))) {
+                    float[] chunk = new float[CHUNK];
                     for (int i = 0; i < l.count(); i++) {
                         FloatBuffer fb = ((OnnxTensor) r.get(HvpGraph.hvpName(i, k)).orElseThrow()).getFloatBuffer();
-                        int off = l.offset(i), len = l.length(i);
+                        int len = l.length(i);
                         for (int j = 0; j < group.size(); j++) {
-                            double w = batches.weight(b) * norms[j];
-                            for (int q = 0; q < len; q++) {
-                                out[j][off + q] += w * fb.get(j * len + q);
-                            }
+                            addScaled(fb, j * len, len, batches.weight(b) * norms[j], out[j], l.offset(i), chunk);
                         }
                     }
                 }
@@ -274,11 +272,26 @@ public final class GradientEvaluator implements AutoCloseable {
     /** Adds {@code w} times each weight's output tensor (named by {@code name}) of {@code r} into {@code into}. */
     private void accumulate(OrtSession.Result r, java.util.function.IntFunction<String> name, double w, double[] into) {
         ParameterLayout l = model.layout();
+        float[] chunk = new float[CHUNK];
         for (int i = 0; i < l.count(); i++) {
             FloatBuffer fb = ((OnnxTensor) r.get(name.apply(i)).orElseThrow()).getFloatBuffer();
-            int off = l.offset(i), n = fb.remaining();
-            for (int k = 0; k < n; k++) {
-                into[off + k] += w * fb.get(k);
+            addScaled(fb, 0, fb.remaining(), w, into, l.offset(i), chunk);
+        }
+    }
+
+    private static final int CHUNK = 1 << 14;
+
+    /**
+     * into[off + q] += w·fb[from + q] for q &lt; len, through bulk copies into {@code chunk}, a loop the JIT vectorizes:
+     * reading the buffer an element at a time was a third of MiniLM's Hessian-vector product (22.6 M weights, 32
+     * sentences: 1.31 → 0.97 s, {@code loupe bench hessian --text}).
+     */
+    private static void addScaled(FloatBuffer fb, int from, int len, double w, double[] into, int off, float[] chunk) {
+        for (int start = 0; start < len; start += chunk.length) {
+            int m = Math.min(chunk.length, len - start);
+            fb.get(from + start, chunk, 0, m);
+            for (int k = 0; k < m; k++) {
+                into[off + start + k] += w * chunk[k];
             }
         }
     }

@@ -156,6 +156,16 @@ final class StaticShapes {
                     dims.put(out, Arrays.stream(shape).map(v -> v == UNKNOWN ? -1 : v).toArray());
                 }
             }
+            case "Unique" -> { // no axis: flattened; the distinct values, first positions, inverse and counts are 1-D
+                if (!n.attributes().containsKey("axis")) {
+                    n.outputs().stream().filter(o -> !o.isEmpty()).forEach(o -> dims.put(o, new long[]{-1}));
+                }
+            }
+            case "ScatterND" -> {
+                if (x != null) {
+                    dims.put(out, x.clone());
+                }
+            }
             case "OneHot" -> {
                 long[] depth = values.get(in.get(1));
                 if (x != null) {

@@ -103,7 +103,10 @@ final class TangentRules {
             case "ScatterElements" -> t.get(0) == null && t.get(2) == null ? null
                     : b.op("ScatterElements", n.attributes(), t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0),
                     in.get(1), t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
-            case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot", "Greater", "Equal", "Mod", "Reciprocal" -> null;
+            case "ScatterND" -> t.get(0) == null && t.get(2) == null ? null // linear in data and updates
+                    : b.op("ScatterND", t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0), in.get(1),
+                    t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
+            case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot", "Greater", "Less", "Equal", "Mod", "Reciprocal" -> null;
             default -> throw GradientGraph.unsupported(n, "no tangent rule for Hessian-vector products");
         };
     }
