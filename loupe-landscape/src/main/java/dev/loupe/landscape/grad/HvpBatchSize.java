@@ -18,7 +18,7 @@ public final class HvpBatchSize {
      * Bytes the k directions of one batched run may take: a quarter of the machine's memory, between 1 and 8 GB (3 GB
      * fixed gave 8 directions on the fixture CNN; 16 need 5.5 GB by the estimate below, 4.5 GB peak RSS measured).
      */
-    static final long BUDGET = budget();
+    static final long BUDGET = quarterOfMemory(1L << 30, 8L << 30);
     /**
      * Where a pooled layer's route takes from that many directions ({@link HiddenLayerRoute}, {@link SecondLayerRoute}:
      * a pass reads their prepared Q and M once for all): on the fixture CNN 3.4–3.6 forward passes a direction in runs
@@ -35,10 +35,11 @@ public final class HvpBatchSize {
     private HvpBatchSize() {
     }
 
-    private static long budget() {
+    /** A quarter of the machine's physical memory (12 GB assumed where the JVM cannot tell), clamped to [min, max]. */
+    static long quarterOfMemory(long min, long max) {
         long total = java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : 12L << 30;
-        return Math.clamp(total / 4, 1L << 30, 8L << 30);
+        return Math.clamp(total / 4, min, max);
     }
 
     /** @param batch the data batch the products run over (samples per ONNX Runtime run) */
