@@ -22,16 +22,16 @@ final class HiddenLayerRoute {
         if (!e.atPoint) {
             return;
         }
-        for (FirstLayerRoute.Chain c : FirstLayerRoute.chains(m, s)) {
+        for (PoolChain c : PoolChain.of(m, s)) {
             String pooled = c.pool().outputs().getFirst(), dPooled = e.gradients.get(pooled);
             var masked = e.macros.get(pooled); // PooledMask's: Conv(Ẋ, W) gathered by the pool and masked
             if (!c.hidden() || masked == null || dPooled == null) {
                 continue;
             }
-            String qt = FirstLayerRoute.qt(c, e);
-            var rows = FirstLayerRoute.rows(c, e);
+            String qt = c.qt(e);
+            var rows = c.rows(e);
             e.kernelRoutes.put(c.conv().outputs().getFirst(), new GradientGraph.KernelRoute(c.minVectors(),
-                    t -> t.apply(dPooled) == null ? null : FirstLayerRoute.byVector(FirstLayerRoute.adjoint(t.apply(dPooled), qt, c, e), c, e)));
+                    t -> t.apply(dPooled) == null ? null : c.byVector(c.adjoint(t.apply(dPooled), qt, e), e)));
             String y = c.conv().outputs().getFirst();
             e.macros.put(pooled, t -> {
                 String input = masked.apply(t);
@@ -39,7 +39,7 @@ final class HiddenLayerRoute {
                 if (through != null && through.takes(e.vectors)) { // ConvAtPoint left Conv(Ẋ, W) out: its term comes through M
                     input = sum(input, through.forward().apply(t), e);
                 }
-                return !c.takes(e.vectors) || rows.apply(t) == null ? input : sum(input, FirstLayerRoute.forward(rows.apply(t), qt, c, e), e);
+                return !c.takes(e.vectors) || rows.apply(t) == null ? input : sum(input, c.forward(rows.apply(t), qt, e), e);
             });
         }
     }

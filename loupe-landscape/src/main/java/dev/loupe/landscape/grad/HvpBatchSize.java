@@ -45,8 +45,8 @@ public final class HvpBatchSize {
     /** @param batch the data batch the products run over (samples per ONNX Runtime run) */
     public static int of(ParameterizedModel m, int batch) {
         int fit = (int) Math.min(MAX, BUDGET / Math.max(1, perDirection(m, batch)));
-        int routed = FirstLayerRoute.chains(m, GradientGraph.shapes(m)).stream().filter(FirstLayerRoute.Chain::hidden)
-                .mapToInt(FirstLayerRoute.Chain::minVectors).min().orElse(Integer.MAX_VALUE);
+        int routed = PoolChain.of(m, GradientGraph.shapes(m)).stream().filter(PoolChain::hidden)
+                .mapToInt(PoolChain::minVectors).min().orElse(Integer.MAX_VALUE);
         return Math.max(1, fit >= routed ? fit : Math.min(fit, UNROUTED_MAX));
     }
 

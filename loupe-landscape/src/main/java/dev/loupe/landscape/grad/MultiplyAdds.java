@@ -69,7 +69,7 @@ public final class MultiplyAdds {
             tangent += macs * ((a + b) + a * (1 + b) + b * (1 + a));
             products.put(n, macs);
         }
-        for (FirstLayerRoute.Chain c : FirstLayerRoute.chains(m, s)) {
+        for (PoolChain c : PoolChain.of(m, s)) {
             if (c.takes(vectors)) { // a hidden chain's route: its two products with Q for cols·Ẇ and dẎ·cols
                 tangent += c.products() - 2 * products.get(c.conv()) - (c.next() == null ? 0 : 2 * products.get(c.next()));
             }

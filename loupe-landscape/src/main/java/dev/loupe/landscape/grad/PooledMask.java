@@ -21,7 +21,7 @@ final class PooledMask {
         if (!e.atPoint) {
             return;
         }
-        java.util.function.Function<String, Node> only = FirstLayerRoute.soleReader(m);
+        java.util.function.Function<String, Node> only = PoolChain.soleReader(m);
         for (Node relu : m.nodes()) {
             String r = relu.outputs().getFirst();
             Node reader = only.apply(r);

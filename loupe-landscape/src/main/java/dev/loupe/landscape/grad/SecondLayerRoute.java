@@ -24,7 +24,7 @@ final class SecondLayerRoute {
     }
 
     /** A first chain and the hidden chain its next Conv heads. */
-    record Pair(FirstLayerRoute.Chain first, FirstLayerRoute.Chain second) {
+    record Pair(PoolChain first, PoolChain second) {
         /** Per sample multiply-adds of the two products with M (forward and adjoint), O₁·J₁·O₂·P₂ each. */
         long products() {
             return 2 * first.wd()[0] * first.j() * second.wd()[0] * second.pd()[2] * second.pd()[3];
@@ -33,9 +33,9 @@ final class SecondLayerRoute {
 
     /** Every first chain whose next Conv heads a hidden chain, M no wider than twice that chain's Q. */
     static List<Pair> pairs(ParameterizedModel m, StaticShapes s) {
-        List<FirstLayerRoute.Chain> chains = FirstLayerRoute.chains(m, s);
+        List<PoolChain> chains = PoolChain.of(m, s);
         List<Pair> pairs = new java.util.ArrayList<>();
-        for (FirstLayerRoute.Chain first : chains) {
+        for (PoolChain first : chains) {
             chains.stream().filter(c -> !first.hidden() && first.next() != null && c.hidden() && c.conv() == first.next()
                     && first.wd()[0] * first.j() <= 2 * c.j()).findFirst().ifPresent(c -> pairs.add(new Pair(first, c)));
         }
@@ -48,7 +48,7 @@ final class SecondLayerRoute {
             return;
         }
         for (Pair pair : pairs(m, s)) {
-            FirstLayerRoute.Chain first = pair.first(), second = pair.second();
+            PoolChain first = pair.first(), second = pair.second();
             if (e.gradients.get(second.pool().outputs().getFirst()) == null || e.gradients.get(first.pool().outputs().getFirst()) == null) {
                 continue;
             }
@@ -81,11 +81,11 @@ final class SecondLayerRoute {
      * fast layout), gathered where the second pool chose and masked. Writing M tap by tap with broadcast products took
      * 10 s a batch of 500 on the fixture CNN; this is one Conv and one Gather of a sixteenth of M's size per channel.
      */
-    private static String matrix(FirstLayerRoute.Chain first, FirstLayerRoute.Chain second, GradientGraph.Emit e) {
+    private static String matrix(PoolChain first, PoolChain second, GradientGraph.Emit e) {
         OnnxModelBuilder b = e.b;
         long o1 = first.wd()[0], j1 = first.j(), o2 = second.wd()[0], hw2 = second.ho() * second.wo();
         Node conv2 = second.conv();
-        String planes = b.op("Reshape", FirstLayerRoute.qt(first, e), e.ints(o1, -1, 1, first.pd()[2], first.pd()[3])); // [O₁, J₁·N, 1, H, W]
+        String planes = b.op("Reshape", first.qt(e), e.ints(o1, -1, 1, first.pd()[2], first.pd()[3])); // [O₁, J₁·N, 1, H, W]
         // the pool's choices (flat over [N, O₂, Ho, Wo]) as indices into one channel's [J₁, N, O₂, Ho·Wo] output
         String idx = GradientGraph.poolIndices(second.pool());
         String perColumn = b.op("Mul", b.op("Slice", b.op("Shape", idx), e.ints(0), e.ints(1)), e.ints(o2 * hw2)); // [N·O₂·Ho·Wo]

@@ -19,8 +19,8 @@ class TestHvpBatchSize {
             assertEquals(fitCnn >= 16 ? 16 : Math.max(1, Math.min(8, fitCnn)), HvpBatchSize.of(cnn, 500));
             long fitMlp = HvpBatchSize.BUDGET / HvpBatchSize.perDirection(mlp, 500);
             assertEquals(Math.max(1, Math.min(8, fitMlp)), HvpBatchSize.of(mlp, 500));
-            assertEquals(16, FirstLayerRoute.chains(cnn, GradientGraph.shapes(cnn)).stream().filter(FirstLayerRoute.Chain::hidden)
-                    .mapToInt(FirstLayerRoute.Chain::minVectors).min().orElseThrow());
+            assertEquals(16, PoolChain.of(cnn, GradientGraph.shapes(cnn)).stream().filter(PoolChain::hidden)
+                    .mapToInt(PoolChain::minVectors).min().orElseThrow());
         }
     }
 }
