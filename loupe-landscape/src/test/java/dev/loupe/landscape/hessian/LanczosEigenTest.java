@@ -93,6 +93,40 @@ class LanczosEigenTest {
         assertTrue(r.hvps() < 150, "stopped on its bounds, not on the step cap: " + r.hvps());
     }
 
+    /**
+     * Products with rounding-sized errors (Hv plus 10⁻⁴·‖v‖ along one fixed direction), run to the step cap with no
+     * tolerance: Lanczos's own estimate falls far below what the products can show, so the bound must be the measured
+     * residual ‖Hy − θy‖ of those products, one more product per eigenvalue.
+     */
+    @Test
+    void boundsUnderTheProductsNoiseAreMeasured() {
+        double[] l = lambda();
+        HessianVectorProduct exact = new DenseHessian(matrix(l));
+        double[] e = new double[l.length];
+        java.util.Arrays.fill(e, 1 / Math.sqrt(l.length));
+        HessianVectorProduct noisy = new HessianVectorProduct() {
+            public int dimension() {
+                return exact.dimension();
+            }
+
+            public double[] apply(double[] v) {
+                double[] hv = exact.apply(v);
+                Vectors.subtract(hv, -1e-4 * Vectors.norm(v), e);
+                return hv;
+            }
+        };
+        TopEigen r = LanczosEigen.top(noisy, 2, 60, 0, 5, Progress.NONE);
+        assertEquals(r.iterations()[0] + 2, r.hvps(), "each bound under the noise measured with one more product");
+        for (int i = 0; i < 2; i++) {
+            double[] y = r.eigenvectors().get(i);
+            double[] res = noisy.apply(y);
+            Vectors.subtract(res, r.eigenvalues()[i], y);
+            assertTrue(r.residuals()[i] >= Vectors.norm(res) / Vectors.norm(y) * (1 - 1e-9),
+                    "bound " + r.residuals()[i] + " under the measured residual " + Vectors.norm(res));
+            assertTrue(r.residuals()[i] > 1e-6, "a bound of " + r.residuals()[i] + " claims more than the products hold");
+        }
+    }
+
     @Test
     void powerIterationResidualsHoldAnEigenvalue() {
         double[] l = lambda();
