@@ -5,7 +5,7 @@ import dev.loupe.landscape.engine.ParameterizedModel;
 /**
  * The kernel terms of a hidden Conv → Relu → MaxPool chain through the pool's choice, in passes of many directions.
  * At a fixed point a hidden convolution's kernel tangent reaches the pooled value as Ṙ·Q and its gradient's tangent
- * takes dẊ·Q back ({@link FirstLayerRoute}'s Q: the im2col rows the pool chose, masked), so the two kernel products of
+ * takes dẊ·Q back ({@link PoolChain}'s Q: the im2col rows the pool chose, masked), so the two kernel products of
  * {@link ConvAtPoint} (cols·Ẇ at every position, then transposed, added and gathered; dẎ·cols on the spread gradient)
  * become two products at pooled resolution, O·P·J per sample instead of O·H·W·J. Q is O·P/(H·W) im2col matrices,
  * read once per pass whatever its direction count: it pays from that many directions on (fixture CNN, O = 32, 2×2
