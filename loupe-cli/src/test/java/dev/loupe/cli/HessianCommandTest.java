@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code loupe hessian} on the reference MLP against PyHessian's numbers (fixtures/pyhessian/README.md). */
@@ -91,6 +92,22 @@ class HessianCommandTest {
         }
         assertTrue(r.out().contains(String.format(Locale.ROOT, "eigenvalue 1: %.6g ± %.2g", top, topBound)), r.out());
         assertTrue(html.contains(String.format(Locale.ROOT, "%.5g ± %.2g", top, topBound)), "report card lacks the top eigenvalue's bound");
+    }
+
+    /** --per-layer with no trace samples: the blocks' eigenvalues, and "—" where a trace was not asked for, never NaN. */
+    @Test
+    void perLayerWithoutTracesShowsNoNaN() throws Exception {
+        var f = Fixtures.dir();
+        Path out = Files.createTempDirectory("loupe-per-layer-no-trace");
+        CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
+                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--samples", "100", "--weights", "fc3\\..*", "--per-layer", "--trace-samples", "0", "--max-iter", "8", "--density-steps", "0",
+                "--report", out.resolve("hessian.html").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("fc3.weight") && r.out().contains("trace —  top "), r.out());
+        assertFalse(r.out().contains("NaN"), r.out());
+        assertFalse(Files.readString(out.resolve("hessian.html")).contains("NaN"), "NaN in the report");
     }
 
     @Test

@@ -146,9 +146,12 @@ public final class HessianCommand implements Callable<Integer> {
                 }
                 if (!r.layers().isEmpty()) {
                     out.printf("  per layer (block H_ii; trace ± 95%% CI, trace/weights, top eigenvalue ± residual bound, Lanczos steps):%n");
-                    for (LayerCurvature l : r.layers()) {
-                        out.printf("    %-32s %10d  trace %.5g ± %.2g  (%.4g per weight)  top %.6g ± %.2g  (%d)%n", l.name(), l.parameters(),
-                                l.trace(), l.traceHalfWidth95(), l.averageEigenvalue(), l.topEigenvalue(), l.residual(), l.lanczosSteps());
+                    for (LayerCurvature l : r.layers()) { // a part not asked for (--trace-samples 0, --max-iter 0) shows as —
+                        String trace = l.traceSamples() > 0 ? String.format("trace %.5g ± %.2g  (%.4g per weight)", l.trace(),
+                                l.traceHalfWidth95(), l.averageEigenvalue()) : "trace —";
+                        String top = l.lanczosSteps() > 0 ? String.format("top %.6g ± %.2g  (%d)", l.topEigenvalue(), l.residual(),
+                                l.lanczosSteps()) : "top —";
+                        out.printf("    %-32s %10d  %s  %s%n", l.name(), l.parameters(), trace, top);
                     }
                 }
                 if (r.nodes().length > 0) {

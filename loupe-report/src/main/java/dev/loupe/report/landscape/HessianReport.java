@@ -115,14 +115,17 @@ public final class HessianReport {
         for (LayerCurvature l : r.layers()) {
             t.row(List.of(Table.Cell.text(l.name()), Table.Cell.text(Arrays.toString(l.shape())),
                     Table.Cell.number(l.parameters(), String.format(Locale.ROOT, "%,d", l.parameters())),
-                    Table.Cell.number(l.trace(), String.format(Locale.ROOT, "%.5g", l.trace())),
-                    Table.Cell.number(l.traceHalfWidth95(), String.format(Locale.ROOT, "%.2g", l.traceHalfWidth95())),
-                    Table.Cell.number(l.averageEigenvalue(), String.format(Locale.ROOT, "%.4g", l.averageEigenvalue())),
-                    Table.Cell.number(l.topEigenvalue(), String.format(Locale.ROOT, "%.6g", l.topEigenvalue())),
-                    Table.Cell.number(l.residual(), String.format(Locale.ROOT, "%.2g", l.residual())),
+                    measured(l.traceSamples() > 0, l.trace(), "%.5g"), measured(l.traceSamples() > 0, l.traceHalfWidth95(), "%.2g"),
+                    measured(l.traceSamples() > 0, l.averageEigenvalue(), "%.4g"),
+                    measured(l.lanczosSteps() > 0, l.topEigenvalue(), "%.6g"), measured(l.lanczosSteps() > 0, l.residual(), "%.2g"),
                     Table.Cell.number(l.lanczosSteps(), Integer.toString(l.lanczosSteps()))));
         }
         return t;
+    }
+
+    /** A number, or — where it was not computed (--trace-samples 0, --max-iter 0): never NaN on the page. */
+    private static Table.Cell measured(boolean computed, double v, String format) {
+        return computed ? Table.Cell.number(v, String.format(Locale.ROOT, format, v)) : Table.Cell.text("—");
     }
 
     private static String steps(HessianResult r) {
