@@ -74,7 +74,7 @@ public final class HessianBenchCommand implements Callable<Integer> {
                         b.k() == r.defaultBatch() ? " (the most `loupe hessian` takes here by default, as memory allows)" : "");
             }
             out.printf("HVP batch as memory allows: %d directions per run (estimated %,d MB per direction); `loupe hessian` takes it where its "
-                    + "analysis is certain of at least 16 independent directions, else 1 (--hvp-batch K sets it)%n",
+                    + "analysis is certain of at least 16 independent directions (96 for more than 8 a run), else 1 (--hvp-batch K sets it)%n",
                     r.defaultBatch(), dev.loupe.landscape.grad.HvpBatchSize.perDirection(m, in.batch()) >> 20);
             out.printf("forward pass: ONNX Runtime on the unmodified model file (weights as initializers, all graph optimizations), "
                     + "%d samples in batches of %d, %d ONNX Runtime threads, the same as the HVPs, timed in this run (half before, half after)%n",

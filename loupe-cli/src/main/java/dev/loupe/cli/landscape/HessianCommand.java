@@ -67,7 +67,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(paramLabel = "K", names = "--hvp-batch", description = "Independent directions per batched Hessian-vector product: "
             + "the trace samples, per-layer traces and the three groups of Hutch++ run K at a time, the forward and backward values shared and "
             + "the products with them stacked (fewer, larger GEMMs); top-k and power iteration stay one at a time. 1: no batching "
-            + "(default: as memory allows, up to 16 where a pooled conv layer's prepared route takes them, else 8, where the analysis is certain to run at least 16 directions in such groups, else 1; printed on stderr).")
+            + "(default: as memory allows, up to 16 where a pooled conv layer's prepared route takes them, else 8, where the analysis is certain to run at least 16 directions in such groups (96 for more than 8 a run), else 1; printed on stderr).")
     Integer hvpBatch;
     @Option(paramLabel = "N", names = "--intra-threads", description = "ONNX Runtime threads per gradient run (default: cores).")
     Integer intra;

@@ -29,7 +29,7 @@ public final class HvpBatchSize {
      * Elsewhere: past 8 directions the GEMMs on the shared im2col matrices are compute-bound already (ResNet-20, 100
      * samples: 13.1 forward passes a direction in runs of 8, 13.4 in runs of 15, at 8.7 GB peak RSS).
      */
-    static final int UNROUTED_MAX = 8;
+    public static final int UNROUTED_MAX = 8;
     static final int TENSORS_PER_ACTIVATION = 4, ARRAYS_PER_WEIGHT = 3;
 
     private HvpBatchSize() {

@@ -53,6 +53,17 @@ class TestAnalysisHvpBatch {
         assertEquals(1, AnalysisHvpBatch.perLayerTraces(8, 5, 0, 3));
     }
 
+    /** A cap wider than 8 (a pooled layer's route) only from 96 certain directions: below, its set-up is not repaid. */
+    @Test
+    void routedPassesNeedManyDirections() {
+        assertEquals(8, AnalysisHvpBatch.of(16, options(0, TraceMethod.HUTCHINSON, 48, 0, 1, false, 0), 6));
+        assertEquals(8, AnalysisHvpBatch.of(16, options(0, TraceMethod.HUTCHINSON, 95, 0, 1, false, 0), 6));
+        assertEquals(16, AnalysisHvpBatch.of(16, options(0, TraceMethod.HUTCHINSON, 96, 0, 1, false, 0), 6));
+        // 16 SLQ runs of 30 steps in lockstep: 480 certain directions in groups of 16
+        assertEquals(16, AnalysisHvpBatch.of(16, options(1e-3, TraceMethod.HUTCHINSON, 0, 30, 16, false, 0), 6));
+        assertEquals(6, AnalysisHvpBatch.of(6, options(0, TraceMethod.HUTCHINSON, 48, 0, 1, false, 0), 6));
+    }
+
     @Test
     void finiteDifferencesAreNeverBatched() {
         assertEquals(1, AnalysisHvpBatch.of(8, options(0, TraceMethod.HUTCHINSON, 100, 30, 8, false, 1e-3), 6));
