@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,13 +57,9 @@ class HessianCommandTest {
      */
     @Test
     void perLayerBlocksInterlaceAndAddUp() throws Exception {
-        var f = Fixtures.dir();
         Path out = Files.createTempDirectory("loupe-per-layer");
-        CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
-                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
-                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
-                "--samples", "200", "--weights", "fc3\\..*", "--per-layer", "--trace-samples", "100", "--tol", "0", "--max-iter", "12", "--density-steps", "0",
-                "--out-dir", out.toString(), "--report", out.resolve("hessian.html").toString());
+        CliRun r = perLayerOnMlp(out, "--samples", "200", "--trace-samples", "100", "--tol", "0", "--max-iter", "12",
+                "--out-dir", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode got = new ObjectMapper().readTree(out.resolve("hessian.json").toFile());
         JsonNode layers = got.path("layers");
@@ -97,17 +95,23 @@ class HessianCommandTest {
     /** --per-layer with no trace samples: the blocks' eigenvalues, and "—" where a trace was not asked for, never NaN. */
     @Test
     void perLayerWithoutTracesShowsNoNaN() throws Exception {
-        var f = Fixtures.dir();
         Path out = Files.createTempDirectory("loupe-per-layer-no-trace");
-        CliRun r = CliRun.of("hessian", f.resolve("models/mlp.onnx").toString(),
-                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
-                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
-                "--samples", "100", "--weights", "fc3\\..*", "--per-layer", "--trace-samples", "0", "--max-iter", "8", "--density-steps", "0",
-                "--report", out.resolve("hessian.html").toString());
+        CliRun r = perLayerOnMlp(out, "--samples", "100", "--trace-samples", "0", "--max-iter", "8");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("fc3.weight") && r.out().contains("trace —  top "), r.out());
         assertFalse(r.out().contains("NaN"), r.out());
         assertFalse(Files.readString(out.resolve("hessian.html")).contains("NaN"), "NaN in the report");
+    }
+
+    /** hessian --per-layer on the fixture MLP's last layer (fc3), no density, its report in {@code out}, plus {@code more}. */
+    private static CliRun perLayerOnMlp(Path out, String... more) throws Exception {
+        var f = Fixtures.dir();
+        List<String> args = new ArrayList<>(List.of("hessian", f.resolve("models/mlp.onnx").toString(),
+                "--data", f.resolve("data/fashion-mnist-test-2000-images-idx3-ubyte.gz").toString(),
+                "--labels", f.resolve("data/fashion-mnist-test-2000-labels-idx1-ubyte.gz").toString(),
+                "--weights", "fc3\\..*", "--per-layer", "--density-steps", "0", "--report", out.resolve("hessian.html").toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test

@@ -44,15 +44,19 @@ public final class HvpBatchSize {
 
     /** @param batch the data batch the products run over (samples per ONNX Runtime run) */
     public static int of(ParameterizedModel m, int batch) {
-        int fit = (int) Math.min(MAX, BUDGET / Math.max(1, perDirection(m, batch)));
-        int routed = PoolChain.of(m, GradientGraph.shapes(m)).stream().filter(PoolChain::hidden)
+        StaticShapes s = GradientGraph.shapes(m);
+        int fit = (int) Math.min(MAX, BUDGET / Math.max(1, perDirection(m, s, batch)));
+        int routed = PoolChain.of(m, s).stream().filter(PoolChain::hidden)
                 .mapToInt(PoolChain::minVectors).min().orElse(Integer.MAX_VALUE);
         return Math.max(1, fit >= routed ? fit : Math.min(fit, UNROUTED_MAX));
     }
 
     /** Estimated bytes one direction of a batched run takes. */
     public static long perDirection(ParameterizedModel m, int batch) {
-        StaticShapes s = GradientGraph.shapes(m);
+        return perDirection(m, GradientGraph.shapes(m), batch);
+    }
+
+    private static long perDirection(ParameterizedModel m, StaticShapes s, int batch) {
         long floats = 0;
         for (Node n : m.nodes()) {
             long[] d = s.dims(n.outputs().getFirst());

@@ -92,13 +92,12 @@ final class SecondLayerRoute {
         String js = b.op("Mul", b.op("Reshape", e.ints(java.util.stream.LongStream.range(0, j1).toArray()), e.ints(-1, 1)), perColumn);
         String at = b.op("Reshape", b.op("Add", js, b.op("Reshape", idx, e.ints(1, -1))), e.ints(-1)); // [J₁·N·O₂·P₂]
         String mask = b.op("Reshape", e.positive(second.pool().outputs().getFirst()), e.ints(1, -1)); // [1, N·O₂·P₂]
-        Map<String, Object> attributes = new java.util.HashMap<>(conv2.attributes());
         String[] rows = new String[(int) o1];
         for (int c = 0; c < o1; c++) {
             String plane = b.op("Reshape", b.op("Slice", planes, e.ints(c), e.ints(c + 1), e.ints(0)),
                     e.ints(-1, 1, first.pd()[2], first.pd()[3])); // [J₁·N, 1, H, W]
             String kernel = b.op("Slice", conv2.inputs().get(1), e.ints(c), e.ints(c + 1), e.ints(1)); // [O₂, 1, kh, kw]
-            String y = b.op("Conv", attributes, plane, kernel); // [J₁·N, O₂, Ho, Wo]
+            String y = b.op("Conv", conv2.attributes(), plane, kernel); // [J₁·N, O₂, Ho, Wo]
             String picked = b.op("Gather", Map.of("axis", 0L), b.op("Reshape", y, e.ints(-1)), at);
             rows[c] = b.op("Mul", b.op("Reshape", picked, e.ints(j1, -1)), mask); // [J₁, N·O₂·P₂]
         }

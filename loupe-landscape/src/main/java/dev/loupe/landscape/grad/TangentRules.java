@@ -100,12 +100,9 @@ final class TangentRules {
                         b.op("Reshape", n.outputs().get(1), e.ints(-1)));
                 yield b.op("Reshape", g, b.op("Shape", y));
             }
-            case "ScatterElements" -> t.get(0) == null && t.get(2) == null ? null
-                    : b.op("ScatterElements", n.attributes(), t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0),
+            case "ScatterElements", "ScatterND" -> t.get(0) == null && t.get(2) == null ? null // linear in data and updates
+                    : b.op(n.opType(), n.attributes(), t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0),
                     in.get(1), t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
-            case "ScatterND" -> t.get(0) == null && t.get(2) == null ? null // linear in data and updates
-                    : b.op("ScatterND", t.get(0) == null ? b.op("Mul", in.get(0), e.scalar(0f)) : t.get(0), in.get(1),
-                    t.get(2) == null ? b.op("Mul", in.get(2), e.scalar(0f)) : t.get(2));
             case "Sign", "Shape", "Size", "ConstantOfShape", "OneHot", "Greater", "Less", "Equal", "Mod", "Reciprocal" -> null;
             default -> throw GradientGraph.unsupported(n, "no tangent rule for Hessian-vector products");
         };

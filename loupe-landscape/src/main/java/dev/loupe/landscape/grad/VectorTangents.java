@@ -105,7 +105,7 @@ final class VectorTangents {
                         t.get(1) == null ? null : b.op("MatMul", a, tb ? b.op("Transpose", swapped, t.get(1)) : t.get(1)),
                         in.size() > 2 && t.size() > 2 && t.get(2) != null ? lift(t.get(2), in.get(2), y, e, s) : null));
             }
-            case "ScatterND" -> t0 == null && t.get(2) == null ? null : scatterNd(n, t0, t.get(2), e, s.rank(in.get(1), n));
+            case "ScatterND" -> t0 == null && t.get(2) == null ? null : scatterNd(n, t0, t.get(2), e, s);
             case "Softmax" -> t0 == null ? null : LayoutRules.softmaxJvp(n, y, t0, e);
             case "LogSoftmax" -> t0 == null ? null : LayoutRules.logSoftmaxJvp(n, y, t0, e);
             default -> throw GradientGraph.unsupported(n, "no tangent rule for batched Hessian-vector products");
@@ -116,12 +116,12 @@ final class VectorTangents {
      * ScatterND with k directions: data and updates gain the vector axis, and each index tuple [..., q] gains the
      * direction's number in front, [k, ..., 1 + q], so every direction scatters into its own slice.
      */
-    private static String scatterNd(Node n, String data, String updates, GradientGraph.Emit e, int rank) {
+    private static String scatterNd(Node n, String data, String updates, GradientGraph.Emit e, StaticShapes s) {
         OnnxModelBuilder b = e.b;
-        int k = e.vectors;
+        int k = e.vectors, rank = s.rank(n.inputs().get(1), n);
         String idx = n.inputs().get(1), in0 = n.inputs().get(0), in2 = n.inputs().get(2);
         java.util.function.BiFunction<String, String, String> zeros = (given, primal) -> given != null ? given
-                : b.op("ConstantOfShape", b.op("Concat", Map.of("axis", 0L), e.ints(k), b.op("Shape", primal)));
+                : b.op("ConstantOfShape", expandShape(primal, e, s));
         String shape = b.op("Shape", idx);
         String lead = b.op("Slice", shape, e.ints(0), e.ints(-1), e.ints(0)); // the index tuples' own shape
         String full = b.op("Concat", Map.of("axis", 0L), e.ints(k), lead, e.ints(1));

@@ -67,14 +67,9 @@ public final class LanczosEigen {
         List<double[]> products = h.applyAll(below.stream().map(vectors::get).toList());
         for (int q = 0; q < below.size(); q++) {
             int i = below.get(q);
-            double[] y = vectors.get(i), hy = products.get(q);
-            double r = 0, n = 0;
-            for (int j = 0; j < y.length; j++) {
-                double d = hy[j] - values[i] * y[j];
-                r += d * d;
-                n += y[j] * y[j];
-            }
-            bounds[i] = Math.max(bounds[i], Math.sqrt(r / n));
+            double[] y = vectors.get(i), r = products.get(q).clone();
+            Vectors.subtract(r, values[i], y);
+            bounds[i] = Math.max(bounds[i], Vectors.norm(r) / Vectors.norm(y));
         }
         return below.size();
     }
