@@ -1,5 +1,6 @@
 package dev.loupe.landscape.bench;
 
+import dev.loupe.core.progress.Progress;
 import dev.loupe.landscape.engine.LossKind;
 import dev.loupe.landscape.engine.ParameterizedModel;
 import dev.loupe.landscape.engine.Samples;
@@ -77,14 +78,29 @@ public final class HessianBenchmark {
     }
 
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile) {
-        return run(m, data, kind, batch, threads, hvps, profile, new int[0]);
+        return run(m, data, kind, batch, threads, hvps, profile, new int[0], Progress.NONE);
     }
 
-    /** @param batches direction counts (above 1) to time batched products at, after the single ones */
+    /**
+     * @param batches  direction counts (above 1) to time batched products at, after the single ones
+     * @param progress advanced once per phase: the forward passes before, the gradients, the single products, each
+     *                 batched count, the forward passes after
+     */
     public static Result run(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile,
-                             int[] batches) {
+                             int[] batches, Progress progress) {
+        progress.start("bench hessian", 4 + batches.length);
+        try {
+            return timed(m, data, kind, batch, threads, hvps, profile, batches, progress);
+        } finally {
+            progress.done();
+        }
+    }
+
+    private static Result timed(ParameterizedModel m, Samples data, LossKind kind, int batch, int threads, int hvps, Path profile,
+                                int[] batches, Progress progress) {
         int passes = Math.max(4, 2 * hvps);
         Span fwd = ForwardBaseline.time(m, data, batch, 1, threads, passes / 2);
+        progress.advance(1);
         Span grad, hvp, prep;
         String trace = null;
         float[] theta = m.theta0();
@@ -97,6 +113,7 @@ public final class HessianBenchmark {
             }
             grad = t0.stop().per(grads);
         }
+        progress.advance(1);
         Span.Start t0 = Span.start();
         try (GradientEvaluator g = GradientEvaluator.atPoint(m, data, kind, batch, threads, theta, profile)) {
             prep = t0.stop();
@@ -115,12 +132,15 @@ public final class HessianBenchmark {
                 trace = g.endProfiling();
             }
         }
+        progress.advance(1);
         java.util.List<Batched> timed = new java.util.ArrayList<>();
         for (int k : batches) {
             timed.add(batched(m, data, kind, batch, threads, hvps, k,
                     profile == null ? null : profile.resolveSibling(profile.getFileName() + "_k" + k)));
+            progress.advance(1);
         }
         fwd = fwd.plus(ForwardBaseline.time(m, data, batch, 1, threads, passes - passes / 2));
+        progress.advance(1);
         return new Result(data.size(), batch, threads, passes, fwd.per(passes), grads, grad, prep, hvps, hvp, trace,
                 MultiplyAdds.of(m).orElse(null), java.util.List.copyOf(timed), HvpBatchSize.of(m, batch));
     }

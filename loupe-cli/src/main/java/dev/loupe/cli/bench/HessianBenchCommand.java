@@ -55,7 +55,8 @@ public final class HessianBenchCommand implements Callable<Integer> {
             if (java.util.Arrays.stream(ks).anyMatch(k -> k < 1)) {
                 throw new dev.loupe.core.LoupeException("--hvp-batch must be at least 1");
             }
-            HessianBenchmark.Result r = HessianBenchmark.run(m, in.samples(m), in.loss(), in.batch(), in.threads(), hvps, profile, batches);
+            HessianBenchmark.Result r = HessianBenchmark.run(m, in.samples(m), in.loss(), in.batch(), in.threads(), hvps, profile, batches,
+                    dev.loupe.cli.TerminalProgress.forLongRun(false, "phases", 4 + batches.length, 5));
             PrintWriter out = spec.commandLine().getOut();
             Table t = new Table("work", "count", "seconds each", "forward passes", "CPU seconds each", "forward passes (CPU)");
             row(t, "forward pass", r.forwardPasses(), r.forward(), r);
